@@ -1,0 +1,42 @@
+import type { Role } from '../../../shared/ids';
+import type { UserStore } from '../store/users';
+import type { TokenService } from './tokens';
+import { TokenError } from './tokens';
+
+/** Who is calling, after the token and the user's current state were checked. */
+export interface Principal {
+  userPk: number;
+  userId: string;
+  role: Role;
+  companyId: string;
+  /** token expiry, epoch milliseconds */
+  expiresAt: number;
+}
+
+export class AuthError extends Error {
+  constructor(
+    message: string,
+    readonly expired = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Verifies a bearer token and that its user still exists, is enabled, and has not had its
+ * tokens revoked since. Reads the database each time, so the CLI's changes apply at once.
+ */
+export function authenticateToken(token: string, tokens: TokenService, users: UserStore): Principal {
+  let claims;
+  try {
+    claims = tokens.verify(token);
+  } catch (err) {
+    if (err instanceof TokenError) throw new AuthError(err.message, err.expired);
+    throw err;
+  }
+  const user = users.get(claims.company, claims.sub);
+  if (!user) throw new AuthError('the user of this token does not exist');
+  if (user.disabled) throw new AuthError('the user is disabled');
+  if (user.token_version !== claims.tv || user.role !== claims.role) throw new AuthError('the token was revoked');
+  return { userPk: user.pk, userId: user.user_id, role: user.role, companyId: user.company_id, expiresAt: claims.exp * 1000 };
+}

@@ -1,0 +1,57 @@
+import jwt from 'jsonwebtoken';
+import type { Role } from '../../../shared/ids';
+import { isRole } from '../../../shared/ids';
+
+/** What a FleetDesk token says about its holder. */
+export interface TokenClaims {
+  /** user id */
+  sub: string;
+  role: Role;
+  company: string;
+  /** the user's token version when issued; bumping it revokes every older token */
+  tv: number;
+  /** expiry, epoch seconds */
+  exp: number;
+}
+
+export class TokenError extends Error {
+  constructor(
+    message: string,
+    readonly expired = false,
+  ) {
+    super(message);
+  }
+}
+
+const ALGORITHM = 'HS256';
+export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+
+export class TokenService {
+  constructor(private readonly secret: Buffer) {}
+
+  sign(claims: { userId: string; role: Role; company: string; tokenVersion: number }, ttlSeconds: number): { token: string; expiresAt: Date } {
+    const token = jwt.sign({ role: claims.role, company: claims.company, tv: claims.tokenVersion }, this.secret, {
+      algorithm: ALGORITHM,
+      subject: claims.userId,
+      expiresIn: ttlSeconds,
+    });
+    const { exp } = jwt.decode(token) as { exp: number };
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** Verifies signature and expiry; throws TokenError with a message fit for the client. */
+  verify(token: string): TokenClaims {
+    let decoded: unknown;
+    try {
+      decoded = jwt.verify(token, this.secret, { algorithms: [ALGORITHM] });
+    } catch (err) {
+      if (err instanceof jwt.TokenExpiredError) throw new TokenError('the token has expired', true);
+      throw new TokenError('the token is not valid');
+    }
+    const c = decoded as Partial<TokenClaims>;
+    if (typeof c.sub !== 'string' || !isRole(c.role) || typeof c.company !== 'string' || typeof c.exp !== 'number' || typeof c.tv !== 'number') {
+      throw new TokenError('the token does not carry FleetDesk claims');
+    }
+    return c as TokenClaims;
+  }
+}

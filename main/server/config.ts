@@ -1,0 +1,64 @@
+import type { LimiterOptions } from './auth/login-limiter';
+import type { Logger } from './logger';
+import type { WriterOptions } from './store/position-writer';
+
+export interface WsOptions {
+  /** A connection that has not authenticated by then is closed (code 4000). */
+  authTimeoutMs: number;
+  /** Ping every this often; a connection that missed the previous pong is dropped. */
+  pingIntervalMs: number;
+  /** Authenticated connections per company unless the company sets its own. */
+  maxConnectionsPerCompany: number;
+  /** Minimum spacing of one driver's live updates (1 s less timer jitter). */
+  minUpdateIntervalMs: number;
+  /** Above this many buffered bytes an office gets only the newest update per driver. */
+  sendHighWaterBytes: number;
+  /** An office that stays congested this long is dropped (code 4008). */
+  slowConsumerTimeoutMs: number;
+}
+
+export interface TrackingServerConfig {
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port */
+  port?: number;
+  logger?: Logger;
+  /** Lifetime of tokens from POST /api/v1/auth/login. */
+  sessionTtlSeconds?: number;
+  ws?: Partial<WsOptions>;
+  writer?: Partial<WriterOptions>;
+  login?: Partial<LimiterOptions>;
+}
+
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_PORT = 8765;
+
+export interface ResolvedConfig {
+  dataDir: string;
+  host: string;
+  port: number;
+  sessionTtlSeconds: number;
+  ws: WsOptions;
+  writer: WriterOptions;
+  login: LimiterOptions;
+}
+
+export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
+  return {
+    dataDir: c.dataDir,
+    host: c.host ?? DEFAULT_HOST,
+    port: c.port ?? DEFAULT_PORT,
+    sessionTtlSeconds: c.sessionTtlSeconds ?? 12 * 3600,
+    ws: {
+      authTimeoutMs: 10_000,
+      pingIntervalMs: 30_000,
+      maxConnectionsPerCompany: 5_000,
+      minUpdateIntervalMs: 900,
+      sendHighWaterBytes: 256 * 1024,
+      slowConsumerTimeoutMs: 60_000,
+      ...c.ws,
+    },
+    writer: { windowMs: 5, maxBatch: 2_000, ...c.writer },
+    login: { windowMs: 15 * 60_000, maxPerAccount: 5, maxPerAddress: 50, ...c.login },
+  };
+}

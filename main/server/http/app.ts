@@ -1,0 +1,57 @@
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { API_PREFIX, ErrorBody } from '../../../shared/api/schemas';
+import type { ServerContext } from '../context';
+import { HttpError, nameForStatus } from './errors';
+import { registerRoutes } from './routes/index';
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** The HTTP side: REST under /api/v1, the driver HTTP fallback, the OpenAPI document. */
+export async function buildApp(ctx: ServerContext): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.logger.child({ component: 'http' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.addSchema(ErrorBody);
+  app.decorateRequest('principal', null);
+
+  await app.register(swagger, {
+    // Name components after the schemas' $id ("Error", "Position", …) instead of def-N.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'FleetDesk API',
+        version: ctx.version,
+        description: 'REST API of the FleetDesk tracking server. All values in SI units (m/s, metres); times ISO-8601.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+
+  app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
+    if (err instanceof HttpError) {
+      return reply.code(err.statusCode).headers(err.headers).send({ error: err.error, message: err.message });
+    }
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err, url: req.url }, 'request failed');
+    const message = err.validation ? `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}` : err.message;
+    return reply.code(status).send({ error: nameForStatus(status), message: status >= 500 ? 'internal error; see the server log' : message });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NotFound', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  registerRoutes(app, ctx);
+  app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, () => app.swagger());
+  return app;
+}

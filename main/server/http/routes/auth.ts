@@ -1,0 +1,39 @@
+import { API_PREFIX, LoginBody, LoginReply } from '../../../../shared/api/schemas';
+import { dummyPasswordHash, verifyPassword } from '../../auth/passwords';
+import type { ServerContext } from '../../context';
+import type { App } from '../app';
+import { HttpError, forbidden, unauthorized } from '../errors';
+import { errors } from './responses';
+
+export function authRoutes(app: App, ctx: ServerContext): void {
+  app.post(
+    `${API_PREFIX}/auth/login`,
+    {
+      schema: {
+        summary: 'Sign in as an office or admin user; returns a JWT',
+        tags: ['auth'],
+        body: LoginBody,
+        response: { 200: LoginReply, ...errors(400, 401, 403, 429) },
+      },
+    },
+    async (req) => {
+      const { company, user_id, password } = req.body;
+      const account = `${company}\u0000${user_id}`;
+      const wait = ctx.loginLimiter.retryAfter(account, req.ip);
+      if (wait > 0) throw new HttpError(429, 'RateLimited', `too many failed sign-ins; try again in ${wait} s`, { 'retry-after': String(wait) });
+      const user = ctx.users.get(company, user_id);
+      const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
+      if (!user || !ok || user.disabled) {
+        ctx.loginLimiter.fail(account, req.ip);
+        throw unauthorized('wrong company, user or password');
+      }
+      if (user.role === 'driver') throw forbidden('drivers do not sign in here; they use a device token');
+      ctx.loginLimiter.succeed(account);
+      const { token, expiresAt } = ctx.tokens.sign(
+        { userId: user.user_id, role: user.role, company: user.company_id, tokenVersion: user.token_version },
+        ctx.config.sessionTtlSeconds,
+      );
+      return { token, expires_at: expiresAt.toISOString(), user: { id: user.user_id, role: user.role, company: user.company_id } };
+    },
+  );
+}

@@ -1,0 +1,49 @@
+import Type from 'typebox';
+import { DRIVER_LOCATION_PATH, HttpDriverLocationBody } from '../../../../shared/protocol/tracking';
+import type { ServerContext } from '../../context';
+import { fromTrackingPayload } from '../../ingest/tracking-adapter';
+import type { App } from '../app';
+import { HttpError, forbidden } from '../errors';
+import { authorize, bearer, caller } from '../authn';
+import { errors } from './responses';
+
+const Stored = Type.Object({ ok: Type.Literal(true), duplicate: Type.Boolean({ description: 'true when this device time was already stored' }) });
+
+/** HTTP fallback of the Tracking API: the `driver_location` message as a POST; answers after commit. */
+export function driverLocationRoutes(app: App, ctx: ServerContext): void {
+  app.post(
+    DRIVER_LOCATION_PATH,
+    {
+      schema: {
+        summary: 'Send one driver location (HTTP fallback of the WebSocket API; speed in km/h)',
+        tags: ['tracking'],
+        security: bearer,
+        body: HttpDriverLocationBody,
+        response: { 200: Stored, ...errors(400, 401, 403, 429, 503) },
+      },
+      onRequest: authorize(ctx, 'driver'),
+      errorHandler: (err) => {
+        // Schema failures answer with the Tracking API's own error name.
+        if ((err as { validation?: unknown }).validation) {
+          throw new HttpError(400, 'BadPayload', err.message.replace(/^body\/?/, '').replaceAll('/', '.') || err.message);
+        }
+        throw err;
+      },
+    },
+    async (req) => {
+      const p = caller(req);
+      const body = req.body;
+      if (body.id !== p.userId) throw forbidden('a driver sends locations for its own id only');
+      const position = fromTrackingPayload(body.payload, Date.now(), body.time_stamp);
+      if (typeof position === 'string') throw new HttpError(400, 'BadPayload', position);
+      const stored = await new Promise<boolean>((resolve, reject) => {
+        const rejected = ctx.ingest.submit(
+          { companyId: p.companyId, userPk: p.userPk, userId: p.userId, position, source: 'http', live: true },
+          (err, ok) => (err ? reject(new HttpError(503, 'InternalError', 'the position could not be stored; retry')) : resolve(ok)),
+        );
+        if (rejected) reject(new HttpError(rejected.error === 'RateLimited' ? 429 : 400, rejected.error, rejected.message));
+      });
+      return { ok: true as const, duplicate: !stored };
+    },
+  );
+}

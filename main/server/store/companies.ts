@@ -1,0 +1,57 @@
+import type { Db } from './database';
+import type { DisplayField } from '../../../shared/api/schemas';
+
+export interface CompanyRow {
+  id: string;
+  name: string;
+  display_field: DisplayField;
+  max_connections: number | null;
+  created_at: number;
+}
+
+export class CompanyStore {
+  private readonly byId;
+  private readonly all;
+  private readonly insertStmt;
+
+  constructor(private readonly db: Db) {
+    this.byId = db.prepare<[string], CompanyRow>('SELECT * FROM companies WHERE id = ?');
+    this.all = db.prepare<[], CompanyRow>('SELECT * FROM companies ORDER BY id');
+    this.insertStmt = db.prepare('INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?)');
+  }
+
+  get(id: string): CompanyRow | undefined {
+    return this.byId.get(id);
+  }
+
+  list(): CompanyRow[] {
+    return this.all.all();
+  }
+
+  /** Returns false when the id is taken. */
+  create(id: string, name: string, now = Date.now()): boolean {
+    const r = this.insertStmt.run(id, name, now);
+    return r.changes === 1;
+  }
+
+  update(id: string, fields: Partial<Pick<CompanyRow, 'name' | 'display_field' | 'max_connections'>>): CompanyRow | undefined {
+    const keys = Object.keys(fields).filter((k) => ['name', 'display_field', 'max_connections'].includes(k));
+    if (keys.length > 0) {
+      const sql = `UPDATE companies SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`;
+      this.db.prepare(sql).run({ ...fields, id });
+    }
+    return this.get(id);
+  }
+}
+
+/** Turns a company name into a readable id: "Acme Logistics" → "acme-logistics". */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
+  return slug || 'company';
+}

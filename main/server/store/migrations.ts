@@ -1,0 +1,54 @@
+/**
+ * Versioned schema. Each entry runs once, in order, in a transaction; the version lives in
+ * SQLite's `user_version`. Never edit a released migration: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: companies, users (drivers are users with role 'driver'), positions, latest position per device
+  `
+  CREATE TABLE companies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    display_field TEXT NOT NULL DEFAULT 'display_name',
+    max_connections INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE users (
+    pk INTEGER PRIMARY KEY,
+    company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'office', 'driver')),
+    display_name TEXT,
+    first_name TEXT,
+    last_name TEXT,
+    phone TEXT,
+    vehicle_plate TEXT,
+    password_hash TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    token_version INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (company_id, user_id)
+  );
+  CREATE TABLE positions (
+    id INTEGER PRIMARY KEY,
+    user_pk INTEGER NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
+    device_time INTEGER NOT NULL,
+    server_time INTEGER NOT NULL,
+    lat REAL NOT NULL,
+    lng REAL NOT NULL,
+    speed REAL NOT NULL,
+    bearing REAL NOT NULL,
+    accuracy REAL,
+    altitude REAL,
+    source TEXT NOT NULL,
+    UNIQUE (user_pk, device_time)
+  );
+  CREATE TABLE latest_positions (
+    user_pk INTEGER PRIMARY KEY REFERENCES users(pk) ON DELETE CASCADE,
+    position_id INTEGER NOT NULL,
+    device_time INTEGER NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

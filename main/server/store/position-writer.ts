@@ -1,0 +1,85 @@
+import type { Db } from './database';
+import type { PositionRecord } from './positions';
+import { PositionStore } from './positions';
+
+export interface PendingWrite {
+  userPk: number;
+  position: PositionRecord;
+  source: string;
+  /** Called after the transaction that holds this position committed (or failed). */
+  done: (err: Error | null, stored: boolean) => void;
+}
+
+export interface WriterOptions {
+  /** How long the first queued position waits for company before the batch commits. */
+  windowMs: number;
+  /** A batch this large commits at once. */
+  maxBatch: number;
+}
+
+/**
+ * Group commit: positions queue for a few milliseconds and are written in one transaction.
+ * Callers learn the outcome only after COMMIT, so an ack always means "on disk".
+ */
+export class PositionWriter {
+  private queue: PendingWrite[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly writeBatch;
+  private closed = false;
+  /** Totals since start, for the health and benchmark figures. */
+  readonly stats = { batches: 0, stored: 0, duplicates: 0, maxBatch: 0 };
+
+  constructor(
+    db: Db,
+    private readonly positions: PositionStore,
+    private readonly options: WriterOptions,
+  ) {
+    this.writeBatch = db.transaction((batch: PendingWrite[]) => batch.map((w) => this.positions.insert(w.userPk, w.position, w.source)));
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  enqueue(write: PendingWrite): void {
+    if (this.closed) {
+      write.done(new Error('the server is shutting down'), false);
+      return;
+    }
+    this.queue.push(write);
+    if (this.queue.length >= this.options.maxBatch) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.windowMs);
+  }
+
+  /** Commits everything queued now. Synchronous: when it returns, every callback has run. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    let results: boolean[];
+    try {
+      results = this.writeBatch(batch);
+    } catch (err) {
+      for (const w of batch) w.done(err as Error, false);
+      return;
+    }
+    this.stats.batches++;
+    this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const stored = results[i] === true;
+      if (stored) this.stats.stored++;
+      else this.stats.duplicates++;
+      (batch[i] as PendingWrite).done(null, stored);
+    }
+  }
+
+  /** Flushes and refuses further writes. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+}

@@ -1,0 +1,77 @@
+/** Stored rows → the shapes clients see. REST stays SI; the Tracking API speaks km/h. */
+import type { Company, Device, DisplayField, Position, User } from '../../shared/api/schemas';
+import type { LocationUpdate } from '../../shared/protocol/tracking';
+import { msToKmh, round } from '../../shared/units';
+import type { CompanyRow } from './store/companies';
+import type { PositionRecord, PositionRow } from './store/positions';
+import { rowToRecord } from './store/positions';
+import type { UserRow } from './store/users';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function positionView(p: PositionRecord | PositionRow): Position {
+  const r = 'deviceTime' in p ? p : rowToRecord(p);
+  return {
+    lat: r.lat,
+    lng: r.lng,
+    speed: r.speed,
+    bearing: r.bearing,
+    accuracy: r.accuracy,
+    altitude: r.altitude,
+    device_time: iso(r.deviceTime),
+    server_time: iso(r.serverTime),
+  };
+}
+
+export function locationUpdate(userId: string, p: PositionRecord): LocationUpdate {
+  const payload: LocationUpdate['payload'] = {
+    lat: p.lat,
+    lng: p.lng,
+    speed: round(msToKmh(p.speed), 2),
+    bearing: round(p.bearing, 1),
+    timestamp: iso(p.deviceTime),
+  };
+  if (p.accuracy !== null) payload.accuracy = p.accuracy;
+  if (p.altitude !== null) payload.altitude = p.altitude;
+  return { type: 'location_update', id: userId, payload };
+}
+
+/** The name a device goes by everywhere, per the company's display-field preference. */
+export function deviceName(u: UserRow, field: DisplayField): string {
+  const full = [u.first_name, u.last_name].filter(Boolean).join(' ');
+  const preferred = field === 'full_name' ? full : field === 'user_id' ? u.user_id : u[field];
+  return preferred || u.display_name || u.user_id;
+}
+
+export function deviceView(u: UserRow, field: DisplayField, last: PositionRow | undefined): Device {
+  return {
+    id: u.user_id,
+    name: deviceName(u, field),
+    display_name: u.display_name,
+    first_name: u.first_name,
+    last_name: u.last_name,
+    phone: u.phone,
+    vehicle_plate: u.vehicle_plate,
+    disabled: u.disabled === 1,
+    last_position: last ? positionView(last) : null,
+  };
+}
+
+export function userView(u: UserRow): User {
+  return {
+    id: u.user_id,
+    role: u.role,
+    display_name: u.display_name,
+    first_name: u.first_name,
+    last_name: u.last_name,
+    phone: u.phone,
+    vehicle_plate: u.vehicle_plate,
+    disabled: u.disabled === 1,
+    has_password: u.password_hash !== null,
+    created_at: iso(u.created_at),
+  };
+}
+
+export function companyView(c: CompanyRow): Company {
+  return { id: c.id, name: c.name, display_field: c.display_field, max_connections: c.max_connections, created_at: iso(c.created_at) };
+}

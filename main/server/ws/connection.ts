@@ -1,0 +1,210 @@
+import type { RawData, WebSocket } from 'ws';
+import type { Principal } from '../auth/principal';
+import { AuthError, authenticateToken } from '../auth/principal';
+import type { ServerContext } from '../context';
+import { fromTrackingPayload } from '../ingest/tracking-adapter';
+import { rowToRecord } from '../store/positions';
+import { locationUpdate } from '../views';
+import type { ErrorReply, ServerMessage, TrackErrorCode } from '../../../shared/protocol/tracking';
+import { ACTIONS, CLOSE, COMPANY_DRIVERS, DRIVER_ENTITY_PREFIX, MAX_MESSAGE_BYTES } from '../../../shared/protocol/tracking';
+import type { Fanout, Subscriber } from './fanout';
+import { SendQueue } from './send-queue';
+import { setTimeoutAt } from './timers';
+import { describeError, validators } from './validators';
+
+/** What a connection needs from the server that owns it. */
+export interface ConnectionHost {
+  ctx: ServerContext;
+  fanout: Fanout<TrackConnection>;
+  /** Registers an authenticated connection; false when the company's limit is reached. */
+  admit(conn: TrackConnection, companyId: string): { ok: true } | { ok: false; limit: number };
+  release(conn: TrackConnection): void;
+}
+
+const MAX_FAILED_AUTH = 5;
+
+/**
+ * One WebSocket client of `/v1/track`. Messages are handled synchronously in arrival order,
+ * so `subscribe` sent right after `authenticate` (before its reply) works as the seed expects.
+ */
+export class TrackConnection implements Subscriber {
+  principal: Principal | null = null;
+  companySubscribed = false;
+  alive = true;
+  private readonly drivers = new Set<number>();
+  private readonly queue: SendQueue;
+  private authTimer: NodeJS.Timeout | null;
+  private expiryTimer: { clear(): void } | null = null;
+  private failedAuth = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly host: ConnectionHost,
+    readonly remoteAddress: string,
+  ) {
+    const ws_ = host.ctx.config.ws;
+    this.queue = new SendQueue(ws, {
+      highWaterBytes: ws_.sendHighWaterBytes,
+      slowConsumerTimeoutMs: ws_.slowConsumerTimeoutMs,
+      onSlowConsumer: () => this.close(CLOSE.slowConsumer, 'too many unread messages'),
+    });
+    this.authTimer = setTimeout(() => this.close(CLOSE.authTimeout, 'not authenticated in time'), ws_.authTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => this.dispose());
+    ws.on('error', (err) => host.ctx.logger.debug({ err, remote: remoteAddress }, 'websocket error'));
+  }
+
+  sendUpdate(deviceKey: number, data: string): void {
+    this.queue.push(deviceKey, data);
+  }
+
+  send(msg: ServerMessage): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+    const t = setTimeout(() => this.ws.terminate(), 2000);
+    t.unref();
+  }
+
+  /** Re-checks the user behind the connection (called on every heartbeat). */
+  recheck(): void {
+    if (!this.principal) return;
+    const u = this.host.ctx.users.get(this.principal.companyId, this.principal.userId);
+    if (!u || u.disabled || u.pk !== this.principal.userPk) this.close(CLOSE.accessRevoked, 'access revoked');
+  }
+
+  private error(error: TrackErrorCode, message: string, seq?: number): void {
+    const reply: ErrorReply = { type: 'error', error, message };
+    if (seq !== undefined) reply.seq = seq;
+    this.send(reply);
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (buf.length > MAX_MESSAGE_BYTES) return this.error('BadPayload', `message of ${buf.length} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit`);
+    if (isBinary) return this.error('BadPayload', 'messages are JSON text frames');
+    let msg: unknown;
+    try {
+      msg = JSON.parse(buf.toString('utf8'));
+    } catch {
+      return this.error('BadPayload', 'message is not valid JSON');
+    }
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return this.error('BadPayload', 'a message is a JSON object');
+    const action = (msg as { action?: unknown }).action;
+    if (typeof action !== 'string') return this.error('BadPayload', 'a message needs an "action" string');
+    if (!(ACTIONS as readonly string[]).includes(action)) {
+      return this.error('InvalidAction', `unknown action "${action.slice(0, 40)}"; expected one of ${ACTIONS.join(', ')}`);
+    }
+    if (action === 'authenticate') return this.authenticate(msg);
+    if (!this.principal) return this.error('Unauthorized', 'authenticate first');
+    if (action === 'driver_location') return this.driverLocation(msg);
+    return this.subscription(msg);
+  }
+
+  private authenticate(msg: unknown): void {
+    if (!validators.authenticate.Check(msg)) return this.error('BadPayload', describeError(validators.authenticate, msg));
+    const { user_id, role, token } = msg.payload;
+    let p: Principal;
+    try {
+      p = authenticateToken(token, this.host.ctx.tokens, this.host.ctx.users);
+      if (p.userId !== user_id) throw new AuthError('user_id does not match the token');
+      const roleMatches = role === p.role || (role === 'office' && p.role === 'admin');
+      if (!roleMatches) throw new AuthError(`role "${role}" does not match the token`);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      this.error('Unauthorized', err.message);
+      if (++this.failedAuth >= MAX_FAILED_AUTH) this.close(CLOSE.accessRevoked, 'too many failed authentications');
+      return;
+    }
+    if (this.principal) {
+      // Re-authentication refreshes the token of the same user (e.g. before it expires).
+      if (this.principal.userPk !== p.userPk) return this.error('InvalidAction', `already authenticated as ${this.principal.userId}`);
+    } else {
+      const admitted = this.host.admit(this, p.companyId);
+      if (!admitted.ok) {
+        this.error('Forbidden', `the company's limit of ${admitted.limit} connections is reached`);
+        return this.close(CLOSE.connectionLimit, 'company connection limit reached');
+      }
+    }
+    this.principal = p;
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = null;
+    this.expiryTimer?.clear();
+    this.expiryTimer = setTimeoutAt(p.expiresAt, () => this.close(CLOSE.tokenExpired, 'token expired'));
+    this.send({ type: 'authenticated', user_id: p.userId, role: p.role === 'admin' ? role : p.role, company: p.companyId });
+  }
+
+  private driverLocation(msg: unknown): void {
+    const p = this.principal as Principal;
+    const rawSeq = (msg as { seq?: unknown }).seq;
+    const seq = Number.isSafeInteger(rawSeq) && (rawSeq as number) >= 0 ? (rawSeq as number) : undefined;
+    if (p.role !== 'driver') return this.error('Forbidden', 'only drivers send locations', seq);
+    if (!validators.driverLocation.Check(msg)) return this.error('BadPayload', describeError(validators.driverLocation, msg), seq);
+    if (msg.id !== p.userId) return this.error('Forbidden', 'a driver sends locations for its own id only', seq);
+    const position = fromTrackingPayload(msg.payload, Date.now());
+    if (typeof position === 'string') return this.error('BadPayload', position, seq);
+    const rejected = this.host.ctx.ingest.submit(
+      { companyId: p.companyId, userPk: p.userPk, userId: p.userId, position, source: 'ws', live: true },
+      (err) => {
+        if (err) {
+          this.host.ctx.logger.error({ err }, 'position not stored');
+          return; // no ack: the client keeps it and resends
+        }
+        if (seq !== undefined) this.send({ type: 'ack', seq });
+      },
+    );
+    if (rejected) this.error(rejected.error, rejected.message, seq);
+  }
+
+  private subscription(msg: unknown): void {
+    const p = this.principal as Principal;
+    if (p.role === 'driver') return this.error('Forbidden', 'drivers cannot subscribe');
+    if (!validators.subscribe.Check(msg)) return this.error('BadPayload', describeError(validators.subscribe, msg));
+    const { action, entity } = msg;
+    const { fanout, ctx } = this.host;
+    if (entity === COMPANY_DRIVERS) {
+      if (action === 'subscribe') {
+        fanout.subscribeCompany(this, p.companyId);
+        this.companySubscribed = true;
+        this.send({ type: 'subscribed', entity });
+        for (const row of ctx.positions.latestOfCompanyDevices(p.companyId)) {
+          this.send(locationUpdate(row.user_id, rowToRecord(row)));
+        }
+      } else {
+        fanout.unsubscribeCompany(this, p.companyId);
+        this.companySubscribed = false;
+        this.send({ type: 'unsubscribed', entity });
+      }
+      return;
+    }
+    if (!entity.startsWith(DRIVER_ENTITY_PREFIX)) return this.error('BadPayload', 'entity must be "driver:<id>" or "company:drivers"');
+    const driverId = entity.slice(DRIVER_ENTITY_PREFIX.length);
+    const driver = ctx.users.get(p.companyId, driverId);
+    if (!driver || driver.role !== 'driver') return this.error('Forbidden', `no driver "${driverId.slice(0, 64)}" in your company`);
+    if (action === 'subscribe') {
+      fanout.subscribeDriver(this, driver.pk);
+      this.drivers.add(driver.pk);
+      this.send({ type: 'subscribed', entity });
+      const last = ctx.positions.latest(driver.pk);
+      if (last) this.send(locationUpdate(driver.user_id, rowToRecord(last)));
+    } else {
+      fanout.unsubscribeDriver(this, driver.pk);
+      this.drivers.delete(driver.pk);
+      this.send({ type: 'unsubscribed', entity });
+    }
+  }
+
+  private dispose(): void {
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.expiryTimer?.clear();
+    this.queue.close();
+    if (this.principal) {
+      this.host.fanout.unsubscribeCompany(this, this.principal.companyId);
+      for (const d of this.drivers) this.host.fanout.unsubscribeDriver(this, d);
+      this.host.release(this);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { WebSocket } from 'ws';
+
+export interface SendQueueOptions {
+  highWaterBytes: number;
+  slowConsumerTimeoutMs: number;
+  onSlowConsumer: () => void;
+}
+
+const DRAIN_POLL_MS = 20;
+
+/**
+ * Bounded sending of live updates to one office. While the socket's buffer is above the
+ * high-water mark, updates are held back and merged per driver (only the newest is kept),
+ * so a slow reader costs at most one message per driver and never delays anyone else.
+ */
+export class SendQueue {
+  private readonly held = new Map<number, string>();
+  private timer: NodeJS.Timeout | null = null;
+  private congestedSince = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly options: SendQueueOptions,
+  ) {}
+
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  push(key: number, data: string): void {
+    if (this.held.size === 0 && this.ws.bufferedAmount < this.options.highWaterBytes) {
+      this.ws.send(data);
+      return;
+    }
+    this.held.delete(key); // re-insert at the end: newest last
+    this.held.set(key, data);
+    if (!this.timer) {
+      this.congestedSince = Date.now();
+      this.timer = setInterval(() => this.drain(), DRAIN_POLL_MS);
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.held.clear();
+  }
+
+  private drain(): void {
+    if (this.ws.readyState !== this.ws.OPEN) return this.close();
+    for (const [key, data] of this.held) {
+      if (this.ws.bufferedAmount >= this.options.highWaterBytes) break;
+      this.held.delete(key);
+      this.ws.send(data);
+    }
+    if (this.held.size === 0) return this.close();
+    if (Date.now() - this.congestedSince > this.options.slowConsumerTimeoutMs) {
+      this.close();
+      this.options.onSlowConsumer();
+    }
+  }
+}

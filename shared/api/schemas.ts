@@ -1,0 +1,183 @@
+/**
+ * REST API shapes (`/api/v1`), declared once: Fastify validates requests with them and the
+ * OpenAPI document at `/api/v1/openapi.json` is generated from them. All values SI.
+ */
+import Type, { type Static } from 'typebox';
+import { Id, RoleSchema } from '../ids';
+
+export const API_PREFIX = '/api/v1';
+
+export const ERROR_NAMES = [
+  'BadRequest',
+  'Unauthorized',
+  'Forbidden',
+  'NotFound',
+  'Conflict',
+  'PayloadTooLarge',
+  'RateLimited',
+  'BadPayload',
+  'InternalError',
+] as const;
+export type ApiErrorName = (typeof ERROR_NAMES)[number];
+
+export const ErrorBody = Type.Object(
+  { error: Type.String({ description: 'Machine-readable error name' }), message: Type.String() },
+  { $id: 'Error', description: 'Every error response' },
+);
+export type ErrorBody = Static<typeof ErrorBody>;
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const IsoTime = (description: string) => Type.String({ format: 'date-time', description });
+const ProfileText = (description: string) => Nullable(Type.String({ maxLength: 200, description }));
+
+export const Position = Type.Object(
+  {
+    lat: Type.Number({ description: 'degrees' }),
+    lng: Type.Number({ description: 'degrees' }),
+    speed: Type.Number({ description: 'm/s' }),
+    bearing: Type.Number({ description: 'degrees, 0–360' }),
+    accuracy: Nullable(Type.Number({ description: 'metres' })),
+    altitude: Nullable(Type.Number({ description: 'metres' })),
+    device_time: IsoTime('time of the fix on the device'),
+    server_time: IsoTime('time the server received it'),
+  },
+  { $id: 'Position' },
+);
+export type Position = Static<typeof Position>;
+
+export const DISPLAY_FIELDS = ['display_name', 'full_name', 'first_name', 'last_name', 'phone', 'vehicle_plate', 'user_id'] as const;
+export type DisplayField = (typeof DISPLAY_FIELDS)[number];
+export const DisplayFieldSchema = Type.Union(
+  [
+    Type.Literal('display_name'),
+    Type.Literal('full_name'),
+    Type.Literal('first_name'),
+    Type.Literal('last_name'),
+    Type.Literal('phone'),
+    Type.Literal('vehicle_plate'),
+    Type.Literal('user_id'),
+  ],
+  { description: 'Which field names a device everywhere (falls back to display name, then user id, when empty)' },
+);
+
+export const ProfileFields = {
+  display_name: ProfileText('display name'),
+  first_name: ProfileText('first name'),
+  last_name: ProfileText('last name'),
+  phone: ProfileText('phone number'),
+  vehicle_plate: ProfileText('vehicle plate'),
+};
+
+export const Device = Type.Object(
+  {
+    id: Type.String({ description: 'the driver user id' }),
+    name: Type.String({ description: "resolved by the company's display-field preference" }),
+    ...ProfileFields,
+    disabled: Type.Boolean(),
+    last_position: Nullable(Position),
+  },
+  { $id: 'Device' },
+);
+export type Device = Static<typeof Device>;
+
+export const DeviceUpdate = Type.Object(ProfileFields, { additionalProperties: false, minProperties: 1 });
+export type DeviceUpdate = Static<typeof DeviceUpdate>;
+
+export const LatestPosition = Type.Object({ id: Type.String(), name: Type.String(), position: Position }, { $id: 'LatestPosition' });
+export type LatestPosition = Static<typeof LatestPosition>;
+
+export const PositionQuery = Type.Object({
+  from: Type.Optional(IsoTime('start of the range (inclusive); default 24 h before `to`')),
+  to: Type.Optional(IsoTime('end of the range (exclusive); default now')),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1000 })),
+  cursor: Type.Optional(Type.String({ maxLength: 100, description: 'next_cursor of the previous page' })),
+});
+export type PositionQuery = Static<typeof PositionQuery>;
+
+export const PositionPage = Type.Object({ items: Type.Array(Position), next_cursor: Nullable(Type.String()) });
+export type PositionPage = Static<typeof PositionPage>;
+
+export const Company = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    display_field: DisplayFieldSchema,
+    max_connections: Nullable(Type.Integer({ description: 'WebSocket connection limit; null means the server default' })),
+    created_at: IsoTime('creation time'),
+  },
+  { $id: 'Company' },
+);
+export type Company = Static<typeof Company>;
+
+export const CompanyUpdate = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    display_field: Type.Optional(DisplayFieldSchema),
+    max_connections: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type CompanyUpdate = Static<typeof CompanyUpdate>;
+
+export const User = Type.Object(
+  {
+    id: Type.String(),
+    role: RoleSchema,
+    ...ProfileFields,
+    disabled: Type.Boolean(),
+    has_password: Type.Boolean(),
+    created_at: IsoTime('creation time'),
+  },
+  { $id: 'User' },
+);
+export type User = Static<typeof User>;
+
+export const PASSWORD_MIN = 8;
+const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: 200 });
+
+export const UserCreate = Type.Object(
+  {
+    id: Id('user id, unique in the company'),
+    role: RoleSchema,
+    password: Type.Optional(Password),
+    ...Object.fromEntries(Object.entries(ProfileFields).map(([k, v]) => [k, Type.Optional(v)])),
+  },
+  { additionalProperties: false },
+);
+export type UserCreate = Static<typeof UserCreate> & Partial<Record<keyof typeof ProfileFields, string | null>>;
+
+export const UserUpdate = Type.Object(
+  {
+    role: Type.Optional(RoleSchema),
+    password: Type.Optional(Password),
+    disabled: Type.Optional(Type.Boolean()),
+    ...Object.fromEntries(Object.entries(ProfileFields).map(([k, v]) => [k, Type.Optional(v)])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UserUpdate = Static<typeof UserUpdate> & Partial<Record<keyof typeof ProfileFields, string | null>>;
+
+export const LoginBody = Type.Object(
+  {
+    company: Type.String({ minLength: 1, maxLength: 64 }),
+    user_id: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export const LoginReply = Type.Object({
+  token: Type.String(),
+  expires_at: IsoTime('when the token expires'),
+  user: Type.Object({ id: Type.String(), role: RoleSchema, company: Type.String() }),
+});
+export type LoginReply = Static<typeof LoginReply>;
+
+export const Health = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  uptime_s: Type.Number(),
+  schema_version: Type.Integer(),
+});
+export type Health = Static<typeof Health>;

@@ -1,0 +1,126 @@
+/**
+ * WebSocket Tracking API (`/v1/track`) and its HTTP fallback: every message shape, once.
+ * The seed's protocol exactly (shared/reference/protocols.md §1), plus what FleetDesk adds:
+ * an optional `seq` on `driver_location` answered by `ack` after the position is committed.
+ */
+import Type, { type Static } from 'typebox';
+
+export const TRACK_PATH = '/v1/track';
+export const DRIVER_LOCATION_PATH = '/v1/driver/location';
+
+/** Frames larger than this are answered with BadPayload (the connection stays open). */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export const ERROR_CODES = ['Unauthorized', 'InvalidAction', 'Forbidden', 'BadPayload', 'RateLimited'] as const;
+export type TrackErrorCode = (typeof ERROR_CODES)[number];
+
+/** WebSocket close codes FleetDesk uses (1000–2999 are the protocol's own). */
+export const CLOSE = {
+  goingAway: 1001, // server shutting down
+  authTimeout: 4000, // no successful authenticate within the deadline
+  tokenExpired: 4001, // the token of this connection expired
+  accessRevoked: 4003, // the user was disabled or deleted, or too many failed authentications
+  slowConsumer: 4008, // the client did not read its messages for too long
+  connectionLimit: 4029, // the company's connection limit is reached
+} as const;
+
+export const TRACK_ROLES = ['driver', 'office', 'admin'] as const;
+
+export const Timestamp = Type.Union([Type.Number(), Type.String({ minLength: 1, maxLength: 40 })], {
+  description: 'Device time of the fix: epoch milliseconds, epoch seconds (values below 1e11) or an ISO-8601 string',
+});
+
+export const LocationPayload = Type.Object(
+  {
+    lat: Type.Number({ minimum: -90, maximum: 90, description: 'Latitude, degrees' }),
+    lng: Type.Number({ minimum: -180, maximum: 180, description: 'Longitude, degrees' }),
+    speed: Type.Number({ minimum: 0, maximum: 2000, description: 'Speed, km/h' }),
+    bearing: Type.Number({ minimum: -360, maximum: 720, description: 'Direction of travel, degrees' }),
+    accuracy: Type.Optional(Type.Number({ minimum: 0, description: 'Horizontal accuracy, metres' })),
+    altitude: Type.Optional(Type.Number({ minimum: -12000, maximum: 100000, description: 'Altitude, metres' })),
+    timestamp: Type.Optional(Timestamp),
+  },
+  { description: 'A position as a driver sends it (speed in km/h)' },
+);
+export type LocationPayload = Static<typeof LocationPayload>;
+
+export const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'FleetDesk adds: client sequence number, answered by an ack after commit' });
+
+export const AuthenticateMessage = Type.Object({
+  action: Type.Literal('authenticate'),
+  payload: Type.Object({
+    user_id: Type.String({ minLength: 1, maxLength: 64 }),
+    role: Type.Union([Type.Literal('driver'), Type.Literal('office'), Type.Literal('admin')]),
+    token: Type.String({ minLength: 1, maxLength: 8192 }),
+  }),
+});
+export type AuthenticateMessage = Static<typeof AuthenticateMessage>;
+
+export const DriverLocationMessage = Type.Object({
+  action: Type.Literal('driver_location'),
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  seq: Type.Optional(Seq),
+  payload: LocationPayload,
+});
+export type DriverLocationMessage = Static<typeof DriverLocationMessage>;
+
+export const SubscribeMessage = Type.Object({
+  action: Type.Union([Type.Literal('subscribe'), Type.Literal('unsubscribe')]),
+  entity: Type.String({ minLength: 1, maxLength: 100, description: '`driver:<id>` or `company:drivers`' }),
+});
+export type SubscribeMessage = Static<typeof SubscribeMessage>;
+
+export const ACTIONS = ['authenticate', 'driver_location', 'subscribe', 'unsubscribe'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** HTTP fallback body: the `driver_location` message, `action` optional, plus `time_stamp` (epoch s). */
+export const HttpDriverLocationBody = Type.Object({
+  action: Type.Optional(Type.Literal('driver_location')),
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  payload: LocationPayload,
+  time_stamp: Type.Optional(Type.Number({ minimum: 0, description: 'Device time, epoch seconds' })),
+});
+export type HttpDriverLocationBody = Static<typeof HttpDriverLocationBody>;
+
+export const COMPANY_DRIVERS = 'company:drivers';
+export const DRIVER_ENTITY_PREFIX = 'driver:';
+
+// ---- server → client ----
+
+export interface AuthenticatedReply {
+  type: 'authenticated';
+  user_id: string;
+  role: string;
+  company: string;
+}
+export interface AckReply {
+  type: 'ack';
+  seq: number;
+}
+export interface SubscribedReply {
+  type: 'subscribed' | 'unsubscribed';
+  entity: string;
+}
+export interface ErrorReply {
+  type: 'error';
+  error: TrackErrorCode;
+  message: string;
+  seq?: number;
+}
+export interface LocationUpdatePayload {
+  lat: number;
+  lng: number;
+  /** km/h, as on the rest of this API */
+  speed: number;
+  bearing: number;
+  accuracy?: number;
+  altitude?: number;
+  /** device time of the fix, ISO-8601 */
+  timestamp: string;
+}
+export interface LocationUpdate {
+  type: 'location_update';
+  id: string;
+  payload: LocationUpdatePayload;
+}
+export type ServerMessage = AuthenticatedReply | AckReply | SubscribedReply | ErrorReply | LocationUpdate;

@@ -1,0 +1,69 @@
+/** Starts a real tracking server on a random port with a real SQLite file in a temp folder. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import type { Role } from '../../shared/ids';
+import { addCompany, addUser, issueToken } from '../../main/server/accounts';
+import type { Profile } from '../../main/server/store/users';
+import { createTrackingServer, type TrackingServer, type TrackingServerConfig } from '../../main/server/index';
+import type { ServerContext } from '../../main/server/context';
+import { TRACK_PATH } from '../../shared/protocol/tracking';
+
+export interface TestServer {
+  server: TrackingServer;
+  ctx: ServerContext;
+  dataDir: string;
+  url: string;
+  wsUrl: string;
+  company(id: string, name?: string): string;
+  user(companyId: string, userId: string, role: Role, opts?: Profile & { password?: string }): Promise<void>;
+  token(companyId: string, userId: string, ttlSeconds?: number): string;
+  /** fetch against the server with an optional bearer token and JSON body */
+  api(method: string, pathname: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+export function tempDir(prefix = 'fleetdesk-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestServer(config: Partial<TrackingServerConfig> = {}): Promise<TestServer> {
+  const dataDir = config.dataDir ?? tempDir();
+  const logger = pino({ level: process.env.FLEETDESK_TEST_LOG ?? 'silent' });
+  const server = createTrackingServer({ host: '127.0.0.1', port: 0, logger, ...config, dataDir });
+  const { url } = await server.start();
+  const ctx = server.context;
+  const accounts = { companies: ctx.companies, users: ctx.users, tokens: ctx.tokens };
+  return {
+    server,
+    ctx,
+    dataDir,
+    url,
+    wsUrl: url.replace(/^http/, 'ws') + TRACK_PATH,
+    company: (id, name = id) => addCompany(accounts, name, id).id,
+    user: async (companyId, userId, role, opts = {}) => {
+      await addUser(accounts, { companyId, userId, role, ...opts });
+    },
+    token: (companyId, userId, ttl = 3600) => issueToken(accounts, companyId, userId, ttl).token,
+    api: async (method, pathname, opts = {}) => {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      let body: string | undefined;
+      if (opts.body !== undefined) {
+        headers['content-type'] ??= 'application/json';
+        body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+      }
+      const res = await fetch(url + pathname, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    stop: () => server.stop(),
+  };
+}
