@@ -45,6 +45,10 @@ export const Position = Type.Object(
 );
 export type Position = Static<typeof Position>;
 
+/** Path parameters of `/…/:id` routes (a user or company id). */
+export const IdParams = Type.Object({ id: Id('user or company id') });
+export type IdParams = Static<typeof IdParams>;
+
 export const DISPLAY_FIELDS = ['display_name', 'full_name', 'first_name', 'last_name', 'phone', 'vehicle_plate', 'user_id'] as const;
 export type DisplayField = (typeof DISPLAY_FIELDS)[number];
 export const DisplayFieldSchema = Type.Union(
@@ -80,7 +84,16 @@ export const Device = Type.Object(
 );
 export type Device = Static<typeof Device>;
 
-export const DeviceUpdate = Type.Object(ProfileFields, { additionalProperties: false, minProperties: 1 });
+/** The profile fields as optional members, for partial updates (null clears a field). */
+export const OptionalProfileFields = {
+  display_name: Type.Optional(ProfileFields.display_name),
+  first_name: Type.Optional(ProfileFields.first_name),
+  last_name: Type.Optional(ProfileFields.last_name),
+  phone: Type.Optional(ProfileFields.phone),
+  vehicle_plate: Type.Optional(ProfileFields.vehicle_plate),
+};
+
+export const DeviceUpdate = Type.Object(OptionalProfileFields, { additionalProperties: false, minProperties: 1 });
 export type DeviceUpdate = Static<typeof DeviceUpdate>;
 
 export const LatestPosition = Type.Object({ id: Type.String(), name: Type.String(), position: Position }, { $id: 'LatestPosition' });
@@ -131,6 +144,9 @@ export const User = Type.Object(
   { $id: 'User' },
 );
 export type User = Static<typeof User>;
+
+export const UserQuery = Type.Object({ role: Type.Optional(RoleSchema) });
+export type UserQuery = Static<typeof UserQuery>;
 
 export const PASSWORD_MIN = 8;
 const Password = Type.String({ minLength: PASSWORD_MIN, maxLength: 200 });

@@ -17,7 +17,7 @@ export class CompanyStore {
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[string], CompanyRow>('SELECT * FROM companies WHERE id = ?');
     this.all = db.prepare<[], CompanyRow>('SELECT * FROM companies ORDER BY id');
-    this.insertStmt = db.prepare('INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?)');
+    this.insertStmt = db.prepare('INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING');
   }
 
   get(id: string): CompanyRow | undefined {

@@ -22,7 +22,7 @@ export class SchemaTooNewError extends Error {
  * migrations. Safe to call from the CLI while the server holds the same file open.
  */
 export function openDatabase(dataDir: string): Db {
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new Database(path.join(dataDir, DB_FILE));
   try {
     db.pragma('journal_mode = WAL');

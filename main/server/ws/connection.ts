@@ -94,12 +94,13 @@ export class TrackConnection implements Subscriber {
     }
     if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return this.error('BadPayload', 'a message is a JSON object');
     const action = (msg as { action?: unknown }).action;
-    if (typeof action !== 'string') return this.error('BadPayload', 'a message needs an "action" string');
+    const seq = seqOf(msg);
+    if (typeof action !== 'string') return this.error('BadPayload', 'a message needs an "action" string', seq);
     if (!(ACTIONS as readonly string[]).includes(action)) {
-      return this.error('InvalidAction', `unknown action "${action.slice(0, 40)}"; expected one of ${ACTIONS.join(', ')}`);
+      return this.error('InvalidAction', `unknown action "${action.slice(0, 40)}"; expected one of ${ACTIONS.join(', ')}`, seq);
     }
     if (action === 'authenticate') return this.authenticate(msg);
-    if (!this.principal) return this.error('Unauthorized', 'authenticate first');
+    if (!this.principal) return this.error('Unauthorized', 'authenticate first', seq);
     if (action === 'driver_location') return this.driverLocation(msg);
     return this.subscription(msg);
   }
@@ -139,8 +140,7 @@ export class TrackConnection implements Subscriber {
 
   private driverLocation(msg: unknown): void {
     const p = this.principal as Principal;
-    const rawSeq = (msg as { seq?: unknown }).seq;
-    const seq = Number.isSafeInteger(rawSeq) && (rawSeq as number) >= 0 ? (rawSeq as number) : undefined;
+    const seq = seqOf(msg);
     if (p.role !== 'driver') return this.error('Forbidden', 'only drivers send locations', seq);
     if (!validators.driverLocation.Check(msg)) return this.error('BadPayload', describeError(validators.driverLocation, msg), seq);
     if (msg.id !== p.userId) return this.error('Forbidden', 'a driver sends locations for its own id only', seq);
@@ -207,4 +207,10 @@ export class TrackConnection implements Subscriber {
       this.host.release(this);
     }
   }
+}
+
+/** The message's `seq` when it is a valid one, so every error about it can echo it. */
+function seqOf(msg: unknown): number | undefined {
+  const raw = (msg as { seq?: unknown }).seq;
+  return Number.isSafeInteger(raw) && (raw as number) >= 0 ? (raw as number) : undefined;
 }

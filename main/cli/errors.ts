@@ -1,0 +1,2 @@
+/** An error the CLI reports as one line on stderr, exiting non-zero. */
+export class CliError extends Error {}

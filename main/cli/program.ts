@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { AccountError } from '../server/accounts';
+import { SchemaTooNewError } from '../server/store/database';
+import { VERSION } from '../server/version';
+import { companyCommand } from './commands/company';
+import { serveCommand } from './commands/serve';
+import { tokenCommand } from './commands/token';
+import { userCommand } from './commands/user';
+import { CliError } from './errors';
+
+export function buildProgram(): Command {
+  const program = new Command('fleetdesk')
+    .description('FleetDesk: self-hosted fleet tracking server and control center')
+    .version(VERSION);
+  program.addCommand(serveCommand());
+  program.addCommand(companyCommand());
+  program.addCommand(userCommand());
+  program.addCommand(tokenCommand());
+  const configure = (c: Command) => {
+    c.exitOverride().configureOutput({ outputError: (str, write) => write(`fleetdesk: ${str.replace(/^error: /, '')}`) });
+    c.commands.forEach(configure);
+  };
+  configure(program);
+  return program;
+}
+
+/** Runs the CLI; every failure is one line on stderr and a non-zero exit code. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode; // commander already printed its message (or help/version)
+      return;
+    }
+    const known = err instanceof CliError || err instanceof AccountError || err instanceof SchemaTooNewError;
+    const message = known ? (err as Error).message : `unexpected error: ${(err as Error).stack ?? String(err)}`;
+    process.stderr.write(`fleetdesk: ${message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The tracking server of `npm run bench:ws`, run as a child process (forked with an IPC
+ * channel) so the load generator never shares its event loop. Usage: bench-server.ts <dataDir>.
+ * Reports memory and CPU samples to the parent, event-loop delay for the measured window, and
+ * the writer's totals after a clean stop.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createTrackingServer } from '../../main/server/index';
+import { createLogger } from '../../main/server/logger';
+import type { FromServer, ToServer } from './ipc';
+
+const SAMPLE_MS = 250;
+/** event-loop delay histogram resolution; subtracted again, so figures are the lag beyond it */
+const LOOP_RESOLUTION_MS = 10;
+const lagMs = (ns: number): number => Math.round(Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100;
+
+function send(msg: FromServer): void {
+  process.send?.(msg);
+}
+
+async function main(): Promise<void> {
+  const dataDir = process.argv[2];
+  if (!dataDir || !process.send) throw new Error('usage: fork bench-server.ts <dataDir> with an IPC channel');
+  // Warnings and errors (e.g. "position not stored") reach the benchmark's stderr as JSON lines.
+  const server = createTrackingServer({ dataDir, host: '127.0.0.1', port: 0, logger: createLogger('warn', false) });
+  const { port } = await server.start();
+  const ctx = server.context;
+
+  const delay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  let eluStart = performance.eventLoopUtilization();
+  const sample = (): void => {
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    send({
+      type: 'sample',
+      at: Date.now(),
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      cpuMicros: cpu.user + cpu.system,
+      writerPending: ctx.writer.pending,
+    });
+  };
+  const sampler = setInterval(sample, SAMPLE_MS);
+
+  let stopping = false;
+  process.on('message', (raw: ToServer) => {
+    if (raw.cmd === 'window-start') {
+      delay.reset();
+      delay.enable();
+      eluStart = performance.eventLoopUtilization();
+    } else if (raw.cmd === 'window-end') {
+      delay.disable();
+      const elu = performance.eventLoopUtilization(eluStart);
+      send({
+        type: 'window',
+        loopDelay: {
+          lagP50Ms: lagMs(delay.percentile(50)),
+          lagP99Ms: lagMs(delay.percentile(99)),
+          lagMaxMs: lagMs(delay.max),
+          utilization: Math.round(elu.utilization * 100) / 100,
+        },
+      });
+    } else if (raw.cmd === 'stop' && !stopping) {
+      stopping = true;
+      sample();
+      clearInterval(sampler);
+      const t0 = Date.now();
+      server
+        .stop()
+        .then(() => {
+          send({ type: 'stopped', writer: { ...ctx.writer.stats }, rssBytes: process.memoryUsage().rss, stopMs: Date.now() - t0 });
+          process.disconnect();
+        })
+        .catch((err: unknown) => {
+          send({ type: 'failed', message: String(err) });
+          process.exitCode = 1;
+          process.disconnect();
+        });
+    }
+  });
+  // If the parent dies, do not linger.
+  process.on('disconnect', () => {
+    if (!stopping) void server.stop().finally(() => process.exit(1));
+  });
+  send({ type: 'ready', port, pid: process.pid });
+}
+
+main().catch((err: unknown) => {
+  send({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exitCode = 1;
+  process.disconnect?.();
+});

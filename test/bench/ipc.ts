@@ -1,0 +1,32 @@
+/** Messages between the benchmark (parent) and the tracking-server child over the fork IPC channel. */
+
+/** parent → child */
+export type ToServer = { cmd: 'window-start' } | { cmd: 'window-end' } | { cmd: 'stop' };
+
+export interface ServerSample {
+  type: 'sample';
+  /** the child's Date.now() */
+  at: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** cumulative process CPU (user + system), microseconds */
+  cpuMicros: number;
+  writerPending: number;
+}
+
+/** How late timers ran (the event loop's lag beyond the sampling resolution). */
+export interface LoopDelay {
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  /** event-loop utilisation (0–1) over the measured window */
+  utilization: number;
+}
+
+/** child → parent */
+export type FromServer =
+  | { type: 'ready'; port: number; pid: number }
+  | ServerSample
+  | { type: 'window'; loopDelay: LoopDelay }
+  | { type: 'stopped'; writer: { batches: number; stored: number; duplicates: number; maxBatch: number }; rssBytes: number; stopMs: number }
+  | { type: 'failed'; message: string };

@@ -1,0 +1,655 @@
+/**
+ * `npm run bench:ws`: load benchmark of the WebSocket Tracking API. Not a test: it prints figures.
+ *
+ * A real tracking server runs in a child process (bench-server.ts) on 127.0.0.1 with a fresh
+ * data folder. This process provisions one company with N drivers and M offices through the
+ * accounts functions (the same SQLite file, WAL), opens the offices (subscribed to
+ * `company:drivers`) and then the drivers in batches, and has every driver send
+ * `driver_location` (with `seq`) at 1 Hz, spread evenly over the second. After a warm-up it
+ * measures for `--duration` seconds: acks/s, location_update messages/s across offices,
+ * driver→office latency (send time recorded per (driver, seq), looked up by the office from
+ * the update's device timestamp), errors by code, server RSS and CPU. At the end it stops the
+ * server and checks that every acked position is in the positions table.
+ *
+ *   npm run bench:ws -- --drivers 2000 --offices 5 --duration 30 --warmup 5
+ *
+ * One JSON object goes to stdout; progress goes to stderr.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import WebSocket from 'ws';
+import { addCompany, addUser, issueToken, type Accounts } from '../../main/server/accounts';
+import { loadOrCreateSecret } from '../../main/server/auth/secret';
+import { TokenService } from '../../main/server/auth/tokens';
+import { CompanyStore } from '../../main/server/store/companies';
+import { DB_FILE, openDatabase } from '../../main/server/store/database';
+import { UserStore } from '../../main/server/store/users';
+import { COMPANY_DRIVERS, TRACK_PATH } from '../../shared/protocol/tracking';
+import type { FromServer, LoopDelay, ServerSample, ToServer } from './ipc';
+
+// ---------------------------------------------------------------- options
+
+const { values: args } = parseArgs({
+  options: {
+    drivers: { type: 'string', default: '2000' },
+    offices: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '5' },
+    'ramp-batch': { type: 'string', default: '100' },
+    'cpu-prof': { type: 'boolean', default: false },
+    'keep-data': { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+function intArg(name: string, value: string | undefined, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`--${name} must be a whole number from ${min} to ${max}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const N = intArg('drivers', args.drivers, 1, 50_000);
+const M = intArg('offices', args.offices, 0, 1_000);
+const DURATION_S = intArg('duration', args.duration, 1, 3_600);
+const WARMUP_S = intArg('warmup', args.warmup, 0, 600);
+const RAMP_BATCH = intArg('ramp-batch', args['ramp-batch'], 1, 10_000);
+const TOTAL_SEQS = WARMUP_S + DURATION_S;
+
+const COMPANY = 'bench';
+const CONNECT_TIMEOUT_MS = 15_000;
+const CHILD_READY_TIMEOUT_MS = 30_000;
+const DRAIN_TIMEOUT_MS = 15_000;
+const STOP_TIMEOUT_MS = 30_000;
+/** Never send one driver's updates closer together than this (the server allows 900 ms). */
+const MIN_CLIENT_GAP_MS = 950;
+/** Everything, start to finish, must fit in this or the run is abandoned. */
+const WATCHDOG_MS = (TOTAL_SEQS + 240 + Math.ceil((N + M) / 50)) * 1000;
+
+const log = (msg: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+
+// ---------------------------------------------------------------- provisioning
+
+interface Provisioned {
+  dataDir: string;
+  driverIds: string[];
+  driverTokens: string[];
+  officeIds: string[];
+  officeTokens: string[];
+}
+
+async function provision(): Promise<Provisioned> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-bench-'));
+  const db = openDatabase(dataDir);
+  try {
+    const accounts: Accounts = { companies: new CompanyStore(db), users: new UserStore(db), tokens: new TokenService(loadOrCreateSecret(dataDir)) };
+    addCompany(accounts, 'Bench Logistics', COMPANY);
+    accounts.companies.update(COMPANY, { max_connections: N + M + 100 });
+    const driverIds = Array.from({ length: N }, (_, i) => `DR_${i}`);
+    const officeIds = Array.from({ length: M }, (_, i) => `OF_${i}`);
+    // addUser is async only for password hashing; nobody else touches the file yet, so one
+    // transaction around the awaits is safe and keeps provisioning of thousands of users quick.
+    db.exec('BEGIN');
+    for (const id of driverIds) await addUser(accounts, { companyId: COMPANY, userId: id, role: 'driver', vehicle_plate: `B-${id}` });
+    for (const id of officeIds) await addUser(accounts, { companyId: COMPANY, userId: id, role: 'office', display_name: `Dispatcher ${id}` });
+    db.exec('COMMIT');
+    const ttl = 3600 + TOTAL_SEQS * 2;
+    return {
+      dataDir,
+      driverIds,
+      driverTokens: driverIds.map((id) => issueToken(accounts, COMPANY, id, ttl).token),
+      officeIds,
+      officeTokens: officeIds.map((id) => issueToken(accounts, COMPANY, id, ttl).token),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------- server child
+
+interface ServerHandle {
+  child: ChildProcess;
+  port: number;
+  pid: number;
+  samples: ServerSample[];
+  rssPeak: number;
+  next<T extends FromServer['type']>(type: T, timeoutMs: number): Promise<Extract<FromServer, { type: T }>>;
+  command(c: ToServer): void;
+}
+
+function startServer(dataDir: string, profDir: string | null): Promise<ServerHandle> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const execArgv = ['--import', 'tsx'];
+  if (profDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profDir}`);
+  const child = fork(path.join(here, 'bench-server.ts'), [dataDir], { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  child.stdout?.pipe(process.stderr);
+  const samples: ServerSample[] = [];
+  const waiters: { type: string; resolve: (m: FromServer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
+  const handle: ServerHandle = {
+    child,
+    port: 0,
+    pid: child.pid ?? 0,
+    samples,
+    rssPeak: 0,
+    next: (type, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.findIndex((w) => w.timer === timer), 1);
+          reject(new Error(`server child: no "${type}" message within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.push({ type, resolve: resolve as (m: FromServer) => void, reject, timer });
+      }),
+    command: (c) => {
+      if (child.connected) child.send(c);
+    },
+  };
+  child.on('message', (m: FromServer) => {
+    if (m.type === 'sample') {
+      samples.push(m);
+      handle.rssPeak = Math.max(handle.rssPeak, m.rssBytes);
+    } else if (m.type === 'stopped') {
+      handle.rssPeak = Math.max(handle.rssPeak, m.rssBytes);
+    }
+    if (m.type === 'failed') log(`server child failed: ${m.message}`);
+    for (let i = 0; i < waiters.length; i++) {
+      const w = waiters[i]!;
+      if (w.type === m.type || m.type === 'failed') {
+        waiters.splice(i, 1);
+        clearTimeout(w.timer);
+        if (m.type === 'failed') w.reject(new Error(`server child failed: ${m.message}`));
+        else w.resolve(m);
+        i--;
+      }
+    }
+  });
+  child.on('exit', (code, signal) => {
+    for (const w of waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new Error(`server child exited (code ${code}, signal ${signal}) while waiting for "${w.type}"`));
+    }
+  });
+  return handle.next('ready', CHILD_READY_TIMEOUT_MS).then((m) => {
+    handle.port = m.port;
+    handle.pid = m.pid;
+    return handle;
+  });
+}
+
+// ---------------------------------------------------------------- measurements
+
+class Samples {
+  private buf = new Float64Array(1024);
+  private n = 0;
+  add(v: number): void {
+    if (this.n === this.buf.length) {
+      const bigger = new Float64Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.n++] = v;
+  }
+  get count(): number {
+    return this.n;
+  }
+  summary(): { p50: number; p90: number; p99: number; max: number; mean: number; samples: number } | null {
+    if (this.n === 0) return null;
+    const s = this.buf.slice(0, this.n).sort();
+    const q = (p: number) => s[Math.min(this.n - 1, Math.max(0, Math.ceil((p / 100) * this.n) - 1))] as number;
+    let sum = 0;
+    for (const v of s) sum += v;
+    return { p50: r2(q(50)), p90: r2(q(90)), p99: r2(q(99)), max: r2(s[this.n - 1] as number), mean: r2(sum / this.n), samples: this.n };
+  }
+}
+
+/** Counters; `win*` only count what happened inside the measured window. */
+const stats = {
+  sent: 0,
+  acked: 0,
+  duplicateAcks: 0,
+  delivered: 0,
+  unmatchedDeliveries: 0,
+  winSent: 0,
+  winAcked: 0,
+  winDelivered: 0,
+  skippedNotConnected: 0,
+  deferredSends: 0,
+  errors: {} as Record<string, number>,
+  winErrors: {} as Record<string, number>,
+  unexpectedCloses: {} as Record<string, number>,
+  connectFailures: 0,
+};
+const latency = new Samples(); // driver send → office receive, seqs of the measured window
+const ackLatency = new Samples(); // driver send → ack, seqs of the measured window
+let inWindow = false;
+let closingClients = false;
+
+function bump(map: Record<string, number>, key: string): void {
+  map[key] = (map[key] ?? 0) + 1;
+}
+
+// ---------------------------------------------------------------- drivers
+
+/** send time (performance.now()) per (driver, seq); NaN = not sent */
+const sendAt = new Float64Array(N * TOTAL_SEQS).fill(NaN);
+/** 1 once the (driver, seq) was acked */
+const ackedFlags = new Uint8Array(N * TOTAL_SEQS);
+/** offset of each driver inside the second, ms (integer: device times stay whole ms) */
+const offsetMs = Int32Array.from({ length: N }, (_, i) => Math.floor((i * 1000) / N));
+const lat = new Float64Array(N);
+const lng = new Float64Array(N);
+const speedKmh = new Float64Array(N);
+const bearing = new Float64Array(N);
+const lastSend = new Float64Array(N).fill(-Infinity);
+const driverSockets: (WebSocket | null)[] = new Array(N).fill(null);
+const officeSockets: WebSocket[] = [];
+/** epoch ms and performance.now() of second 0 of the schedule */
+let t0Epoch = 0;
+let t0Perf = 0;
+const measuredSeq = (seq: number): boolean => seq >= WARMUP_S && seq < TOTAL_SEQS;
+
+// Addis Ababa, the seed's example city; drivers start within ~10 km of the centre.
+for (let i = 0; i < N; i++) {
+  lat[i] = 9.01 + (Math.random() - 0.5) * 0.18;
+  lng[i] = 38.75 + (Math.random() - 0.5) * 0.18;
+  speedKmh[i] = 20 + Math.random() * 50;
+  bearing[i] = Math.random() * 360;
+}
+
+function move(i: number): void {
+  let s = (speedKmh[i] as number) + (Math.random() - 0.5) * 6;
+  s = Math.min(110, Math.max(0, s));
+  speedKmh[i] = s;
+  bearing[i] = ((((bearing[i] as number) + (Math.random() - 0.5) * 10) % 360) + 360) % 360;
+  const d = s / 3.6; // metres in one second
+  const rad = ((bearing[i] as number) * Math.PI) / 180;
+  lat[i] = (lat[i] as number) + (d * Math.cos(rad)) / 111_320;
+  lng[i] = (lng[i] as number) + (d * Math.sin(rad)) / (111_320 * Math.cos(((lat[i] as number) * Math.PI) / 180));
+}
+
+function sendLocation(i: number, seq: number, now: number): void {
+  const ws = driverSockets[i];
+  if (!ws || ws.readyState !== WebSocket.OPEN) {
+    stats.skippedNotConnected++;
+    return;
+  }
+  move(i);
+  const msg = {
+    action: 'driver_location',
+    id: `DR_${i}`,
+    seq,
+    payload: {
+      lat: Math.round((lat[i] as number) * 1e6) / 1e6,
+      lng: Math.round((lng[i] as number) * 1e6) / 1e6,
+      speed: Math.round((speedKmh[i] as number) * 10) / 10,
+      bearing: Math.round(bearing[i] as number),
+      accuracy: 5,
+      // device time of the fix: exactly the scheduled second, so an office can find the seq
+      timestamp: t0Epoch + (offsetMs[i] as number) + seq * 1000,
+    },
+  };
+  sendAt[i * TOTAL_SEQS + seq] = now;
+  lastSend[i] = now;
+  stats.sent++;
+  if (inWindow) stats.winSent++;
+  ws.send(JSON.stringify(msg));
+}
+
+function onDriverMessage(i: number, data: WebSocket.RawData): void {
+  const now = performance.now();
+  const m = JSON.parse(data.toString()) as { type: string; seq?: number; error?: string };
+  if (m.type === 'ack' && typeof m.seq === 'number') {
+    const k = i * TOTAL_SEQS + m.seq;
+    if (ackedFlags[k]) {
+      stats.duplicateAcks++;
+      return;
+    }
+    ackedFlags[k] = 1;
+    stats.acked++;
+    if (inWindow) stats.winAcked++;
+    if (measuredSeq(m.seq)) ackLatency.add(now - (sendAt[k] as number));
+  } else if (m.type === 'error') {
+    const code = m.error ?? 'unknown';
+    bump(stats.errors, code);
+    if (inWindow) bump(stats.winErrors, code);
+    if (stats.errors[code] === 1) log(`first ${code} error: ${data.toString().slice(0, 200)}`);
+  }
+}
+
+function onOfficeMessage(data: WebSocket.RawData): void {
+  const now = performance.now();
+  const m = JSON.parse(data.toString()) as { type: string; id?: string; error?: string; payload?: { timestamp?: string } };
+  if (m.type === 'location_update') {
+    stats.delivered++;
+    if (inWindow) stats.winDelivered++;
+    const i = Number(m.id?.slice(3));
+    const dt = Date.parse(m.payload?.timestamp ?? '');
+    const seq = (dt - t0Epoch - (offsetMs[i] ?? 0)) / 1000;
+    if (!Number.isInteger(i) || i < 0 || i >= N || !Number.isInteger(seq) || seq < 0 || seq >= TOTAL_SEQS) {
+      stats.unmatchedDeliveries++;
+      return;
+    }
+    if (measuredSeq(seq)) latency.add(now - (sendAt[i * TOTAL_SEQS + seq] as number));
+  } else if (m.type === 'error') {
+    bump(stats.errors, `office:${m.error}`);
+  }
+}
+
+/**
+ * Sends every driver's update at t0 + offset_i + seq·1000 ms: a cursor walks (seq, driver) in
+ * due order; a driver whose previous send was under MIN_CLIENT_GAP_MS ago (the client's own
+ * timers ran late) is deferred rather than sent early.
+ */
+function runSchedule(): Promise<void> {
+  return new Promise((resolve) => {
+    let seq = 0;
+    let i = 0;
+    const deferred: { i: number; seq: number }[] = [];
+    const due = () => t0Perf + (offsetMs[i] as number) + seq * 1000;
+    const tick = () => {
+      const now = performance.now();
+      while (deferred.length > 0 && now - (lastSend[deferred[0]!.i] as number) >= MIN_CLIENT_GAP_MS) {
+        const d = deferred.shift()!;
+        sendLocation(d.i, d.seq, now);
+      }
+      while (seq < TOTAL_SEQS && due() <= now) {
+        if (now - (lastSend[i] as number) < MIN_CLIENT_GAP_MS) {
+          stats.deferredSends++;
+          deferred.push({ i, seq });
+        } else sendLocation(i, seq, now);
+        if (++i === N) {
+          i = 0;
+          seq++;
+        }
+      }
+      if (seq >= TOTAL_SEQS && deferred.length === 0) return resolve();
+      const wait = seq < TOTAL_SEQS ? due() - performance.now() : 5;
+      setTimeout(tick, Math.max(0, wait));
+    };
+    tick();
+  });
+}
+
+// ---------------------------------------------------------------- connections
+
+function connect(url: string, userId: string, role: 'driver' | 'office', token: string, onMessage: (d: WebSocket.RawData) => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: CONNECT_TIMEOUT_MS });
+    let ready = false;
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`${userId}: not ready within ${CONNECT_TIMEOUT_MS} ms`));
+    }, CONNECT_TIMEOUT_MS);
+    ws.on('open', () => {
+      ws.send(JSON.stringify({ action: 'authenticate', payload: { user_id: userId, role, token } }));
+      if (role === 'office') ws.send(JSON.stringify({ action: 'subscribe', entity: COMPANY_DRIVERS }));
+    });
+    ws.on('message', (data) => {
+      if (ready) return onMessage(data);
+      const m = JSON.parse(data.toString()) as { type: string };
+      const done = role === 'office' ? m.type === 'subscribed' : m.type === 'authenticated';
+      if (m.type === 'error') {
+        clearTimeout(timer);
+        ws.terminate();
+        reject(new Error(`${userId}: ${data.toString().slice(0, 200)}`));
+      } else if (done) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(ws);
+      }
+    });
+    ws.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    ws.on('close', (code) => {
+      clearTimeout(timer);
+      if (!ready) reject(new Error(`${userId}: closed with ${code} before it was ready`));
+      else if (!closingClients) {
+        bump(stats.unexpectedCloses, String(code));
+        log(`${userId} closed by the server with code ${code}`);
+      }
+    });
+  });
+}
+
+async function connectAll(url: string, p: Provisioned): Promise<number> {
+  const t = performance.now();
+  for (let k = 0; k < M; k++) {
+    officeSockets.push(await connect(url, p.officeIds[k]!, 'office', p.officeTokens[k]!, onOfficeMessage));
+  }
+  for (let start = 0; start < N; start += RAMP_BATCH) {
+    const batch: Promise<void>[] = [];
+    for (let i = start; i < Math.min(N, start + RAMP_BATCH); i++) {
+      batch.push(
+        connect(url, p.driverIds[i]!, 'driver', p.driverTokens[i]!, (d) => onDriverMessage(i, d)).then(
+          (ws) => {
+            driverSockets[i] = ws;
+          },
+          (err: Error) => {
+            stats.connectFailures++;
+            if (stats.connectFailures <= 5) log(`connect failed: ${err.message}`);
+          },
+        ),
+      );
+    }
+    await Promise.all(batch);
+    if ((start / RAMP_BATCH) % 5 === 4) log(`connected ${Math.min(N, start + RAMP_BATCH)}/${N} drivers`);
+  }
+  return performance.now() - t;
+}
+
+async function closeAll(): Promise<void> {
+  closingClients = true;
+  const all = [...officeSockets, ...driverSockets.filter((w): w is WebSocket => w !== null)];
+  await Promise.all(
+    all.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === WebSocket.CLOSED) return resolve();
+          const t = setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, 5000);
+          ws.once('close', () => {
+            clearTimeout(t);
+            resolve();
+          });
+          ws.close(1000, 'bench done');
+        }),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- main
+
+/** the running server child, for the watchdog and the failure path */
+let server: ServerHandle | null = null;
+
+function cpuPct(fromMicros: number, toMicros: number, wallMs: number): number {
+  return wallMs > 0 ? Math.round(((toMicros - fromMicros) / 1000 / wallMs) * 1000) / 10 : 0;
+}
+
+const LOOP_RESOLUTION_MS = 10;
+
+function loopDelayOf(h: ReturnType<typeof monitorEventLoopDelay>, utilization: number): LoopDelay {
+  const lag = (ns: number) => r2(Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS));
+  return { lagP50Ms: lag(h.percentile(50)), lagP99Ms: lag(h.percentile(99)), lagMaxMs: lag(h.max), utilization: r2(utilization) };
+}
+
+async function main(): Promise<void> {
+  const watchdog = setTimeout(() => {
+    log(`watchdog: the run took over ${WATCHDOG_MS / 1000} s; abandoning`);
+    server?.child.kill('SIGKILL');
+    process.exit(3);
+  }, WATCHDOG_MS);
+  watchdog.unref();
+
+  log(`provisioning 1 company, ${N} drivers, ${M} offices`);
+  const p = await provision();
+  const profDir = args['cpu-prof'] ? path.join(process.cwd(), 'bench-profiles') : null;
+  const srv = await startServer(p.dataDir, profDir);
+  server = srv;
+  const wsUrl = `ws://127.0.0.1:${server.port}${TRACK_PATH}`;
+  log(`server pid ${srv.pid} on ${wsUrl}; data in ${p.dataDir}`);
+
+  const rampMs = await connectAll(wsUrl, p);
+  const connectedDrivers = driverSockets.filter((w) => w !== null).length;
+  log(`connected ${connectedDrivers} drivers and ${officeSockets.length} offices in ${Math.round(rampMs)} ms`);
+  const rssAfterRamp = srv.samples.at(-1)?.rssBytes ?? 0;
+
+  // Schedule: second 0 starts shortly; the window covers seqs WARMUP_S … TOTAL_SEQS-1.
+  await sleep(200);
+  t0Epoch = Date.now() + 100;
+  t0Perf = performance.now() + (t0Epoch - Date.now());
+  const winStart = t0Perf + WARMUP_S * 1000;
+  const winEnd = winStart + DURATION_S * 1000;
+
+  const clientLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  let clientCpu0 = 0;
+  let clientCpu1 = 0;
+  let clientElu = performance.eventLoopUtilization();
+  let clientLoopDelay: LoopDelay | null = null;
+  let serverSample0: ServerSample | undefined;
+  let serverSample1: ServerSample | undefined;
+  const serverWindow = new Promise<LoopDelay>((resolve) => {
+    setTimeout(() => {
+      inWindow = true;
+      const c = process.cpuUsage();
+      clientCpu0 = c.user + c.system;
+      clientElu = performance.eventLoopUtilization();
+      clientLoop.enable();
+      serverSample0 = srv.samples.at(-1);
+      srv.command({ cmd: 'window-start' });
+      log(`warm-up done; measuring for ${DURATION_S} s`);
+    }, winStart - performance.now());
+    setTimeout(() => {
+      inWindow = false;
+      const c = process.cpuUsage();
+      clientCpu1 = c.user + c.system;
+      clientLoop.disable();
+      clientLoopDelay = loopDelayOf(clientLoop, performance.eventLoopUtilization(clientElu).utilization);
+      serverSample1 = srv.samples.at(-1);
+      const w = srv.next('window', 10_000).then((m) => m.loopDelay);
+      srv.command({ cmd: 'window-end' });
+      resolve(w);
+    }, winEnd - performance.now());
+  });
+  const progress = setInterval(() => {
+    const s = srv.samples.at(-1);
+    log(
+      `sent ${stats.sent} acked ${stats.acked} delivered ${stats.delivered} errors ${JSON.stringify(stats.errors)} ` +
+        `server rss ${s ? mb(s.rssBytes) : '?'} MB pending ${s?.writerPending ?? '?'}`,
+    );
+  }, 5000);
+
+  await runSchedule();
+  const serverLoopDelay = await serverWindow;
+  clearInterval(progress);
+
+  // Wait for the last acks (and with them the last fan-outs).
+  const drainStart = performance.now();
+  const answered = () => stats.acked + Object.entries(stats.errors).reduce((a, [k, v]) => (k.startsWith('office:') ? a : a + v), 0);
+  while (answered() < stats.sent && performance.now() - drainStart < DRAIN_TIMEOUT_MS) await sleep(20);
+  await sleep(300);
+  const unanswered = stats.sent - answered();
+  log(`load done: sent ${stats.sent}, acked ${stats.acked}, delivered ${stats.delivered}, unanswered ${unanswered}`);
+
+  const rssEnd = srv.samples.at(-1)?.rssBytes ?? 0;
+  await closeAll();
+  srv.command({ cmd: 'stop' });
+  const stopped = await srv.next('stopped', STOP_TIMEOUT_MS);
+  await new Promise<void>((resolve) => {
+    if (srv.child.exitCode !== null) return resolve();
+    const t = setTimeout(() => {
+      srv.child.kill('SIGKILL');
+      resolve();
+    }, 10_000);
+    srv.child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+  const db = new Database(path.join(p.dataDir, DB_FILE), { readonly: true });
+  const storedRows = (db.prepare('SELECT count(*) AS n FROM positions').get() as { n: number }).n;
+  db.close();
+  if (!args['keep-data']) fs.rmSync(p.dataDir, { recursive: true, force: true });
+
+  const windowS = DURATION_S;
+  const cpuWallMs = serverSample0 && serverSample1 ? serverSample1.at - serverSample0.at : 0;
+  const winErrTotal = Object.values(stats.winErrors).reduce((a, b) => a + b, 0);
+  const lat = latency.summary();
+  const result = {
+    config: {
+      drivers: N,
+      offices: M,
+      durationS: DURATION_S,
+      warmupS: WARMUP_S,
+      rampBatch: RAMP_BATCH,
+      updateHz: 1,
+      node: process.version,
+      cpus: os.cpus().length,
+    },
+    connect: { drivers: connectedDrivers, offices: officeSockets.length, failures: stats.connectFailures, rampMs: Math.round(rampMs) },
+    throughput: {
+      sentPerS: r2(stats.winSent / windowS),
+      acceptedPerS: r2(stats.winAcked / windowS),
+      deliveredPerS: r2(stats.winDelivered / windowS),
+      /** every accepted update reaching every office */
+      expectedDeliveredPerS: r2((stats.winAcked * officeSockets.length) / windowS),
+      errorsPerS: r2(winErrTotal / windowS),
+    },
+    latencyMs: {
+      driverToOffice: lat,
+      driverToAck: ackLatency.summary(),
+    },
+    errors: { window: stats.winErrors, total: stats.errors, unexpectedCloses: stats.unexpectedCloses, clientDeferredSends: stats.deferredSends, skippedNotConnected: stats.skippedNotConnected },
+    totals: { sent: stats.sent, acked: stats.acked, unanswered, duplicateAcks: stats.duplicateAcks, delivered: stats.delivered, unmatchedDeliveries: stats.unmatchedDeliveries },
+    server: {
+      pid: srv.pid,
+      rssMb: { afterRamp: mb(rssAfterRamp), peak: mb(srv.rssPeak), end: mb(rssEnd) },
+      cpuPctOfOneCore: serverSample0 && serverSample1 ? cpuPct(serverSample0.cpuMicros, serverSample1.cpuMicros, cpuWallMs) : null,
+      eventLoop: serverLoopDelay,
+      writer: stopped.writer,
+      stopMs: stopped.stopMs,
+    },
+    client: {
+      cpuPctOfOneCore: cpuPct(clientCpu0, clientCpu1, DURATION_S * 1000),
+      eventLoop: clientLoopDelay,
+    },
+    persistence: { acked: stats.acked, storedRows, writerStored: stopped.writer.stored, ok: storedRows === stats.acked },
+    target: {
+      drivers2000: N >= 2000,
+      allConnected: stats.connectFailures === 0 && stats.skippedNotConnected === 0 && Object.keys(stats.unexpectedCloses).length === 0,
+      allAccepted: Object.keys(stats.errors).length === 0 && unanswered === 0,
+      allDelivered: stats.delivered - stats.unmatchedDeliveries === stats.acked * officeSockets.length,
+      allPersisted: storedRows === stats.acked,
+      p99Under50ms: lat !== null && lat.p99 < 50,
+    },
+    profileDir: profDir,
+  };
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    server?.child.kill('SIGKILL');
+    process.exit(1);
+  },
+);

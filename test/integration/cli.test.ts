@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { runCli, startServe } from '../support/cli';
+import { tempDir } from '../support/server';
+import { TestSocket } from '../support/ws-client';
+
+const oneErrorLine = (stderr: string, pattern: RegExp) => {
+  const lines = stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one stderr line, got: ${stderr}`);
+  assert.match(lines[0]!, /^fleetdesk: /);
+  assert.match(lines[0]!, pattern);
+};
+
+test('company add, user add and token print what scripts need; errors are one line and a non-zero exit', () => {
+  const data = tempDir();
+  const c = runCli(['company', 'add', 'Acme Logistics', '--data', data]);
+  assert.equal(c.status, 0, c.stderr);
+  assert.equal(c.stdout.trim(), 'acme-logistics');
+  assert.equal(runCli(['company', 'add', 'Acme Logistics', '--data', data]).stdout.trim(), 'acme-logistics-2');
+  assert.equal(runCli(['company', 'add', 'Beta', '--id', 'beta', '--data', data]).stdout.trim(), 'beta');
+
+  const dup = runCli(['company', 'add', 'Beta', '--id', 'beta', '--data', data]);
+  assert.equal(dup.status, 1);
+  oneErrorLine(dup.stderr, /already exists/);
+
+  const u = runCli(['user', 'add', '--company', 'beta', '--id', 'DR_1', '--role', 'driver', '--name', 'Van 1', '--data', data]);
+  assert.equal(u.status, 0, u.stderr);
+  assert.equal(u.stdout.trim(), 'DR_1');
+  const office = runCli(['user', 'add', '--company', 'beta', '--id', 'ops', '--role', 'office', '--password-stdin', '--data', data], 'correct horse\n');
+  assert.equal(office.status, 0, office.stderr);
+
+  const tok = runCli(['token', '--company', 'beta', '--user', 'DR_1', '--ttl', '120', '--data', data]);
+  assert.equal(tok.status, 0, tok.stderr);
+  const [, payload] = tok.stdout.trim().split('.');
+  const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+  assert.equal(claims.sub, 'DR_1');
+  assert.equal(claims.role, 'driver');
+  assert.equal(claims.company, 'beta');
+  assert.equal(claims.exp - claims.iat, 120);
+
+  const secret = path.join(data, 'jwt-secret');
+  assert.equal(fs.statSync(secret).mode & 0o777, 0o600);
+
+  const cases: [string[], RegExp][] = [
+    [['user', 'add', '--company', 'nope', '--id', 'x', '--role', 'office'], /no company "nope"/],
+    [['user', 'add', '--company', 'beta', '--id', 'x', '--role', 'chief'], /Allowed choices are admin, office, driver/],
+    [['user', 'add', '--company', 'beta', '--id', 'DR_1', '--role', 'driver'], /already exists/],
+    [['user', 'add', '--company', 'beta', '--id', 'bad id', '--role', 'office'], /not valid/],
+    [['user', 'add', '--company', 'beta', '--id', 'x', '--role', 'office', '--password', 'short'], /at least 8 characters/],
+    [['user', 'add', '--company', 'beta', '--id', 'x', '--role', 'driver', '--password', 'longenough'], /drivers have no password/],
+    [['token', '--company', 'beta', '--user', 'nobody'], /no user "nobody"/],
+    [['token', '--company', 'beta', '--user', 'DR_1', '--ttl', '5s'], /--ttl must be a whole number/],
+    [['token', '--company', 'beta', '--user', 'DR_1', '--ttl', '0'], /--ttl must be a whole number of seconds from 1/],
+    [['token', '--company', 'beta'], /required option '--user/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = runCli([...args, '--data', data]);
+    assert.notEqual(r.status, 0, `${args.join(' ')} should fail`);
+    oneErrorLine(r.stderr, pattern);
+  }
+});
+
+test('serve: prints its address, the CLI works beside it, SIGTERM acks and stores everything then closes sockets with 1001', async () => {
+  const data = tempDir();
+  const srv = await startServe(['--host', '127.0.0.1', '--port', '0', '--data', data, '--log-level', 'warn']);
+  try {
+    assert.match(srv.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    // The CLI writes to the same SQLite file while the server runs.
+    assert.equal(runCli(['company', 'add', 'Acme', '--id', 'acme', '--data', data]).status, 0);
+    const drivers = Array.from({ length: 4 }, (_, i) => `DR_${i}`);
+    for (const d of drivers) assert.equal(runCli(['user', 'add', '--company', 'acme', '--id', d, '--role', 'driver', '--data', data]).status, 0);
+    const wsUrl = srv.url.replace('http', 'ws') + '/v1/track';
+    const sockets = await Promise.all(
+      drivers.map(async (d) => {
+        const token = runCli(['token', '--company', 'acme', '--user', d, '--data', data]).stdout.trim();
+        const s = await TestSocket.open(wsUrl);
+        assert.equal((await s.authenticate(d, 'driver', token)).type, 'authenticated');
+        return s;
+      }),
+    );
+    // Each driver sends one fix with a seq, then the server is told to stop at once.
+    sockets.forEach((s, i) => s.send({ action: 'driver_location', id: drivers[i], seq: 7, payload: { lat: 48.1 + i / 1000, lng: 11.5, speed: 30, bearing: 10 } }));
+    srv.child.kill('SIGTERM');
+    const outcomes = await Promise.all(sockets.map(async (s) => ({ ack: await s.nextOfType('ack', 5000), closed: await s.closed })));
+    for (const o of outcomes) {
+      assert.deepEqual(o.ack, { type: 'ack', seq: 7 });
+      assert.equal(o.closed.code, 1001);
+    }
+    const exit = await srv.exited;
+    assert.equal(exit.code, 0, srv.stderr());
+    const db = new Database(path.join(data, 'fleetdesk.sqlite'), { readonly: true });
+    assert.equal((db.prepare('SELECT count(*) AS n FROM positions').get() as { n: number }).n, drivers.length);
+    db.close();
+  } finally {
+    srv.child.kill('SIGKILL');
+  }
+});
+
+test('serve refuses a database newer than it understands, and a port in use, with one clear line', async () => {
+  const data = tempDir();
+  const db = new Database(path.join(data, 'fleetdesk.sqlite'));
+  db.pragma('user_version = 999');
+  db.close();
+  await assert.rejects(startServe(['--host', '127.0.0.1', '--port', '0', '--data', data]), (err: Error & { code: number; stderr: string }) => {
+    assert.equal(err.code, 1);
+    oneErrorLine(err.stderr, /schema is version 999, newer than this FleetDesk understands/);
+    return true;
+  });
+
+  const blocker = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => blocker.once('listening', r));
+  const port = (blocker.address() as net.AddressInfo).port;
+  try {
+    await assert.rejects(startServe(['--host', '127.0.0.1', '--port', String(port), '--data', tempDir(), '--log-level', 'silent']), (err: Error & { code: number; stderr: string }) => {
+      assert.equal(err.code, 1);
+      oneErrorLine(err.stderr, /already in use/);
+      return true;
+    });
+  } finally {
+    blocker.close();
+  }
+});

@@ -1,0 +1,50 @@
+/** Runs the real CLI entry points as child processes. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const NODE_ARGS = ['--import', 'tsx'];
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], input?: string): CliResult {
+  const r = spawnSync(process.execPath, [...NODE_ARGS, path.join(ROOT, 'main/cli/index.ts'), ...args], { cwd: ROOT, input, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `npm run serve`'s entry point and resolves when it prints its listening line. */
+export function startServe(args: string[], timeoutMs = 15000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, 'main/cli/serve.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start in ${timeoutMs} ms: ${err}`));
+    }, timeoutMs);
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^FleetDesk listening on (http:\/\/\S+)$/.exec(line);
+      if (m) {
+        clearTimeout(t);
+        resolve({ child, url: m[1]!, stderr: () => err, exited });
+      }
+    });
+    void exited.then(({ code }) => {
+      clearTimeout(t);
+      reject(Object.assign(new Error(`serve exited with ${code}: ${err}`), { code, stderr: err }));
+    });
+  });
+}
