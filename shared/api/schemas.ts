@@ -28,7 +28,9 @@ export type ErrorBody = Static<typeof ErrorBody>;
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const IsoTime = (description: string) => Type.String({ format: 'date-time', description });
-const ProfileText = (description: string) => Nullable(Type.String({ maxLength: 200, description }));
+// `type: [string, null]`, not anyOf: with Fastify's type coercion an anyOf would turn a null
+// (meaning "clear this field") into "" by coercing it for the string branch.
+const ProfileText = (description: string) => Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: 200, description });
 
 export const Position = Type.Object(
   {

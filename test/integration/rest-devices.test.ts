@@ -126,6 +126,7 @@ test('PATCH /devices/:id sets and clears profile fields and returns the device',
   assert.equal(cleared.body.phone, null);
   assert.equal(cleared.body.vehicle_plate, 'AA-2-22222'); // untouched
   assert.equal(cleared.body.name, 'DR_2');
+  assert.equal(s.ctx.users.get('acme', 'DR_2')!.display_name, null); // stored as NULL, not ""
   assert.deepEqual((await s.api('GET', '/api/v1/devices/DR_2', { token: office })).body, cleared.body);
 });
 
@@ -133,7 +134,7 @@ test('PATCH /devices/:id rejects bodies outside the schema with 400 and a messag
   const cases: [unknown, RegExp][] = [
     [{}, /fewer than 1 properties|minProperties/i],
     [{ role: 'admin' }, /additional properties/i],
-    [{ display_name: 42 }, /display_name/],
+    [{ display_name: { text: 'Truck' } }, /display_name/],
     [{ vehicle_plate: 'x'.repeat(201) }, /vehicle_plate/],
   ];
   for (const [body, message] of cases) {
