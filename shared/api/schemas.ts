@@ -28,8 +28,9 @@ export type ErrorBody = Static<typeof ErrorBody>;
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const IsoTime = (description: string) => Type.String({ format: 'date-time', description });
-// `type: [string, null]`, not anyOf: with Fastify's type coercion an anyOf would turn a null
-// (meaning "clear this field") into "" by coercing it for the string branch.
+// Nullable request fields are `type: [t, 'null']`, not anyOf: with Fastify's type coercion an
+// anyOf coerces for its first branch (null, meaning "clear this field", became "") or its
+// last (a max_connections of 0 became null) instead of rejecting the value.
 const ProfileText = (description: string) => Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: 200, description });
 
 export const Position = Type.Object(
@@ -128,7 +129,7 @@ export const CompanyUpdate = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     display_field: Type.Optional(DisplayFieldSchema),
-    max_connections: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
+    max_connections: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, maximum: 1_000_000 })),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -135,6 +135,7 @@ test('PATCH /devices/:id rejects bodies outside the schema with 400 and a messag
     [{}, /fewer than 1 properties|minProperties/i],
     [{ role: 'admin' }, /additional properties/i],
     [{ display_name: { text: 'Truck' } }, /display_name/],
+    [{ display_name: 42 }, /display_name/], // JSON bodies are not type-coerced
     [{ vehicle_plate: 'x'.repeat(201) }, /vehicle_plate/],
   ];
   for (const [body, message] of cases) {

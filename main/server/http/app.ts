@@ -2,9 +2,11 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { API_PREFIX, ErrorBody } from '../../../shared/api/schemas';
+import { AccountError } from '../accounts';
 import type { ServerContext } from '../context';
 import { HttpError, nameForStatus } from './errors';
 import { registerRoutes } from './routes/index';
+import { validatorCompiler } from './validators';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -14,15 +16,17 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+const ACCOUNT_STATUS = { BadRequest: 400, NotFound: 404, Conflict: 409 } as const;
+
 /** The HTTP side: REST under /api/v1, the driver HTTP fallback, the OpenAPI document. */
 export async function buildApp(ctx: ServerContext): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
+  app.setValidatorCompiler(validatorCompiler());
   app.addSchema(ErrorBody);
   app.decorateRequest('principal', null);
 
@@ -40,10 +44,11 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     },
   });
 
-  app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
+  app.setErrorHandler((err: FastifyError | HttpError | AccountError, req, reply) => {
     if (err instanceof HttpError) {
       return reply.code(err.statusCode).headers(err.headers).send({ error: err.error, message: err.message });
     }
+    if (err instanceof AccountError) return reply.code(ACCOUNT_STATUS[err.kind]).send({ error: err.kind, message: err.message });
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err, url: req.url }, 'request failed');
     const message = err.validation ? `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}` : err.message;

@@ -13,7 +13,7 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   CREATE TABLE users (
-    pk INTEGER PRIMARY KEY,
+    pk INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: tokens and in-memory state are keyed by it
     company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
     user_id TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('admin', 'office', 'driver')),

@@ -1,25 +1,13 @@
 import Type from 'typebox';
 import { API_PREFIX, IdParams, User, UserCreate, UserQuery, UserUpdate } from '../../../../shared/api/schemas';
-import { AccountError, addUser, passwordHashFor, requireUser } from '../../accounts';
+import { addUser, passwordHashFor, requireUser } from '../../accounts';
 import type { ServerContext } from '../../context';
 import type { UserChanges } from '../../store/users';
 import { userView } from '../../views';
 import type { App } from '../app';
 import { authorize, bearer, caller } from '../authn';
-import { HttpError, badRequest, notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { errors } from './responses';
-
-const ACCOUNT_STATUS = { BadRequest: 400, NotFound: 404, Conflict: 409 } as const;
-
-/** Runs account-management code, answering its AccountErrors with their HTTP status. */
-export async function withAccountErrors<T>(run: () => T | Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof AccountError) throw new HttpError(ACCOUNT_STATUS[err.kind], err.kind, err.message);
-    throw err;
-  }
-}
 
 /** Company users (admins, office staff, drivers); admins only, always within the caller's company. */
 export function userRoutes(app: App, ctx: ServerContext): void {
@@ -53,7 +41,7 @@ export function userRoutes(app: App, ctx: ServerContext): void {
       },
       onRequest,
     },
-    (req) => withAccountErrors(() => userView(requireUser(accounts, caller(req).companyId, req.params.id))),
+    (req) => userView(requireUser(accounts, caller(req).companyId, req.params.id)),
   );
 
   app.post(
@@ -70,7 +58,7 @@ export function userRoutes(app: App, ctx: ServerContext): void {
     },
     async (req, reply) => {
       const { id, ...rest } = req.body;
-      const row = await withAccountErrors(() => addUser(accounts, { ...rest, companyId: caller(req).companyId, userId: id }));
+      const row = await addUser(accounts, { ...rest, companyId: caller(req).companyId, userId: id });
       return reply.code(201).send(userView(row));
     },
   );
@@ -92,21 +80,20 @@ export function userRoutes(app: App, ctx: ServerContext): void {
     async (req) => {
       const p = caller(req);
       const { password, ...changes }: UserUpdate = req.body;
-      return withAccountErrors(async () => {
-        const target = requireUser(accounts, p.companyId, req.params.id);
-        if (target.pk === p.userPk) {
-          if (changes.disabled === true) throw badRequest('you cannot disable yourself; ask another admin');
-          if (changes.role !== undefined && changes.role !== 'admin') throw badRequest('you cannot change your own role; ask another admin');
-        }
-        const role = changes.role ?? target.role;
-        if (role === 'driver' && password !== undefined) throw badRequest('drivers have no password; they connect with a token');
-        const update: UserChanges = { ...changes };
-        if (password !== undefined) update.password_hash = await passwordHashFor(password);
-        else if (role === 'driver' && target.role !== 'driver') update.password_hash = null; // drivers never sign in with a password
-        const row = ctx.users.update(p.companyId, target.user_id, update);
-        if (!row) throw notFound(`no user "${target.user_id}"`);
-        return userView(row);
-      });
+      const target = requireUser(accounts, p.companyId, req.params.id);
+      if (target.pk === p.userPk) {
+        if (changes.disabled === true) throw badRequest('you cannot disable yourself; ask another admin');
+        if (changes.role !== undefined && changes.role !== 'admin') throw badRequest('you cannot change your own role; ask another admin');
+      }
+      const role = changes.role ?? target.role;
+      if (role === 'driver' && password !== undefined) throw badRequest('drivers have no password; they connect with a token');
+      const update: UserChanges = { ...changes };
+      if (changes.role === target.role) delete update.role; // an unchanged role must not revoke the user's tokens
+      if (password !== undefined) update.password_hash = await passwordHashFor(password);
+      else if (role === 'driver' && target.role !== 'driver') update.password_hash = null; // drivers never sign in with a password
+      const row = ctx.users.update(p.companyId, target.user_id, update);
+      if (!row) throw notFound(`no user "${target.user_id}"`);
+      return userView(row);
     },
   );
 
