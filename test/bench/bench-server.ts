@@ -28,6 +28,8 @@ async function main(): Promise<void> {
 
   const delay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   let eluStart = performance.eventLoopUtilization();
+  let cpuStart = process.cpuUsage();
+  let wallStart = performance.now();
   const sample = (): void => {
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
@@ -48,11 +50,16 @@ async function main(): Promise<void> {
       delay.reset();
       delay.enable();
       eluStart = performance.eventLoopUtilization();
+      cpuStart = process.cpuUsage();
+      wallStart = performance.now();
     } else if (raw.cmd === 'window-end') {
       delay.disable();
       const elu = performance.eventLoopUtilization(eluStart);
+      const cpu = process.cpuUsage(cpuStart);
       send({
         type: 'window',
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs: performance.now() - wallStart,
         loopDelay: {
           lagP50Ms: lagMs(delay.percentile(50)),
           lagP99Ms: lagMs(delay.percentile(99)),

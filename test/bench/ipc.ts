@@ -27,6 +27,6 @@ export interface LoopDelay {
 export type FromServer =
   | { type: 'ready'; port: number; pid: number }
   | ServerSample
-  | { type: 'window'; loopDelay: LoopDelay }
+  | { type: 'window'; cpuMs: number; wallMs: number; loopDelay: LoopDelay }
   | { type: 'stopped'; writer: { batches: number; stored: number; duplicates: number; maxBatch: number }; rssBytes: number; stopMs: number }
   | { type: 'failed'; message: string };

@@ -35,23 +35,35 @@ import type { FromServer, LoopDelay, ServerSample, ToServer } from './ipc';
 
 // ---------------------------------------------------------------- options
 
-const { values: args } = parseArgs({
-  options: {
-    drivers: { type: 'string', default: '2000' },
-    offices: { type: 'string', default: '5' },
-    duration: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '5' },
-    'ramp-batch': { type: 'string', default: '100' },
-    'cpu-prof': { type: 'boolean', default: false },
-    'keep-data': { type: 'boolean', default: false },
-  },
-  strict: true,
-});
+const USAGE = 'usage: npm run bench:ws -- [--drivers 2000] [--offices 5] [--duration 30] [--warmup 5] [--ramp-batch 100] [--cpu-prof] [--keep-data]';
+
+const OPTIONS = {
+  drivers: { type: 'string', default: '2000' },
+  offices: { type: 'string', default: '5' },
+  duration: { type: 'string', default: '30' },
+  warmup: { type: 'string', default: '5' },
+  /** drivers connecting at once; the next batch starts when the previous one is authenticated */
+  'ramp-batch': { type: 'string', default: '100' },
+  /** writes the server child's CPU profile to a temp folder (printed as profileDir) */
+  'cpu-prof': { type: 'boolean', default: false },
+  'keep-data': { type: 'boolean', default: false },
+} as const;
+
+function parseOptions() {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const args = parseOptions();
 
 function intArg(name: string, value: string | undefined, min: number, max: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`--${name} must be a whole number from ${min} to ${max}`);
+    console.error(`--${name} must be a whole number from ${min} to ${max}\n${USAGE}`);
     process.exit(2);
   }
   return n;
@@ -80,6 +92,20 @@ const log = (msg: string): void => {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const r2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** Whole-machine CPU time (all cores), ms, from /proc/stat; null off Linux. */
+function machineCpu(): { busyMs: number; totalMs: number } | null {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    const tick = 1000 / 100; // USER_HZ
+    return { busyMs: (total - idle) * tick, totalMs: total * tick };
+  } catch {
+    return null;
+  }
+}
 
 // ---------------------------------------------------------------- provisioning
 
@@ -202,16 +228,13 @@ class Samples {
     }
     this.buf[this.n++] = v;
   }
-  get count(): number {
-    return this.n;
-  }
-  summary(): { p50: number; p90: number; p99: number; max: number; mean: number; samples: number } | null {
+  summary(): { min: number; p50: number; p90: number; p99: number; max: number; mean: number; samples: number } | null {
     if (this.n === 0) return null;
     const s = this.buf.slice(0, this.n).sort();
     const q = (p: number) => s[Math.min(this.n - 1, Math.max(0, Math.ceil((p / 100) * this.n) - 1))] as number;
     let sum = 0;
     for (const v of s) sum += v;
-    return { p50: r2(q(50)), p90: r2(q(90)), p99: r2(q(99)), max: r2(s[this.n - 1] as number), mean: r2(sum / this.n), samples: this.n };
+    return { min: r2(s[0] as number), p50: r2(q(50)), p90: r2(q(90)), p99: r2(q(99)), max: r2(s[this.n - 1] as number), mean: r2(sum / this.n), samples: this.n };
   }
 }
 
@@ -233,6 +256,11 @@ const stats = {
   connectFailures: 0,
 };
 const latency = new Samples(); // driver send → office receive, seqs of the measured window
+/** per second of the schedule (seq): worst driver→office latency and errors, to spot periodic stalls */
+const maxLatencyBySeq = new Float64Array(TOTAL_SEQS);
+const errorsBySeq = new Uint32Array(TOTAL_SEQS);
+/** client-side spacing (ms) between a RateLimited update and the same driver's previous one */
+const rateLimitedGaps = new Samples();
 const ackLatency = new Samples(); // driver send → ack, seqs of the measured window
 let inWindow = false;
 let closingClients = false;
@@ -325,6 +353,11 @@ function onDriverMessage(i: number, data: WebSocket.RawData): void {
     const code = m.error ?? 'unknown';
     bump(stats.errors, code);
     if (inWindow) bump(stats.winErrors, code);
+    if (typeof m.seq === 'number' && m.seq < TOTAL_SEQS) {
+      errorsBySeq[m.seq]!++;
+      // How far apart this driver really sent the refused update and the one before it.
+      if (code === 'RateLimited' && m.seq > 0) rateLimitedGaps.add((sendAt[i * TOTAL_SEQS + m.seq] as number) - (sendAt[i * TOTAL_SEQS + m.seq - 1] as number));
+    }
     if (stats.errors[code] === 1) log(`first ${code} error: ${data.toString().slice(0, 200)}`);
   }
 }
@@ -342,7 +375,9 @@ function onOfficeMessage(data: WebSocket.RawData): void {
       stats.unmatchedDeliveries++;
       return;
     }
-    if (measuredSeq(seq)) latency.add(now - (sendAt[i * TOTAL_SEQS + seq] as number));
+    const l = now - (sendAt[i * TOTAL_SEQS + seq] as number);
+    if (l > (maxLatencyBySeq[seq] as number)) maxLatencyBySeq[seq] = l;
+    if (measuredSeq(seq)) latency.add(l);
   } else if (m.type === 'error') {
     bump(stats.errors, `office:${m.error}`);
   }
@@ -420,7 +455,7 @@ function connect(url: string, userId: string, role: 'driver' | 'office', token: 
       if (!ready) reject(new Error(`${userId}: closed with ${code} before it was ready`));
       else if (!closingClients) {
         bump(stats.unexpectedCloses, String(code));
-        log(`${userId} closed by the server with code ${code}`);
+        if (Object.values(stats.unexpectedCloses).reduce((a, b) => a + b, 0) <= 5) log(`${userId} closed by the server with code ${code}`);
       }
     });
   });
@@ -476,11 +511,14 @@ async function closeAll(): Promise<void> {
 
 // ---------------------------------------------------------------- main
 
-/** the running server child, for the watchdog and the failure path */
+/** the running server child and the data folder, for the watchdog and the failure path */
 let server: ServerHandle | null = null;
+let dataDirToRemove: string | null = null;
 
-function cpuPct(fromMicros: number, toMicros: number, wallMs: number): number {
-  return wallMs > 0 ? Math.round(((toMicros - fromMicros) / 1000 / wallMs) * 1000) / 10 : 0;
+function abandon(code: number): never {
+  server?.child.kill('SIGKILL');
+  if (dataDirToRemove && !args['keep-data']) fs.rmSync(dataDirToRemove, { recursive: true, force: true });
+  process.exit(code);
 }
 
 const LOOP_RESOLUTION_MS = 10;
@@ -493,23 +531,24 @@ function loopDelayOf(h: ReturnType<typeof monitorEventLoopDelay>, utilization: n
 async function main(): Promise<void> {
   const watchdog = setTimeout(() => {
     log(`watchdog: the run took over ${WATCHDOG_MS / 1000} s; abandoning`);
-    server?.child.kill('SIGKILL');
-    process.exit(3);
+    abandon(3);
   }, WATCHDOG_MS);
   watchdog.unref();
 
   log(`provisioning 1 company, ${N} drivers, ${M} offices`);
   const p = await provision();
-  const profDir = args['cpu-prof'] ? path.join(process.cwd(), 'bench-profiles') : null;
+  dataDirToRemove = p.dataDir;
+  const profDir = args['cpu-prof'] ? fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-bench-prof-')) : null;
   const srv = await startServer(p.dataDir, profDir);
   server = srv;
-  const wsUrl = `ws://127.0.0.1:${server.port}${TRACK_PATH}`;
+  const wsUrl = `ws://127.0.0.1:${srv.port}${TRACK_PATH}`;
   log(`server pid ${srv.pid} on ${wsUrl}; data in ${p.dataDir}`);
 
   const rampMs = await connectAll(wsUrl, p);
   const connectedDrivers = driverSockets.filter((w) => w !== null).length;
   log(`connected ${connectedDrivers} drivers and ${officeSockets.length} offices in ${Math.round(rampMs)} ms`);
   const rssAfterRamp = srv.samples.at(-1)?.rssBytes ?? 0;
+  const heapAfterRamp = srv.samples.at(-1)?.heapUsedBytes ?? 0;
 
   // Schedule: second 0 starts shortly; the window covers seqs WARMUP_S … TOTAL_SEQS-1.
   await sleep(200);
@@ -519,35 +558,45 @@ async function main(): Promise<void> {
   const winEnd = winStart + DURATION_S * 1000;
 
   const clientLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-  let clientCpu0 = 0;
-  let clientCpu1 = 0;
+  let clientCpu = process.cpuUsage();
   let clientElu = performance.eventLoopUtilization();
-  let clientLoopDelay: LoopDelay | null = null;
-  let serverSample0: ServerSample | undefined;
-  let serverSample1: ServerSample | undefined;
-  const serverWindow = new Promise<LoopDelay>((resolve) => {
-    setTimeout(() => {
-      inWindow = true;
-      const c = process.cpuUsage();
-      clientCpu0 = c.user + c.system;
-      clientElu = performance.eventLoopUtilization();
-      clientLoop.enable();
-      serverSample0 = srv.samples.at(-1);
-      srv.command({ cmd: 'window-start' });
-      log(`warm-up done; measuring for ${DURATION_S} s`);
-    }, winStart - performance.now());
-    setTimeout(() => {
-      inWindow = false;
-      const c = process.cpuUsage();
-      clientCpu1 = c.user + c.system;
-      clientLoop.disable();
-      clientLoopDelay = loopDelayOf(clientLoop, performance.eventLoopUtilization(clientElu).utilization);
-      serverSample1 = srv.samples.at(-1);
-      const w = srv.next('window', 10_000).then((m) => m.loopDelay);
-      srv.command({ cmd: 'window-end' });
-      resolve(w);
-    }, winEnd - performance.now());
-  });
+  let clientWall = performance.now();
+  let machine0 = machineCpu();
+  const windowDone = new Promise<{ server: Extract<FromServer, { type: 'window' }>; clientCpuMs: number; clientWallMs: number; clientLoop: LoopDelay; machineBusyMs: number | null }>(
+    (resolve, reject) => {
+      setTimeout(() => {
+        inWindow = true;
+        clientCpu = process.cpuUsage();
+        clientElu = performance.eventLoopUtilization();
+        clientWall = performance.now();
+        machine0 = machineCpu();
+        clientLoop.enable();
+        srv.command({ cmd: 'window-start' });
+        log(`warm-up done; measuring for ${DURATION_S} s`);
+      }, winStart - performance.now());
+      setTimeout(() => {
+        inWindow = false;
+        const cpu = process.cpuUsage(clientCpu);
+        const machine1 = machineCpu();
+        clientLoop.disable();
+        const loop = loopDelayOf(clientLoop, performance.eventLoopUtilization(clientElu).utilization);
+        const wall = performance.now() - clientWall;
+        const reply = srv.next('window', 10_000);
+        srv.command({ cmd: 'window-end' });
+        reply.then(
+          (m) =>
+            resolve({
+              server: m,
+              clientCpuMs: (cpu.user + cpu.system) / 1000,
+              clientWallMs: wall,
+              clientLoop: loop,
+              machineBusyMs: machine0 && machine1 ? machine1.busyMs - machine0.busyMs : null,
+            }),
+          reject,
+        );
+      }, winEnd - performance.now());
+    },
+  );
   const progress = setInterval(() => {
     const s = srv.samples.at(-1);
     log(
@@ -557,7 +606,7 @@ async function main(): Promise<void> {
   }, 5000);
 
   await runSchedule();
-  const serverLoopDelay = await serverWindow;
+  const win = await windowDone;
   clearInterval(progress);
 
   // Wait for the last acks (and with them the last fan-outs).
@@ -569,6 +618,7 @@ async function main(): Promise<void> {
   log(`load done: sent ${stats.sent}, acked ${stats.acked}, delivered ${stats.delivered}, unanswered ${unanswered}`);
 
   const rssEnd = srv.samples.at(-1)?.rssBytes ?? 0;
+  const heapEnd = srv.samples.at(-1)?.heapUsedBytes ?? 0;
   await closeAll();
   srv.command({ cmd: 'stop' });
   const stopped = await srv.next('stopped', STOP_TIMEOUT_MS);
@@ -589,10 +639,19 @@ async function main(): Promise<void> {
   db.close();
   if (!args['keep-data']) fs.rmSync(p.dataDir, { recursive: true, force: true });
 
-  const windowS = DURATION_S;
-  const cpuWallMs = serverSample0 && serverSample1 ? serverSample1.at - serverSample0.at : 0;
   const winErrTotal = Object.values(stats.winErrors).reduce((a, b) => a + b, 0);
-  const lat = latency.summary();
+  const officeLatency = latency.summary();
+  const pct = (cpuMs: number, wallMs: number) => (wallMs > 0 ? Math.round((cpuMs / wallMs) * 1000) / 10 : 0);
+  const serverCpuPct = pct(win.server.cpuMs, win.server.wallMs);
+  const clientCpuPct = pct(win.clientCpuMs, win.clientWallMs);
+  const machineBusyPct = win.machineBusyMs === null ? null : pct(win.machineBusyMs, win.clientWallMs);
+  const worstSeconds = Array.from({ length: DURATION_S }, (_, k) => ({
+    second: k,
+    maxLatencyMs: r2(maxLatencyBySeq[WARMUP_S + k] as number),
+    errors: errorsBySeq[WARMUP_S + k] as number,
+  }))
+    .sort((a, b) => b.maxLatencyMs - a.maxLatencyMs)
+    .slice(0, 3);
   const result = {
     config: {
       drivers: N,
@@ -606,30 +665,50 @@ async function main(): Promise<void> {
     },
     connect: { drivers: connectedDrivers, offices: officeSockets.length, failures: stats.connectFailures, rampMs: Math.round(rampMs) },
     throughput: {
-      sentPerS: r2(stats.winSent / windowS),
-      acceptedPerS: r2(stats.winAcked / windowS),
-      deliveredPerS: r2(stats.winDelivered / windowS),
+      sentPerS: r2(stats.winSent / DURATION_S),
+      acceptedPerS: r2(stats.winAcked / DURATION_S),
+      deliveredPerS: r2(stats.winDelivered / DURATION_S),
       /** every accepted update reaching every office */
-      expectedDeliveredPerS: r2((stats.winAcked * officeSockets.length) / windowS),
-      errorsPerS: r2(winErrTotal / windowS),
+      expectedDeliveredPerS: r2((stats.winAcked * officeSockets.length) / DURATION_S),
+      errorsPerS: r2(winErrTotal / DURATION_S),
     },
     latencyMs: {
-      driverToOffice: lat,
+      driverToOffice: officeLatency,
       driverToAck: ackLatency.summary(),
+      /** seconds of the window (0-based) with the worst driver→office latency */
+      worstSeconds,
     },
-    errors: { window: stats.winErrors, total: stats.errors, unexpectedCloses: stats.unexpectedCloses, clientDeferredSends: stats.deferredSends, skippedNotConnected: stats.skippedNotConnected },
-    totals: { sent: stats.sent, acked: stats.acked, unanswered, duplicateAcks: stats.duplicateAcks, delivered: stats.delivered, unmatchedDeliveries: stats.unmatchedDeliveries },
+    errors: {
+      window: stats.winErrors,
+      total: stats.errors,
+      unexpectedCloses: stats.unexpectedCloses,
+      /** the client's own spacing of refused updates: ≥ 950 ms means the gap shrank on the way (server or network delay) */
+      rateLimitedClientGapMs: rateLimitedGaps.summary(),
+      clientDeferredSends: stats.deferredSends,
+      skippedNotConnected: stats.skippedNotConnected,
+    },
+    totals: {
+      sent: stats.sent,
+      acked: stats.acked,
+      unanswered,
+      duplicateAcks: stats.duplicateAcks,
+      delivered: stats.delivered,
+      unmatchedDeliveries: stats.unmatchedDeliveries,
+    },
     server: {
       pid: srv.pid,
       rssMb: { afterRamp: mb(rssAfterRamp), peak: mb(srv.rssPeak), end: mb(rssEnd) },
-      cpuPctOfOneCore: serverSample0 && serverSample1 ? cpuPct(serverSample0.cpuMicros, serverSample1.cpuMicros, cpuWallMs) : null,
-      eventLoop: serverLoopDelay,
+      heapUsedMb: { afterRamp: mb(heapAfterRamp), end: mb(heapEnd) },
+      cpuPctOfOneCore: serverCpuPct,
+      eventLoop: win.server.loopDelay,
       writer: stopped.writer,
       stopMs: stopped.stopMs,
     },
-    client: {
-      cpuPctOfOneCore: cpuPct(clientCpu0, clientCpu1, DURATION_S * 1000),
-      eventLoop: clientLoopDelay,
+    client: { cpuPctOfOneCore: clientCpuPct, eventLoop: win.clientLoop },
+    machine: {
+      busyPctOfOneCore: machineBusyPct,
+      /** CPU used by other processes during the window: above ~10 % the latency figures are disturbed */
+      othersPctOfOneCore: machineBusyPct === null ? null : r2(Math.max(0, machineBusyPct - serverCpuPct - clientCpuPct)),
     },
     persistence: { acked: stats.acked, storedRows, writerStored: stopped.writer.stored, ok: storedRows === stats.acked },
     target: {
@@ -638,7 +717,7 @@ async function main(): Promise<void> {
       allAccepted: Object.keys(stats.errors).length === 0 && unanswered === 0,
       allDelivered: stats.delivered - stats.unmatchedDeliveries === stats.acked * officeSockets.length,
       allPersisted: storedRows === stats.acked,
-      p99Under50ms: lat !== null && lat.p99 < 50,
+      p99Under50ms: officeLatency !== null && officeLatency.p99 < 50,
     },
     profileDir: profDir,
   };
@@ -649,7 +728,6 @@ main().then(
   () => process.exit(0),
   (err: unknown) => {
     log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    server?.child.kill('SIGKILL');
-    process.exit(1);
+    abandon(1);
   },
 );

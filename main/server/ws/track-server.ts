@@ -12,6 +12,14 @@ import { TrackConnection } from './connection';
 const HARD_MAX_PAYLOAD = 1024 * 1024;
 
 /**
+ * The heartbeat visits every connection once per pingIntervalMs, but a slice at a time: pinging
+ * and re-checking thousands of connections (and taking their pongs) in one go stalls the event
+ * loop for a few hundred ms, which delays every driver's update and acks behind it.
+ */
+const MIN_SLICE_MS = 100;
+const MAX_SLICES = 30;
+
+/**
  * The WebSocket Tracking API on the HTTP server's upgrade path: connection bookkeeping,
  * per-company limits, heartbeats and the live fan-out of committed positions.
  */
@@ -21,9 +29,15 @@ export class TrackServer implements ConnectionHost {
   private readonly connections = new Set<TrackConnection>();
   private readonly perCompany = new Map<string, number>();
   private heartbeat: NodeJS.Timeout | null = null;
+  /** heartbeat slices; a connection stays in the one it joined, so it is visited every pingIntervalMs */
+  private readonly slices: Set<TrackConnection>[];
+  private joinSlice = 0;
+  private beatSlice = 0;
   private accepting = true;
 
   constructor(readonly ctx: ServerContext) {
+    const count = Math.max(1, Math.min(MAX_SLICES, Math.floor(ctx.config.ws.pingIntervalMs / MIN_SLICE_MS)));
+    this.slices = Array.from({ length: count }, () => new Set<TrackConnection>());
     ctx.ingest.onPosition((req) => {
       if (!this.fanout.hasSubscribers(req.companyId, req.userPk)) return;
       this.fanout.publish(req.companyId, req.userPk, JSON.stringify(locationUpdate(req.userId, req.position)));
@@ -36,7 +50,7 @@ export class TrackServer implements ConnectionHost {
 
   attach(server: Server): void {
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
-    this.heartbeat = setInterval(() => this.beat(), this.ctx.config.ws.pingIntervalMs);
+    this.heartbeat = setInterval(() => this.beat(), this.ctx.config.ws.pingIntervalMs / this.slices.length);
     this.heartbeat.unref();
   }
 
@@ -95,12 +109,19 @@ export class TrackServer implements ConnectionHost {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new TrackConnection(ws, this, req.socket.remoteAddress ?? '');
       this.connections.add(conn);
-      ws.on('close', () => this.connections.delete(conn));
+      const slice = this.slices[this.joinSlice++ % this.slices.length] as Set<TrackConnection>;
+      slice.add(conn);
+      ws.on('close', () => {
+        this.connections.delete(conn);
+        slice.delete(conn);
+      });
     });
   }
 
   private beat(): void {
-    for (const c of this.connections) {
+    const slice = this.slices[this.beatSlice] as Set<TrackConnection>;
+    this.beatSlice = (this.beatSlice + 1) % this.slices.length;
+    for (const c of slice) {
       if (!c.alive) {
         this.ctx.logger.debug({ user: c.principal?.userId, remote: c.remoteAddress }, 'dropping connection that missed a pong');
         c.ws.terminate();
