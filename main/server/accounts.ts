@@ -91,6 +91,6 @@ export function issueToken(a: Accounts, companyId: string, userId: string, ttlSe
   }
   const user = requireUser(a, companyId, userId);
   if (user.disabled) throw new AccountError('BadRequest', `user "${userId}" is disabled`);
-  const { token, expiresAt } = a.tokens.sign({ userId, role: user.role, company: companyId, tokenVersion: user.token_version }, ttlSeconds);
+  const { token, expiresAt } = a.tokens.sign({ userId, userPk: user.pk, role: user.role, company: companyId, tokenVersion: user.token_version }, ttlSeconds);
   return { token, expiresAt, user };
 }

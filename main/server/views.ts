@@ -28,7 +28,7 @@ export function locationUpdate(userId: string, p: PositionRecord): LocationUpdat
     lat: p.lat,
     lng: p.lng,
     speed: round(msToKmh(p.speed), 2),
-    bearing: round(p.bearing, 1),
+    bearing: round(p.bearing, 1) % 360,
     timestamp: iso(p.deviceTime),
   };
   if (p.accuracy !== null) payload.accuracy = p.accuracy;

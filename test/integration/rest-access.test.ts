@@ -65,8 +65,8 @@ test('every route answers 401 without a token, with a WWW-Authenticate challenge
 });
 
 test('every route answers 401 to a malformed header, a forged token and an expired token', async () => {
-  const forged = jwt.sign({ role: 'admin', company: 'acme', tv: 0 }, 'not the server secret', { algorithm: 'HS256', subject: 'AD_1', expiresIn: 3600 });
-  const expired = s.ctx.tokens.sign({ userId: 'AD_1', role: 'admin', company: 'acme', tokenVersion: 0 }, -60).token;
+  const forged = jwt.sign({ role: 'admin', company: 'acme', uid: s.ctx.users.get('acme', 'AD_1')!.pk, tv: 0 }, 'not the server secret', { algorithm: 'HS256', subject: 'AD_1', expiresIn: 3600 });
+  const expired = s.ctx.tokens.sign({ userId: 'AD_1', userPk: s.ctx.users.get('acme', 'AD_1')!.pk, role: 'admin', company: 'acme', tokenVersion: 0 }, -60).token;
   for (const c of ALL_ROUTES) {
     assertError(await s.api(c.method, c.path, { body: c.body, headers: { authorization: 'Basic QUQ6cHc=' } }), 401, 'Unauthorized', `${label(c)} basic`);
     assertError(await s.api(c.method, c.path, { body: c.body, token: 'not-a-jwt' }), 401, 'Unauthorized', `${label(c)} garbage`);

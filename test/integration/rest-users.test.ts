@@ -95,12 +95,15 @@ test('POST /users answers 409 for a taken id and 400 for bad input', async () =>
 
 test('PATCH /users/:id changes profile and password; the new password signs in, the old one not', async () => {
   await s.user('acme', 'OF_PW', 'office', { password: 'first password' });
+  const before = s.token('acme', 'OF_PW');
+  assert.equal((await s.api('GET', '/api/v1/devices', { token: before })).status, 200);
   const res = await s.api('PATCH', '/api/v1/users/OF_PW', { token: admin, body: { password: 'second password', last_name: 'Tesfaye' } });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   assert.equal(res.body.last_name, 'Tesfaye');
   assert.equal(res.body.has_password, true);
   assert.equal((await login('OF_PW', 'first password')).status, 401);
   assert.equal((await login('OF_PW', 'second password')).status, 200);
+  assert.equal((await s.api('GET', '/api/v1/devices', { token: before })).status, 401, 'a new password ends the old sessions');
   const cleared = await s.api('PATCH', '/api/v1/users/OF_PW', { token: admin, body: { last_name: null } });
   assert.equal(cleared.body.last_name, null);
   assert.equal(s.ctx.users.get('acme', 'OF_PW')!.last_name, null);
@@ -152,6 +155,16 @@ test('PATCH /users/:id answers 404 for an unknown id and 400 for a bad body', as
   assertError(await s.api('PATCH', '/api/v1/users/OF_1', { token: admin, body: { password: 'short' } }), 400, /password/);
   assertError(await s.api('PATCH', '/api/v1/users/OF_1', { token: admin, body: { token_version: 0 } }), 400, /additional properties/i);
   assertError(await s.api('PATCH', '/api/v1/users/OF_1', { token: admin, body: { disabled: 'maybe' } }), 400, /disabled/);
+});
+
+test('a user deleted and created again under the same id does not inherit the old tokens', async () => {
+  await s.user('acme', 'OF_AGAIN', 'office');
+  const old = s.token('acme', 'OF_AGAIN');
+  assert.equal((await s.api('DELETE', '/api/v1/users/OF_AGAIN', { token: admin })).status, 204);
+  assert.equal((await s.api('POST', '/api/v1/users', { token: admin, body: { id: 'OF_AGAIN', role: 'office' } })).status, 201);
+  const r = await s.api('GET', '/api/v1/devices', { token: old });
+  assert.equal(r.status, 401);
+  assert.equal((await s.api('GET', '/api/v1/devices', { token: s.token('acme', 'OF_AGAIN') })).status, 200);
 });
 
 test('DELETE /users/:id removes the user; never yourself; 404 for an unknown id', async () => {

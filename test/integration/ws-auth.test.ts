@@ -11,6 +11,13 @@ import { CLOSE } from '../../shared/protocol/tracking';
 import { startTestServer, type TestServer } from '../support/server';
 import { TestSocket } from '../support/ws-client';
 
+/** `p`, or null if it has not settled within `ms` (the timer does not outlive the race). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 const AUTH_TIMEOUT_MS = 300;
 const PING_MS = 200;
 
@@ -117,7 +124,7 @@ describe('authenticate', () => {
 
     test('a token signed with another secret', async () => {
       const id = await newUser('driver');
-      const forged = new TokenService(Buffer.from('x'.repeat(64))).sign({ userId: id, role: 'driver', company: 'acme', tokenVersion: 0 }, 3600).token;
+      const forged = new TokenService(Buffer.from('x'.repeat(64))).sign({ userId: id, userPk: s.ctx.users.get('acme', id)!.pk, role: 'driver', company: 'acme', tokenVersion: 0 }, 3600).token;
       await refused(id, 'driver', forged, good);
     });
 
@@ -129,7 +136,7 @@ describe('authenticate', () => {
 
     test('an expired token', async () => {
       const id = await newUser('driver');
-      const expired = s.ctx.tokens.sign({ userId: id, role: 'driver', company: 'acme', tokenVersion: 0 }, -60).token;
+      const expired = s.ctx.tokens.sign({ userId: id, userPk: s.ctx.users.get('acme', id)!.pk, role: 'driver', company: 'acme', tokenVersion: 0 }, -60).token;
       const message = await refused(id, 'driver', expired, good);
       assert.match(message, /expired/);
     });
@@ -174,6 +181,18 @@ describe('authenticate', () => {
     });
   });
 
+  test('re-authenticating as another user is InvalidAction; the connection stays the first user’s', async () => {
+    const a = await newUser('office');
+    const b = await newUser('office');
+    const sock = await open();
+    assert.equal((await sock.authenticate(a, 'office', s.token('acme', a))).user_id, a);
+    sock.send(auth(b, 'office', s.token('acme', b)));
+    const m = await sock.next();
+    assert.equal(m.error, 'InvalidAction');
+    assert.match(m.message, new RegExp(a));
+    assert.deepEqual(await sock.authenticate(a, 'office', s.token('acme', a)), { type: 'authenticated', user_id: a, role: 'office', company: 'acme' });
+  });
+
   test('an authenticate that is not even shaped right is BadPayload, not a failed authentication', async () => {
     const id = await newUser('driver');
     const sock = await open();
@@ -207,7 +226,7 @@ describe('authenticate', () => {
 
   test('a connection not authenticated within authTimeoutMs closes with 4000', async () => {
     const sock = await open();
-    const closed = await Promise.race([sock.closed, sleep(AUTH_TIMEOUT_MS + 2000).then(() => null)]);
+    const closed = await within(sock.closed, AUTH_TIMEOUT_MS + 2000);
     assert.ok(closed, 'closed by the server');
     assert.equal(closed.code, CLOSE.authTimeout);
     assert.equal(closed.code, 4000);
@@ -256,13 +275,15 @@ describe('messages sent right after authenticate (before its reply) are handled 
 describe('heartbeat', () => {
   test('a client that does not answer pings is terminated within ~2 intervals; a normal client stays', async () => {
     const id = await newUser('office');
-    const silent = await open({ autoPong: false });
-    const normal = await open();
-    assert.equal((await silent.authenticate(id, 'office', s.token('acme', id))).type, 'authenticated');
-    assert.equal((await normal.authenticate(id, 'office', s.token('acme', id))).type, 'authenticated');
+    const silent = new TestSocket(s.wsUrl, { autoPong: false });
+    sockets.push(silent);
     let pings = 0;
     silent.ws.on('ping', () => pings++);
-    const closed = await Promise.race([silent.closed, sleep(PING_MS * 2 + 1000).then(() => null)]);
+    const normal = await open();
+    await silent.opened;
+    silent.send(auth(id, 'office', s.token('acme', id)));
+    assert.equal((await normal.authenticate(id, 'office', s.token('acme', id))).type, 'authenticated');
+    const closed = await within(silent.closed, PING_MS * 2 + 2000);
     assert.ok(closed, 'the silent client was dropped');
     assert.equal(closed.code, 1006, 'terminated, not closed with a close frame');
     assert.ok(pings >= 1, 'it was pinged first');
@@ -284,7 +305,7 @@ describe('what ends a live connection', () => {
     const sock = await open();
     const started = Date.now();
     assert.equal((await sock.authenticate(id, 'office', s.token('acme', id, 2))).type, 'authenticated');
-    const closed = await Promise.race([sock.closed, sleep(4000).then(() => null)]);
+    const closed = await within(sock.closed, 4000);
     assert.ok(closed, 'closed when the token expired');
     assert.equal(closed.code, CLOSE.tokenExpired);
     assert.equal(closed.code, 4001);
@@ -294,10 +315,13 @@ describe('what ends a live connection', () => {
   test('re-authenticating with a fresh token of the same user keeps the connection past the old expiry', async () => {
     const id = await newUser('office');
     const sock = await open();
-    assert.equal((await sock.authenticate(id, 'office', s.token('acme', id, 1))).type, 'authenticated');
+    // ttl 2 s: the token's exp (whole seconds) is 1–2 s away.
+    assert.equal((await sock.authenticate(id, 'office', s.token('acme', id, 2))).type, 'authenticated');
     assert.equal((await sock.authenticate(id, 'office', s.token('acme', id, 3600))).type, 'authenticated');
-    await sleep(1500);
-    assert.ok(isOpen(sock));
+    await sleep(2100);
+    assert.ok(isOpen(sock), 'still open after the first token expired');
+    sock.send({ action: 'subscribe', entity: 'company:drivers' });
+    assert.deepEqual(await sock.next(), { type: 'subscribed', entity: 'company:drivers' });
   });
 
   test('disabling a user closes its live connection with 4003 at the next heartbeat', async () => {
@@ -308,11 +332,39 @@ describe('what ends a live connection', () => {
     assert.equal((await sock.authenticate(id, 'driver', s.token('acme', id))).type, 'authenticated');
     assert.equal((await bystander.authenticate(other, 'driver', s.token('acme', other))).type, 'authenticated');
     s.ctx.users.update('acme', id, { disabled: true });
-    const closed = await Promise.race([sock.closed, sleep(PING_MS * 2 + 1000).then(() => null)]);
+    const closed = await within(sock.closed, PING_MS * 2 + 1000);
     assert.ok(closed, 'closed at the next heartbeat');
     assert.equal(closed.code, CLOSE.accessRevoked);
     assert.equal(closed.code, 4003);
     assert.ok(isOpen(bystander), 'other users stay connected');
+  });
+
+  test('revoking tokens or changing the role closes live connections with 4003', async () => {
+    const a = await newUser('office');
+    const b = await newUser('office');
+    const sa = await open();
+    const sb = await open();
+    assert.equal((await sa.authenticate(a, 'office', s.token('acme', a))).type, 'authenticated');
+    assert.equal((await sb.authenticate(b, 'office', s.token('acme', b))).type, 'authenticated');
+    s.ctx.users.revokeTokens('acme', a);
+    s.ctx.users.update('acme', b, { role: 'admin' });
+    for (const sock of [sa, sb]) {
+      const closed = await within(sock.closed, PING_MS * 2 + 1000);
+      assert.ok(closed);
+      assert.equal(closed.code, 4003);
+    }
+  });
+
+  test('a user deleted and created again under the same id does not inherit the old tokens', async () => {
+    const id = await newUser('driver');
+    const old = s.token('acme', id);
+    s.ctx.users.delete('acme', id);
+    await s.user('acme', id, 'driver');
+    const sock = await open();
+    const reply = await sock.authenticate(id, 'driver', old);
+    assert.equal(reply.type, 'error');
+    assert.equal(reply.error, 'Unauthorized');
+    assert.equal((await sock.authenticate(id, 'driver', s.token('acme', id))).type, 'authenticated');
   });
 
   test('deleting a user closes its live connection with 4003', async () => {
@@ -320,7 +372,7 @@ describe('what ends a live connection', () => {
     const sock = await open();
     assert.equal((await sock.authenticate(id, 'office', s.token('acme', id))).type, 'authenticated');
     s.ctx.users.delete('acme', id);
-    const closed = await Promise.race([sock.closed, sleep(PING_MS * 2 + 1000).then(() => null)]);
+    const closed = await within(sock.closed, PING_MS * 2 + 1000);
     assert.ok(closed);
     assert.equal(closed.code, 4003);
   });

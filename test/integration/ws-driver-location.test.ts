@@ -257,6 +257,7 @@ describe('error replies (the connection stays open after each)', () => {
       ['negative speed', fix({ speed: -1 })],
       ['negative accuracy', fix({ accuracy: -3 })],
       ['timestamp not a time', fix({ timestamp: 'yesterday' })],
+      ['timestamp words that a lenient Date.parse reads as 2001', fix({ timestamp: 'yesterday 5' })],
       ['timestamp empty', fix({ timestamp: '' })],
       ['timestamp negative', fix({ timestamp: -5 })],
       ['timestamp an object', fix({ timestamp: {} })],
@@ -337,12 +338,14 @@ describe('rate limit', () => {
     const t = Date.now() - 10_000;
     d.sock.send(loc(d.id, fix({ timestamp: t }), 1));
     d.sock.send(loc(d.id, fix({ timestamp: t + 500, lat: 9.5 }), 2));
-    assert.deepEqual(await d.sock.next(), { type: 'ack', seq: 1 }, 'the first is accepted');
+    // The refusal is immediate while the ack waits for the commit, so they may come in either order.
+    assert.deepEqual(await d.sock.nextOfType('ack'), { type: 'ack', seq: 1 }, 'the first is accepted');
     const message = await expectError(d.sock, 'RateLimited', 2);
     assert.match(message, /second/);
-    const first = await office.sock.nextOfType('location_update');
+    const ofDriver = (m: { type: string; id?: string }) => m.type === 'location_update' && m.id === d.id;
+    const first = await office.sock.next(ofDriver);
     assert.equal(first.payload.lat, 9.01234);
-    assert.ok(await office.sock.silentFor(300), 'the refused update is not fanned out');
+    assert.ok(await office.sock.silentFor(300, ofDriver), 'the refused update is not fanned out');
     assert.deepEqual(
       rows(d.pk).map((r) => r.device_time),
       [t],
@@ -352,7 +355,7 @@ describe('rate limit', () => {
     await sleep(RATE_WAIT_MS - 300);
     d.sock.send(loc(d.id, fix({ timestamp: t + 1000, lat: 9.6 }), 3));
     assert.deepEqual(await d.sock.next(), { type: 'ack', seq: 3 });
-    assert.equal((await office.sock.nextOfType('location_update')).payload.lat, 9.6);
+    assert.equal((await office.sock.next(ofDriver)).payload.lat, 9.6);
     assert.equal(rows(d.pk).length, 2);
   });
 
@@ -393,5 +396,34 @@ describe('rate limit', () => {
     await expectError(d2.sock, 'RateLimited', 2);
     assert.equal(rows(d2.pk).length, 1);
     assert.equal(rows(d2.pk)[0]!.source, 'http');
+  });
+});
+
+describe('a failing write', () => {
+  let s2: TestServer;
+  before(async () => {
+    // A wide group-commit window puts both drivers' positions in one transaction.
+    s2 = await startTestServer({ writer: { windowMs: 150 } });
+    s2.company('acme');
+    await s2.user('acme', 'DR_OK', 'driver');
+    await s2.user('acme', 'DR_GONE', 'driver');
+  });
+  after(() => s2.stop());
+
+  test('a position of a driver deleted while connected is not acked, and does not sink the others of its batch', async () => {
+    const ok = new TestSocket(s2.wsUrl);
+    const gone = new TestSocket(s2.wsUrl);
+    sockets.push(ok, gone);
+    await Promise.all([ok.opened, gone.opened]);
+    assert.equal((await ok.authenticate('DR_OK', 'driver', s2.token('acme', 'DR_OK'))).type, 'authenticated');
+    assert.equal((await gone.authenticate('DR_GONE', 'driver', s2.token('acme', 'DR_GONE'))).type, 'authenticated');
+    const okPk = s2.ctx.users.get('acme', 'DR_OK')!.pk;
+    // Deleted in the database; the connection lives on until the next heartbeat (30 s here).
+    assert.ok(s2.ctx.users.delete('acme', 'DR_GONE'));
+    gone.send(loc('DR_GONE', fix(), 1));
+    ok.send(loc('DR_OK', fix(), 1));
+    assert.deepEqual(await ok.next(), { type: 'ack', seq: 1 });
+    assert.equal(s2.ctx.positions.range(okPk, 0, Number.MAX_SAFE_INTEGER, 10).length, 1);
+    assert.ok(await gone.silentFor(200), 'no ack for a position that was not stored');
   });
 });

@@ -9,6 +9,8 @@ export interface Principal {
   userId: string;
   role: Role;
   companyId: string;
+  /** the user's token version the token was issued for */
+  tokenVersion: number;
   /** token expiry, epoch milliseconds */
   expiresAt: number;
 }
@@ -35,8 +37,14 @@ export function authenticateToken(token: string, tokens: TokenService, users: Us
     throw err;
   }
   const user = users.get(claims.company, claims.sub);
-  if (!user) throw new AuthError('the user of this token does not exist');
+  if (!user || user.pk !== claims.uid) throw new AuthError('the user of this token does not exist');
   if (user.disabled) throw new AuthError('the user is disabled');
   if (user.token_version !== claims.tv || user.role !== claims.role) throw new AuthError('the token was revoked');
-  return { userPk: user.pk, userId: user.user_id, role: user.role, companyId: user.company_id, expiresAt: claims.exp * 1000 };
+  return { userPk: user.pk, userId: user.user_id, role: user.role, companyId: user.company_id, tokenVersion: user.token_version, expiresAt: claims.exp * 1000 };
+}
+
+/** Whether a principal checked earlier still holds: same user, enabled, tokens not revoked, same role. */
+export function stillValid(p: Principal, users: UserStore): boolean {
+  const u = users.get(p.companyId, p.userId);
+  return !!u && u.pk === p.userPk && !u.disabled && u.token_version === p.tokenVersion && u.role === p.role;
 }

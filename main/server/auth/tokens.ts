@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Role } from '../../../shared/ids';
 import { isRole } from '../../../shared/ids';
@@ -8,6 +9,8 @@ export interface TokenClaims {
   sub: string;
   role: Role;
   company: string;
+  /** the user's internal key: a user deleted and created again under the same id is another user */
+  uid: number;
   /** the user's token version when issued; bumping it revokes every older token */
   tv: number;
   /** expiry, epoch seconds */
@@ -27,10 +30,15 @@ const ALGORITHM = 'HS256';
 export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
 
 export class TokenService {
-  constructor(private readonly secret: Buffer) {}
+  /** A KeyObject made once: given raw bytes, jsonwebtoken tries (and fails) to parse a public key on every verify. */
+  private readonly secret: crypto.KeyObject;
 
-  sign(claims: { userId: string; role: Role; company: string; tokenVersion: number }, ttlSeconds: number): { token: string; expiresAt: Date } {
-    const token = jwt.sign({ role: claims.role, company: claims.company, tv: claims.tokenVersion }, this.secret, {
+  constructor(secret: Buffer) {
+    this.secret = crypto.createSecretKey(secret);
+  }
+
+  sign(claims: { userId: string; userPk: number; role: Role; company: string; tokenVersion: number }, ttlSeconds: number): { token: string; expiresAt: Date } {
+    const token = jwt.sign({ role: claims.role, company: claims.company, uid: claims.userPk, tv: claims.tokenVersion }, this.secret, {
       algorithm: ALGORITHM,
       subject: claims.userId,
       expiresIn: ttlSeconds,
@@ -49,7 +57,7 @@ export class TokenService {
       throw new TokenError('the token is not valid');
     }
     const c = decoded as Partial<TokenClaims>;
-    if (typeof c.sub !== 'string' || !isRole(c.role) || typeof c.company !== 'string' || typeof c.exp !== 'number' || typeof c.tv !== 'number') {
+    if (typeof c.sub !== 'string' || !isRole(c.role) || typeof c.company !== 'string' || typeof c.exp !== 'number' || typeof c.tv !== 'number' || typeof c.uid !== 'number') {
       throw new TokenError('the token does not carry FleetDesk claims');
     }
     return c as TokenClaims;

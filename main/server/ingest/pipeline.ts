@@ -47,6 +47,9 @@ export class IngestPipeline {
     if (req.live && !this.rateLimit.allow(req.userPk, p.serverTime)) {
       return { error: 'RateLimited', message: 'at most one location update per second per driver' };
     }
+    // Learn the device's newest time before this write commits: read after the commit, the
+    // batch's own newest fix would hide every earlier one of the same batch from the fan-out.
+    if (!this.newest.has(req.userPk)) this.newest.set(req.userPk, this.positions.latest(req.userPk)?.device_time ?? -Infinity);
     this.writer.enqueue({
       userPk: req.userPk,
       position: p,
@@ -62,12 +65,7 @@ export class IngestPipeline {
   }
 
   private isNewest(userPk: number, deviceTime: number): boolean {
-    let newest = this.newest.get(userPk);
-    if (newest === undefined) newest = this.positions.latest(userPk)?.device_time ?? -Infinity;
-    if (deviceTime < newest) {
-      this.newest.set(userPk, newest);
-      return false;
-    }
+    if (deviceTime < (this.newest.get(userPk) ?? -Infinity)) return false;
     this.newest.set(userPk, deviceTime);
     return true;
   }

@@ -60,13 +60,30 @@ export class PositionWriter {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    let results: boolean[];
-    try {
-      results = this.writeBatch(batch);
-    } catch (err) {
-      for (const w of batch) w.done(err as Error, false);
+    const results = this.tryWrite(batch);
+    if (results instanceof Error) {
+      if (batch.length === 1) return (batch[0] as PendingWrite).done(results, false);
+      // One bad write (its user deleted meanwhile, …) must not sink the others of its batch:
+      // the transaction rolled back, so write them again one by one.
+      for (const w of batch) {
+        const r = this.tryWrite([w]);
+        if (r instanceof Error) w.done(r, false);
+        else this.committed([w], r);
+      }
       return;
     }
+    this.committed(batch, results);
+  }
+
+  private tryWrite(batch: PendingWrite[]): boolean[] | Error {
+    try {
+      return this.writeBatch(batch);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  private committed(batch: PendingWrite[], results: boolean[]): void {
     this.stats.batches++;
     this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);
     for (let i = 0; i < batch.length; i++) {

@@ -97,8 +97,8 @@ export class UserStore {
         const v = changes[k as keyof UserChanges];
         params[k] = typeof v === 'boolean' ? Number(v) : v;
       }
-      // Disabling a user or changing the role also invalidates the tokens it holds.
-      const revoke = keys.includes('role') || changes.disabled === true ? ', token_version = token_version + 1' : '';
+      // Disabling a user, changing its role or its password also invalidates the tokens it holds.
+      const revoke = keys.includes('role') || keys.includes('password_hash') || changes.disabled === true ? ', token_version = token_version + 1' : '';
       const sql = `UPDATE users SET ${keys.map((k) => `${k} = @${k}`).join(', ')}, updated_at = @now${revoke}
                    WHERE company_id = @company_id AND user_id = @user_id`;
       this.db.prepare(sql).run(params);

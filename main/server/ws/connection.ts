@@ -1,6 +1,6 @@
 import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal';
-import { AuthError, authenticateToken } from '../auth/principal';
+import { AuthError, authenticateToken, stillValid } from '../auth/principal';
 import type { ServerContext } from '../context';
 import { fromTrackingPayload } from '../ingest/tracking-adapter';
 import { rowToRecord } from '../store/positions';
@@ -72,8 +72,7 @@ export class TrackConnection implements Subscriber {
   /** Re-checks the user behind the connection (called on every heartbeat). */
   recheck(): void {
     if (!this.principal) return;
-    const u = this.host.ctx.users.get(this.principal.companyId, this.principal.userId);
-    if (!u || u.disabled || u.pk !== this.principal.userPk) this.close(CLOSE.accessRevoked, 'access revoked');
+    if (!stillValid(this.principal, this.host.ctx.users)) this.close(CLOSE.accessRevoked, 'access revoked');
   }
 
   private error(error: TrackErrorCode, message: string, seq?: number): void {
@@ -131,6 +130,7 @@ export class TrackConnection implements Subscriber {
       }
     }
     this.principal = p;
+    this.failedAuth = 0;
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
     this.expiryTimer?.clear();
@@ -171,7 +171,7 @@ export class TrackConnection implements Subscriber {
         this.companySubscribed = true;
         this.send({ type: 'subscribed', entity });
         for (const row of ctx.positions.latestOfCompanyDevices(p.companyId)) {
-          this.send(locationUpdate(row.user_id, rowToRecord(row)));
+          this.sendUpdate(row.user_pk, JSON.stringify(locationUpdate(row.user_id, rowToRecord(row))));
         }
       } else {
         fanout.unsubscribeCompany(this, p.companyId);
@@ -189,7 +189,7 @@ export class TrackConnection implements Subscriber {
       this.drivers.add(driver.pk);
       this.send({ type: 'subscribed', entity });
       const last = ctx.positions.latest(driver.pk);
-      if (last) this.send(locationUpdate(driver.user_id, rowToRecord(last)));
+      if (last) this.sendUpdate(driver.pk, JSON.stringify(locationUpdate(driver.user_id, rowToRecord(last))));
     } else {
       fanout.unsubscribeDriver(this, driver.pk);
       this.drivers.delete(driver.pk);

@@ -30,7 +30,7 @@ export function authRoutes(app: App, ctx: ServerContext): void {
       if (user.role === 'driver') throw forbidden('drivers do not sign in here; they use a device token');
       ctx.loginLimiter.succeed(account);
       const { token, expiresAt } = ctx.tokens.sign(
-        { userId: user.user_id, role: user.role, company: user.company_id, tokenVersion: user.token_version },
+        { userId: user.user_id, userPk: user.pk, role: user.role, company: user.company_id, tokenVersion: user.token_version },
         ctx.config.sessionTtlSeconds,
       );
       return { token, expires_at: expiresAt.toISOString(), user: { id: user.user_id, role: user.role, company: user.company_id } };

@@ -27,6 +27,9 @@ export function driverLocationRoutes(app: App, ctx: ServerContext): void {
         if ((err as { validation?: unknown }).validation) {
           throw new HttpError(400, 'BadPayload', err.message.replace(/^body\/?/, '').replaceAll('/', '.') || err.message);
         }
+        // So do bodies that are not JSON at all (Fastify's FST_ERR_CTP_INVALID_JSON_BODY, …_EMPTY_JSON_BODY).
+        const { statusCode, code } = err as { statusCode?: number; code?: string };
+        if (statusCode === 400 && code?.startsWith('FST_ERR_CTP_')) throw new HttpError(400, 'BadPayload', err.message);
         throw err;
       },
     },

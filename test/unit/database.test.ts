@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { DB_FILE, openDatabase, schemaVersion, SchemaTooNewError } from '../../main/server/store/database';
+import { SCHEMA_VERSION } from '../../main/server/store/migrations';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-db-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const userVersion = (file: string): number => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.pragma('user_version', { simple: true }) as number;
+  } finally {
+    db.close();
+  }
+};
+
+test('openDatabase creates the schema at the current version, in WAL mode, and reopens cleanly', () => {
+  const dir = tempDir();
+  const db = openDatabase(dir);
+  try {
+    assert.equal(schemaVersion(db), SCHEMA_VERSION);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    for (const t of ['companies', 'latest_positions', 'positions', 'users']) assert.ok(tables.includes(t), t);
+  } finally {
+    db.close();
+  }
+  const again = openDatabase(dir);
+  assert.equal(schemaVersion(again), SCHEMA_VERSION);
+  again.close();
+});
+
+test('openDatabase refuses a database from a newer FleetDesk with SchemaTooNewError, and leaves it alone', () => {
+  const dir = tempDir();
+  openDatabase(dir).close();
+  const file = path.join(dir, DB_FILE);
+  const raw = new Database(file);
+  raw.pragma('user_version = 999');
+  raw.close();
+
+  assert.throws(
+    () => openDatabase(dir),
+    (err: unknown) => {
+      assert.ok(err instanceof SchemaTooNewError);
+      assert.equal(err.name, 'SchemaTooNewError');
+      assert.match(err.message, /version 999/);
+      assert.match(err.message, new RegExp(`\\(${SCHEMA_VERSION}\\)`));
+      assert.match(err.message, /upgrade FleetDesk or point --data at another folder/);
+      return true;
+    },
+  );
+  assert.equal(userVersion(file), 999, 'the version is not rewritten');
+  // The refused handle was closed: the file can be removed and recreated.
+  fs.rmSync(file);
+  openDatabase(dir).close();
+  assert.equal(userVersion(file), SCHEMA_VERSION);
+});
+
+test('an empty file stamped with a newer version is refused too (no migration runs)', () => {
+  const dir = tempDir();
+  const file = path.join(dir, DB_FILE);
+  const raw = new Database(file);
+  raw.pragma('user_version = 999');
+  raw.close();
+  assert.throws(() => openDatabase(dir), SchemaTooNewError);
+  const check = new Database(file, { readonly: true });
+  try {
+    assert.equal((check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n, 0);
+  } finally {
+    check.close();
+  }
+});
