@@ -14,6 +14,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['renderer/src/**/*.{ts,tsx}', 'preload/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // Tests handle arbitrary JSON from the wire.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { SCHEMA_VERSION } from '../../main/server/store/migrations';
 import { startTestServer, type TestServer } from '../support/server';
 import { TestSocket } from '../support/ws-client';
 
@@ -24,7 +25,7 @@ test('health answers without authentication', async () => {
   const r = await s.api('GET', '/api/v1/health');
   assert.equal(r.status, 200);
   assert.equal(r.body.status, 'ok');
-  assert.equal(r.body.schema_version, 1);
+  assert.equal(r.body.schema_version, SCHEMA_VERSION);
   assert.match(r.body.version, /^\d+\.\d+\.\d+/);
 });
 

@@ -49,6 +49,17 @@ export const MIGRATIONS: readonly string[] = [
     device_time INTEGER NOT NULL
   );
   `,
+  // 2: one-time sign-in links (only a hash of the code is kept); a company's map tile URL
+  `
+  CREATE TABLE login_links (
+    code_hash TEXT PRIMARY KEY,
+    user_pk INTEGER NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  );
+  ALTER TABLE companies ADD COLUMN tile_url TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The console bundle: loaded by the Electron window and served by the tracking server at `/`.
+export default defineConfig({
+  root: path.resolve(import.meta.dirname),
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: path.resolve(import.meta.dirname, 'dist'),
+    emptyOutDir: true,
+    sourcemap: true,
+    chunkSizeWarningLimit: 2000,
+  },
+  server: {
+    // `npm run dev:renderer` proxies the API and the WebSocket to a server on 8765.
+    proxy: { '/api': 'http://127.0.0.1:8765', '/v1': { target: 'ws://127.0.0.1:8765', ws: true } },
+  },
+});
