@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { LimiterOptions } from './auth/login-limiter';
 import type { Logger } from './logger';
 import type { WriterOptions } from './store/position-writer';
@@ -28,6 +29,8 @@ export interface TrackingServerConfig {
   ws?: Partial<WsOptions>;
   writer?: Partial<WriterOptions>;
   login?: Partial<LimiterOptions>;
+  /** The built console (renderer/dist), served at `/`; default: the repository's renderer/dist. */
+  rendererDir?: string;
 }
 
 export const DEFAULT_HOST = '0.0.0.0';
@@ -41,6 +44,12 @@ export interface ResolvedConfig {
   ws: WsOptions;
   writer: WriterOptions;
   login: LimiterOptions;
+  rendererDir: string;
+}
+
+/** Where `npm run build:renderer` puts the console bundle, relative to this source file. */
+export function defaultRendererDir(): string {
+  return path.resolve(import.meta.dirname, '../../renderer/dist');
 }
 
 export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
@@ -60,5 +69,7 @@ export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
     },
     writer: { windowMs: 5, maxBatch: 2_000, ...c.writer },
     login: { windowMs: 15 * 60_000, maxPerAccount: 5, maxPerAddress: 50, ...c.login },
+    // Only computed when not given: a bundled Electron main has no import.meta.dirname.
+    rendererDir: c.rendererDir ?? defaultRendererDir(),
   };
 }

@@ -14,6 +14,7 @@ import { openDatabase } from './store/database';
 import { PositionWriter } from './store/position-writer';
 import { PositionStore } from './store/positions';
 import { UserStore } from './store/users';
+import { removeServerFile, serverFileInfo, writeServerFile, type ServerFile } from './server-file';
 import { VERSION } from './version';
 import { TrackServer } from './ws/track-server';
 
@@ -41,6 +42,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
   let track: TrackServer | null = null;
   let url = '';
   let stopping: Promise<void> | null = null;
+  let serverFile: ServerFile | null = null;
 
   const start = async () => {
     if (ctx) throw new Error('the server is already started');
@@ -74,6 +76,14 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const addr = app.server.address() as AddressInfo;
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     url = `http://${shownHost}:${addr.port}`;
+    // Tells the CLI on this data folder where to point sign-in links; not fatal when unwritable.
+    try {
+      serverFile = serverFileInfo(resolved.host, addr.port);
+      writeServerFile(resolved.dataDir, serverFile);
+    } catch (err) {
+      serverFile = null;
+      logger.warn({ err }, 'could not write server.json to the data folder');
+    }
     logger.info({ dataDir: resolved.dataDir, url }, 'tracking server started');
     return { host: addr.address, port: addr.port, url };
   };
@@ -86,6 +96,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     await track.closeAll();
     await app.close();
     ctx.db.close();
+    if (serverFile) removeServerFile(resolved.dataDir, serverFile);
     logger.info({ stored: ctx.writer.stats.stored }, 'tracking server stopped');
   };
 

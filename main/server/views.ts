@@ -73,5 +73,12 @@ export function userView(u: UserRow): User {
 }
 
 export function companyView(c: CompanyRow): Company {
-  return { id: c.id, name: c.name, display_field: c.display_field, max_connections: c.max_connections, created_at: iso(c.created_at) };
+  return {
+    id: c.id,
+    name: c.name,
+    display_field: c.display_field,
+    max_connections: c.max_connections,
+    tile_url: c.tile_url,
+    created_at: iso(c.created_at),
+  };
 }

@@ -113,12 +113,33 @@ export type PositionQuery = Static<typeof PositionQuery>;
 export const PositionPage = Type.Object({ items: Type.Array(Position), next_cursor: Nullable(Type.String()) });
 export type PositionPage = Static<typeof PositionPage>;
 
+export const TILE_URL_MAX = 500;
+/** OpenStreetMap's standard tiles, used when a company sets no tile URL. */
+export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+
+/** What is wrong with a tile URL template, or null when it is usable (server and settings form share it). */
+export function tileUrlProblem(template: string): string | null {
+  if (template.length > TILE_URL_MAX) return `a tile URL has at most ${TILE_URL_MAX} characters`;
+  if (/\s/.test(template)) return 'a tile URL cannot contain spaces';
+  if (!/^https?:\/\/[^/?#]/i.test(template)) return 'a tile URL must start with http:// or https:// and a host name';
+  const missing = ['{z}', '{x}', '{y}'].filter((p) => !template.includes(p));
+  if (missing.length > 0) return `a tile URL needs the placeholders {z}, {x} and {y} (missing: ${missing.join(', ')})`;
+  try {
+    // Placeholders such as {s} stand in for parts of the host name: replace them to parse the rest.
+    if (!new URL(template.replace(/\{[a-z0-9_-]+\}/gi, 'a')).hostname) throw new Error('no host');
+  } catch {
+    return 'a tile URL must be a valid absolute URL';
+  }
+  return null;
+}
+
 export const Company = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
     display_field: DisplayFieldSchema,
     max_connections: Nullable(Type.Integer({ description: 'WebSocket connection limit; null means the server default' })),
+    tile_url: Nullable(Type.String({ description: 'map tile URL template ({z}/{x}/{y}); null means OpenStreetMap' })),
     created_at: IsoTime('creation time'),
   },
   { $id: 'Company' },
@@ -130,6 +151,13 @@ export const CompanyUpdate = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     display_field: Type.Optional(DisplayFieldSchema),
     max_connections: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, maximum: 1_000_000 })),
+    tile_url: Type.Optional(
+      Type.Unsafe<string | null>({
+        type: ['string', 'null'],
+        maxLength: TILE_URL_MAX,
+        description: 'an http(s) tile URL template with {z}, {x} and {y} (Leaflet placeholders such as {s} and {r} allowed); null or "" restores OpenStreetMap',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -192,6 +220,23 @@ export const LoginReply = Type.Object({
   user: Type.Object({ id: Type.String(), role: RoleSchema, company: Type.String() }),
 });
 export type LoginReply = Static<typeof LoginReply>;
+
+export const LoginLinkBody = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 200, description: 'the `login` parameter of the sign-in link' }) },
+  { additionalProperties: false },
+);
+export type LoginLinkBody = Static<typeof LoginLinkBody>;
+
+export const ServerInfo = Type.Object(
+  {
+    version: Type.String(),
+    port: Type.Integer({ description: 'the port the server listens on' }),
+    lan_urls: Type.Array(Type.String(), { description: 'addresses phones on the local network can reach this server at (empty when it listens on loopback only)' }),
+    https_port: Nullable(Type.Integer({ description: 'HTTPS port, when enabled' })),
+  },
+  { $id: 'ServerInfo' },
+);
+export type ServerInfo = Static<typeof ServerInfo>;
 
 export const Health = Type.Object({
   status: Type.Literal('ok'),

@@ -125,3 +125,87 @@ test('serve refuses a database newer than it understands, and a port in use, wit
     blocker.close();
   }
 });
+
+test('login-link prints a one-time sign-in URL for office and admin users; errors are one line', () => {
+  const data = tempDir();
+  assert.equal(runCli(['company', 'add', 'Acme', '--id', 'acme', '--data', data]).status, 0);
+  assert.equal(runCli(['user', 'add', '--company', 'acme', '--id', 'ops', '--role', 'office', '--password', 'change me now', '--data', data]).status, 0);
+  assert.equal(runCli(['user', 'add', '--company', 'acme', '--id', 'DR_1', '--role', 'driver', '--data', data]).status, 0);
+
+  // No server running on the folder: the default address.
+  const r = runCli(['login-link', '--company', 'acme', '--user', 'ops', '--data', data]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout.trim(), /^http:\/\/localhost:8765\/\?login=[A-Za-z0-9_-]{43}$/);
+  const custom = runCli(['login-link', '--company', 'acme', '--user', 'ops', '--url', 'https://fleet.example.com/', '--ttl', '60', '--data', data]);
+  assert.equal(custom.status, 0, custom.stderr);
+  assert.match(custom.stdout.trim(), /^https:\/\/fleet\.example\.com\/\?login=[A-Za-z0-9_-]{43}$/);
+  const db = new Database(path.join(data, 'fleetdesk.sqlite'), { readonly: true });
+  const rows = db.prepare('SELECT expires_at - created_at AS ttl FROM login_links ORDER BY created_at').all() as { ttl: number }[];
+  db.close();
+  assert.deepEqual(
+    rows.map((x) => x.ttl),
+    [15 * 60_000, 60_000],
+  );
+
+  const cases: [string[], RegExp][] = [
+    [['--user', 'DR_1'], /sign-in links are for office and admin users/],
+    [['--user', 'nobody'], /no user "nobody" in company "acme"/],
+    [['--user', 'ops', '--ttl', 'soon'], /--ttl must be a whole number of seconds/],
+    [['--user', 'ops', '--ttl', '5'], /from 10 seconds to 7 days/],
+    [['--user', 'ops', '--ttl', String(8 * 24 * 3600)], /from 10 seconds to 7 days/],
+    [['--user', 'ops', '--url', 'fleet.example.com'], /--url must be an http:\/\/ or https:\/\/ address/],
+    [['--user', 'ops', '--url', 'ftp://fleet.example.com'], /--url must be an http:\/\/ or https:\/\/ address/],
+    [[], /required option '--user/],
+  ];
+  for (const [args, pattern] of cases) {
+    const res = runCli(['login-link', '--company', 'acme', ...args, '--data', data]);
+    assert.notEqual(res.status, 0, `${args.join(' ')} should fail`);
+    oneErrorLine(res.stderr, pattern);
+  }
+  const other = runCli(['login-link', '--company', 'nope', '--user', 'ops', '--data', data]);
+  oneErrorLine(other.stderr, /no company "nope"/);
+});
+
+test('serve writes server.json; login-link points at the running server; the link signs in; server.json goes at stop', async () => {
+  const data = tempDir();
+  assert.equal(runCli(['company', 'add', 'Acme', '--id', 'acme', '--data', data]).status, 0);
+  assert.equal(runCli(['user', 'add', '--company', 'acme', '--id', 'ops', '--role', 'admin', '--password', 'change me now', '--data', data]).status, 0);
+  const srv = await startServe(['--host', '127.0.0.1', '--port', '0', '--data', data, '--log-level', 'warn']);
+  try {
+    const port = Number(new URL(srv.url).port);
+    const info = JSON.parse(fs.readFileSync(path.join(data, 'server.json'), 'utf8'));
+    assert.equal(info.port, port);
+    assert.equal(info.url, srv.url);
+    assert.equal(info.pid, srv.child.pid);
+
+    const out = runCli(['login-link', '--company', 'acme', '--user', 'ops', '--data', data]);
+    assert.equal(out.status, 0, out.stderr);
+    const url = new URL(out.stdout.trim());
+    assert.equal(url.origin, srv.url);
+    assert.equal(url.pathname, '/');
+    const code = url.searchParams.get('login');
+    assert.ok(code);
+
+    // The link's page is the console; its code signs in once.
+    const page = await fetch(url);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    const signIn = async () => fetch(`${srv.url}/api/v1/auth/link`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const first = await signIn();
+    assert.equal(first.status, 200);
+    const session = (await first.json()) as { token: string; user: { id: string; role: string } };
+    assert.deepEqual(session.user, { id: 'ops', role: 'admin', company: 'acme' });
+    const info2 = await fetch(`${srv.url}/api/v1/server/info`, { headers: { authorization: `Bearer ${session.token}` } });
+    assert.equal(((await info2.json()) as { port: number }).port, port);
+    assert.equal((await signIn()).status, 401);
+
+    srv.child.kill('SIGTERM');
+    assert.equal((await srv.exited).code, 0, srv.stderr());
+    assert.equal(fs.existsSync(path.join(data, 'server.json')), false);
+    // With the server gone, links point at the default address again.
+    assert.match(runCli(['login-link', '--company', 'acme', '--user', 'ops', '--data', data]).stdout, /^http:\/\/localhost:8765\/\?login=/);
+  } finally {
+    srv.child.kill('SIGKILL');
+  }
+});

@@ -29,6 +29,7 @@ test('GET /companies, /company and /companies/:id return the own company', async
     name: 'Acme Logistics',
     display_field: 'display_name',
     max_connections: null,
+    tile_url: null,
     created_at: new Date(s.ctx.companies.get('acme')!.created_at).toISOString(),
   };
   for (const token of [office, admin]) {

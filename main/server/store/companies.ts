@@ -6,6 +6,8 @@ export interface CompanyRow {
   name: string;
   display_field: DisplayField;
   max_connections: number | null;
+  /** map tile URL template; null: OpenStreetMap (migration 2) */
+  tile_url: string | null;
   created_at: number;
 }
 
@@ -34,8 +36,8 @@ export class CompanyStore {
     return r.changes === 1;
   }
 
-  update(id: string, fields: Partial<Pick<CompanyRow, 'name' | 'display_field' | 'max_connections'>>): CompanyRow | undefined {
-    const keys = Object.keys(fields).filter((k) => ['name', 'display_field', 'max_connections'].includes(k));
+  update(id: string, fields: Partial<Pick<CompanyRow, 'name' | 'display_field' | 'max_connections' | 'tile_url'>>): CompanyRow | undefined {
+    const keys = Object.keys(fields).filter((k) => ['name', 'display_field', 'max_connections', 'tile_url'].includes(k));
     if (keys.length > 0) {
       const sql = `UPDATE companies SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`;
       this.db.prepare(sql).run({ ...fields, id });

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { API_PREFIX, Company, CompanyUpdate, IdParams } from '../../../../shared/api/schemas';
+import { API_PREFIX, Company, CompanyUpdate, IdParams, tileUrlProblem } from '../../../../shared/api/schemas';
 import type { ServerContext } from '../../context';
 import type { CompanyRow } from '../../store/companies';
 import { companyView } from '../../views';
@@ -68,7 +68,7 @@ export function companyRoutes(app: App, ctx: ServerContext): void {
     `${API_PREFIX}/companies/:id`,
     {
       schema: {
-        summary: "Change the company's name, device display field or connection limit",
+        summary: "Change the company's name, device display field, connection limit or map tile URL",
         tags: ['companies'],
         security: bearer,
         params: IdParams,
@@ -83,6 +83,11 @@ export function companyRoutes(app: App, ctx: ServerContext): void {
       if (changes.name !== undefined) {
         changes.name = changes.name.trim();
         if (!changes.name) throw badRequest('a company needs a name');
+      }
+      if (typeof changes.tile_url === 'string') {
+        changes.tile_url = changes.tile_url.trim() || null;
+        const problem = changes.tile_url === null ? null : tileUrlProblem(changes.tile_url);
+        if (problem) throw badRequest(problem);
       }
       return companyView(ctx.companies.update(c.id, changes) ?? c);
     },

@@ -1,11 +1,14 @@
 import type { ServerContext } from '../../context';
 import type { App } from '../app';
+import { consoleRoutes } from '../static';
 import { authRoutes } from './auth';
 import { companyRoutes } from './companies';
 import { deviceRoutes } from './devices';
 import { driverLocationRoutes } from './driver-location';
 import { healthRoutes } from './health';
+import { loginLinkRoutes } from './login-link';
 import { positionRoutes } from './positions';
+import { serverInfoRoutes } from './server-info';
 import { userRoutes } from './users';
 
 export function registerRoutes(app: App, ctx: ServerContext): void {
@@ -16,4 +19,8 @@ export function registerRoutes(app: App, ctx: ServerContext): void {
   deviceRoutes(app, ctx);
   positionRoutes(app, ctx);
   userRoutes(app, ctx);
+  loginLinkRoutes(app, ctx);
+  serverInfoRoutes(app, ctx);
+  // Last: its catch-all GET answers the console for every path no API route claims.
+  consoleRoutes(app, ctx);
 }
