@@ -12,6 +12,7 @@ import {
   LatestPosition,
   Position,
   PositionPage,
+  ServerInfo,
   User,
   UserCreate,
   UserUpdate,
@@ -54,6 +55,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'patch', path: '/api/v1/users/{id}', ok: 200, response: User, body: UserUpdate, errors: [400, 401, 403, 404] },
   { method: 'delete', path: '/api/v1/users/{id}', ok: 204, response: null, errors: [400, 401, 403, 404] },
   { method: 'post', path: '/api/v1/users/{id}/revoke-tokens', ok: 204, response: null, errors: [400, 401, 403, 404] },
+  { method: 'get', path: '/api/v1/server/info', ok: 200, response: ServerInfo, errors: [401, 403] },
 ];
 
 /**
@@ -124,6 +126,10 @@ test('every REST route is listed with summary, tag and bearer security', () => {
     assert.deepEqual(op.security, [{ bearer: [] }], r.path);
   }
   assert.equal(doc.paths['/api/v1/openapi.json'], undefined, 'the document does not list itself');
+  for (const open of ['/api/v1/auth/login', '/api/v1/auth/link', '/api/v1/health']) {
+    assert.ok(doc.paths[open], `${open} is listed`);
+    assert.equal(doc.paths[open]![open === '/api/v1/health' ? 'get' : 'post']!.security, undefined, `${open} needs no token`);
+  }
 });
 
 test('request schemas: path and query parameters and bodies are the validating schemas', () => {
