@@ -69,6 +69,10 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       track.attach(app.server);
       await app.listen({ host: resolved.host, port: resolved.port });
     } catch (err) {
+      track?.stopAccepting(); // its heartbeat timer must not outlive a failed start
+      track = null;
+      await app?.close().catch(() => undefined);
+      app = null;
       db.close();
       ctx = null;
       throw err;

@@ -1,0 +1,146 @@
+/**
+ * The slices of Electron's API the shell uses, as plain interfaces. main.ts passes the real
+ * `electron` module (which satisfies them, checked by the compiler); tests pass the stand-in
+ * from test/support/electron-stub.ts. No module but main.ts imports 'electron' as a value.
+ */
+import type {
+  BrowserWindowConstructorOptions,
+  HandlerDetails,
+  HeadersReceivedResponse,
+  MenuItemConstructorOptions,
+  NotificationConstructorOptions,
+  OnHeadersReceivedListenerDetails,
+  SaveDialogOptions,
+  SaveDialogReturnValue,
+  Session,
+  WindowOpenHandlerResponse,
+} from 'electron';
+
+export interface PreventableEvent {
+  preventDefault(): void;
+}
+
+export interface FrameLike {
+  readonly url: string;
+  readonly parent: FrameLike | null;
+  readonly frameTreeNodeId: number;
+}
+
+export interface RenderProcessGoneDetails {
+  reason: string;
+}
+
+export interface WebContentsLike {
+  readonly mainFrame: FrameLike;
+  readonly session: SessionLike;
+  setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void;
+  on(event: 'will-navigate', listener: (event: PreventableEvent, url: string) => void): this;
+  on(event: 'will-redirect', listener: (event: PreventableEvent, url: string) => void): this;
+  on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): this;
+  on(event: 'render-process-gone', listener: (event: unknown, details: RenderProcessGoneDetails) => void): this;
+  reload(): void;
+}
+
+export interface SessionLike {
+  setPermissionRequestHandler: Session['setPermissionRequestHandler'];
+  setPermissionCheckHandler: Session['setPermissionCheckHandler'];
+  readonly webRequest: {
+    onHeadersReceived(listener: ((details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void) | null): void;
+  };
+}
+
+export interface BrowserWindowLike {
+  readonly webContents: WebContentsLike;
+  loadURL(url: string): Promise<void>;
+  show(): void;
+  focus(): void;
+  restore(): void;
+  isMinimized(): boolean;
+  isDestroyed(): boolean;
+  once(event: 'ready-to-show', listener: () => void): this;
+  on(event: 'closed', listener: () => void): this;
+}
+
+export type BrowserWindowConstructor = new (options: BrowserWindowConstructorOptions) => BrowserWindowLike;
+
+export interface ShellLike {
+  openExternal(url: string): Promise<void>;
+}
+
+export interface IpcMainInvokeEventLike {
+  readonly sender: unknown;
+  readonly senderFrame: FrameLike | null;
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcMainInvokeEventLike, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+export interface NotificationLike {
+  show(): void;
+}
+
+export interface NotificationConstructor {
+  new (options: NotificationConstructorOptions): NotificationLike;
+  isSupported(): boolean;
+}
+
+/** Any window handle: the real dialog takes Electron's BaseWindow, every window here is one. */
+export interface WindowHandle {
+  isDestroyed(): boolean;
+}
+
+export interface DialogLike {
+  showSaveDialog(window: WindowHandle, options: SaveDialogOptions): Promise<SaveDialogReturnValue>;
+  showErrorBox(title: string, content: string): void;
+}
+
+export interface MenuLike {
+  readonly items: readonly unknown[];
+}
+
+export interface MenuStatic {
+  buildFromTemplate(template: MenuItemConstructorOptions[]): MenuLike;
+}
+
+export interface TrayLike {
+  setToolTip(text: string): void;
+  setContextMenu(menu: MenuLike | null): void;
+  on(event: 'click', listener: () => void): this;
+  destroy(): void;
+}
+
+export type TrayConstructor = new (image: string) => TrayLike;
+
+export interface ClipboardLike {
+  writeText(text: string): void;
+}
+
+type PathName = 'appData' | 'userData' | 'downloads';
+
+export interface AppLike {
+  requestSingleInstanceLock(): boolean;
+  whenReady(): Promise<void>;
+  quit(): void;
+  exit(code?: number): void;
+  getPath(name: PathName): string;
+  setPath(name: PathName, path: string): void;
+  on(event: 'second-instance', listener: () => void): this;
+  on(event: 'before-quit', listener: (event: PreventableEvent) => void): this;
+  on(event: 'window-all-closed', listener: () => void): this;
+  on(event: 'activate', listener: () => void): this;
+}
+
+/** Everything the desktop app takes from Electron, in one object. */
+export interface ElectronApi {
+  app: AppLike;
+  BrowserWindow: BrowserWindowConstructor;
+  shell: ShellLike;
+  ipcMain: IpcMainLike;
+  Notification: NotificationConstructor;
+  dialog: DialogLike;
+  Tray: TrayConstructor;
+  Menu: MenuStatic;
+  clipboard: ClipboardLike;
+}
