@@ -1,0 +1,243 @@
+/**
+ * A simulated driver's phone on the WebSocket Tracking API, behaving as a well-made tracking
+ * app should: it authenticates with its device token, sends `driver_location` with a `seq`,
+ * never faster than once a second, keeps every position until the server acks it (resending
+ * after a silence or a reconnect), and reconnects with backoff when the connection drops.
+ */
+import WebSocket from 'ws';
+import { CLOSE, type LocationPayload, type ServerMessage } from '../../shared/protocol/tracking';
+
+/** What the phone sends: speed in km/h, timestamp in epoch ms (device time). */
+export type OutgoingLocation = Required<Pick<LocationPayload, 'lat' | 'lng' | 'speed' | 'bearing' | 'accuracy'>> & { timestamp: number };
+
+export interface DriverSocketOptions {
+  /** ws://host:port/v1/track */
+  url: string;
+  userId: string;
+  /** a fresh driver token for each (re)connection */
+  token: () => string;
+  /** the server refuses a driver's updates closer than 900 ms apart; stay clear of it */
+  minGapMs?: number;
+  /** an unacknowledged position is sent again after this long */
+  ackTimeoutMs?: number;
+  /** positions kept while the server is unreachable; the oldest are dropped beyond this */
+  maxPending?: number;
+  /** called on errors the server reports and on connection trouble, for logging */
+  onProblem?: (message: string) => void;
+}
+
+interface Pending {
+  seq: number;
+  location: OutgoingLocation;
+  /** when the copy now in flight was sent */
+  sentAt: number | null;
+  /** sent before (so the next send is a resend) */
+  resend: boolean;
+}
+
+export interface DriverSocketStats {
+  sent: number;
+  acked: number;
+  resent: number;
+  /** sends the server refused as too soon (none, when the pacing works) */
+  rateLimited: number;
+  rejected: number;
+  connections: number;
+}
+
+const BACKOFF_MIN_MS = 1000;
+const BACKOFF_MAX_MS = 30_000;
+const CLOSE_GRACE_MS = 1000;
+/** an ack reaches us a little after the server timed the arrival; this covers clock granularity */
+const ACK_SLACK_MS = 50;
+
+export class DriverSocket {
+  readonly stats: DriverSocketStats = { sent: 0, acked: 0, resent: 0, rateLimited: 0, rejected: 0, connections: 0 };
+  /** the newest position the server confirmed it stored */
+  lastAcked: OutgoingLocation | null = null;
+  private ws: WebSocket | null = null;
+  private authenticated = false;
+  private closing = false;
+  private readonly queue: Pending[] = [];
+  private nextSeq = 1;
+  private lastSendAt = -Infinity;
+  private lastAckAt = -Infinity;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private backoffMs = BACKOFF_MIN_MS;
+  private readonly minGapMs: number;
+  private readonly ackTimeoutMs: number;
+  private readonly maxPending: number;
+
+  constructor(private readonly options: DriverSocketOptions) {
+    this.minGapMs = options.minGapMs ?? 1000;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
+    this.maxPending = options.maxPending ?? 120;
+  }
+
+  get connected(): boolean {
+    return this.authenticated;
+  }
+
+  /** positions not yet acknowledged */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  start(): void {
+    if (!this.ws && !this.closing) this.connect();
+  }
+
+  /** Queues a position; it goes out as soon as the connection and the one-per-second pace allow. */
+  offer(location: OutgoingLocation): void {
+    if (this.closing) return;
+    this.queue.push({ seq: this.nextSeq++, location, sentAt: null, resend: false });
+    if (this.queue.length > this.maxPending) this.queue.splice(0, this.queue.length - this.maxPending);
+    this.pump();
+  }
+
+  /** Stops for good: no more sends or reconnects; resolves when the socket is closed. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.clearTimer();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const ws = this.ws;
+    if (!ws || ws.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+      ws.once('close', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else ws.close(1000, 'driver signing off');
+    });
+  }
+
+  private connect(): void {
+    const ws = new WebSocket(this.options.url);
+    this.ws = ws;
+    ws.on('open', () => {
+      let token: string;
+      try {
+        token = this.options.token();
+      } catch (err) {
+        this.problem(`no token: ${(err as Error).message}`);
+        ws.close();
+        return;
+      }
+      ws.send(JSON.stringify({ action: 'authenticate', payload: { user_id: this.options.userId, role: 'driver', token } }));
+    });
+    ws.on('message', (data) => this.onMessage(data.toString()));
+    ws.on('error', (err) => {
+      if (!this.closing) this.problem(`connection error: ${err.message}`);
+    });
+    ws.on('close', (code, reason) => {
+      this.ws = null;
+      this.authenticated = false;
+      this.clearTimer();
+      if (this.closing) return;
+      if (code === CLOSE.accessRevoked) {
+        // Disabled or deleted in the console: a real phone would show "access revoked" and stop.
+        this.problem(`access revoked (${reason.toString() || code}); not reconnecting`);
+        this.closing = true;
+        return;
+      }
+      this.reconnectTimer = setTimeout(() => this.connect(), this.backoffMs);
+      this.backoffMs = Math.min(BACKOFF_MAX_MS, this.backoffMs * 2);
+    });
+  }
+
+  private onMessage(text: string): void {
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(text) as ServerMessage;
+    } catch {
+      return this.problem('the server sent something that is not JSON');
+    }
+    if (msg.type === 'authenticated') {
+      this.authenticated = true;
+      this.stats.connections++;
+      this.backoffMs = BACKOFF_MIN_MS;
+      // Whatever was in flight on the previous connection may never have arrived.
+      for (const p of this.queue) if (p.sentAt !== null) p.sentAt = null;
+      this.pump();
+    } else if (msg.type === 'ack') {
+      const i = this.queue.findIndex((p) => p.seq === msg.seq);
+      if (i < 0) return; // an ack for a resent position we already dropped
+      const [p] = this.queue.splice(i, 1);
+      this.stats.acked++;
+      this.lastAckAt = Date.now();
+      if (!this.lastAcked || p!.location.timestamp >= this.lastAcked.timestamp) this.lastAcked = p!.location;
+      this.pump();
+    } else if (msg.type === 'error') {
+      this.onError(msg.error, msg.message, msg.seq);
+    }
+  }
+
+  private onError(error: string, message: string, seq: number | undefined): void {
+    const p = seq === undefined ? undefined : this.queue.find((q) => q.seq === seq);
+    if (error === 'RateLimited' && p) {
+      this.stats.rateLimited++;
+      p.sentAt = null; // try again at the next slot
+      this.pump();
+      return;
+    }
+    if (p) {
+      this.queue.splice(this.queue.indexOf(p), 1); // the server will never take it
+      this.stats.rejected++;
+    }
+    this.problem(`${error}: ${message}`);
+    if (error === 'Unauthorized' && !this.authenticated) this.ws?.close(); // reconnect with backoff and a new token
+  }
+
+  /**
+   * Sends the next position when the pace allows, else arranges to come back when it does.
+   * One position in flight at a time, and the next one leaves almost a full gap after the
+   * previous one's ack too: the server times its one-a-second limit by arrival, and a delayed
+   * arrival would otherwise bring two positions too close together. Newest first, so the map stays
+   * live; older ones left behind by a hiccup or a reconnect go out in the free slots while
+   * the vehicle stands (standing phones report less often).
+   */
+  private pump(): void {
+    if (!this.authenticated || !this.ws || this.closing) return;
+    const now = Date.now();
+    const inFlight = this.queue.find((p) => p.sentAt !== null);
+    if (inFlight && now - inFlight.sentAt! < this.ackTimeoutMs) return this.schedule(inFlight.sentAt! + this.ackTimeoutMs - now);
+    if (inFlight) inFlight.sentAt = null; // no ack in time: it goes back in line
+    const next = this.queue.at(-1);
+    if (!next) return;
+    const wait = Math.max(this.lastSendAt + this.minGapMs, this.lastAckAt + this.minGapMs - ACK_SLACK_MS) - now;
+    if (wait > 0) return this.schedule(wait);
+    if (next.resend) this.stats.resent++;
+    next.sentAt = now;
+    next.resend = true;
+    this.lastSendAt = now;
+    this.stats.sent++;
+    this.ws.send(JSON.stringify({ action: 'driver_location', id: this.options.userId, seq: next.seq, payload: next.location }));
+    this.schedule(this.ackTimeoutMs);
+  }
+
+  private schedule(ms: number): void {
+    const at = Date.now() + Math.max(0, ms);
+    if (this.timer && this.timerAt <= at) return;
+    this.clearTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.pump();
+    }, Math.max(0, ms));
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+  }
+
+  private problem(message: string): void {
+    this.options.onProblem?.(`${this.options.userId}: ${message}`);
+  }
+}
