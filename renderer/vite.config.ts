@@ -12,6 +12,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
+    // map-harness.html: the live map alone, for end-to-end tests and `npm run bench:ui`.
+    rolldownOptions: {
+      input: {
+        main: path.resolve(import.meta.dirname, 'index.html'),
+        'map-harness': path.resolve(import.meta.dirname, 'map-harness.html'),
+      },
+    },
   },
   server: {
     // `npm run dev:renderer` proxies the API and the WebSocket to a server on 8765.

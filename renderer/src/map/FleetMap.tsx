@@ -1,0 +1,67 @@
+/**
+ * The live fleet map: creates the Leaflet map and hands it to its layers through context. Each
+ * layer is a component that renders nothing and manages its own Leaflet layer. Live positions
+ * reach the devices layer straight from the store, without re-rendering React.
+ */
+import { useEffect, useRef, useState } from 'react';
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import './map.css';
+import type { FleetStore } from '../store/fleet-store';
+import { DevicesLayer } from './DevicesLayer';
+import type { SpeedUnit } from './device-tooltip';
+import { FitFleet } from './FitFleet';
+import { MapContext } from './map-context';
+import { SEA_COLOR } from './map-style';
+import { TileBasemap } from './TileBasemap';
+import { TrackLayer } from './TrackLayer';
+import { WorldBasemap } from './WorldBasemap';
+
+export interface FleetMapProps {
+  store: FleetStore;
+  selectedId: string | null;
+  onSelect(id: string | null): void;
+  /** keep the selected device centred as it moves */
+  follow: boolean;
+  /** today's track of the selected device, [lat, lng] pairs, oldest first */
+  track: ReadonlyArray<[number, number]> | null;
+  /** tile URL template; null: OpenStreetMap */
+  tileUrl: string | null;
+  /** speed unit of the hover card (default km/h) */
+  speedUnit?: SpeedUnit;
+  className?: string;
+}
+
+export function FleetMap({ store, selectedId, onSelect, follow, track, tileUrl, speedUnit = 'kmh', className }: FleetMapProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<L.Map | null>(null);
+
+  useEffect(() => {
+    const el = container.current!;
+    const m = L.map(el, { preferCanvas: true, minZoom: 2, worldCopyJump: true, zoomControl: true }).setView([20, 0], 2);
+    // The map must learn about size changes of its box (panels opening, window resizes).
+    const observer = new ResizeObserver(() => m.invalidateSize({ debounceMoveend: true }));
+    observer.observe(el);
+    setMap(m);
+    return () => {
+      observer.disconnect();
+      setMap(null);
+      m.remove();
+    };
+  }, []);
+
+  return (
+    <div className={`fleet-map ${className ?? ''}`}>
+      <div ref={container} className="fleet-map-canvas" style={{ background: SEA_COLOR }} data-testid="fleet-map" />
+      {map && (
+        <MapContext.Provider value={map}>
+          <WorldBasemap />
+          <TileBasemap url={tileUrl} />
+          <TrackLayer track={track} />
+          <DevicesLayer store={store} selectedId={selectedId} onSelect={onSelect} follow={follow} speedUnit={speedUnit} />
+          <FitFleet store={store} />
+        </MapContext.Provider>
+      )}
+    </div>
+  );
+}

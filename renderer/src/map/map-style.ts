@@ -1,0 +1,51 @@
+/** Colours and sizes of the live map, in one place so the device list can match them. */
+import type { DeviceStatus } from '../store/fleet-store';
+
+export const STATUS_COLORS: Record<DeviceStatus, string> = {
+  moving: '#16a34a',
+  stopped: '#2563eb',
+  offline: '#6b7280',
+};
+
+export const STATUS_LABELS: Record<DeviceStatus, string> = {
+  moving: 'Moving',
+  stopped: 'Stopped',
+  offline: 'Offline',
+};
+
+/** Offline markers stay visible but recede. */
+export const OFFLINE_ALPHA = 0.55;
+export const SELECTED_COLOR = '#f59e0b';
+
+/** Marker disc radius and the selection halo radius, CSS pixels. */
+export const MARKER_RADIUS = 9;
+export const HALO_RADIUS = 16;
+/** A click or hover within this distance of a marker centre hits it. */
+export const HIT_RADIUS = 13;
+
+/** Zoomed out to this level or less, nearby devices merge into cluster bubbles. */
+export const CLUSTER_MAX_ZOOM = 13;
+/** Cluster radius, CSS pixels. */
+export const CLUSTER_RADIUS = 50;
+/** The cluster index is rebuilt at most this often while positions change. */
+export const CLUSTER_REBUILD_MS = 400;
+
+/** Names are drawn next to markers from this zoom, when not too many markers are in view. */
+export const LABEL_MIN_ZOOM = 15;
+export const LABEL_MAX_COUNT = 400;
+
+/** A new position is reached over this long (linear: vehicles move at near-constant speed). */
+export const MOVE_ANIMATION_MS = 1000;
+/** A gap between fixes longer than this is a jump, not a movement: no animation. */
+export const MOVE_ANIMATION_MAX_GAP_MS = 30_000;
+
+/** The bundled world basemap (Natural Earth) beneath the tiles; the sea is the map's background. */
+export const SEA_COLOR = '#aad3df';
+export const LAND_COLOR = '#f2efe9';
+export const COAST_COLOR = '#8fb3bf';
+export const BORDER_COLOR = '#9a958c';
+
+/** Today's track of the selected device: one colour, not speed-coded. */
+export const TRACK_COLOR = '#7c3aed';
+
+export const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
