@@ -3,7 +3,7 @@ import type { DeviceStatus } from '../store/fleet-store';
 
 export const STATUS_COLORS: Record<DeviceStatus, string> = {
   moving: '#16a34a',
-  stopped: '#2563eb',
+  stopped: '#e09a1a', // the device list's --stopped: one colour per state everywhere
   offline: '#6b7280',
 };
 

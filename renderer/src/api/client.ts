@@ -1,0 +1,110 @@
+/**
+ * The REST client for `/api/v1`: bearer token, JSON in and out, and one error shape. Every
+ * error answer (`{error, message}`) becomes an ApiError whose message is the server's own, so
+ * the UI can show it as is; a 401 also tells the session to end.
+ */
+import type {
+  Company,
+  CompanyUpdate,
+  Device,
+  DeviceUpdate,
+  LoginBody,
+  LoginReply,
+  PositionPage,
+  ServerInfo,
+  User,
+  UserCreate,
+  UserUpdate,
+} from '../../../shared/api/schemas';
+
+export const API_PREFIX = '/api/v1';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One request; `baseUrl` is '' in a browser (same origin) or the server URL in the desktop app. */
+export async function request<T>(baseUrl: string, method: Method, path: string, opts: { token?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(baseUrl + API_PREFIX + path, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError(0, 'NetworkError', 'cannot reach the server; check the connection and try again');
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON: handled below */
+  }
+  if (!res.ok) {
+    const e = body as { error?: unknown; message?: unknown } | null;
+    const message = typeof e?.message === 'string' && e.message ? e.message : `the server answered ${res.status} ${res.statusText}`.trim();
+    throw new ApiError(res.status, typeof e?.error === 'string' ? e.error : 'HttpError', message);
+  }
+  if (body === null && text) throw new ApiError(res.status, 'BadResponse', 'the server sent a reply that is not JSON');
+  return body as T;
+}
+
+/** Sign-in calls need no token. */
+export const signIn = (baseUrl: string, body: LoginBody) => request<LoginReply>(baseUrl, 'POST', '/auth/login', { body });
+export const redeemLoginLink = (baseUrl: string, code: string) => request<LoginReply>(baseUrl, 'POST', '/auth/link', { body: { code } });
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+    /** called once a request answered 401: the token is no longer valid */
+    private readonly onUnauthorized: () => void,
+  ) {}
+
+  async call<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    try {
+      return await request<T>(this.baseUrl, method, path, { token: this.token, body, signal });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) this.onUnauthorized();
+      throw err;
+    }
+  }
+
+  devices = (signal?: AbortSignal) => this.call<Device[]>('GET', '/devices', undefined, signal);
+  updateDevice = (id: string, changes: DeviceUpdate) => this.call<Device>('PATCH', `/devices/${enc(id)}`, changes);
+
+  positionsPage(id: string, q: { from: string; to: string; cursor?: string | null; limit?: number }, signal?: AbortSignal): Promise<PositionPage> {
+    const params = new URLSearchParams({ from: q.from, to: q.to, limit: String(q.limit ?? 5000) });
+    if (q.cursor) params.set('cursor', q.cursor);
+    return this.call<PositionPage>('GET', `/devices/${enc(id)}/positions?${params}`, undefined, signal);
+  }
+
+  company = () => this.call<Company>('GET', '/company');
+  updateCompany = (id: string, changes: CompanyUpdate) => this.call<Company>('PATCH', `/companies/${enc(id)}`, changes);
+  serverInfo = () => this.call<ServerInfo>('GET', '/server/info');
+
+  users = () => this.call<User[]>('GET', '/users');
+  addUser = (body: UserCreate) => this.call<User>('POST', '/users', body);
+  updateUser = (id: string, changes: UserUpdate) => this.call<User>('PATCH', `/users/${enc(id)}`, changes);
+  deleteUser = (id: string) => this.call<void>('DELETE', `/users/${enc(id)}`);
+  revokeTokens = (id: string) => this.call<void>('POST', `/users/${enc(id)}/revoke-tokens`);
+}
+
+const enc = encodeURIComponent;

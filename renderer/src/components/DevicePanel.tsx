@@ -1,0 +1,111 @@
+/** The selected device: latest fix, today's track, follow toggle and its editable profile. */
+import { useConsole } from '../app/console-context';
+import { formatAge, formatBearing, formatCoord, formatMetres, formatSpeed, formatTime } from '../lib/format';
+import { useFleetDevice, useNow } from '../lib/use-fleet';
+import type { TodayTrack } from '../lib/use-today-track';
+import { deviceStatus } from '../store/fleet-store';
+import { DeviceProfileForm } from './DeviceProfileForm';
+
+const STATUS_LABEL = { moving: 'Moving', stopped: 'Stopped', offline: 'Offline' } as const;
+
+export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: boolean) => void; onClose: () => void; track: TodayTrack }) {
+  const { store, units } = useConsole();
+  const device = useFleetDevice(store, props.id);
+  const now = useNow();
+
+  if (!device) {
+    return (
+      <aside className="device-panel" data-testid="device-panel">
+        <div className="panel-head">
+          <h2>Device not found</h2>
+          <CloseButton onClose={props.onClose} />
+        </div>
+        <p className="muted">“{props.id}” is no longer in this company’s fleet.</p>
+      </aside>
+    );
+  }
+
+  const p = device.position;
+  const status = deviceStatus(device, now);
+  return (
+    <aside className="device-panel" data-testid="device-panel" data-device-id={device.id} aria-label={`Device ${device.name}`}>
+      <div className="panel-head">
+        <div>
+          <h2 data-testid="panel-name">{device.name}</h2>
+          <span className="muted">
+            {device.id}
+            {device.disabled && ' · disabled'}
+          </span>
+        </div>
+        <CloseButton onClose={props.onClose} />
+      </div>
+      <div className="panel-actions">
+        <span className={`pill status-pill-${status}`}>
+          <span className={`status-dot status-${status}`} aria-hidden="true" />
+          {STATUS_LABEL[status]}
+        </span>
+        <button type="button" className={`toggle${props.follow ? ' on' : ''}`} aria-pressed={props.follow} onClick={() => props.onFollow(!props.follow)} disabled={!p} data-testid="follow-toggle">
+          {props.follow ? 'Following' : 'Follow'}
+        </button>
+      </div>
+
+      <section className="panel-section">
+        <h3>Latest fix</h3>
+        {p ? (
+          <dl className="facts" data-testid="latest-fix">
+            <dt>Time</dt>
+            <dd title={new Date(p.time).toISOString()}>
+              {formatTime(p.time)} <span className="muted">({formatAge(p.time, now)})</span>
+            </dd>
+            <dt>Position</dt>
+            <dd className="mono">
+              {formatCoord(p.lat)}, {formatCoord(p.lng)}
+            </dd>
+            <dt>Speed</dt>
+            <dd>{formatSpeed(p.speed, units)}</dd>
+            <dt>Heading</dt>
+            <dd>{formatBearing(p.bearing)}</dd>
+            <dt>Accuracy</dt>
+            <dd>{p.accuracy === null ? '—' : `± ${Math.round(p.accuracy)} m`}</dd>
+            <dt>Altitude</dt>
+            <dd>{formatMetres(p.altitude)}</dd>
+            {device.battery !== null && (
+              <>
+                <dt>Battery</dt>
+                <dd>{Math.round(device.battery)} %</dd>
+              </>
+            )}
+          </dl>
+        ) : (
+          <p className="muted">No position received yet.</p>
+        )}
+      </section>
+
+      <section className="panel-section">
+        <h3>Today’s track</h3>
+        <p className="muted" data-testid="track-summary">
+          {props.track.loading
+            ? 'Loading…'
+            : props.track.error
+              ? `Could not load the track: ${props.track.error}`
+              : props.track.points && props.track.points.length > 0
+                ? `${props.track.points.length.toLocaleString()} positions since midnight`
+                : 'No positions since midnight.'}
+        </p>
+      </section>
+
+      <section className="panel-section">
+        <h3>Profile</h3>
+        <DeviceProfileForm key={device.id} device={device} />
+      </section>
+    </aside>
+  );
+}
+
+function CloseButton({ onClose }: { onClose: () => void }) {
+  return (
+    <button type="button" className="icon-button" onClick={onClose} aria-label="Close" title="Close" data-testid="panel-close">
+      ×
+    </button>
+  );
+}

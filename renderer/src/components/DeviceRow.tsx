@@ -1,0 +1,63 @@
+/** One row of the device list; memoised, so only rows whose device, clock or selection changed re-render. */
+import { memo } from 'react';
+import { formatAge, formatSpeed } from '../lib/format';
+import type { SpeedUnit } from '../prefs/units';
+import type { DeviceStatus, LiveDevice } from '../store/fleet-store';
+
+export const ROW_HEIGHT = 56;
+
+const STATUS_LABEL: Record<DeviceStatus, string> = { moving: 'Moving', stopped: 'Stopped', offline: 'Offline' };
+
+interface Props {
+  device: LiveDevice;
+  status: DeviceStatus;
+  now: number;
+  units: SpeedUnit;
+  selected: boolean;
+  top: number;
+  onSelect: (id: string) => void;
+}
+
+export const DeviceRow = memo(function DeviceRow({ device, status, now, units, selected, top, onSelect }: Props) {
+  const p = device.position;
+  const secondary = [device.id !== device.name ? device.id : null, device.vehicle_plate].filter(Boolean).join(' · ');
+  return (
+    <div
+      className={`device-row${selected ? ' selected' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      role="option"
+      id={`device-row-${device.id}`}
+      aria-selected={selected}
+      tabIndex={-1}
+      data-testid="device-row"
+      data-device-id={device.id}
+      data-status={status}
+      onClick={() => onSelect(device.id)}
+    >
+      <span className={`status-dot status-${status}`} title={STATUS_LABEL[status]} aria-label={STATUS_LABEL[status]} />
+      <div className="device-row-main">
+        <span className="device-name" data-testid="device-name">
+          {device.name}
+        </span>
+        <span className="device-sub">{secondary || '\u00a0'}</span>
+      </div>
+      <div className="device-row-side">
+        <span className="device-speed">{p && status !== 'offline' ? formatSpeed(p.speed, units) : STATUS_LABEL[status]}</span>
+        <span className="device-age" title={p ? new Date(p.time).toLocaleString() : undefined}>
+          {device.battery !== null && <Battery percent={device.battery} />}
+          {p ? formatAge(p.time, now) : 'never seen'}
+        </span>
+      </div>
+    </div>
+  );
+});
+
+function Battery({ percent }: { percent: number }) {
+  const level = Math.max(0, Math.min(100, Math.round(percent)));
+  return (
+    <span className={`battery${level <= 15 ? ' low' : ''}`} title={`Battery ${level} %`}>
+      <span className="battery-fill" style={{ width: `${level}%` }} />
+      <span className="battery-text">{level}%</span>
+    </span>
+  );
+}

@@ -1,0 +1,93 @@
+/** Company-wide settings (admins change them): name, which field names devices, map tile URL. */
+import { useState, type FormEvent } from 'react';
+import { DEFAULT_TILE_URL, DISPLAY_FIELDS, tileUrlProblem, type Company, type CompanyUpdate, type DisplayField } from '../../../../shared/api/schemas';
+import { useConsole } from '../../app/console-context';
+
+export const DISPLAY_FIELD_LABEL: Record<DisplayField, string> = {
+  display_name: 'Display name',
+  full_name: 'Full name (first + last)',
+  first_name: 'First name',
+  last_name: 'Last name',
+  phone: 'Phone number',
+  vehicle_plate: 'Vehicle plate',
+  user_id: 'User id',
+};
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export function CompanySettings({ company }: { company: Company }) {
+  const { api, setCompany, isAdmin, live } = useConsole();
+  const [name, setName] = useState(company.name);
+  const [displayField, setDisplayField] = useState<DisplayField>(company.display_field);
+  const [tileUrl, setTileUrl] = useState(company.tile_url ?? '');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const url = tileUrl.trim();
+    // '' means the OpenStreetMap default; anything else must be a usable template (same check as the server).
+    const problem = !name.trim() ? 'the company needs a name' : url === '' ? null : tileUrlProblem(url);
+    if (problem) return setMessage({ kind: 'error', text: `${capitalize(problem)}.` });
+    const changes: CompanyUpdate = {};
+    if (name.trim() !== company.name) changes.name = name.trim();
+    if (displayField !== company.display_field) changes.display_field = displayField;
+    if (url !== (company.tile_url ?? '')) changes.tile_url = url === '' ? null : url;
+    if (Object.keys(changes).length === 0) return setMessage({ kind: 'ok', text: 'Nothing to save.' });
+    setBusy(true);
+    setMessage(null);
+    try {
+      const updated = await api.updateCompany(company.id, changes);
+      setCompany(updated);
+      setTileUrl(updated.tile_url ?? '');
+      // Device names follow the display field: reload them.
+      if (changes.display_field) void live.resync();
+      setMessage({ kind: 'ok', text: 'Saved.' });
+    } catch (err) {
+      setMessage({ kind: 'error', text: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card settings-card" onSubmit={submit} noValidate data-testid="company-settings">
+      <h2>Company</h2>
+      {!isAdmin && <p className="hint">Only admins change these.</p>}
+      <fieldset disabled={!isAdmin || busy}>
+        <label>
+          Name
+          <input name="name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label>
+          Name devices by
+          <select name="display_field" value={displayField} onChange={(e) => setDisplayField(e.target.value as DisplayField)} data-testid="display-field">
+            {DISPLAY_FIELDS.map((f) => (
+              <option key={f} value={f}>
+                {DISPLAY_FIELD_LABEL[f]}
+              </option>
+            ))}
+          </select>
+          <span className="hint">A device without that field falls back to its display name, then its user id.</span>
+        </label>
+        <label>
+          Map tile URL
+          <input name="tile_url" value={tileUrl} onChange={(e) => setTileUrl(e.target.value)} placeholder={`empty: OpenStreetMap (${DEFAULT_TILE_URL})`} data-testid="tile-url" />
+          <span className="hint">For a closed network, point this at your own tile server. Without tiles the map shows a built-in world outline.</span>
+        </label>
+      </fieldset>
+      {message && (
+        <p className={message.kind === 'error' ? 'form-error' : 'form-ok'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="company-message">
+          {message.text}
+        </p>
+      )}
+      {isAdmin && (
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save company settings'}
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * Wire shapes → the live store's shapes. Units and times are converted exactly once, here:
+ * the Tracking API speaks km/h and ISO times; REST speaks m/s and ISO times; the store holds
+ * m/s and epoch ms.
+ */
+import type { Device, Position } from '../../../shared/api/schemas';
+import type { LocationUpdatePayload } from '../../../shared/protocol/tracking';
+import { kmhToMs } from '../../../shared/units';
+import type { LiveDevice, LivePosition } from '../store/fleet-store';
+
+export function positionFromRest(p: Position): LivePosition {
+  return { lat: p.lat, lng: p.lng, speed: p.speed, bearing: p.bearing, accuracy: p.accuracy, altitude: p.altitude, time: Date.parse(p.device_time) };
+}
+
+/** null when the payload is not a usable position (the server validates; this guards the UI). */
+export function positionFromUpdate(p: LocationUpdatePayload): LivePosition | null {
+  const time = Date.parse(p.timestamp);
+  if (!Number.isFinite(p.lat) || !Number.isFinite(p.lng) || !Number.isFinite(time)) return null;
+  return {
+    lat: p.lat,
+    lng: p.lng,
+    speed: kmhToMs(Number.isFinite(p.speed) ? p.speed : 0),
+    bearing: Number.isFinite(p.bearing) ? p.bearing : 0,
+    accuracy: p.accuracy ?? null,
+    altitude: p.altitude ?? null,
+    time,
+  };
+}
+
+export function liveDeviceFromRest(d: Device, battery: number | null = null): LiveDevice {
+  return {
+    id: d.id,
+    name: d.name,
+    display_name: d.display_name,
+    first_name: d.first_name,
+    last_name: d.last_name,
+    phone: d.phone,
+    vehicle_plate: d.vehicle_plate,
+    disabled: d.disabled,
+    battery,
+    position: d.last_position ? positionFromRest(d.last_position) : null,
+  };
+}

@@ -1,0 +1,31 @@
+/** Settings: this user's units, the company's settings, and the addresses phones connect to. */
+import { useConsole } from '../app/console-context';
+import { CompanySettings } from '../components/settings/CompanySettings';
+import { LanAddresses } from '../components/settings/LanAddresses';
+import { SPEED_UNITS } from '../prefs/units';
+
+export function SettingsPage() {
+  const { company, units, setUnits } = useConsole();
+  return (
+    <div className="page settings-page">
+      <div className="page-head">
+        <h1>Settings</h1>
+      </div>
+      <div className="settings-grid">
+        <section className="card settings-card" data-testid="units-settings">
+          <h2>Units</h2>
+          <p className="hint">How speeds are shown to you on this computer. Stored values are not changed.</p>
+          <div className="segmented" role="radiogroup" aria-label="Speed unit">
+            {SPEED_UNITS.map((u) => (
+              <button key={u.value} type="button" role="radio" aria-checked={units === u.value} className={units === u.value ? 'active' : undefined} onClick={() => setUnits(u.value)} data-testid={`units-${u.value}`}>
+                {u.label}
+              </button>
+            ))}
+          </div>
+        </section>
+        {company ? <CompanySettings key={company.id} company={company} /> : <section className="card settings-card muted">Loading company…</section>}
+        <LanAddresses />
+      </div>
+    </div>
+  );
+}
