@@ -3,10 +3,10 @@
  * from REST, then live positions as an office over the WebSocket Tracking API, converted at this
  * edge to the store's SI units (km/h → m/s, ISO time → epoch ms).
  */
-import type { Device, Position } from '../../../shared/api/schemas';
-import type { LocationUpdatePayload, ServerMessage } from '../../../shared/protocol/tracking';
-import { kmhToMs } from '../../../shared/units';
-import type { FleetStore, LiveDevice, LivePosition } from '../store/fleet-store';
+import type { Device } from '../../../shared/api/schemas';
+import type { ServerMessage } from '../../../shared/protocol/tracking';
+import { liveDeviceFromRest, positionFromUpdate } from '../live/convert';
+import type { FleetStore } from '../store/fleet-store';
 
 export interface HarnessFeedOptions {
   token: string;
@@ -32,7 +32,7 @@ export function startHarnessFeed(store: FleetStore, o: HarnessFeedOptions): () =
     const res = await fetch(`${o.apiBase}/api/v1/devices`, { headers: { authorization: `Bearer ${o.token}` } });
     if (!res.ok) throw new Error(`GET /api/v1/devices: HTTP ${res.status}`);
     const list = (await res.json()) as Device[];
-    if (!stopped) store.setDevices(list.map(liveDevice));
+    if (!stopped) store.setDevices(list.map((d) => liveDeviceFromRest(d)));
   };
 
   // Live updates of devices the list does not know yet: fetch the list again, at most once a second.
@@ -55,7 +55,8 @@ export function startHarnessFeed(store: FleetStore, o: HarnessFeedOptions): () =
     socket.onmessage = (ev: MessageEvent<string>) => {
       const m = JSON.parse(ev.data) as ServerMessage;
       if (m.type === 'location_update') {
-        store.applyPosition(m.id, livePosition(m.payload));
+        const p = positionFromUpdate(m.payload); // the console's own conversion: units once, at the edge
+        if (p) store.applyPosition(m.id, p);
         o.onUpdate?.();
       }
       else if (m.type === 'subscribed') store.setConnection('online');
@@ -78,35 +79,5 @@ export function startHarnessFeed(store: FleetStore, o: HarnessFeedOptions): () =
     unsubscribe();
     if (refetch) clearTimeout(refetch);
     ws?.close();
-  };
-}
-
-function liveDevice(d: Device): LiveDevice {
-  const p: Position | null = d.last_position;
-  return {
-    id: d.id,
-    name: d.name,
-    display_name: d.display_name,
-    first_name: d.first_name,
-    last_name: d.last_name,
-    phone: d.phone,
-    vehicle_plate: d.vehicle_plate,
-    disabled: d.disabled,
-    battery: null,
-    position: p
-      ? { lat: p.lat, lng: p.lng, speed: p.speed, bearing: p.bearing, accuracy: p.accuracy, altitude: p.altitude, time: Date.parse(p.device_time) }
-      : null,
-  };
-}
-
-function livePosition(p: LocationUpdatePayload): LivePosition {
-  return {
-    lat: p.lat,
-    lng: p.lng,
-    speed: kmhToMs(p.speed),
-    bearing: p.bearing,
-    accuracy: p.accuracy ?? null,
-    altitude: p.altitude ?? null,
-    time: Date.parse(p.timestamp),
   };
 }
