@@ -3,6 +3,7 @@ import { AccountError } from '../server/accounts';
 import { SchemaTooNewError } from '../server/store/database';
 import { VERSION } from '../server/version';
 import { companyCommand } from './commands/company';
+import { deviceKeyCommand } from './commands/device-key';
 import { loginLinkCommand } from './commands/login-link';
 import { serveCommand } from './commands/serve';
 import { tokenCommand } from './commands/token';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(userCommand());
   program.addCommand(tokenCommand());
   program.addCommand(loginLinkCommand());
+  program.addCommand(deviceKeyCommand());
   const configure = (c: Command) => {
     c.exitOverride().configureOutput({ outputError: (str, write) => write(`fleetdesk: ${str.replace(/^error: /, '')}`) });
     c.commands.forEach(configure);

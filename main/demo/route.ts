@@ -3,7 +3,7 @@
  * A vehicle's place on the route is `tau`, seconds into the recording; driving forward or
  * backward along tau reproduces the recorded speeds, traffic-light stops and curves.
  */
-import { bearingDeg, distanceM, lerp, normalizeBearing, type LatLng } from './geo';
+import { bearingDeg, distanceM, lerp, normalizeBearing, type LatLng } from '../../shared/geo';
 import type { TraceFix } from './trace';
 
 export interface RoutePoint extends LatLng {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { issueToken, type Accounts } from '../server/accounts';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../server/config';
+import { DEFAULT_HOST, DEFAULT_OSMAND_PORT, DEFAULT_PORT } from '../server/config';
 import { createTrackingServer, type TrackingServer } from '../server/index';
 import { lanAddresses } from '../server/lan-addresses';
 import { createLogger, type Logger } from '../server/logger';
@@ -108,7 +108,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const logger = options.logger ?? createLogger('warn');
   const adminPassword = options.adminPassword ?? crypto.randomBytes(9).toString('base64url');
 
-  const server = createTrackingServer({ dataDir, host, port, logger });
+  // Phones can join the demo too: HTTPS for the driver app, the OsmAnd port for Traccar Client.
+  const httpsPort = port === 0 ? 0 : await firstFreePort(host, port + 1);
+  const osmandPort = port === 0 ? 0 : await firstFreePort(host, DEFAULT_OSMAND_PORT);
+  const server = createTrackingServer({ dataDir, host, port, httpsPort, osmandPort, logger });
   const started = await server.start();
   let simulator: FleetSimulator | null = null;
   try {

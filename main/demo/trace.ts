@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LatLng } from './geo';
+import type { LatLng } from '../../shared/geo';
 
 export interface TraceFix extends LatLng {
   /** epoch milliseconds */

@@ -5,7 +5,7 @@
  * only moves through step(dt), randomness only comes from the seeded generator, so tests can
  * run hours of simulation in milliseconds.
  */
-import { offsetM, type LatLng } from './geo';
+import { offsetM, type LatLng } from '../../shared/geo';
 import type { Rng } from './rng';
 import type { Route } from './route';
 

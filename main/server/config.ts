@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { LimiterOptions } from './auth/login-limiter';
 import type { Logger } from './logger';
 import type { WriterOptions } from './store/position-writer';
+import type { TlsFiles } from './tls/certificate';
 
 export interface WsOptions {
   /** A connection that has not authenticated by then is closed (code 4000). */
@@ -31,10 +32,18 @@ export interface TrackingServerConfig {
   login?: Partial<LimiterOptions>;
   /** The built console (renderer/dist), served at `/`; default: the repository's renderer/dist. */
   rendererDir?: string;
+  /** HTTPS + WSS port (phones' browsers need it for positions); default 8766, 0 picks a free one, null disables. */
+  httpsPort?: number | null;
+  /** Your own certificate and key (PEM); default: a self-signed one made in the data folder. */
+  tls?: TlsFiles;
+  /** OsmAnd protocol port (Traccar Client's default 5055), answering at `/`; 0 picks a free one, null disables. */
+  osmandPort?: number | null;
 }
 
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_PORT = 8765;
+export const DEFAULT_HTTPS_PORT = 8766;
+export const DEFAULT_OSMAND_PORT = 5055;
 
 export interface ResolvedConfig {
   dataDir: string;
@@ -45,6 +54,9 @@ export interface ResolvedConfig {
   writer: WriterOptions;
   login: LimiterOptions;
   rendererDir: string;
+  httpsPort: number | null;
+  tls: TlsFiles | undefined;
+  osmandPort: number | null;
 }
 
 /** Where `npm run build:renderer` puts the console bundle, relative to this source file. */
@@ -71,5 +83,8 @@ export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
     login: { windowMs: 15 * 60_000, maxPerAccount: 5, maxPerAddress: 50, ...c.login },
     // Only computed when not given: a bundled Electron main has no import.meta.dirname.
     rendererDir: c.rendererDir ?? defaultRendererDir(),
+    httpsPort: c.httpsPort === undefined ? DEFAULT_HTTPS_PORT : c.httpsPort,
+    tls: c.tls,
+    osmandPort: c.osmandPort === undefined ? DEFAULT_OSMAND_PORT : c.osmandPort,
   };
 }

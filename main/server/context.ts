@@ -8,6 +8,19 @@ import type { Db } from './store/database';
 import type { PositionStore } from './store/positions';
 import type { PositionWriter } from './store/position-writer';
 import type { UserStore } from './store/users';
+import type { AlertStore } from './devices/alerts';
+import type { DeviceStatusService } from './devices/device-status';
+import type { UnknownDeviceStore } from './devices/unknown-devices';
+
+/** The ports and certificate the server actually listens with, known after start(). */
+export interface Listening {
+  port: number;
+  httpsPort: number | null;
+  osmandPort: number | null;
+  /** SHA-256 fingerprint of the HTTPS certificate */
+  tlsFingerprint: string | null;
+  tlsSelfSigned: boolean;
+}
 
 /** Everything the HTTP routes and the WebSocket handlers share; built once per server. */
 export interface ServerContext {
@@ -21,6 +34,10 @@ export interface ServerContext {
   tokens: TokenService;
   ingest: IngestPipeline;
   loginLimiter: LoginLimiter;
+  deviceStatus: DeviceStatusService;
+  alerts: AlertStore;
+  unknownDevices: UnknownDeviceStore;
+  listening: Listening;
   startedAt: number;
   version: string;
 }

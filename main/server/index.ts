@@ -17,12 +17,31 @@ import { UserStore } from './store/users';
 import { removeServerFile, serverFileInfo, writeServerFile, type ServerFile } from './server-file';
 import { VERSION } from './version';
 import { TrackServer } from './ws/track-server';
+import { AlertStore } from './devices/alerts';
+import { DeviceStatusService } from './devices/device-status';
+import { UnknownDeviceStore } from './devices/unknown-devices';
+import { Plausibility } from './ingest/plausibility';
+import { closeServer, createHttpsServer, createOsmandServer, listen } from './listeners';
+import { loadOrCreateCertificate } from './tls/certificate';
+import type http from 'node:http';
+import type https from 'node:https';
 
 export type { TrackingServerConfig } from './config';
 
+export interface Started {
+  host: string;
+  port: number;
+  url: string;
+  /** null when disabled */
+  httpsPort: number | null;
+  httpsUrl: string | null;
+  osmandPort: number | null;
+  tlsFingerprint: string | null;
+}
+
 export interface TrackingServer {
-  /** Opens the database, binds the port; resolves once accepting connections. */
-  start(): Promise<{ host: string; port: number; url: string }>;
+  /** Opens the database, binds the ports; resolves once accepting connections. */
+  start(): Promise<Started>;
   /** Stops accepting, flushes every pending write, closes sockets with 1001, closes the database. */
   stop(): Promise<void>;
   /** Available after start(). */
@@ -43,6 +62,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
   let url = '';
   let stopping: Promise<void> | null = null;
   let serverFile: ServerFile | null = null;
+  let extra: (http.Server | https.Server)[] = [];
 
   const start = async () => {
     if (ctx) throw new Error('the server is already started');
@@ -58,8 +78,12 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       positions,
       writer,
       tokens: new TokenService(loadOrCreateSecret(resolved.dataDir)),
-      ingest: new IngestPipeline(writer, positions, new DriverRateLimit(resolved.ws.minUpdateIntervalMs)),
+      ingest: new IngestPipeline(writer, positions, new DriverRateLimit(resolved.ws.minUpdateIntervalMs), new Plausibility()),
       loginLimiter: new LoginLimiter(resolved.login),
+      deviceStatus: new DeviceStatusService(db),
+      alerts: new AlertStore(db),
+      unknownDevices: new UnknownDeviceStore(db),
+      listening: { port: 0, httpsPort: null, osmandPort: null, tlsFingerprint: null, tlsSelfSigned: false },
       startedAt: Date.now(),
       version: VERSION,
     };
@@ -68,9 +92,25 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       track = new TrackServer(ctx);
       track.attach(app.server);
       await app.listen({ host: resolved.host, port: resolved.port });
+      ctx.listening.port = (app.server.address() as AddressInfo).port;
+      if (resolved.httpsPort !== null) {
+        const tls = await loadOrCreateCertificate(resolved.dataDir, resolved.tls);
+        const server = createHttpsServer(app, track, tls);
+        extra.push(server);
+        ctx.listening.httpsPort = await listen(server, resolved.host, resolved.httpsPort);
+        ctx.listening.tlsFingerprint = tls.fingerprint;
+        ctx.listening.tlsSelfSigned = tls.selfSigned;
+      }
+      if (resolved.osmandPort !== null) {
+        const server = createOsmandServer(app);
+        extra.push(server);
+        ctx.listening.osmandPort = await listen(server, resolved.host, resolved.osmandPort);
+      }
     } catch (err) {
       track?.stopAccepting(); // its heartbeat timer must not outlive a failed start
       track = null;
+      await Promise.all(extra.map((s) => closeServer(s)));
+      extra = [];
       await app?.close().catch(() => undefined);
       app = null;
       db.close();
@@ -88,8 +128,10 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       serverFile = null;
       logger.warn({ err }, 'could not write server.json to the data folder');
     }
-    logger.info({ dataDir: resolved.dataDir, url }, 'tracking server started');
-    return { host: addr.address, port: addr.port, url };
+    const l = ctx.listening;
+    const httpsUrl = l.httpsPort === null ? null : `https://${shownHost}:${l.httpsPort}`;
+    logger.info({ dataDir: resolved.dataDir, url, httpsUrl, osmandPort: l.osmandPort }, 'tracking server started');
+    return { host: addr.address, port: addr.port, url, httpsPort: l.httpsPort, httpsUrl, osmandPort: l.osmandPort, tlsFingerprint: l.tlsFingerprint };
   };
 
   const doStop = async () => {
@@ -98,6 +140,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     // Drivers' in-flight positions commit and are acked before their sockets close.
     ctx.writer.close();
     await track.closeAll();
+    await Promise.all(extra.map((s) => closeServer(s)));
     await app.close();
     ctx.db.close();
     if (serverFile) removeServerFile(resolved.dataDir, serverFile);

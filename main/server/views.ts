@@ -1,6 +1,7 @@
 /** Stored rows → the shapes clients see. REST stays SI; the Tracking API speaks km/h. */
 import type { Company, Device, DisplayField, Position, User } from '../../shared/api/schemas';
 import type { LocationUpdate } from '../../shared/protocol/tracking';
+import type { DeviceStatus, DeviceStatusUpdate } from '../../shared/protocol/device';
 import { msToKmh, round } from '../../shared/units';
 import type { CompanyRow } from './store/companies';
 import type { PositionRecord, PositionRow } from './store/positions';
@@ -36,6 +37,10 @@ export function locationUpdate(userId: string, p: PositionRecord): LocationUpdat
   return { type: 'location_update', id: userId, payload };
 }
 
+export function deviceStatusUpdate(userId: string, status: DeviceStatus): DeviceStatusUpdate {
+  return { type: 'device_status', id: userId, payload: status };
+}
+
 /** The name a device goes by everywhere, per the company's display-field preference. */
 export function deviceName(u: UserRow, field: DisplayField): string {
   const full = [u.first_name, u.last_name].filter(Boolean).join(' ');
@@ -43,7 +48,7 @@ export function deviceName(u: UserRow, field: DisplayField): string {
   return preferred || u.display_name || u.user_id;
 }
 
-export function deviceView(u: UserRow, field: DisplayField, last: PositionRow | undefined): Device {
+export function deviceView(u: UserRow, field: DisplayField, last: PositionRow | undefined, status: DeviceStatus | null = null): Device {
   return {
     id: u.user_id,
     name: deviceName(u, field),
@@ -54,6 +59,7 @@ export function deviceView(u: UserRow, field: DisplayField, last: PositionRow | 
     vehicle_plate: u.vehicle_plate,
     disabled: u.disabled === 1,
     last_position: last ? positionView(last) : null,
+    status,
   };
 }
 
@@ -79,6 +85,8 @@ export function companyView(c: CompanyRow): Company {
     display_field: c.display_field,
     max_connections: c.max_connections,
     tile_url: c.tile_url,
+    crash_threshold_g: c.crash_threshold_g,
+    owntracks_friends: c.owntracks_friends === 1,
     created_at: iso(c.created_at),
   };
 }

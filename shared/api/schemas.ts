@@ -4,6 +4,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { Id, RoleSchema } from '../ids';
+import { DeviceStatus } from '../protocol/device';
 
 export const API_PREFIX = '/api/v1';
 
@@ -82,6 +83,7 @@ export const Device = Type.Object(
     ...ProfileFields,
     disabled: Type.Boolean(),
     last_position: Nullable(Position),
+    status: Nullable(DeviceStatus),
   },
   { $id: 'Device' },
 );
@@ -140,11 +142,17 @@ export const Company = Type.Object(
     display_field: DisplayFieldSchema,
     max_connections: Nullable(Type.Integer({ description: 'WebSocket connection limit; null means the server default' })),
     tile_url: Nullable(Type.String({ description: 'map tile URL template ({z}/{x}/{y}); null means OpenStreetMap' })),
+    crash_threshold_g: Type.Number({ description: 'the driver app reports a crash above this acceleration, g' }),
+    owntracks_friends: Type.Boolean({ description: "OwnTracks phones get the other drivers' positions in reply" }),
     created_at: IsoTime('creation time'),
   },
   { $id: 'Company' },
 );
 export type Company = Static<typeof Company>;
+
+export const CRASH_G_MIN = 1.5;
+export const CRASH_G_MAX = 20;
+export const DEFAULT_CRASH_G = 4;
 
 export const CompanyUpdate = Type.Object(
   {
@@ -158,6 +166,8 @@ export const CompanyUpdate = Type.Object(
         description: 'an http(s) tile URL template with {z}, {x} and {y} (Leaflet placeholders such as {s} and {r} allowed); null or "" restores OpenStreetMap',
       }),
     ),
+    crash_threshold_g: Type.Optional(Type.Number({ minimum: CRASH_G_MIN, maximum: CRASH_G_MAX })),
+    owntracks_friends: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -232,7 +242,11 @@ export const ServerInfo = Type.Object(
     version: Type.String(),
     port: Type.Integer({ description: 'the port the server listens on' }),
     lan_urls: Type.Array(Type.String(), { description: 'addresses phones on the local network can reach this server at (empty when it listens on loopback only)' }),
-    https_port: Nullable(Type.Integer({ description: 'HTTPS port, when enabled' })),
+    https_port: Nullable(Type.Integer({ description: 'HTTPS + WSS port, when enabled' })),
+    osmand_port: Nullable(Type.Integer({ description: 'OsmAnd protocol port (Traccar Client), when enabled' })),
+    lan_hosts: Type.Array(Type.String(), { description: 'the LAN addresses alone, to build any port\'s URL' }),
+    tls_fingerprint: Nullable(Type.String({ description: 'SHA-256 fingerprint of the HTTPS certificate' })),
+    tls_self_signed: Type.Boolean(),
   },
   { $id: 'ServerInfo' },
 );
@@ -245,3 +259,97 @@ export const Health = Type.Object({
   schema_version: Type.Integer(),
 });
 export type Health = Static<typeof Health>;
+
+// ---- phones: device keys, enrolment, the driver app's session, unknown devices, alerts ----
+
+export const DeviceKey = Type.Object(
+  {
+    device_id: Type.String(),
+    device_key: Type.String({ description: 'what the phone identifies with in every protocol' }),
+    strong: Type.Boolean({ description: 'false for a short key adopted from an app\'s own identifier: anyone who guesses it can report' }),
+  },
+  { $id: 'DeviceKey' },
+);
+export type DeviceKey = Static<typeof DeviceKey>;
+
+export const EnrolmentCreate = Type.Object(
+  { ttl_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600, default: 24 * 3600 })) },
+  { additionalProperties: false },
+);
+export type EnrolmentCreate = Static<typeof EnrolmentCreate>;
+
+/** The driver app's page; the enrolment code rides in the fragment so it never reaches a log. */
+export const DRIVER_APP_PATH = '/driver';
+export const ENROL_PARAM = 'enrol';
+
+export const Enrolment = Type.Object({
+  code: Type.String(),
+  expires_at: IsoTime('when the link stops working'),
+  path: Type.String({ description: 'append to the server\'s https address: /driver#enrol=CODE' }),
+});
+export type Enrolment = Static<typeof Enrolment>;
+
+export const EnrolBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export type EnrolBody = Static<typeof EnrolBody>;
+
+export const DriverSessionBody = Type.Object({ device_key: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
+export type DriverSessionBody = Static<typeof DriverSessionBody>;
+
+export const DriverSettings = Type.Object({
+  crash_threshold_g: Type.Number(),
+  heartbeat_interval_s: Type.Integer(),
+  min_interval_ms: Type.Integer({ description: 'send live fixes at most this often' }),
+  max_batch: Type.Integer({ description: 'fixes per location_batch message' }),
+});
+export type DriverSettings = Static<typeof DriverSettings>;
+
+export const DriverSession = Type.Object(
+  {
+    token: Type.String({ description: 'JWT for /v1/track; get a new one with the device key when it expires' }),
+    expires_at: IsoTime('when the token expires'),
+    device_key: Type.String(),
+    user_id: Type.String(),
+    company_id: Type.String(),
+    company_name: Type.String(),
+    name: Type.String({ description: 'the driver as the console names it' }),
+    settings: DriverSettings,
+  },
+  { $id: 'DriverSession' },
+);
+export type DriverSession = Static<typeof DriverSession>;
+
+export const UnknownDevice = Type.Object(
+  {
+    identifier: Type.String(),
+    protocol: Type.String(),
+    first_seen: IsoTime('first attempt'),
+    last_seen: IsoTime('latest attempt'),
+    attempts: Type.Integer(),
+    remote_address: Nullable(Type.String()),
+    lat: Nullable(Type.Number()),
+    lng: Nullable(Type.Number()),
+  },
+  { $id: 'UnknownDevice' },
+);
+export type UnknownDevice = Static<typeof UnknownDevice>;
+
+export const IdentifierParams = Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 128 }) });
+export type IdentifierParams = Static<typeof IdentifierParams>;
+
+export const AdoptBody = Type.Object(
+  {
+    user_id: Id('an existing driver to give this identifier to, or the id of a new driver'),
+    display_name: Type.Optional(ProfileFields.display_name),
+  },
+  { additionalProperties: false },
+);
+export type AdoptBody = Static<typeof AdoptBody>;
+
+export const AlertQuery = Type.Object({
+  open: Type.Optional(Type.Boolean({ description: 'only alerts not yet acknowledged' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+export type AlertQuery = Static<typeof AlertQuery>;
+
+export const AlertIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export type AlertIdParams = Static<typeof AlertIdParams>;

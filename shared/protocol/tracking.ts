@@ -1,9 +1,11 @@
 /**
  * WebSocket Tracking API (`/v1/track`) and its HTTP fallback: every message shape, once.
  * The seed's protocol exactly (shared/reference/protocols.md §1), plus what FleetDesk adds:
- * an optional `seq` on `driver_location` answered by `ack` after the position is committed.
+ * an optional `seq` on `driver_location` answered by `ack` after the position is committed, and
+ * the `location_batch`, `heartbeat` and `alert` messages of ./device.ts.
  */
 import Type, { type Static } from 'typebox';
+import type { AlertNotice, DeviceStatusUpdate } from './device';
 
 export const TRACK_PATH = '/v1/track';
 export const DRIVER_LOCATION_PATH = '/v1/driver/location';
@@ -70,7 +72,8 @@ export const SubscribeMessage = Type.Object({
 });
 export type SubscribeMessage = Static<typeof SubscribeMessage>;
 
-export const ACTIONS = ['authenticate', 'driver_location', 'subscribe', 'unsubscribe'] as const;
+/** The seed's actions, then what FleetDesk adds (see ./device.ts). */
+export const ACTIONS = ['authenticate', 'driver_location', 'subscribe', 'unsubscribe', 'location_batch', 'heartbeat', 'alert'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** HTTP fallback body: the `driver_location` message, `action` optional, plus `time_stamp` (epoch s). */
@@ -96,6 +99,8 @@ export interface AuthenticatedReply {
 export interface AckReply {
   type: 'ack';
   seq: number;
+  /** location_batch only: fixes that can never be stored (the batch is still acknowledged) */
+  rejected?: { index: number; message: string }[];
 }
 export interface SubscribedReply {
   type: 'subscribed' | 'unsubscribed';
@@ -123,4 +128,4 @@ export interface LocationUpdate {
   id: string;
   payload: LocationUpdatePayload;
 }
-export type ServerMessage = AuthenticatedReply | AckReply | SubscribedReply | ErrorReply | LocationUpdate;
+export type ServerMessage = AuthenticatedReply | AckReply | SubscribedReply | ErrorReply | LocationUpdate | DeviceStatusUpdate | AlertNotice;

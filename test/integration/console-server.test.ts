@@ -190,7 +190,16 @@ describe('GET /api/v1/server/info and the company tile URL', () => {
       const res = await s.api('GET', '/api/v1/server/info', { token });
       assert.equal(res.status, 200);
       // Listening on 127.0.0.1: no phone on the LAN can reach it.
-      assert.deepEqual(res.body, { version: s.ctx.version, port: Number(new URL(s.url).port), lan_urls: [], https_port: null });
+      assert.deepEqual(res.body, {
+        version: s.ctx.version,
+        port: Number(new URL(s.url).port),
+        lan_urls: [],
+        https_port: null,
+        osmand_port: null,
+        lan_hosts: [],
+        tls_fingerprint: null,
+        tls_self_signed: false,
+      });
     }
     assert.equal((await s.api('GET', '/api/v1/server/info')).status, 401);
     const driver = await s.api('GET', '/api/v1/server/info', { token: s.token('acme', 'DR_1') });

@@ -30,6 +30,8 @@ test('GET /companies, /company and /companies/:id return the own company', async
     display_field: 'display_name',
     max_connections: null,
     tile_url: null,
+    crash_threshold_g: 4,
+    owntracks_friends: false,
     created_at: new Date(s.ctx.companies.get('acme')!.created_at).toISOString(),
   };
   for (const token of [office, admin]) {

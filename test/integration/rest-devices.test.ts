@@ -47,6 +47,7 @@ test('GET /devices lists only drivers, ordered by id, with their profile and no 
     vehicle_plate: 'AA-3-12345',
     disabled: false,
     last_position: null,
+    status: null,
   });
   // no display name: the user id names the device
   assert.equal(res.body[1].name, 'DR_2');
@@ -54,14 +55,14 @@ test('GET /devices lists only drivers, ordered by id, with their profile and no 
 
 test('GET /devices and /devices/:id carry the last position in SI units', async () => {
   await sendLocation('DR_1', { lat: 9.0101, lng: 38.7601, speed: 36, bearing: 450, accuracy: 5, altitude: 2300, timestamp: '2024-05-01T08:00:00Z' });
-  await sendLocation('DR_1', { lat: 9.0202, lng: 38.7702, speed: 72, bearing: 90, timestamp: '2024-05-01T08:00:10Z' });
+  await sendLocation('DR_1', { lat: 9.0112, lng: 38.7612, speed: 72, bearing: 90, timestamp: '2024-05-01T08:00:10Z' });
   await sendLocation('DR_1', { lat: 9.0003, lng: 38.7503, speed: 18, bearing: 0, timestamp: '2024-05-01T07:59:00Z' }); // late fix: not the last
 
   const one = await s.api('GET', '/api/v1/devices/DR_1', { token: office });
   assert.equal(one.status, 200);
   const p = one.body.last_position;
-  assert.equal(p.lat, 9.0202);
-  assert.equal(p.lng, 38.7702);
+  assert.equal(p.lat, 9.0112);
+  assert.equal(p.lng, 38.7612);
   assert.equal(p.speed, 20); // 72 km/h
   assert.equal(p.bearing, 90);
   assert.equal(p.accuracy, null);

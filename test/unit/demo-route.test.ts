@@ -1,7 +1,7 @@
 /** The demo's route model over the real Munich drive (resources/demo/). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bearingDeg, bearingDiff, distanceM } from '../../main/demo/geo';
+import { bearingDeg, bearingDiff, distanceM } from '../../shared/geo';
 import { MAX_PLAUSIBLE_SPEED_MS, removeGpsJumps, Route } from '../../main/demo/route';
 import { loadTrace, parseBarefootTrace, type TraceFix } from '../../main/demo/trace';
 

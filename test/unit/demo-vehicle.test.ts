@@ -1,7 +1,7 @@
 /** The simulated vehicle state machine, run for hours of model time with seeded randomness. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bearingDeg, bearingDiff, distanceM, type LatLng } from '../../main/demo/geo';
+import { bearingDeg, bearingDiff, distanceM, type LatLng } from '../../shared/geo';
 import { createRng } from '../../main/demo/rng';
 import { Route } from '../../main/demo/route';
 import { loadTrace } from '../../main/demo/trace';

@@ -6,8 +6,12 @@ class Sub implements Subscriber {
   companySubscribed = false;
   readonly got: [number, string][] = [];
   constructor(readonly name: string) {}
+  readonly urgent: string[] = [];
   sendUpdate(deviceKey: number, data: string): void {
     this.got.push([deviceKey, data]);
+  }
+  sendUrgent(data: string): void {
+    this.urgent.push(data);
   }
 }
 
@@ -95,4 +99,20 @@ test('subscribing twice delivers once', () => {
   assert.equal(s.got.length, 1);
   f.unsubscribeDriver(s, 1);
   assert.equal(f.hasSubscribers('acme', 1), false);
+});
+
+test('urgent messages reach the same recipients once each, and queue keys can differ from the driver', () => {
+  const f = new Fanout<Sub>();
+  const all = new Sub('all');
+  const one = new Sub('one');
+  f.subscribeCompany(all, 'acme');
+  all.companySubscribed = true;
+  f.subscribeDriver(all, 7); // subscribed both ways: still one copy
+  f.subscribeDriver(one, 7);
+  f.publishUrgent('acme', 7, 'sos');
+  f.publish('acme', 7, 'status', -7);
+  assert.deepEqual(all.urgent, ['sos']);
+  assert.deepEqual(one.urgent, ['sos']);
+  assert.deepEqual(all.got, [[-7, 'status']]);
+  assert.deepEqual(one.got, [[-7, 'status']]);
 });

@@ -23,12 +23,13 @@ function user(over: Partial<UserRow> = {}): UserRow {
     token_version: 0,
     created_at: T,
     updated_at: T,
+    device_key: 'k3y-of-DR_1-0123456789ab',
     ...over,
   };
 }
 
 const record: PositionRecord = { lat: 9.01234, lng: 38.70321, speed: 10, bearing: 90, accuracy: 5, altitude: 2300, deviceTime: T, serverTime: T + 1500 };
-const row: PositionRow = { id: 1, user_pk: 1, device_time: T, server_time: T + 1500, lat: 9.01234, lng: 38.70321, speed: 10, bearing: 90, accuracy: 5, altitude: 2300, source: 'ws' };
+const row: PositionRow = { id: 1, user_pk: 1, device_time: T, server_time: T + 1500, lat: 9.01234, lng: 38.70321, speed: 10, bearing: 90, accuracy: 5, altitude: 2300, source: 'ws', flags: 0 };
 
 describe('deviceName', () => {
   test('uses the company’s display field', () => {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../../server/config';
+import { DEFAULT_HOST, DEFAULT_HTTPS_PORT, DEFAULT_OSMAND_PORT, DEFAULT_PORT } from '../../server/config';
 import { createTrackingServer } from '../../server/index';
 import { lanAddresses } from '../../server/lan-addresses';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../server/logger';
@@ -9,6 +9,10 @@ import { CliError } from '../errors';
 interface ServeOptions {
   host: string;
   port: string;
+  httpsPort: string;
+  osmandPort: string;
+  tlsCert?: string;
+  tlsKey?: string;
   data: string;
   logLevel: LogLevel;
 }
@@ -18,23 +22,42 @@ export function serveCommand(): Command {
     .description('run the tracking server headless')
     .option('--host <host>', 'address to listen on (0.0.0.0: reachable from phones on the LAN)', DEFAULT_HOST)
     .option('--port <port>', 'port (0 picks a free one)', String(DEFAULT_PORT))
+    .option('--https-port <port>', 'HTTPS + WSS port for phones\' browsers (0 disables)', String(DEFAULT_HTTPS_PORT))
+    .option('--osmand-port <port>', 'OsmAnd protocol port for Traccar Client (0 disables)', String(DEFAULT_OSMAND_PORT))
+    .option('--tls-cert <file>', 'your own HTTPS certificate (PEM) instead of the self-signed one')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .addOption(dataOption())
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .action(async (o: ServeOptions) => {
-      if (!/^\d+$/.test(o.port) || Number(o.port) > 65535) throw new CliError(`--port must be a number from 0 to 65535, not "${o.port}"`);
+      const port = portOption('--port', o.port);
+      const httpsPort = portOption('--https-port', o.httpsPort);
+      const osmandPort = portOption('--osmand-port', o.osmandPort);
+      if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new CliError('--tls-cert and --tls-key go together');
+      const tls = o.tlsCert && o.tlsKey ? { certFile: o.tlsCert, keyFile: o.tlsKey } : undefined;
       const logger = createLogger(o.logLevel);
-      const server = createTrackingServer({ host: o.host, port: Number(o.port), dataDir: o.data, logger });
+      const server = createTrackingServer({
+        host: o.host,
+        port,
+        httpsPort: httpsPort === 0 ? null : httpsPort,
+        osmandPort: osmandPort === 0 ? null : osmandPort,
+        tls,
+        dataDir: o.data,
+        logger,
+      });
       let address;
       try {
         address = await server.start();
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        if (e.code === 'EADDRINUSE') throw new CliError(`port ${o.port} on ${o.host} is already in use; choose another with --port`);
+        if (e.code === 'EADDRINUSE') throw new CliError(`a port on ${o.host} is already in use (${e.message.replace(/^listen EADDRINUSE: address already in use /, '')}); choose others with --port, --https-port or --osmand-port`);
+        if (/cannot read the TLS/.test(e.message)) throw new CliError(e.message);
         if (e.code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen on ${o.host}: no such address on this machine`);
         throw err;
       }
       const shownHost = address.host.includes(':') ? `[${address.host}]` : address.host;
       process.stdout.write(`FleetDesk listening on http://${shownHost}:${address.port}\n`);
+      if (address.httpsUrl) process.stdout.write(`HTTPS for phones' browsers on ${address.httpsUrl} (certificate SHA-256 ${address.tlsFingerprint})\n`);
+      if (address.osmandPort !== null) process.stdout.write(`OsmAnd protocol (Traccar Client) on port ${address.osmandPort}\n`);
       if (o.host === '0.0.0.0' || o.host === '::') {
         logger.info({ lan: lanAddresses().map((a) => `http://${a}:${address.port}`) }, 'phones on the local network can reach these addresses');
       }
@@ -59,4 +82,9 @@ export function serveCommand(): Command {
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
     });
+}
+
+function portOption(name: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new CliError(`${name} must be a number from 0 to 65535, not "${value}"`);
+  return Number(value);
 }

@@ -1,6 +1,6 @@
-import type { PositionRecord } from '../store/positions';
+import type { PositionRecord, PositionStore } from '../store/positions';
 import type { PositionWriter } from '../store/position-writer';
-import type { PositionStore } from '../store/positions';
+import type { Plausibility } from './plausibility';
 import type { DriverRateLimit } from './rate-limit';
 
 export interface IngestRequest {
@@ -8,9 +8,9 @@ export interface IngestRequest {
   userPk: number;
   userId: string;
   position: PositionRecord;
-  /** which adapter it came through: 'ws', 'http', … */
+  /** which adapter it came through: 'ws', 'http', 'osmand', 'owntracks', … */
   source: string;
-  /** live updates obey the per-driver rate limit */
+  /** live updates obey the per-driver rate limit; replayed and app-buffered fixes do not */
   live: boolean;
 }
 
@@ -20,9 +20,28 @@ export type PositionListener = (req: IngestRequest) => void;
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** Why a fix is not a position at all, or null when it is one. */
+export function positionProblem(p: PositionRecord): string | null {
+  for (const k of ['lat', 'lng', 'speed', 'bearing', 'deviceTime'] as const) {
+    if (!Number.isFinite(p[k])) return `${k === 'deviceTime' ? 'timestamp' : k} is not a number`;
+  }
+  if (p.lat < -90 || p.lat > 90) return `lat ${p.lat} is outside -90..90`;
+  if (p.lng < -180 || p.lng > 180) return `lon ${p.lng} is outside -180..180`;
+  if (p.lat === 0 && p.lng === 0) return 'a fix at 0,0 is not a real position';
+  if (p.speed < 0) return 'speed cannot be negative';
+  if (p.deviceTime > p.serverTime + DAY_MS) return 'timestamp is more than a day in the future';
+  if (p.deviceTime < Date.UTC(2000, 0, 1)) return 'timestamp is before the year 2000';
+  for (const k of ['accuracy', 'altitude'] as const) {
+    const v = p[k];
+    if (v !== null && !Number.isFinite(v)) return `${k} is not a number`;
+  }
+  return null;
+}
+
 /**
- * The one path every position takes: sanity checks → rate limit → group-commit store →
- * (after commit) listeners such as the live fan-out. Adapters convert units before this.
+ * The one path every position takes, whichever protocol brought it: sanity checks → rate limit
+ * (live only) → plausibility flag → group-commit store → (after commit) listeners such as the
+ * live fan-out. Adapters convert units before this; nothing converts after it.
  */
 export class IngestPipeline {
   private readonly listeners: PositionListener[] = [];
@@ -33,6 +52,7 @@ export class IngestPipeline {
     private readonly writer: PositionWriter,
     private readonly positions: PositionStore,
     private readonly rateLimit: DriverRateLimit,
+    private readonly plausibility: Plausibility,
   ) {}
 
   onPosition(listener: PositionListener): void {
@@ -42,31 +62,55 @@ export class IngestPipeline {
   /** Returns a rejection at once, or null and later calls `committed` after the commit. */
   submit(req: IngestRequest, committed: CommitCallback): IngestRejection | null {
     const p = req.position;
-    if (p.lat === 0 && p.lng === 0) return { error: 'BadPayload', message: 'a fix at 0,0 is not a real position' };
-    if (p.deviceTime > p.serverTime + DAY_MS) return { error: 'BadPayload', message: 'timestamp is more than a day in the future' };
+    const problem = positionProblem(p);
+    if (problem) return { error: 'BadPayload', message: problem };
     if (req.live && !this.rateLimit.allow(req.userPk, p.serverTime)) {
       return { error: 'RateLimited', message: 'at most one location update per second per driver' };
     }
+    const stored = () => this.positions.latest(req.userPk);
     // Learn the device's newest time before this write commits: read after the commit, the
     // batch's own newest fix would hide every earlier one of the same batch from the fan-out.
-    if (!this.newest.has(req.userPk)) this.newest.set(req.userPk, this.positions.latest(req.userPk)?.device_time ?? -Infinity);
+    if (!this.newest.has(req.userPk)) this.newest.set(req.userPk, stored()?.device_time ?? -Infinity);
+    const flags = this.plausibility.judge(req.userPk, p, stored);
     this.writer.enqueue({
       userPk: req.userPk,
       position: p,
       source: req.source,
-      done: (err, stored) => {
-        if (!err && stored && this.isNewest(req.userPk, p.deviceTime)) {
+      flags,
+      done: (err, ok) => {
+        if (!err && ok && flags === 0 && this.isNewest(req.userPk, p.deviceTime)) {
           for (const l of this.listeners) l(req);
         }
-        committed(err, stored);
+        committed(err, ok);
       },
     });
     return null;
+  }
+
+  /** submit() as a promise: resolves with whether it was new (false: a duplicate). */
+  store(req: IngestRequest): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const rejected = this.submit(req, (err, ok) => (err ? reject(err) : resolve(ok)));
+      if (rejected) reject(new IngestRejected(rejected));
+    });
+  }
+
+  /** A new device key or a re-enabled driver starts from a clean slate. */
+  forget(userPk: number): void {
+    this.newest.delete(userPk);
+    this.rateLimit.forget(userPk);
+    this.plausibility.forget(userPk);
   }
 
   private isNewest(userPk: number, deviceTime: number): boolean {
     if (deviceTime < (this.newest.get(userPk) ?? -Infinity)) return false;
     this.newest.set(userPk, deviceTime);
     return true;
+  }
+}
+
+export class IngestRejected extends Error {
+  constructor(readonly rejection: IngestRejection) {
+    super(rejection.message);
   }
 }

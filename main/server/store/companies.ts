@@ -8,8 +8,13 @@ export interface CompanyRow {
   max_connections: number | null;
   /** map tile URL template; null: OpenStreetMap (migration 2) */
   tile_url: string | null;
+  /** migration 3 */
+  crash_threshold_g: number;
+  owntracks_friends: number;
   created_at: number;
 }
+
+const UPDATABLE = ['name', 'display_field', 'max_connections', 'tile_url', 'crash_threshold_g', 'owntracks_friends'];
 
 export class CompanyStore {
   private readonly byId;
@@ -36,8 +41,8 @@ export class CompanyStore {
     return r.changes === 1;
   }
 
-  update(id: string, fields: Partial<Pick<CompanyRow, 'name' | 'display_field' | 'max_connections' | 'tile_url'>>): CompanyRow | undefined {
-    const keys = Object.keys(fields).filter((k) => ['name', 'display_field', 'max_connections', 'tile_url'].includes(k));
+  update(id: string, fields: Partial<Pick<CompanyRow, 'name' | 'display_field' | 'max_connections' | 'tile_url' | 'crash_threshold_g' | 'owntracks_friends'>>): CompanyRow | undefined {
+    const keys = Object.keys(fields).filter((k) => UPDATABLE.includes(k));
     if (keys.length > 0) {
       const sql = `UPDATE companies SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`;
       this.db.prepare(sql).run({ ...fields, id });

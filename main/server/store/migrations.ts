@@ -60,6 +60,57 @@ export const MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE companies ADD COLUMN tile_url TEXT;
   `,
+  // 3: phones connect — device keys, enrolment links, implausible-fix flags, device heartbeats,
+  // SOS and crash alerts, identifiers that tried to report without being known
+  `
+  ALTER TABLE users ADD COLUMN device_key TEXT;
+  UPDATE users SET device_key = lower(hex(randomblob(16)));
+  CREATE UNIQUE INDEX users_device_key ON users (device_key);
+  ALTER TABLE login_links ADD COLUMN purpose TEXT NOT NULL DEFAULT 'login';
+  ALTER TABLE positions ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE companies ADD COLUMN crash_threshold_g REAL NOT NULL DEFAULT 4;
+  ALTER TABLE companies ADD COLUMN owntracks_friends INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE heartbeats (
+    id INTEGER PRIMARY KEY,
+    user_pk INTEGER NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
+    time INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    battery REAL,
+    charging INTEGER,
+    gps TEXT,
+    online INTEGER,
+    pending INTEGER,
+    duty INTEGER,
+    connection TEXT,
+    app TEXT
+  );
+  CREATE INDEX heartbeats_user_time ON heartbeats (user_pk, time);
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    user_pk INTEGER NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('sos', 'crash')),
+    device_time INTEGER NOT NULL,
+    server_time INTEGER NOT NULL,
+    lat REAL,
+    lng REAL,
+    source TEXT NOT NULL,
+    details TEXT,
+    acknowledged_at INTEGER,
+    acknowledged_by TEXT,
+    UNIQUE (user_pk, kind, device_time)
+  );
+  CREATE INDEX alerts_time ON alerts (server_time);
+  CREATE TABLE unknown_devices (
+    identifier TEXT PRIMARY KEY,
+    protocol TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    remote_address TEXT,
+    lat REAL,
+    lng REAL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

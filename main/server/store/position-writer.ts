@@ -6,6 +6,8 @@ export interface PendingWrite {
   userPk: number;
   position: PositionRecord;
   source: string;
+  /** positions.flags, e.g. FLAG_IMPLAUSIBLE; default 0 */
+  flags?: number;
   /** Called after the transaction that holds this position committed (or failed). */
   done: (err: Error | null, stored: boolean) => void;
 }
@@ -34,7 +36,7 @@ export class PositionWriter {
     private readonly positions: PositionStore,
     private readonly options: WriterOptions,
   ) {
-    this.writeBatch = db.transaction((batch: PendingWrite[]) => batch.map((w) => this.positions.insert(w.userPk, w.position, w.source)));
+    this.writeBatch = db.transaction((batch: PendingWrite[]) => batch.map((w) => this.positions.insert(w.userPk, w.position, w.source, w.flags ?? 0)));
   }
 
   get pending(): number {

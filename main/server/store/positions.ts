@@ -26,6 +26,8 @@ export interface PositionRow {
   accuracy: number | null;
   altitude: number | null;
   source: string;
+  /** FLAG_IMPLAUSIBLE and friends (migration 3); flagged fixes never become the latest */
+  flags: number;
 }
 
 export interface LatestRow extends PositionRow {
@@ -52,8 +54,8 @@ export class PositionStore {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO positions (user_pk, device_time, server_time, lat, lng, speed, bearing, accuracy, altitude, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_pk, device_time) DO NOTHING`,
+      `INSERT INTO positions (user_pk, device_time, server_time, lat, lng, speed, bearing, accuracy, altitude, source, flags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_pk, device_time) DO NOTHING`,
     );
     this.latestUpsert = db.prepare(
       `INSERT INTO latest_positions (user_pk, position_id, device_time) VALUES (?, ?, ?)
@@ -76,10 +78,10 @@ export class PositionStore {
    * Inserts one position; returns false for a duplicate (same device and device time).
    * Must run inside the caller's transaction (the group-commit writer's).
    */
-  insert(userPk: number, p: PositionRecord, source: string): boolean {
-    const r = this.insertStmt.run(userPk, p.deviceTime, p.serverTime, p.lat, p.lng, p.speed, p.bearing, p.accuracy, p.altitude, source);
+  insert(userPk: number, p: PositionRecord, source: string, flags = 0): boolean {
+    const r = this.insertStmt.run(userPk, p.deviceTime, p.serverTime, p.lat, p.lng, p.speed, p.bearing, p.accuracy, p.altitude, source, flags);
     if (r.changes === 0) return false;
-    this.latestUpsert.run(userPk, r.lastInsertRowid, p.deviceTime);
+    if (flags === 0) this.latestUpsert.run(userPk, r.lastInsertRowid, p.deviceTime);
     return true;
   }
 

@@ -1,5 +1,6 @@
 import type { Db } from './database';
 import type { Role } from '../../../shared/ids';
+import { newDeviceKey } from '../devices/device-key';
 
 export interface UserRow {
   pk: number;
@@ -16,6 +17,8 @@ export interface UserRow {
   token_version: number;
   created_at: number;
   updated_at: number;
+  /** what its phone identifies with (migration 3); only a driver's key is accepted */
+  device_key: string;
 }
 
 export const PROFILE_KEYS = ['display_name', 'first_name', 'last_name', 'phone', 'vehicle_plate'] as const;
@@ -27,6 +30,8 @@ export interface NewUser extends Profile {
   userId: string;
   role: Role;
   passwordHash?: string | null;
+  /** default: a new random key */
+  deviceKey?: string;
 }
 
 export type UserChanges = Profile & {
@@ -45,6 +50,8 @@ export class UserStore {
   private readonly insertStmt;
   private readonly deleteStmt;
   private readonly bumpTokenVersion;
+  private readonly byKey;
+  private readonly setKey;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE company_id = ? AND user_id = ?');
@@ -52,11 +59,14 @@ export class UserStore {
     this.listAll = db.prepare<[string], UserRow>('SELECT * FROM users WHERE company_id = ? ORDER BY user_id');
     this.listRole = db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE company_id = ? AND role = ? ORDER BY user_id');
     this.insertStmt = db.prepare(
-      `INSERT INTO users (company_id, user_id, role, display_name, first_name, last_name, phone, vehicle_plate, password_hash, created_at, updated_at)
-       VALUES (@company_id, @user_id, @role, @display_name, @first_name, @last_name, @phone, @vehicle_plate, @password_hash, @now, @now)
+      `INSERT INTO users (company_id, user_id, role, display_name, first_name, last_name, phone, vehicle_plate, password_hash, device_key, created_at, updated_at)
+       VALUES (@company_id, @user_id, @role, @display_name, @first_name, @last_name, @phone, @vehicle_plate, @password_hash, @device_key, @now, @now)
        ON CONFLICT (company_id, user_id) DO NOTHING`,
     );
     this.deleteStmt = db.prepare('DELETE FROM users WHERE company_id = ? AND user_id = ?');
+    this.byKey = db.prepare<[string], UserRow>('SELECT * FROM users WHERE device_key = ?');
+    // A new key also revokes every token the driver holds: all of its protocols stop at once.
+    this.setKey = db.prepare('UPDATE users SET device_key = ?, token_version = token_version + 1, updated_at = ? WHERE pk = ?');
     this.bumpTokenVersion = db.prepare('UPDATE users SET token_version = token_version + 1, updated_at = ? WHERE company_id = ? AND user_id = ?');
   }
 
@@ -84,6 +94,7 @@ export class UserStore {
       phone: u.phone ?? null,
       vehicle_plate: u.vehicle_plate ?? null,
       password_hash: u.passwordHash ?? null,
+      device_key: u.deviceKey ?? newDeviceKey(),
       now,
     });
     return r.changes === 1 ? this.getByPk(Number(r.lastInsertRowid)) : undefined;
@@ -104,6 +115,20 @@ export class UserStore {
       this.db.prepare(sql).run(params);
     }
     return this.get(companyId, userId);
+  }
+
+  getByDeviceKey(key: string): UserRow | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Replaces the device key (and revokes the user's tokens); false when the key is taken. */
+  setDeviceKey(pk: number, key: string, now = Date.now()): boolean {
+    try {
+      return this.setKey.run(key, now, pk).changes === 1;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw err;
+    }
   }
 
   /** Every token issued to the user before now stops working. */

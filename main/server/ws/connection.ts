@@ -3,8 +3,11 @@ import type { Principal } from '../auth/principal';
 import { AuthError, authenticateToken, stillValid } from '../auth/principal';
 import type { ServerContext } from '../context';
 import { fromTrackingPayload } from '../ingest/tracking-adapter';
+import { parseDeviceTime } from '../ingest/device-time';
+import { ingestReport, type DeviceReport } from '../ingest/report';
+import type { AlertMessage } from '../../../shared/protocol/device';
 import { rowToRecord } from '../store/positions';
-import { locationUpdate } from '../views';
+import { deviceStatusUpdate, locationUpdate } from '../views';
 import type { ErrorReply, ServerMessage, TrackErrorCode } from '../../../shared/protocol/tracking';
 import { ACTIONS, CLOSE, COMPANY_DRIVERS, DRIVER_ENTITY_PREFIX, MAX_MESSAGE_BYTES } from '../../../shared/protocol/tracking';
 import type { Fanout, Subscriber } from './fanout';
@@ -59,6 +62,10 @@ export class TrackConnection implements Subscriber {
     this.queue.push(deviceKey, data);
   }
 
+  sendUrgent(data: string): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(data);
+  }
+
   send(msg: ServerMessage): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
   }
@@ -101,6 +108,7 @@ export class TrackConnection implements Subscriber {
     if (action === 'authenticate') return this.authenticate(msg);
     if (!this.principal) return this.error('Unauthorized', 'authenticate first', seq);
     if (action === 'driver_location') return this.driverLocation(msg);
+    if (action === 'location_batch' || action === 'heartbeat' || action === 'alert') return this.driverReport(action, msg);
     return this.subscription(msg);
   }
 
@@ -159,6 +167,58 @@ export class TrackConnection implements Subscriber {
     if (rejected) this.error(rejected.error, rejected.message, seq);
   }
 
+  /** What FleetDesk adds for its driver app: replayed fixes, heartbeats, SOS and crash alerts. */
+  private driverReport(action: 'location_batch' | 'heartbeat' | 'alert', msg: unknown): void {
+    const p = this.principal as Principal;
+    const seq = seqOf(msg);
+    if (p.role !== 'driver') return this.error('Forbidden', `only drivers send ${action}`, seq);
+    const v = action === 'location_batch' ? validators.locationBatch : action === 'heartbeat' ? validators.heartbeat : validators.alert;
+    if (!v.Check(msg)) return this.error('BadPayload', describeError(v, msg), seq);
+    const m = msg as { id: string };
+    if (m.id !== p.userId) return this.error('Forbidden', `a driver sends ${action} for its own id only`, seq);
+    const device = { pk: p.userPk, company_id: p.companyId, user_id: p.userId };
+    const { ctx } = this.host;
+    const now = Date.now();
+    if (validators.heartbeat.Check(msg)) {
+      ctx.deviceStatus.report(device, msg.payload, 'ws', now);
+      if (seq !== undefined) this.send({ type: 'ack', seq });
+      return;
+    }
+    let report: DeviceReport;
+    if (validators.locationBatch.Check(msg)) {
+      report = { positions: [] };
+      const rejected: { index: number; message: string }[] = [];
+      msg.payload.positions.forEach((fix, index) => {
+        const position = fromTrackingPayload(fix, now);
+        if (typeof position === 'string') rejected.push({ index, message: position });
+        else report.positions.push(position);
+      });
+      const indexOf = msg.payload.positions.map((_, i) => i).filter((i) => !rejected.some((r) => r.index === i));
+      ingestReport(ctx, device, report, 'ws').then(
+        (out) => {
+          for (const r of out.rejected) rejected.push({ index: indexOf[r.index] as number, message: r.message });
+          rejected.sort((a, b) => a.index - b.index);
+          this.send(rejected.length > 0 ? { type: 'ack', seq: seq as number, rejected } : { type: 'ack', seq: seq as number });
+        },
+        (err: unknown) => ctx.logger.error({ err }, 'batch not stored'), // no ack: the phone keeps the fixes and resends
+      );
+      return;
+    }
+    const a = (msg as AlertMessage).payload;
+    const deviceTime = parseDeviceTime(a.timestamp);
+    if (typeof deviceTime === 'string') return this.error('BadPayload', `payload.timestamp: ${deviceTime}`, seq);
+    const details: Record<string, unknown> = {};
+    for (const k of ['peak_g', 'threshold_g', 'motion', 'positions'] as const) if (a[k] !== undefined) details[k] = a[k];
+    report = {
+      positions: [],
+      alarm: { kind: a.kind, deviceTime, lat: a.lat ?? null, lng: a.lng ?? null, details: Object.keys(details).length > 0 ? details : null },
+    };
+    ingestReport(ctx, device, report, 'ws').then(
+      () => this.send({ type: 'ack', seq: seq as number }),
+      (err: unknown) => ctx.logger.error({ err }, 'alert not stored'),
+    );
+  }
+
   private subscription(msg: unknown): void {
     const p = this.principal as Principal;
     if (p.role === 'driver') return this.error('Forbidden', 'drivers cannot subscribe');
@@ -172,6 +232,11 @@ export class TrackConnection implements Subscriber {
         this.send({ type: 'subscribed', entity });
         for (const row of ctx.positions.latestOfCompanyDevices(p.companyId)) {
           this.sendUpdate(row.user_pk, JSON.stringify(locationUpdate(row.user_id, rowToRecord(row))));
+        }
+        const ids = new Map(ctx.users.list(p.companyId, 'driver').map((u) => [u.pk, u.user_id]));
+        for (const [pk, status] of ctx.deviceStatus.ofCompany(p.companyId)) {
+          const id = ids.get(pk);
+          if (id) this.sendUpdate(-pk, JSON.stringify(deviceStatusUpdate(id, status)));
         }
       } else {
         fanout.unsubscribeCompany(this, p.companyId);
@@ -190,6 +255,8 @@ export class TrackConnection implements Subscriber {
       this.send({ type: 'subscribed', entity });
       const last = ctx.positions.latest(driver.pk);
       if (last) this.sendUpdate(driver.pk, JSON.stringify(locationUpdate(driver.user_id, rowToRecord(last))));
+      const status = ctx.deviceStatus.get(driver.pk);
+      if (status) this.sendUpdate(-driver.pk, JSON.stringify(deviceStatusUpdate(driver.user_id, status)));
     } else {
       fanout.unsubscribeDriver(this, driver.pk);
       this.drivers.delete(driver.pk);

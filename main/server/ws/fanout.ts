@@ -3,6 +3,8 @@ export interface Subscriber {
   /** true while subscribed to `company:drivers` (then per-driver subscriptions add nothing) */
   readonly companySubscribed: boolean;
   sendUpdate(deviceKey: number, data: string): void;
+  /** Sent at once and never merged away under backpressure (alerts). */
+  sendUrgent(data: string): void;
 }
 
 /**
@@ -33,12 +35,23 @@ export class Fanout<S extends Subscriber = Subscriber> {
     return this.byCompany.has(companyId) || this.byDriver.has(driverKey);
   }
 
-  /** `data` is serialized once by the caller and shared by every recipient. */
-  publish(companyId: string, driverKey: number, data: string): void {
+  /**
+   * `data` is serialized once by the caller and shared by every recipient. Under backpressure
+   * only the newest message per `queueKey` is kept (default: the driver, for its positions).
+   */
+  publish(companyId: string, driverKey: number, data: string, queueKey = driverKey): void {
+    for (const s of this.recipients(companyId, driverKey)) s.sendUpdate(queueKey, data);
+  }
+
+  publishUrgent(companyId: string, driverKey: number, data: string): void {
+    for (const s of this.recipients(companyId, driverKey)) s.sendUrgent(data);
+  }
+
+  private *recipients(companyId: string, driverKey: number): Iterable<S> {
     const all = this.byCompany.get(companyId);
-    if (all) for (const s of all) s.sendUpdate(driverKey, data);
+    if (all) yield* all;
     const one = this.byDriver.get(driverKey);
-    if (one) for (const s of one) if (!s.companySubscribed) s.sendUpdate(driverKey, data);
+    if (one) for (const s of one) if (!s.companySubscribed) yield s;
   }
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ServerContext } from '../context';
-import { locationUpdate } from '../views';
+import { deviceStatusUpdate, locationUpdate } from '../views';
 import { CLOSE, TRACK_PATH } from '../../../shared/protocol/tracking';
 import { Fanout } from './fanout';
 import type { ConnectionHost } from './connection';
@@ -42,14 +42,25 @@ export class TrackServer implements ConnectionHost {
       if (!this.fanout.hasSubscribers(req.companyId, req.userPk)) return;
       this.fanout.publish(req.companyId, req.userPk, JSON.stringify(locationUpdate(req.userId, req.position)));
     });
+    // A status merges away under backpressure like a position, but in its own slot (-pk).
+    ctx.deviceStatus.onChange((device, status) => {
+      if (!this.fanout.hasSubscribers(device.company_id, device.pk)) return;
+      this.fanout.publish(device.company_id, device.pk, JSON.stringify(deviceStatusUpdate(device.user_id, status)), -device.pk);
+    });
+    // Alerts are never merged away.
+    ctx.alerts.onAlert((device, alert) => {
+      this.fanout.publishUrgent(device.company_id, device.pk, JSON.stringify({ type: 'alert', id: device.user_id, payload: alert }));
+    });
   }
 
   get connectionCount(): number {
     return this.connections.size;
   }
 
-  attach(server: Server): void {
+  /** Takes WebSocket upgrades of `server` (the main port, and the HTTPS port when enabled). */
+  attach(server: Server | import('node:https').Server): void {
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    if (this.heartbeat || !this.accepting) return;
     this.heartbeat = setInterval(() => this.beat(), this.ctx.config.ws.pingIntervalMs / this.slices.length);
     this.heartbeat.unref();
   }

@@ -1,4 +1,5 @@
 import { Compile } from 'typebox/compile';
+import { AlertMessage, HeartbeatMessage, LocationBatchMessage } from '../../../shared/protocol/device';
 import { AuthenticateMessage, DriverLocationMessage, HttpDriverLocationBody, SubscribeMessage } from '../../../shared/protocol/tracking';
 
 export const validators = {
@@ -6,6 +7,9 @@ export const validators = {
   driverLocation: Compile(DriverLocationMessage),
   subscribe: Compile(SubscribeMessage),
   httpDriverLocation: Compile(HttpDriverLocationBody),
+  locationBatch: Compile(LocationBatchMessage),
+  heartbeat: Compile(HeartbeatMessage),
+  alert: Compile(AlertMessage),
 };
 
 interface Validator {

@@ -89,7 +89,9 @@ export function companyRoutes(app: App, ctx: ServerContext): void {
         const problem = changes.tile_url === null ? null : tileUrlProblem(changes.tile_url);
         if (problem) throw badRequest(problem);
       }
-      return companyView(ctx.companies.update(c.id, changes) ?? c);
+      const { owntracks_friends, ...rest } = changes;
+      const row = ctx.companies.update(c.id, owntracks_friends === undefined ? rest : { ...rest, owntracks_friends: Number(owntracks_friends) });
+      return companyView(row ?? c);
     },
   );
 }

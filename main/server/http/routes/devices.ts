@@ -39,7 +39,8 @@ export function deviceRoutes(app: App, ctx: ServerContext): void {
       const { companyId } = caller(req);
       const field = displayFieldOf(ctx, companyId);
       const latest = new Map(ctx.positions.latestOfCompanyDevices(companyId).map((p) => [p.user_pk, p]));
-      return ctx.users.list(companyId, 'driver').map((u) => deviceView(u, field, latest.get(u.pk)));
+      const status = ctx.deviceStatus.ofCompany(companyId);
+      return ctx.users.list(companyId, 'driver').map((u) => deviceView(u, field, latest.get(u.pk), status.get(u.pk) ?? null));
     },
   );
 
@@ -58,7 +59,7 @@ export function deviceRoutes(app: App, ctx: ServerContext): void {
     (req) => {
       const { companyId } = caller(req);
       const u = requireDevice(ctx, companyId, req.params.id);
-      return deviceView(u, displayFieldOf(ctx, companyId), ctx.positions.latest(u.pk));
+      return deviceView(u, displayFieldOf(ctx, companyId), ctx.positions.latest(u.pk), ctx.deviceStatus.get(u.pk));
     },
   );
 
@@ -80,7 +81,7 @@ export function deviceRoutes(app: App, ctx: ServerContext): void {
       const u = requireDevice(ctx, companyId, req.params.id);
       const updated = ctx.users.update(companyId, u.user_id, req.body);
       if (!updated) throw notFound(`no device "${u.user_id}"`);
-      return deviceView(updated, displayFieldOf(ctx, companyId), ctx.positions.latest(updated.pk));
+      return deviceView(updated, displayFieldOf(ctx, companyId), ctx.positions.latest(updated.pk), ctx.deviceStatus.get(updated.pk));
     },
   );
 }

@@ -10,6 +10,10 @@ import { loginLinkRoutes } from './login-link';
 import { positionRoutes } from './positions';
 import { serverInfoRoutes } from './server-info';
 import { userRoutes } from './users';
+import { alertRoutes } from './alerts';
+import { deviceKeyRoutes } from './device-keys';
+import { driverSessionRoutes } from './driver-session';
+import { unknownDeviceRoutes } from './unknown-devices';
 
 export function registerRoutes(app: App, ctx: ServerContext): void {
   healthRoutes(app, ctx);
@@ -21,6 +25,10 @@ export function registerRoutes(app: App, ctx: ServerContext): void {
   userRoutes(app, ctx);
   loginLinkRoutes(app, ctx);
   serverInfoRoutes(app, ctx);
+  deviceKeyRoutes(app, ctx);
+  driverSessionRoutes(app, ctx);
+  unknownDeviceRoutes(app, ctx);
+  alertRoutes(app, ctx);
   // Last: its catch-all GET answers the console for every path no API route claims.
   consoleRoutes(app, ctx);
 }

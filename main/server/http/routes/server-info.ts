@@ -33,7 +33,17 @@ export function serverInfoRoutes(app: App, ctx: ServerContext): void {
     },
     () => {
       const port = (app.server.address() as AddressInfo).port;
-      return { version: ctx.version, port, lan_urls: lanUrls(ctx.config.host, port), https_port: null };
+      const l = ctx.listening;
+      return {
+        version: ctx.version,
+        port,
+        lan_urls: lanUrls(ctx.config.host, port),
+        https_port: l.httpsPort,
+        osmand_port: l.osmandPort,
+        lan_hosts: lanUrls(ctx.config.host, port).map((u) => new URL(u).hostname.replace(/^\[|\]$/g, '')),
+        tls_fingerprint: l.tlsFingerprint,
+        tls_self_signed: l.tlsSelfSigned,
+      };
     },
   );
 }

@@ -1,0 +1,96 @@
+import { API_PREFIX, DriverSession, DriverSessionBody, EnrolBody } from '../../../../shared/api/schemas';
+import { MAX_BATCH_POSITIONS } from '../../../../shared/protocol/device';
+import { AccountError } from '../../accounts';
+import type { ServerContext } from '../../context';
+import { redeemLink } from '../../login-links';
+import type { UserRow } from '../../store/users';
+import { deviceName } from '../../views';
+import type { App } from '../app';
+import { HttpError, unauthorized } from '../errors';
+import { errors } from './responses';
+
+/** How often the driver app sends a heartbeat. */
+export const HEARTBEAT_INTERVAL_S = 180;
+
+/**
+ * The driver web app's sign-in: an enrolment link gives it the device key once; the device key
+ * gets it a token for /v1/track whenever it needs one. Failures count per client address in
+ * the login limiter, so keys cannot be guessed at speed.
+ */
+export function driverSessionRoutes(app: App, ctx: ServerContext): void {
+  const session = (user: UserRow): DriverSession => {
+    const company = ctx.companies.get(user.company_id);
+    const { token, expiresAt } = ctx.tokens.sign(
+      { userId: user.user_id, userPk: user.pk, role: 'driver', company: user.company_id, tokenVersion: user.token_version },
+      ctx.config.sessionTtlSeconds,
+    );
+    return {
+      token,
+      expires_at: expiresAt.toISOString(),
+      device_key: user.device_key,
+      user_id: user.user_id,
+      company_id: user.company_id,
+      company_name: company?.name ?? user.company_id,
+      name: deviceName(user, company?.display_field ?? 'display_name'),
+      settings: {
+        crash_threshold_g: company?.crash_threshold_g ?? 4,
+        heartbeat_interval_s: HEARTBEAT_INTERVAL_S,
+        min_interval_ms: 1000,
+        max_batch: MAX_BATCH_POSITIONS,
+      },
+    };
+  };
+
+  const limited = (ip: string, attempt: () => UserRow): DriverSession => {
+    const account = `\u0000driver\u0000${ip}`;
+    const wait = ctx.loginLimiter.retryAfter(account, ip);
+    if (wait > 0) throw new HttpError(429, 'RateLimited', `too many failed attempts; try again in ${wait} s`, { 'retry-after': String(wait) });
+    let user: UserRow;
+    try {
+      user = attempt();
+    } catch (err) {
+      if (!(err instanceof AccountError)) throw err;
+      ctx.loginLimiter.fail(account, ip);
+      throw unauthorized(err.message);
+    }
+    ctx.loginLimiter.succeed(account);
+    return session(user);
+  };
+
+  app.post(
+    `${API_PREFIX}/driver/enrol`,
+    {
+      schema: {
+        summary: 'Driver app: redeem a one-time enrolment link; returns the device key and a token',
+        tags: ['phones'],
+        body: EnrolBody,
+        response: { 200: DriverSession, ...errors(400, 401, 429) },
+      },
+    },
+    (req) =>
+      limited(req.ip, () => {
+        const user = redeemLink(ctx.db, req.body.code, 'enrol');
+        if (user.role !== 'driver') throw new AccountError('NotFound', 'this enrolment link is not for a driver');
+        return user;
+      }),
+  );
+
+  app.post(
+    `${API_PREFIX}/driver/session`,
+    {
+      schema: {
+        summary: 'Driver app: a new token for /v1/track from the device key',
+        tags: ['phones'],
+        body: DriverSessionBody,
+        response: { 200: DriverSession, ...errors(400, 401, 429) },
+      },
+    },
+    (req) =>
+      limited(req.ip, () => {
+        const user = ctx.users.getByDeviceKey(req.body.device_key);
+        if (!user || user.role !== 'driver') throw new AccountError('NotFound', 'this device key is not valid (it may have been replaced); ask the office for a new link');
+        if (user.disabled) throw new AccountError('NotFound', 'this driver is disabled; ask the office');
+        return user;
+      }),
+  );
+}

@@ -1,0 +1,80 @@
+import Type from 'typebox';
+import { API_PREFIX, AdoptBody, Device, IdentifierParams, UnknownDevice } from '../../../../shared/api/schemas';
+import type { ServerContext } from '../../context';
+import { adoptDevice } from '../../devices/device-keys';
+import type { UnknownDevice as UnknownRow } from '../../devices/unknown-devices';
+import { deviceView } from '../../views';
+import type { App } from '../app';
+import { authorize, bearer, caller } from '../authn';
+import { notFound } from '../errors';
+import { displayFieldOf } from './devices';
+import { errors } from './responses';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const view = (u: UnknownRow): UnknownDevice => ({ ...u, first_seen: iso(u.first_seen), last_seen: iso(u.last_seen) });
+
+/**
+ * Phones that reported with an identifier no driver has ("unknown device tried to connect").
+ * They belong to no company yet, so only admins see them, and adopting one makes it a device
+ * of the admin's company.
+ */
+export function unknownDeviceRoutes(app: App, ctx: ServerContext): void {
+  const onRequest = authorize(ctx, 'admin');
+  const accounts = { companies: ctx.companies, users: ctx.users, tokens: ctx.tokens };
+
+  app.get(
+    `${API_PREFIX}/unknown-devices`,
+    {
+      schema: {
+        summary: 'Identifiers that tried to report without being a device key, newest first',
+        tags: ['phones'],
+        security: bearer,
+        response: { 200: Type.Array(UnknownDevice), ...errors(401, 403) },
+      },
+      onRequest,
+    },
+    () => ctx.unknownDevices.list().map(view),
+  );
+
+  app.post(
+    `${API_PREFIX}/unknown-devices/:identifier/adopt`,
+    {
+      schema: {
+        summary: 'Adopt an unknown device: its identifier becomes the key of an existing driver or of a new one',
+        tags: ['phones'],
+        security: bearer,
+        params: IdentifierParams,
+        body: AdoptBody,
+        response: { 200: Device, ...errors(400, 401, 403, 404, 409) },
+      },
+      onRequest,
+    },
+    async (req) => {
+      const { companyId } = caller(req);
+      const user = await adoptDevice(accounts, ctx.unknownDevices, companyId, req.params.identifier, {
+        userId: req.body.user_id,
+        displayName: req.body.display_name,
+      });
+      ctx.ingest.forget(user.pk);
+      return deviceView(user, displayFieldOf(ctx, companyId), ctx.positions.latest(user.pk), ctx.deviceStatus.get(user.pk));
+    },
+  );
+
+  app.delete(
+    `${API_PREFIX}/unknown-devices/:identifier`,
+    {
+      schema: {
+        summary: 'Dismiss an unknown device (it reappears if it reports again)',
+        tags: ['phones'],
+        security: bearer,
+        params: IdentifierParams,
+        response: { 204: Type.Null(), ...errors(401, 403, 404) },
+      },
+      onRequest,
+    },
+    async (req, reply) => {
+      if (!ctx.unknownDevices.remove(req.params.identifier)) throw notFound(`no unknown device "${req.params.identifier}"`);
+      return reply.code(204).send(null);
+    },
+  );
+}
