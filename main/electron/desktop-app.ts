@@ -29,6 +29,9 @@ export interface DesktopAppOptions {
   host: string;
   /** 8765; a free port when taken */
   port: number;
+  /** HTTPS for phones' browsers (8766) and the OsmAnd port (5055); default: the server's defaults */
+  httpsPort?: number | null;
+  osmandPort?: number | null;
   preloadPath: string;
   trayIconPath: string;
   windowIconPath?: string;
@@ -65,7 +68,15 @@ export function startDesktopApp(o: DesktopAppOptions): DesktopApp {
   let openWindow: () => void = () => {};
 
   const start = async () => {
-    embedded = await startEmbeddedServer(o.createServer, { dataDir: o.dataDir, host: o.host, port: o.port, logger, rendererDir: o.rendererDir });
+    embedded = await startEmbeddedServer(o.createServer, {
+      dataDir: o.dataDir,
+      host: o.host,
+      port: o.port,
+      httpsPort: o.httpsPort,
+      osmandPort: o.osmandPort,
+      logger,
+      rendererDir: o.rendererDir,
+    });
     const { server, localUrl, port } = embedded;
     try {
       const ctx = server.context;

@@ -1,7 +1,7 @@
 /**
  * The tracking server inside the desktop app: the same createTrackingServer as `npm run
- * serve`, on the same data folder by default. Phones are told port 8765; when something
- * else holds it, the app still starts, on a free port, and the tray shows which.
+ * serve`, on the same data folder by default. Phones are told port 8765 (HTTPS 8766, OsmAnd
+ * 5055); when something else holds one, the app still starts, on free ports, and the tray shows which.
  */
 import type { TrackingServer, TrackingServerConfig } from '../server/index';
 
@@ -29,8 +29,10 @@ export async function startEmbeddedServer(create: ServerFactory, config: Trackin
     started = await server.start();
   } catch (err) {
     if (!isAddressInUse(err) || config.port === 0) throw err;
-    config.logger?.warn({ port: config.port }, 'the port is taken; the server starts on a free port instead');
-    server = create({ ...config, port: 0 });
+    config.logger?.warn({ port: config.port, err }, 'a port is taken; the server starts on free ports instead');
+    // Which of the ports was taken is not said: move the main one, and any extra one that is on.
+    const free = (p: number | null | undefined) => (p === null ? null : 0);
+    server = create({ ...config, port: 0, httpsPort: free(config.httpsPort), osmandPort: free(config.osmandPort) });
     fellBack = true;
     started = await server.start();
   }

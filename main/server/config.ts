@@ -3,6 +3,7 @@ import type { LimiterOptions } from './auth/login-limiter';
 import type { Logger } from './logger';
 import type { WriterOptions } from './store/position-writer';
 import type { TlsFiles } from './tls/certificate';
+import { MAX_PLAUSIBLE_SPEED_MS } from './ingest/plausibility';
 
 export interface WsOptions {
   /** A connection that has not authenticated by then is closed (code 4000). */
@@ -36,6 +37,11 @@ export interface TrackingServerConfig {
   httpsPort?: number | null;
   /** Your own certificate and key (PEM); default: a self-signed one made in the data folder. */
   tls?: TlsFiles;
+  /**
+   * A fix implying more than this speed from the device's last one is stored flagged and never
+   * shown live (a GPS jump); default 100 m/s (360 km/h). Raise it for aircraft.
+   */
+  maxPlausibleSpeedMs?: number;
   /** OsmAnd protocol port (Traccar Client's default 5055), answering at `/`; 0 picks a free one, null disables. */
   osmandPort?: number | null;
 }
@@ -57,6 +63,7 @@ export interface ResolvedConfig {
   httpsPort: number | null;
   tls: TlsFiles | undefined;
   osmandPort: number | null;
+  maxPlausibleSpeedMs: number;
 }
 
 /** Where `npm run build:renderer` puts the console bundle, relative to this source file. */
@@ -86,5 +93,6 @@ export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
     httpsPort: c.httpsPort === undefined ? DEFAULT_HTTPS_PORT : c.httpsPort,
     tls: c.tls,
     osmandPort: c.osmandPort === undefined ? DEFAULT_OSMAND_PORT : c.osmandPort,
+    maxPlausibleSpeedMs: c.maxPlausibleSpeedMs ?? MAX_PLAUSIBLE_SPEED_MS,
   };
 }

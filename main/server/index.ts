@@ -78,7 +78,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       positions,
       writer,
       tokens: new TokenService(loadOrCreateSecret(resolved.dataDir)),
-      ingest: new IngestPipeline(writer, positions, new DriverRateLimit(resolved.ws.minUpdateIntervalMs), new Plausibility()),
+      ingest: new IngestPipeline(writer, positions, new DriverRateLimit(resolved.ws.minUpdateIntervalMs), new Plausibility(resolved.maxPlausibleSpeedMs)),
       loginLimiter: new LoginLimiter(resolved.login),
       deviceStatus: new DeviceStatusService(db),
       alerts: new AlertStore(db),

@@ -24,8 +24,14 @@ export interface ServeProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `npm run serve`'s entry point and resolves when it prints its listening line. */
-export function startServe(args: string[], timeoutMs = 15000): Promise<ServeProcess> {
+/**
+ * Starts `npm run serve`'s entry point and resolves when it prints its listening line. The
+ * HTTPS and OsmAnd ports are off unless the test names them, so tests never need 8766 or 5055.
+ */
+export function startServe(argv: string[], timeoutMs = 15000): Promise<ServeProcess> {
+  const args = [...argv];
+  if (!args.includes('--https-port')) args.push('--https-port', '0');
+  if (!args.includes('--osmand-port')) args.push('--osmand-port', '0');
   const child = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, 'main/cli/serve.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));

@@ -24,6 +24,8 @@ function launch(e: ElectronStub, overrides: { dataDir?: string; port?: number } 
     dataDir: overrides.dataDir ?? tempDir(),
     host: '127.0.0.1',
     port: overrides.port ?? 0,
+    httpsPort: null,
+    osmandPort: null,
     preloadPath: '/app/out/preload.cjs',
     trayIconPath: '/app/out/tray.png',
     lanAddresses: () => ['192.168.1.23'],

@@ -4,7 +4,7 @@ import type { PositionRecord, PositionRow } from '../store/positions';
 /** Stored in positions.flags: the fix implies an impossible speed from the device's last one. */
 export const FLAG_IMPLAUSIBLE = 1;
 
-/** Faster than any road vehicle: 100 m/s (360 km/h). */
+/** Faster than any road vehicle: 100 m/s (360 km/h). Configurable (maxPlausibleSpeedMs). */
 export const MAX_PLAUSIBLE_SPEED_MS = 100;
 /** Jumps this short are never judged: position noise, not travel. */
 const NOISE_ALLOWANCE_M = 50;
@@ -18,11 +18,6 @@ interface Fix {
 
 const fix = (p: PositionRecord): Fix => ({ lat: p.lat, lng: p.lng, t: p.deviceTime, accuracy: p.accuracy ?? 0 });
 
-function tooFast(a: Fix, b: Fix): boolean {
-  const d = distanceM(a, b);
-  if (d <= NOISE_ALLOWANCE_M + a.accuracy + b.accuracy) return false;
-  return d / Math.max((b.t - a.t) / 1000, 1) > MAX_PLAUSIBLE_SPEED_MS;
-}
 
 /**
  * Flags fixes that imply an impossible speed from the device's last accepted fix (a GPS jump).
@@ -32,6 +27,8 @@ function tooFast(a: Fix, b: Fix): boolean {
  */
 export class Plausibility {
   private readonly state = new Map<number, { last: Fix; suspect: Fix | null }>();
+
+  constructor(private readonly maxSpeedMs = MAX_PLAUSIBLE_SPEED_MS) {}
 
   judge(userPk: number, p: PositionRecord, stored: () => PositionRow | undefined): number {
     let s = this.state.get(userPk);
@@ -46,7 +43,7 @@ export class Plausibility {
     }
     const f = fix(p);
     if (f.t <= s.last.t) return 0;
-    if (!tooFast(s.last, f) || (s.suspect && f.t > s.suspect.t && !tooFast(s.suspect, f))) {
+    if (!this.tooFast(s.last, f) || (s.suspect && f.t > s.suspect.t && !this.tooFast(s.suspect, f))) {
       s.last = f;
       s.suspect = null;
       return 0;
@@ -57,5 +54,11 @@ export class Plausibility {
 
   forget(userPk: number): void {
     this.state.delete(userPk);
+  }
+
+  private tooFast(a: Fix, b: Fix): boolean {
+    const d = distanceM(a, b);
+    if (d <= NOISE_ALLOWANCE_M + a.accuracy + b.accuracy) return false;
+    return d / Math.max((b.t - a.t) / 1000, 1) > this.maxSpeedMs;
   }
 }
