@@ -6,6 +6,7 @@
  */
 import WebSocket from 'ws';
 import { CLOSE, type LocationPayload, type ServerMessage } from '../../shared/protocol/tracking';
+import type { DeviceStatusPayload } from '../../shared/protocol/device';
 
 /** What the phone sends: speed in km/h, timestamp in epoch ms (device time). */
 export type OutgoingLocation = Required<Pick<LocationPayload, 'lat' | 'lng' | 'speed' | 'bearing' | 'accuracy'>> & { timestamp: number };
@@ -24,6 +25,10 @@ export interface DriverSocketOptions {
   maxPending?: number;
   /** called on errors the server reports and on connection trouble, for logging */
   onProblem?: (message: string) => void;
+  /** the phone's status, sent as a `heartbeat` after each authentication and every heartbeatMs */
+  status?: () => DeviceStatusPayload;
+  /** default 180 s, as the driver app */
+  heartbeatMs?: number;
 }
 
 interface Pending {
@@ -65,6 +70,7 @@ export class DriverSocket {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
   private backoffMs = BACKOFF_MIN_MS;
   private readonly minGapMs: number;
   private readonly ackTimeoutMs: number;
@@ -102,6 +108,7 @@ export class DriverSocket {
     this.closing = true;
     this.clearTimer();
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     const ws = this.ws;
     if (!ws || ws.readyState === WebSocket.CLOSED) return;
     await new Promise<void>((resolve) => {
@@ -162,6 +169,8 @@ export class DriverSocket {
       this.backoffMs = BACKOFF_MIN_MS;
       // Whatever was in flight on the previous connection may never have arrived.
       for (const p of this.queue) if (p.sentAt !== null) p.sentAt = null;
+      this.heartbeat();
+      this.heartbeatTimer ??= setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 180_000);
       this.pump();
     } else if (msg.type === 'ack') {
       const i = this.queue.findIndex((p) => p.seq === msg.seq);
@@ -200,6 +209,11 @@ export class DriverSocket {
    * live; older ones left behind by a hiccup or a reconnect go out in the free slots while
    * the vehicle stands (standing phones report less often).
    */
+  private heartbeat(): void {
+    if (!this.options.status || !this.authenticated || !this.ws) return;
+    this.ws.send(JSON.stringify({ action: 'heartbeat', id: this.options.userId, payload: { ...this.options.status(), pending: this.queue.length } }));
+  }
+
   private pump(): void {
     if (!this.authenticated || !this.ws || this.closing) return;
     const now = Date.now();

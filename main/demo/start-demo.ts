@@ -14,6 +14,7 @@ import { lanAddresses } from '../server/lan-addresses';
 import { createLogger, type Logger } from '../server/logger';
 import { createLoginLink, loginLinkUrl } from '../server/login-links';
 import { TRACK_PATH } from '../../shared/protocol/tracking';
+import type { DeviceStatusPayload } from '../../shared/protocol/device';
 import { DriverSocket, type DriverSocketStats, type OutgoingLocation } from './driver-socket';
 import { DEMO_DRIVER_COUNT, demoDrivers, planFleet } from './fleet';
 import { firstFreePort } from './free-port';
@@ -138,6 +139,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
             userId: p.userId,
             token: () => issueToken(accounts, DEMO_COMPANY_ID, p.userId, DRIVER_TOKEN_TTL_S).token,
             onProblem: (message) => logger.warn({ driver: p.userId }, `demo driver: ${message}`),
+            status: demoPhoneStatus(i, kind),
           }),
         };
       }),
@@ -168,4 +170,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     await server.stop();
     throw err;
   }
+}
+
+/** A plausible phone: battery from 95 % down by van, draining ~5 %/h; parked vans charge. */
+function demoPhoneStatus(index: number, kind: string): () => DeviceStatusPayload {
+  const startedAt = Date.now();
+  const start = 95 - ((index * 37) % 70);
+  const charging = kind === 'parked';
+  return () => {
+    const hours = (Date.now() - startedAt) / 3_600_000;
+    const battery = Math.round(Math.max(3, Math.min(100, start + (charging ? 20 : -5) * hours)));
+    return { battery, charging, gps: 'granted', online: true, duty: !charging, connection: 'mobile', app: 'FleetDesk demo phone' };
+  };
 }
