@@ -14,6 +14,9 @@ import { alertRoutes } from './alerts';
 import { deviceKeyRoutes } from './device-keys';
 import { driverSessionRoutes } from './driver-session';
 import { unknownDeviceRoutes } from './unknown-devices';
+import { osmandRoutes } from './osmand';
+import { owntracksRoutes } from './owntracks';
+import { gpsloggerRoutes } from './gpslogger';
 
 export function registerRoutes(app: App, ctx: ServerContext): void {
   healthRoutes(app, ctx);
@@ -29,6 +32,9 @@ export function registerRoutes(app: App, ctx: ServerContext): void {
   driverSessionRoutes(app, ctx);
   unknownDeviceRoutes(app, ctx);
   alertRoutes(app, ctx);
+  osmandRoutes(app, ctx);
+  owntracksRoutes(app, ctx);
+  gpsloggerRoutes(app, ctx);
   // Last: its catch-all GET answers the console for every path no API route claims.
   consoleRoutes(app, ctx);
 }

@@ -1,0 +1,76 @@
+import Type from 'typebox';
+import { OWNTRACKS_PATH, OWNTRACKS_REALM, type OwntracksReply } from '../../../../shared/protocol/owntracks';
+import type { ServerContext } from '../../context';
+import { resolveDevice } from '../../devices/device-keys';
+import { basicCredentials, friendsReply, parseOwntracksBody } from '../../ingest/owntracks-adapter';
+import type { UserRow } from '../../store/users';
+import type { App } from '../app';
+import { HttpError, badRequest } from '../errors';
+import { acceptAnyBodyAsText, bodyText, ingestFor } from './phone-delivery';
+import { errors } from './responses';
+
+const CHALLENGE = { 'www-authenticate': `Basic realm="${OWNTRACKS_REALM}"` };
+const refuse = (message: string) => new HttpError(401, 'Unauthorized', message, CHALLENGE);
+
+/**
+ * Who is posting: Basic auth with the driver's user id as user name and the device key as
+ * password. An empty user name falls back to the X-Limit-U header; with neither, the key alone
+ * identifies the driver (it is unique). Unknown keys are recorded for adoption, and answered 401
+ * like every other credential problem, so the app asks for its credentials again.
+ */
+function authenticate(ctx: ServerContext, headers: Record<string, string | string[] | undefined>, remote: string): UserRow {
+  const credentials = basicCredentials(typeof headers.authorization === 'string' ? headers.authorization : undefined);
+  if (!credentials?.password) {
+    throw refuse('OwnTracks must authenticate: in its HTTP settings set Authentication on, UserID = your FleetDesk user id, Password = your device key');
+  }
+  const limitU = headers['x-limit-u'];
+  const userId = credentials.user || (typeof limitU === 'string' ? limitU.trim() : '');
+  const r = resolveDevice(ctx.users, ctx.unknownDevices, credentials.password, 'owntracks', remote);
+  if (!r.ok) throw refuse(r.message);
+  if (userId && r.device.user_id !== userId) throw refuse(`this device key does not belong to user "${userId.slice(0, 64)}"`);
+  return r.device;
+}
+
+function reply(ctx: ServerContext, device: UserRow): OwntracksReply {
+  if (!ctx.companies.get(device.company_id)?.owntracks_friends) return [];
+  const latest = new Map(ctx.positions.latestOfCompanyDevices(device.company_id).map((p) => [p.user_id, p]));
+  const friends = ctx.users
+    .list(device.company_id, 'driver')
+    .filter((u) => !u.disabled)
+    .map((u) => ({ user_id: u.user_id, name: u.display_name || u.user_id, latest: latest.get(u.user_id) ?? null }));
+  return friendsReply(device.user_id, friends);
+}
+
+/**
+ * OwnTracks in HTTP mode: one JSON message per POST; the reply is a JSON array, `[]` or, when
+ * the company shares positions with OwnTracks (owntracks_friends), the other drivers' cards
+ * and latest locations.
+ */
+export function owntracksRoutes(app: App, ctx: ServerContext): void {
+  app.register(async (sub: App) => {
+    // Card messages carry a face image: allow the app-wide limit here.
+    acceptAnyBodyAsText(sub, 1024 * 1024);
+    sub.post(
+      OWNTRACKS_PATH,
+      {
+        schema: {
+          summary: 'OwnTracks HTTP mode: one message (Basic auth: user id / device key); replies friends as a JSON array',
+          tags: ['phones'],
+          response: {
+            200: Type.Array(Type.Object({ _type: Type.String(), tid: Type.String() }, { additionalProperties: true }), {
+              description: '[] or the company’s other drivers as OwnTracks cards and locations',
+            }),
+            ...errors(400, 401, 413, 503),
+          },
+        },
+      },
+      async (req, res) => {
+        const device = authenticate(ctx, req.headers, req.ip);
+        const message = parseOwntracksBody(bodyText(req.body), Date.now());
+        if (typeof message === 'string') throw badRequest(message);
+        if (message.kind !== 'ignored') await ingestFor(ctx, device, { deviceKey: device.device_key, report: message.report }, 'owntracks');
+        return res.code(200).send(reply(ctx, device));
+      },
+    );
+  });
+}
