@@ -51,7 +51,7 @@ export interface OwntracksCard {
 export type OwntracksReply = ((OwntracksLocation & { tid: string }) | OwntracksCard)[];
 
 /** Message types accepted and ignored (nothing for FleetDesk to store). */
-export const OWNTRACKS_IGNORED_TYPES = ['waypoint', 'waypoints', 'card', 'status', 'steps', 'cmd', 'request', 'configuration', 'beacon', 'dump'] as const;
+export const OWNTRACKS_IGNORED_TYPES = ['waypoint', 'waypoints', 'card', 'status', 'steps', 'cmd', 'request', 'configuration', 'beacon'] as const;
 
 export const OWNTRACKS_CONNECTIONS = { w: 'wifi', m: 'mobile', o: 'offline' } as const;
 

@@ -15,8 +15,8 @@ const refuse = (message: string) => new HttpError(401, 'Unauthorized', message, 
 /**
  * Who is posting: Basic auth with the driver's user id as user name and the device key as
  * password. An empty user name falls back to the X-Limit-U header; with neither, the key alone
- * identifies the driver (it is unique). Unknown keys are recorded for adoption, and answered 401
- * like every other credential problem, so the app asks for its credentials again.
+ * identifies the driver (it is unique). Every credential problem is answered 401 with the Basic
+ * challenge, so the app asks for its credentials again.
  */
 function authenticate(ctx: ServerContext, headers: Record<string, string | string[] | undefined>, remote: string): UserRow {
   const credentials = basicCredentials(typeof headers.authorization === 'string' ? headers.authorization : undefined);
@@ -25,6 +25,9 @@ function authenticate(ctx: ServerContext, headers: Record<string, string | strin
   }
   const limitU = headers['x-limit-u'];
   const userId = credentials.user || (typeof limitU === 'string' ? limitU.trim() : '');
+  // The app labels this field "Password": an unknown value may be someone's real password, so
+  // it is not recorded as an unknown device for admins to see (resolveDevice would record it).
+  if (!ctx.users.getByDeviceKey(credentials.password)) throw refuse('no driver has this device key: use the device key shown in the console as the password');
   const r = resolveDevice(ctx.users, ctx.unknownDevices, credentials.password, 'owntracks', remote);
   if (!r.ok) throw refuse(r.message);
   if (userId && r.device.user_id !== userId) throw refuse(`this device key does not belong to user "${userId.slice(0, 64)}"`);
