@@ -130,6 +130,7 @@ test('Traccar Client JSON problems', () => {
   assert.equal(fromTraccarJson({ location: { coords: { latitude: '1', longitude: 2 } }, device_id: 'k' }, NOW), 'location.coords.latitude is missing or not a number');
   assert.match(String(fromTraccarJson({ location: { timestamp: 'later', coords: { latitude: 1, longitude: 2 } }, device_id: 'k' }, NOW)), /^location\.timestamp "later" is not a time/);
   assert.equal(fromTraccarJson([], NOW), 'the JSON array holds no locations');
+  assert.deepEqual(fromTraccarJson({ device_id: 'k' }, NOW), [{ deviceKey: 'k', report: { positions: [] } }], 'no location: nothing but the device');
   assert.equal(fromTraccarJson(42, NOW), 'the body is not a JSON object');
   assert.equal(fromTraccarJson([1], NOW), '[0] is not a JSON object');
   // no coords: status only

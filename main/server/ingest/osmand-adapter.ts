@@ -159,6 +159,7 @@ function asParams(o: Json): Record<string, string> {
     if (typeof v === 'string') out[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
   }
+  if (out.id === undefined && out.device_id !== undefined) out.id = out.device_id;
   return out;
 }
 
