@@ -7,15 +7,19 @@ import type {
   Company,
   CompanyUpdate,
   Device,
+  DeviceKey,
   DeviceUpdate,
+  Enrolment,
   LoginBody,
   LoginReply,
   PositionPage,
   ServerInfo,
+  UnknownDevice,
   User,
   UserCreate,
   UserUpdate,
 } from '../../../shared/api/schemas';
+import type { AlertView } from '../../../shared/protocol/device';
 
 export const API_PREFIX = '/api/v1';
 
@@ -99,6 +103,16 @@ export class ApiClient {
   company = () => this.call<Company>('GET', '/company');
   updateCompany = (id: string, changes: CompanyUpdate) => this.call<Company>('PATCH', `/companies/${enc(id)}`, changes);
   serverInfo = () => this.call<ServerInfo>('GET', '/server/info');
+
+  // phones: device keys, enrolment links, unknown devices, alerts
+  deviceKey = (id: string) => this.call<DeviceKey>('GET', `/devices/${enc(id)}/key`);
+  rotateDeviceKey = (id: string) => this.call<DeviceKey>('POST', `/devices/${enc(id)}/key/rotate`);
+  createEnrolment = (id: string) => this.call<Enrolment>('POST', `/devices/${enc(id)}/enrolment`, {});
+  unknownDevices = () => this.call<UnknownDevice[]>('GET', '/unknown-devices');
+  adoptUnknown = (identifier: string, body: { user_id: string; display_name?: string }) => this.call<Device>('POST', `/unknown-devices/${enc(identifier)}/adopt`, body);
+  dismissUnknown = (identifier: string) => this.call<void>('DELETE', `/unknown-devices/${enc(identifier)}`);
+  openAlerts = () => this.call<AlertView[]>('GET', '/alerts?open=true');
+  acknowledgeAlert = (id: number) => this.call<AlertView>('POST', `/alerts/${id}/acknowledge`);
 
   users = () => this.call<User[]>('GET', '/users');
   addUser = (body: UserCreate) => this.call<User>('POST', '/users', body);

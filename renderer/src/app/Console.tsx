@@ -2,9 +2,13 @@
  * The signed-in console: owns the REST client and the live socket for this session, loads the
  * company, and lays out header, connection banner and the current page.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiClient } from '../api/client';
 import type { Company } from '../../../shared/api/schemas';
+import { playAlarm } from '../components/alerts/alarm';
+import { AlertBanner } from '../components/alerts/AlertBanner';
+import { AlertStore } from '../components/alerts/alert-store';
+import { syncOpenAlerts } from '../components/alerts/sync-alerts';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { Header } from '../components/Header';
 import { LiveSocket } from '../live/live-socket';
@@ -14,16 +18,27 @@ import { UsersPage } from '../pages/UsersPage';
 import { useUnits } from '../prefs/units';
 import type { Session } from '../session/session';
 import { fleetStore } from '../store/fleet';
-import { ConsoleContext, type ConsoleContextValue } from './console-context';
-import { useHashRoute } from './use-hash-route';
+import { ConsoleContext, type ConsoleContextValue, type FocusRequest } from './console-context';
+import { routeHref, useHashRoute } from './use-hash-route';
 
 export function Console(props: { session: Session; baseUrl: string; desktop: boolean; onSignOut: (notice?: string) => void }) {
   const { session, baseUrl, onSignOut } = props;
   const api = useMemo(() => new ApiClient(baseUrl, session.token, () => onSignOut('Your session is no longer valid; sign in again.')), [baseUrl, session.token, onSignOut]);
-  const live = useMemo(
-    () => new LiveSocket({ store: fleetStore, api, userId: session.user.id, token: session.token, baseUrl, onAuthLost: onSignOut }),
-    [api, session, baseUrl, onSignOut],
-  );
+  const alerts = useMemo(() => new AlertStore(), []);
+  const live = useMemo(() => {
+    const onAlert = (a: Parameters<AlertStore['apply']>[0]) => {
+      if (alerts.isNew(a)) playAlarm();
+      alerts.apply(a);
+    };
+    // After every (re)connect: the open alerts, including any raised while the socket was down.
+    const onOnline = () => void syncOpenAlerts(api, alerts);
+    return new LiveSocket({ store: fleetStore, api, userId: session.user.id, token: session.token, baseUrl, onAuthLost: onSignOut, onAlert, onOnline });
+  }, [api, session, baseUrl, onSignOut, alerts]);
+  const [focus, setFocus] = useState<FocusRequest | null>(null);
+  const focusDevice = useCallback((id: string, at: FocusRequest['at']) => {
+    setFocus((f) => ({ id, at, seq: Math.max((f?.seq ?? 0) + 1, Date.now()) }));
+    if (location.hash !== routeHref('map')) location.hash = routeHref('map');
+  }, []);
   const [company, setCompany] = useState<Company | null>(null);
   const [units, setUnits] = useUnits(`${session.user.company}/${session.user.id}`);
   const route = useHashRoute();
@@ -49,8 +64,8 @@ export function Console(props: { session: Session; baseUrl: string; desktop: boo
   }, [api]);
 
   const value: ConsoleContextValue = useMemo(
-    () => ({ session, api, store: fleetStore, live, company, setCompany, units, setUnits, isAdmin: session.user.role === 'admin' }),
-    [session, api, live, company, units, setUnits],
+    () => ({ session, api, store: fleetStore, live, company, setCompany, units, setUnits, isAdmin: session.user.role === 'admin', alerts, focus, focusDevice }),
+    [session, api, live, company, units, setUnits, alerts, focus, focusDevice],
   );
 
   return (
@@ -58,6 +73,7 @@ export function Console(props: { session: Session; baseUrl: string; desktop: boo
       <div className="console">
         <Header route={route} desktop={props.desktop} onSignOut={() => onSignOut('You signed out.')} />
         <ConnectionBanner />
+        <AlertBanner />
         <main className="console-body">
           {route === 'map' && <MapPage />}
           {route === 'users' && <UsersPage />}

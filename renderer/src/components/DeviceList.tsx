@@ -8,6 +8,7 @@ import { useConsole } from '../app/console-context';
 import { useNow, useThrottledFleetVersion } from '../lib/use-fleet';
 import { filterDevices, SORT_KEYS, STATE_FILTERS, type SortKey, type StateFilter } from './device-filter';
 import { DeviceRow, ROW_HEIGHT } from './DeviceRow';
+import { UnknownDevices } from './phones/UnknownDevices';
 
 const OVERSCAN = 6;
 const LIST_REFRESH_MS = 250;
@@ -108,6 +109,7 @@ export function DeviceList(props: { selectedId: string | null; onSelect: (id: st
           </span>
         </label>
       </div>
+      <UnknownDevices onAdopted={onSelect} />
       <div
         className="device-scroller"
         ref={scroller}

@@ -1,10 +1,13 @@
-/** The selected device: latest fix, today's track, follow toggle and its editable profile. */
+/** The selected device: latest fix, its phone's status, today's track, follow toggle, "Connect a phone" and its editable profile. */
+import { useState } from 'react';
 import { useConsole } from '../app/console-context';
 import { formatAge, formatBearing, formatCoord, formatMetres, formatSpeed, formatTime } from '../lib/format';
 import { useFleetDevice, useNow } from '../lib/use-fleet';
 import type { TodayTrack } from '../lib/use-today-track';
 import { deviceStatus } from '../store/fleet-store';
 import { DeviceProfileForm } from './DeviceProfileForm';
+import { ConnectPhoneDialog } from './phones/ConnectPhoneDialog';
+import { PhoneStatusFacts } from './phones/phone-status';
 
 const STATUS_LABEL = { moving: 'Moving', stopped: 'Stopped', offline: 'Offline' } as const;
 
@@ -12,6 +15,7 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
   const { store, units } = useConsole();
   const device = useFleetDevice(store, props.id);
   const now = useNow();
+  const [connecting, setConnecting] = useState(false);
 
   if (!device) {
     return (
@@ -69,16 +73,20 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
             <dd>{p.accuracy === null ? '—' : `± ${Math.round(p.accuracy)} m`}</dd>
             <dt>Altitude</dt>
             <dd>{formatMetres(p.altitude)}</dd>
-            {device.battery !== null && (
-              <>
-                <dt>Battery</dt>
-                <dd>{Math.round(device.battery)} %</dd>
-              </>
-            )}
           </dl>
         ) : (
           <p className="muted">No position received yet.</p>
         )}
+      </section>
+
+      <section className="panel-section" data-testid="phone-section">
+        <div className="section-head">
+          <h3>Phone</h3>
+          <button type="button" onClick={() => setConnecting(true)} data-testid="connect-phone">
+            Connect a phone
+          </button>
+        </div>
+        {device.phoneStatus ? <PhoneStatusFacts status={device.phoneStatus} now={now} /> : <p className="muted">No phone has reported its status yet.</p>}
       </section>
 
       <section className="panel-section">
@@ -98,6 +106,7 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
         <h3>Profile</h3>
         <DeviceProfileForm key={device.id} device={device} />
       </section>
+      {connecting && <ConnectPhoneDialog deviceId={device.id} deviceName={device.name} onClose={() => setConnecting(false)} />}
     </aside>
   );
 }

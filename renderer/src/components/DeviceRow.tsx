@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { formatAge, formatSpeed } from '../lib/format';
 import type { SpeedUnit } from '../prefs/units';
 import type { DeviceStatus, LiveDevice } from '../store/fleet-store';
+import { appLabel, Battery } from './phones/phone-status';
 
 export const ROW_HEIGHT = 56;
 
@@ -20,6 +21,7 @@ interface Props {
 
 export const DeviceRow = memo(function DeviceRow({ device, status, now, units, selected, top, onSelect }: Props) {
   const p = device.position;
+  const phone = device.phoneStatus;
   const secondary = [device.id !== device.name ? device.id : null, device.vehicle_plate].filter(Boolean).join(' · ');
   return (
     <div
@@ -39,25 +41,23 @@ export const DeviceRow = memo(function DeviceRow({ device, status, now, units, s
         <span className="device-name" data-testid="device-name">
           {device.name}
         </span>
-        <span className="device-sub">{secondary || '\u00a0'}</span>
+        <span className="device-sub">
+          {secondary || (phone ? null : '\u00a0')}
+          {phone && (
+            <span className="device-app" data-testid="device-app">
+              {secondary ? ' · ' : ''}
+              {appLabel(phone)}
+            </span>
+          )}
+        </span>
       </div>
       <div className="device-row-side">
         <span className="device-speed">{p && status !== 'offline' ? formatSpeed(p.speed, units) : STATUS_LABEL[status]}</span>
         <span className="device-age" title={p ? new Date(p.time).toLocaleString() : undefined}>
-          {device.battery !== null && <Battery percent={device.battery} />}
+          {phone && phone.battery !== null && <Battery percent={phone.battery} charging={phone.charging} />}
           {p ? formatAge(p.time, now) : 'never seen'}
         </span>
       </div>
     </div>
   );
 });
-
-function Battery({ percent }: { percent: number }) {
-  const level = Math.max(0, Math.min(100, Math.round(percent)));
-  return (
-    <span className={`battery${level <= 15 ? ' low' : ''}`} title={`Battery ${level} %`}>
-      <span className="battery-fill" style={{ width: `${level}%` }} />
-      <span className="battery-text">{level}%</span>
-    </span>
-  );
-}

@@ -4,6 +4,7 @@
  * m/s and epoch ms.
  */
 import type { Device, Position } from '../../../shared/api/schemas';
+import type { AlertView, DeviceStatus as PhoneStatus } from '../../../shared/protocol/device';
 import type { LocationUpdatePayload } from '../../../shared/protocol/tracking';
 import { kmhToMs } from '../../../shared/units';
 import type { LiveDevice, LivePosition } from '../store/fleet-store';
@@ -27,7 +28,7 @@ export function positionFromUpdate(p: LocationUpdatePayload): LivePosition | nul
   };
 }
 
-export function liveDeviceFromRest(d: Device, battery: number | null = null): LiveDevice {
+export function liveDeviceFromRest(d: Device): LiveDevice {
   return {
     id: d.id,
     name: d.name,
@@ -37,7 +38,19 @@ export function liveDeviceFromRest(d: Device, battery: number | null = null): Li
     phone: d.phone,
     vehicle_plate: d.vehicle_plate,
     disabled: d.disabled,
-    battery,
+    phoneStatus: d.status ?? null,
     position: d.last_position ? positionFromRest(d.last_position) : null,
   };
+}
+
+/** null when the payload is not a usable status (it needs its report time). */
+export function phoneStatusFromUpdate(p: PhoneStatus | undefined): PhoneStatus | null {
+  if (!p || typeof p !== 'object' || typeof p.time !== 'string' || !Number.isFinite(Date.parse(p.time))) return null;
+  return p;
+}
+
+/** null when the payload is not an alert the console can show. */
+export function alertFromNotice(a: AlertView | undefined): AlertView | null {
+  if (!a || typeof a !== 'object' || !Number.isInteger(a.id) || typeof a.device_id !== 'string' || (a.kind !== 'sos' && a.kind !== 'crash')) return null;
+  return a;
 }

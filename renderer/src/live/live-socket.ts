@@ -8,7 +8,8 @@ import type { ServerMessage } from '../../../shared/protocol/tracking';
 import { CLOSE, COMPANY_DRIVERS, TRACK_PATH } from '../../../shared/protocol/tracking';
 import type { ApiClient } from '../api/client';
 import type { FleetStore } from '../store/fleet-store';
-import { liveDeviceFromRest, positionFromUpdate } from './convert';
+import type { AlertView } from '../../../shared/protocol/device';
+import { alertFromNotice, liveDeviceFromRest, phoneStatusFromUpdate, positionFromUpdate } from './convert';
 
 export const BACKOFF_MIN_MS = 500;
 export const BACKOFF_MAX_MS = 15_000;
@@ -24,6 +25,10 @@ export interface LiveSocketOptions {
   baseUrl: string;
   /** the token no longer works (expired, revoked, user disabled): the session must end */
   onAuthLost: (message: string) => void;
+  /** an SOS or crash alert arrived (or changed, e.g. acknowledged elsewhere) */
+  onAlert?: (alert: AlertView) => void;
+  /** the socket is subscribed again after a (re)connect: views re-fetch what they may have missed */
+  onOnline?: () => void;
 }
 
 export function trackUrl(baseUrl: string): string {
@@ -109,7 +114,7 @@ export class LiveSocket {
           this.syncAgain = false;
           const devices = await this.o.api.devices();
           if (this.stopped) return;
-          this.o.store.setDevices(devices.map((d) => liveDeviceFromRest(d, this.o.store.get(d.id)?.battery ?? null)));
+          this.o.store.setDevices(devices.map((d) => liveDeviceFromRest(d)));
         } while (this.syncAgain && !this.stopped);
       } catch (err) {
         // The socket's own reconnect covers network failures; a 401 ends the session in the client.
@@ -155,10 +160,21 @@ export class LiveSocket {
         if (p && typeof msg.id === 'string') this.o.store.applyPosition(msg.id, p);
         break;
       }
+      case 'device_status': {
+        const status = phoneStatusFromUpdate(msg.payload);
+        if (status && typeof msg.id === 'string') this.o.store.applyPhoneStatus(msg.id, status);
+        break;
+      }
+      case 'alert': {
+        const alert = alertFromNotice(msg.payload);
+        if (alert) this.o.onAlert?.(alert);
+        break;
+      }
       case 'subscribed':
         this.attempt = 0;
         this.wasOnline = true;
         this.o.store.setConnection('online');
+        this.o.onOnline?.();
         break;
       case 'error':
         if (msg.error === 'Unauthorized') this.authLost('Your session is no longer valid; sign in again.');

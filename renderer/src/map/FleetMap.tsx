@@ -11,6 +11,7 @@ import type { FleetStore } from '../store/fleet-store';
 import { DevicesLayer } from './DevicesLayer';
 import type { SpeedUnit } from './device-tooltip';
 import { FitFleet } from './FitFleet';
+import { FlyTo } from './FlyTo';
 import { MapContext } from './map-context';
 import { SEA_COLOR } from './map-style';
 import { TileBasemap } from './TileBasemap';
@@ -29,10 +30,12 @@ export interface FleetMapProps {
   tileUrl: string | null;
   /** speed unit of the hover card (default km/h) */
   speedUnit?: SpeedUnit;
+  /** fly to this point (an alert's position); a new `seq` flies again */
+  flyTo?: { lat: number; lng: number; seq: number } | null;
   className?: string;
 }
 
-export function FleetMap({ store, selectedId, onSelect, follow, track, tileUrl, speedUnit = 'kmh', className }: FleetMapProps) {
+export function FleetMap({ store, selectedId, onSelect, follow, track, tileUrl, speedUnit = 'kmh', flyTo = null, className }: FleetMapProps) {
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<L.Map | null>(null);
 
@@ -60,6 +63,7 @@ export function FleetMap({ store, selectedId, onSelect, follow, track, tileUrl, 
           <TrackLayer track={track} />
           <DevicesLayer store={store} selectedId={selectedId} onSelect={onSelect} follow={follow} speedUnit={speedUnit} />
           <FitFleet store={store} />
+          <FlyTo target={flyTo} />
         </MapContext.Provider>
       )}
     </div>

@@ -4,7 +4,10 @@
  * per frame however many updates arrive. The map subscribes directly (no React render needed);
  * React components read it through `useFleet` (useSyncExternalStore on `version`).
  */
+import type { DeviceStatus as PhoneStatus } from '../../../shared/protocol/device';
+
 export type DeviceStatus = 'moving' | 'stopped' | 'offline';
+export type { PhoneStatus };
 
 export interface LivePosition {
   lat: number;
@@ -29,8 +32,8 @@ export interface LiveDevice {
   phone: string | null;
   vehicle_plate: string | null;
   disabled: boolean;
-  /** percent, when a heartbeat told us */
-  battery: number | null;
+  /** what the phone last reported about itself (battery, GPS permission, duty, app…), or null */
+  phoneStatus: PhoneStatus | null;
   position: LivePosition | null;
 }
 
@@ -84,13 +87,16 @@ export class FleetStore {
     return this.list;
   }
 
-  /** Replaces the device list (from REST), keeping any newer live position already known. */
+  /** Replaces the device list (from REST), keeping any newer live position and phone status already known. */
   setDevices(devices: LiveDevice[]): void {
     const next = new Map<string, LiveDevice>();
     for (const d of devices) {
-      const known = this.devices.get(d.id)?.position;
+      const prev = this.devices.get(d.id);
+      const known = prev?.position;
       const position = known && (!d.position || known.time > d.position.time) ? known : d.position;
-      next.set(d.id, { ...d, position });
+      const knownStatus = prev?.phoneStatus;
+      const phoneStatus = knownStatus && (!d.phoneStatus || Date.parse(knownStatus.time) > Date.parse(d.phoneStatus.time)) ? knownStatus : d.phoneStatus;
+      next.set(d.id, { ...d, position, phoneStatus });
       this.unknownIds.delete(d.id);
     }
     this.devices.clear();
@@ -103,6 +109,19 @@ export class FleetStore {
     const d = this.devices.get(id);
     if (!d) return;
     this.devices.set(id, { ...d, ...patch });
+    this.bump(new Set([id]));
+  }
+
+  /** A live phone status report (`device_status`); an older report than the one shown is ignored. */
+  applyPhoneStatus(id: string, status: PhoneStatus): void {
+    const d = this.devices.get(id);
+    if (!d) {
+      this.unknownIds.add(id);
+      this.bump(new Set());
+      return;
+    }
+    if (d.phoneStatus && Date.parse(d.phoneStatus.time) > Date.parse(status.time)) return;
+    this.devices.set(id, { ...d, phoneStatus: status });
     this.bump(new Set([id]));
   }
 

@@ -1,6 +1,6 @@
-/** Company-wide settings (admins change them): name, which field names devices, map tile URL. */
+/** Company-wide settings (admins change them): name, which field names devices, map tile URL, crash threshold, OwnTracks friends. */
 import { useState, type FormEvent } from 'react';
-import { DEFAULT_TILE_URL, DISPLAY_FIELDS, tileUrlProblem, type Company, type CompanyUpdate, type DisplayField } from '../../../../shared/api/schemas';
+import { CRASH_G_MAX, CRASH_G_MIN, DEFAULT_TILE_URL, DISPLAY_FIELDS, tileUrlProblem, type Company, type CompanyUpdate, type DisplayField } from '../../../../shared/api/schemas';
 import { useConsole } from '../../app/console-context';
 
 export const DISPLAY_FIELD_LABEL: Record<DisplayField, string> = {
@@ -20,6 +20,8 @@ export function CompanySettings({ company }: { company: Company }) {
   const [name, setName] = useState(company.name);
   const [displayField, setDisplayField] = useState<DisplayField>(company.display_field);
   const [tileUrl, setTileUrl] = useState(company.tile_url ?? '');
+  const [crashG, setCrashG] = useState(String(company.crash_threshold_g));
+  const [friends, setFriends] = useState(company.owntracks_friends);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
@@ -27,12 +29,21 @@ export function CompanySettings({ company }: { company: Company }) {
     e.preventDefault();
     const url = tileUrl.trim();
     // '' means the OpenStreetMap default; anything else must be a usable template (same check as the server).
-    const problem = !name.trim() ? 'the company needs a name' : url === '' ? null : tileUrlProblem(url);
+    const g = Number(crashG.trim().replace(',', '.'));
+    const problem = !name.trim()
+      ? 'the company needs a name'
+      : crashG.trim() === '' || !Number.isFinite(g) || g < CRASH_G_MIN || g > CRASH_G_MAX
+        ? `the crash detection threshold must be a number from ${CRASH_G_MIN} to ${CRASH_G_MAX} g`
+        : url === ''
+          ? null
+          : tileUrlProblem(url);
     if (problem) return setMessage({ kind: 'error', text: `${capitalize(problem)}.` });
     const changes: CompanyUpdate = {};
     if (name.trim() !== company.name) changes.name = name.trim();
     if (displayField !== company.display_field) changes.display_field = displayField;
     if (url !== (company.tile_url ?? '')) changes.tile_url = url === '' ? null : url;
+    if (g !== company.crash_threshold_g) changes.crash_threshold_g = g;
+    if (friends !== company.owntracks_friends) changes.owntracks_friends = friends;
     if (Object.keys(changes).length === 0) return setMessage({ kind: 'ok', text: 'Nothing to save.' });
     setBusy(true);
     setMessage(null);
@@ -40,6 +51,8 @@ export function CompanySettings({ company }: { company: Company }) {
       const updated = await api.updateCompany(company.id, changes);
       setCompany(updated);
       setTileUrl(updated.tile_url ?? '');
+      setCrashG(String(updated.crash_threshold_g));
+      setFriends(updated.owntracks_friends);
       // Device names follow the display field: reload them.
       if (changes.display_field) void live.resync();
       setMessage({ kind: 'ok', text: 'Saved.' });
@@ -74,6 +87,30 @@ export function CompanySettings({ company }: { company: Company }) {
           Map tile URL
           <input name="tile_url" value={tileUrl} onChange={(e) => setTileUrl(e.target.value)} placeholder={`empty: OpenStreetMap (${DEFAULT_TILE_URL})`} data-testid="tile-url" />
           <span className="hint">For a closed network, point this at your own tile server. Without tiles the map shows a built-in world outline.</span>
+        </label>
+        <label>
+          Crash detection threshold (g)
+          <input
+            name="crash_threshold_g"
+            type="number"
+            min={CRASH_G_MIN}
+            max={CRASH_G_MAX}
+            step={0.5}
+            value={crashG}
+            onChange={(e) => setCrashG(e.target.value)}
+            data-testid="crash-threshold"
+          />
+          <span className="hint">
+            The driver app reports a possible crash when the phone’s acceleration exceeds this ({CRASH_G_MIN}–{CRASH_G_MAX} g). Lower values catch more
+            crashes, and more dropped phones.
+          </span>
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" name="owntracks_friends" checked={friends} onChange={(e) => setFriends(e.target.checked)} data-testid="owntracks-friends" />
+          <span>
+            Share drivers’ positions with OwnTracks phones
+            <span className="hint">Each OwnTracks phone then shows the company’s other drivers on its map.</span>
+          </span>
         </label>
       </fieldset>
       {message && (

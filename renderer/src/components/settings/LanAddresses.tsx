@@ -1,4 +1,8 @@
-/** The addresses phones on the local network can reach this server at (GET /api/v1/server/info), each copyable. */
+/**
+ * Phones: the addresses phones on the local network reach this server at (GET /api/v1/server/info),
+ * each copyable, with the HTTPS port and its certificate's fingerprint and the OsmAnd port.
+ */
+import type { ServerInfo } from '../../../../shared/api/schemas';
 import { useEffect, useState } from 'react';
 import { useConsole } from '../../app/console-context';
 import { copyText } from './copy-text';
@@ -6,12 +10,16 @@ import { copyText } from './copy-text';
 export function LanAddresses() {
   const { api } = useConsole();
   const [urls, setUrls] = useState<string[] | null>(null);
+  const [info, setInfo] = useState<ServerInfo | null>(null);
   const [error, setError] = useState('');
   const [copied, setCopied] = useState<{ url: string; error?: string } | null>(null);
 
   useEffect(() => {
     api.serverInfo().then(
-      (info) => setUrls(Array.isArray(info.lan_urls) ? info.lan_urls : []),
+      (i) => {
+        setInfo(i);
+        setUrls(Array.isArray(i.lan_urls) ? i.lan_urls : []);
+      },
       (err: Error) => setError(err.message),
     );
   }, [api]);
@@ -27,8 +35,8 @@ export function LanAddresses() {
 
   return (
     <section className="card settings-card" data-testid="lan-addresses">
-      <h2>Phone connection</h2>
-      <p className="hint">Driver phones on the same network reach this server at these addresses. Enter one in the driver app.</p>
+      <h2>Phones</h2>
+      <p className="hint">Driver phones on the same network reach this server at these addresses. To connect one, select a driver on the map and choose Connect a phone.</p>
       {error && (
         <p className="form-error" role="alert">
           Could not read the server’s addresses: {error}
@@ -53,6 +61,32 @@ export function LanAddresses() {
           ))}
         </ul>
       )}
+      {info && <ServerPorts info={info} />}
     </section>
+  );
+}
+
+function ServerPorts({ info }: { info: ServerInfo }) {
+  return (
+    <dl className="facts server-facts" data-testid="server-ports">
+      <dt>HTTP port</dt>
+      <dd>{info.port}</dd>
+      <dt>HTTPS port</dt>
+      <dd data-testid="https-port">{info.https_port ?? 'off (the driver app needs HTTPS for GPS)'}</dd>
+      {info.https_port !== null && (
+        <>
+          <dt>Certificate</dt>
+          <dd data-testid="tls-kind">{info.tls_self_signed ? 'self-signed (phones warn once; compare the fingerprint)' : 'your own certificate'}</dd>
+          <dt>SHA-256</dt>
+          <dd>
+            <code className="fingerprint" data-testid="settings-fingerprint">
+              {info.tls_fingerprint ?? '—'}
+            </code>
+          </dd>
+        </>
+      )}
+      <dt>OsmAnd port</dt>
+      <dd data-testid="osmand-port">{info.osmand_port ?? 'off (Traccar Client uses /osmand on the HTTP port)'}</dd>
+    </dl>
   );
 }

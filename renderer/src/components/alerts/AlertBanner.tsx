@@ -1,0 +1,86 @@
+/**
+ * The unmissable banner for open SOS and crash alerts: device, kind, time, peak g; "Show on
+ * map" and "Acknowledge". Loads the open alerts on start and after every reconnect; a new
+ * alert sounds the alarm.
+ */
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { AlertView } from '../../../../shared/protocol/device';
+import { useConsole } from '../../app/console-context';
+import { formatAge, formatTime } from '../../lib/format';
+import { useFleetVersion, useNow } from '../../lib/use-fleet';
+import { alarmsPlayed } from './alarm';
+import { OPEN_ALERTS_REFRESH_MS, syncOpenAlerts } from './sync-alerts';
+
+const KIND_LABEL = { sos: 'SOS', crash: 'Possible crash' } as const;
+
+export function AlertBanner() {
+  const { api, alerts } = useConsole();
+  const open = useSyncExternalStore(alerts.subscribe, alerts.getOpen);
+  const anyOpen = open.length > 0;
+  useEffect(() => {
+    if (!anyOpen) return;
+    const timer = setInterval(() => void syncOpenAlerts(api, alerts), OPEN_ALERTS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [api, alerts, anyOpen]);
+  if (!anyOpen) return null;
+  return (
+    <div className="alert-banner" role="alert" aria-live="assertive" data-testid="alert-banner" data-alarms={alarmsPlayed()}>
+      {open.map((a) => (
+        <AlertLine key={a.id} alert={a} />
+      ))}
+    </div>
+  );
+}
+
+function AlertLine({ alert }: { alert: AlertView }) {
+  const { api, alerts, store, focusDevice } = useConsole();
+  useFleetVersion(store);
+  const now = useNow();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const device = store.get(alert.device_id);
+  const at = alert.lat !== null && alert.lng !== null ? { lat: alert.lat, lng: alert.lng } : device?.position ? { lat: device.position.lat, lng: device.position.lng } : null;
+  const time = Date.parse(alert.time);
+
+  useEffect(() => setError(''), [alert.id]);
+
+  async function acknowledge() {
+    setBusy(true);
+    setError('');
+    try {
+      await api.acknowledgeAlert(alert.id);
+      alerts.remove(alert.id);
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className={`alert-line alert-${alert.kind}`} data-testid="alert" data-alert-id={alert.id} data-kind={alert.kind}>
+      <span className="alert-icon" aria-hidden="true">
+        !
+      </span>
+      <div className="alert-text">
+        <strong className="alert-kind">{KIND_LABEL[alert.kind]}</strong>
+        <span className="alert-device" data-testid="alert-device">
+          {device?.name ?? alert.device_id}
+        </span>
+        <span title={new Date(time).toLocaleString()}>
+          {formatTime(time)} ({formatAge(time, now)})
+        </span>
+        {alert.kind === 'crash' && alert.peak_g !== null && <span data-testid="alert-peak">peak {alert.peak_g.toFixed(1)} g</span>}
+        {!at && <span className="alert-dim">no position</span>}
+        {error && <span className="alert-error">{error}</span>}
+      </div>
+      <div className="alert-actions">
+        <button type="button" onClick={() => focusDevice(alert.device_id, at)} data-testid="alert-show">
+          Show on map
+        </button>
+        <button type="button" className="alert-ack" onClick={() => void acknowledge()} disabled={busy} data-testid="alert-ack">
+          {busy ? 'Acknowledging…' : 'Acknowledge'}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+/**
+ * Fetches the open alerts (GET /alerts?open=true) into the store; an alert not shown before
+ * sounds the alarm. Runs on every (re)connect and, while alerts are open, every 30 s so an
+ * alert acknowledged in another console leaves this one too.
+ */
+import type { ApiClient } from '../../api/client';
+import { playAlarm } from './alarm';
+import type { AlertStore } from './alert-store';
+
+export const OPEN_ALERTS_REFRESH_MS = 30_000;
+
+export async function syncOpenAlerts(api: ApiClient, alerts: AlertStore): Promise<void> {
+  try {
+    const list = await api.openAlerts();
+    if (list.some((a) => alerts.isNew(a))) playAlarm();
+    alerts.load(list);
+  } catch (err) {
+    console.warn('alerts not loaded:', (err as Error).message);
+  }
+}

@@ -1,0 +1,91 @@
+/** Adopting an unknown device: its identifier becomes the key of a new driver or of an existing one. */
+import { useMemo, useState, type FormEvent } from 'react';
+import type { UnknownDevice } from '../../../../shared/api/schemas';
+import { ID_REGEX } from '../../../../shared/ids';
+import { useConsole } from '../../app/console-context';
+import { idFromIdentifier } from './connect-urls';
+
+export function AdoptForm(props: { entry: UnknownDevice; onAdopted: (id: string) => void }) {
+  const { api, store, live } = useConsole();
+  const drivers = useMemo(() => [...store.all()].sort((a, b) => a.name.localeCompare(b.name)), [store]);
+  const [mode, setMode] = useState<'new' | 'existing'>('new');
+  const [newId, setNewId] = useState(() => idFromIdentifier(props.entry.identifier));
+  const [name, setName] = useState(props.entry.identifier.slice(0, 100));
+  const [existing, setExisting] = useState(drivers[0]?.id ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  const taken = mode === 'new' && store.get(newId.trim()) ? store.get(newId.trim()) : undefined;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const userId = mode === 'new' ? newId.trim() : existing;
+    if (!userId) return setError(mode === 'new' ? 'Enter an id for the new driver.' : 'Choose a driver.');
+    if (mode === 'new' && !ID_REGEX.test(userId)) return setError('An id has 1–64 letters, digits, “_”, “.” or “-”, and starts with a letter or digit.');
+    setBusy(true);
+    setError('');
+    try {
+      const body = mode === 'new' && name.trim() && !taken ? { user_id: userId, display_name: name.trim() } : { user_id: userId };
+      const device = await api.adoptUnknown(props.entry.identifier, body);
+      await live.resync();
+      props.onAdopted(device.id);
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="adopt-form" onSubmit={submit} noValidate data-testid="adopt-form">
+      <fieldset disabled={busy}>
+        <div className="role-choice">
+          <label className="radio">
+            <input type="radio" name="adopt-mode" checked={mode === 'new'} onChange={() => setMode('new')} data-testid="adopt-new" />
+            New driver
+          </label>
+          <label className="radio">
+            <input type="radio" name="adopt-mode" checked={mode === 'existing'} onChange={() => setMode('existing')} disabled={drivers.length === 0} data-testid="adopt-existing" />
+            Existing driver
+          </label>
+        </div>
+        {mode === 'new' ? (
+          <>
+            <label>
+              User id
+              <input value={newId} onChange={(e) => setNewId(e.target.value)} data-testid="adopt-id" />
+            </label>
+            {taken && <span className="hint">“{taken.name}” already has this id: the identifier becomes that driver’s key.</span>}
+            <label>
+              Display name
+              <input value={name} onChange={(e) => setName(e.target.value)} data-testid="adopt-name" />
+            </label>
+          </>
+        ) : (
+          <label>
+            Driver
+            <select value={existing} onChange={(e) => setExisting(e.target.value)} data-testid="adopt-driver">
+              {drivers.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                  {d.name !== d.id ? ` (${d.id})` : ''}
+                </option>
+              ))}
+            </select>
+            <span className="hint">The driver’s current key stops working: phones using it need the new one.</span>
+          </label>
+        )}
+        <span className="hint">The identifier “{props.entry.identifier}” becomes the driver’s device key. It is short and guessable: replace it later under Connect a phone.</span>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="primary" data-testid="adopt-submit">
+            {busy ? 'Adopting…' : 'Adopt'}
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * "Unknown device tried to connect": phones reporting with an identifier no driver has. Admins
+ * adopt one (as a new driver or onto an existing one) or dismiss it.
+ */
+import { useState } from 'react';
+import type { UnknownDevice } from '../../../../shared/api/schemas';
+import { useConsole } from '../../app/console-context';
+import { formatAge } from '../../lib/format';
+import { useNow } from '../../lib/use-fleet';
+import { AdoptForm } from './AdoptForm';
+import { sourceLabel } from './phone-status';
+import { useUnknownDevices } from './use-unknown-devices';
+
+export function UnknownDevices(props: { onAdopted: (id: string) => void }) {
+  const { api, isAdmin } = useConsole();
+  const { list, refresh } = useUnknownDevices(api, isAdmin);
+  const [open, setOpen] = useState<string | null>(null);
+  const [expanded, setExpanded] = useState(false);
+  if (!isAdmin || list.length === 0) return null;
+  const shown = expanded ? list : list.slice(0, 2);
+  return (
+    <section className="unknown-devices" role="status" aria-label="Unknown devices" data-testid="unknown-devices">
+      <h3>
+        {list.length === 1 ? 'Unknown device tried to connect' : `${list.length} unknown devices tried to connect`}
+      </h3>
+      <ul>
+        {shown.map((u) => (
+          <UnknownEntry
+            key={u.identifier}
+            entry={u}
+            adopting={open === u.identifier}
+            onAdopt={() => setOpen(open === u.identifier ? null : u.identifier)}
+            onDone={(id) => {
+              setOpen(null);
+              void refresh();
+              if (id) props.onAdopted(id);
+            }}
+          />
+        ))}
+      </ul>
+      {list.length > 2 && (
+        <button type="button" className="link-button small" onClick={() => setExpanded(!expanded)}>
+          {expanded ? 'Show fewer' : `Show all ${list.length}`}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function UnknownEntry(props: { entry: UnknownDevice; adopting: boolean; onAdopt: () => void; onDone: (adoptedId: string | null) => void }) {
+  const { api } = useConsole();
+  const now = useNow();
+  const u = props.entry;
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function dismiss() {
+    setBusy(true);
+    setError('');
+    try {
+      await api.dismissUnknown(u.identifier);
+      props.onDone(null);
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  const last = Date.parse(u.last_seen);
+  return (
+    <li className="unknown-entry" data-testid="unknown-device" data-identifier={u.identifier}>
+      <p className="unknown-text">
+        <code>{u.identifier}</code> via {sourceLabel(u.protocol)}, {u.attempts === 1 ? '1 attempt' : `${u.attempts.toLocaleString()} attempts`}, last{' '}
+        <span title={new Date(last).toLocaleString()}>{formatAge(last, now)}</span>
+        {u.remote_address && <span className="muted"> from {u.remote_address}</span>}
+      </p>
+      <div className="action-buttons">
+        <button type="button" className={props.adopting ? 'active' : 'primary'} onClick={props.onAdopt} disabled={busy} aria-expanded={props.adopting} data-testid="adopt-open">
+          Adopt…
+        </button>
+        <button type="button" onClick={() => void dismiss()} disabled={busy} data-testid="dismiss-unknown">
+          Dismiss
+        </button>
+      </div>
+      {error && <p className="form-error">{error}</p>}
+      {props.adopting && <AdoptForm entry={u} onAdopted={(id) => props.onDone(id)} />}
+    </li>
+  );
+}
