@@ -77,6 +77,7 @@ export class AlertStore {
     this.ackStmt = db.prepare('UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL');
   }
 
+  /** Called for every new alert and again when one is acknowledged. */
   onAlert(listener: AlertListener): void {
     this.listeners.push(listener);
   }
@@ -105,8 +106,11 @@ export class AlertStore {
   acknowledge(companyId: string, id: number, userId: string, now = Date.now()): AlertView | undefined {
     const r = this.byId.get(id);
     if (!r || !this.belongs(r, companyId)) return undefined;
-    this.ackStmt.run(now, userId, id);
-    return view(this.byId.get(id) as AlertRow);
+    const changed = this.ackStmt.run(now, userId, id).changes === 1;
+    const alert = view(this.byId.get(id) as AlertRow);
+    // Every console learns it is handled (an alert with acknowledged_at set clears its banner).
+    if (changed) for (const l of this.listeners) l({ pk: r.user_pk, company_id: r.company_id, user_id: r.user_id }, alert);
+    return alert;
   }
 
   private belongs(r: AlertRow, companyId: string): boolean {
