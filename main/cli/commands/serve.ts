@@ -50,7 +50,7 @@ export function serveCommand(): Command {
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (e.code === 'EADDRINUSE') throw new CliError(`a port on ${o.host} is already in use (${e.message.replace(/^listen EADDRINUSE: address already in use /, '')}); choose others with --port, --https-port or --osmand-port`);
-        if (/cannot read the TLS/.test(e.message)) throw new CliError(e.message);
+        if (/cannot (read|use) the TLS/.test(e.message)) throw new CliError(e.message);
         if (e.code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen on ${o.host}: no such address on this machine`);
         throw err;
       }

@@ -24,6 +24,9 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     loggerInstance: ctx.logger.child({ component: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    // Device identifiers in paths (/unknown-devices/:identifier) are up to 128 characters;
+    // Fastify's default of 100 would answer 414 for the longer ones.
+    routerOptions: { maxParamLength: 256 },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler());

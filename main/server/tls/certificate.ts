@@ -33,14 +33,15 @@ export async function loadOrCreateCertificate(dataDir: string, files?: TlsFiles)
   if (files) {
     const cert = readOrExplain(files.certFile, 'certificate');
     const key = readOrExplain(files.keyFile, 'private key');
-    return { cert, key, fingerprint: fingerprintOf(cert), selfSigned: false, certFile: path.resolve(files.certFile) };
+    return { cert, key, fingerprint: checkedFingerprint(cert, key, files), selfSigned: false, certFile: path.resolve(files.certFile) };
   }
   const dir = tlsDir(dataDir);
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
   if (fs.existsSync(certFile) && fs.existsSync(keyFile)) {
-    const cert = fs.readFileSync(certFile, 'utf8');
-    return { cert, key: fs.readFileSync(keyFile, 'utf8'), fingerprint: fingerprintOf(cert), selfSigned: true, certFile };
+    const cert = readOrExplain(certFile, 'certificate');
+    const key = readOrExplain(keyFile, 'private key');
+    return { cert, key, fingerprint: checkedFingerprint(cert, key, { certFile, keyFile }), selfSigned: true, certFile };
   }
   const names = [
     { type: 2 as const, value: 'localhost' },
@@ -66,6 +67,30 @@ export async function loadOrCreateCertificate(dataDir: string, files?: TlsFiles)
 
 export function fingerprintOf(certPem: string): string {
   return new crypto.X509Certificate(certPem).fingerprint256;
+}
+
+/**
+ * The certificate's fingerprint, after checking that both files hold what they should and
+ * belong together: otherwise HTTPS would fail later with OpenSSL's own words ("no start line",
+ * "key values mismatch") and no file name.
+ */
+function checkedFingerprint(cert: string, key: string, files: TlsFiles): string {
+  let x509: crypto.X509Certificate;
+  try {
+    x509 = new crypto.X509Certificate(cert);
+  } catch (err) {
+    throw new Error(`cannot use the TLS certificate ${files.certFile}: it is not a PEM certificate (${(err as Error).message})`);
+  }
+  let privateKey: crypto.KeyObject;
+  try {
+    privateKey = crypto.createPrivateKey(key);
+  } catch (err) {
+    throw new Error(`cannot use the TLS private key ${files.keyFile}: it is not a PEM private key (${(err as Error).message})`);
+  }
+  if (!x509.checkPrivateKey(privateKey)) {
+    throw new Error(`cannot use the TLS private key ${files.keyFile}: it is not the key of the certificate ${files.certFile}`);
+  }
+  return x509.fingerprint256;
 }
 
 function readOrExplain(file: string, what: string): string {
