@@ -1,12 +1,17 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The console bundle: loaded by the Electron window and served by the tracking server at `/`.
+const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string };
+
+// The console bundle: loaded by the Electron window and served by the tracking server at `/`;
+// driver.html: the driver web app, served at `/driver`.
 export default defineConfig({
   root: path.resolve(import.meta.dirname),
   base: '/',
   plugins: [react()],
+  define: { __FLEETDESK_VERSION__: JSON.stringify(pkg.version) },
   build: {
     outDir: path.resolve(import.meta.dirname, 'dist'),
     emptyOutDir: true,
@@ -16,6 +21,7 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         main: path.resolve(import.meta.dirname, 'index.html'),
+        driver: path.resolve(import.meta.dirname, 'driver.html'),
         'map-harness': path.resolve(import.meta.dirname, 'map-harness.html'),
       },
     },

@@ -1,6 +1,8 @@
 /**
  * The dispatcher console (renderer/dist) at `/`. Every GET outside /api/ and /v1/ that is not
  * a file of the bundle answers index.html, so deep links such as /devices/DR_1 load the app.
+ * `/driver` and `/driver/*` answer the driver web app (driver.html) instead; its service worker
+ * (/driver-sw.js, scope /driver) and manifest are never cached by the browser's HTTP cache.
  * The bundle is looked up per request: building it while the server runs is enough.
  */
 import fs from 'node:fs';
@@ -32,6 +34,11 @@ export const CONSOLE_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
+
+/** The driver web app's pages (see renderer/src/driver). */
+const DRIVER_PATH = /^\/driver(\/|$)/;
+/** Files that must be revalidated on every load: the service worker and the app manifest. */
+const NO_CACHE_FILES = new Set(['driver-sw.js', 'driver.webmanifest']);
 
 /** Paths that belong to the APIs: never answered with the console, so their 404s stay JSON. */
 const API_PATH = /^\/(api|v1)(\/|$)/;
@@ -65,7 +72,7 @@ async function bundleFile(root: string, pathname: string): Promise<string | null
 
 export function consoleRoutes(app: App, ctx: ServerContext): void {
   const root = path.resolve(ctx.config.rendererDir);
-  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+  const sendIndex = (reply: FastifyReply, page = 'index.html') => reply.header('cache-control', 'no-cache').sendFile(page, { cacheControl: false });
 
   void app.register(async (scope) => {
     // serve: false: the route below decides between a bundle file, index.html and a 404.
@@ -79,7 +86,15 @@ export function consoleRoutes(app: App, ctx: ServerContext): void {
       if (!fs.existsSync(path.join(root, 'index.html'))) {
         return reply.code(503).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
       }
+      if (DRIVER_PATH.test(pathname)) {
+        if (!fs.existsSync(path.join(root, 'driver.html'))) throw notFound('the driver app is not in the console bundle; rebuild it');
+        return sendIndex(reply, 'driver.html');
+      }
       const file = pathname === '/' ? null : await bundleFile(root, pathname);
+      if (file !== null && NO_CACHE_FILES.has(file)) {
+        if (file.endsWith('.webmanifest')) reply.type('application/manifest+json');
+        return reply.header('cache-control', 'no-cache').sendFile(file, { cacheControl: false });
+      }
       if (file === 'index.html' || (file === null && !pathname.startsWith('/assets/'))) return sendIndex(reply);
       if (file === null) throw notFound(`no file ${pathname} in the console bundle`);
       // Vite names assets by content hash: they never change under the same name.

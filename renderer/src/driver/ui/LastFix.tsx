@@ -1,0 +1,34 @@
+import type { DriverState } from '../engine';
+import { ago, clock } from './format';
+import { useNow } from './use-now';
+
+const GPS_LABEL = { granted: 'allowed', denied: 'blocked', prompt: 'not asked yet' } as const;
+
+export function LastFix({ state }: { state: DriverState }) {
+  const now = useNow();
+  const f = state.lastFix;
+  return (
+    <div className="drv-card drv-fix" data-testid="last-fix">
+      <div className="drv-fix-grid">
+        <div>
+          <span className="drv-label">Last position</span>
+          <span className="drv-value">{f ? clock(f.time) : '—'}</span>
+          <span className="drv-sub">{f ? ago(f.time, now) : state.duty ? 'waiting for GPS…' : 'off duty'}</span>
+        </div>
+        <div>
+          <span className="drv-label">Accuracy</span>
+          <span className="drv-value">{f ? `±${Math.round(f.accuracy)} m` : '—'}</span>
+        </div>
+        <div>
+          <span className="drv-label">Speed</span>
+          <span className="drv-value">{f ? `${Math.round(f.speedKmh)} km/h` : '—'}</span>
+        </div>
+      </div>
+      <div className="drv-gps" data-testid="gps-state">
+        Location access: <strong>{state.gps ? GPS_LABEL[state.gps] : 'unknown'}</strong>
+        {state.gpsError && <span className="drv-field-error"> — {state.gpsError}</span>}
+      </div>
+      {state.rejected > 0 && <div className="drv-sub">{state.rejected} fixes were refused by the server and dropped.</div>}
+    </div>
+  );
+}
