@@ -1,3 +1,4 @@
+import type { AccessEvents } from './auth/access-events';
 import type { LoginLimiter } from './auth/login-limiter';
 import type { TokenService } from './auth/tokens';
 import type { ResolvedConfig } from './config';
@@ -34,6 +35,7 @@ export interface ServerContext {
   tokens: TokenService;
   ingest: IngestPipeline;
   loginLimiter: LoginLimiter;
+  access: AccessEvents;
   deviceStatus: DeviceStatusService;
   alerts: AlertStore;
   unknownDevices: UnknownDeviceStore;

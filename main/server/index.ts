@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { AccessEvents } from './auth/access-events';
 import { LoginLimiter } from './auth/login-limiter';
 import { loadOrCreateSecret } from './auth/secret';
 import { TokenService } from './auth/tokens';
@@ -80,6 +81,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       tokens: new TokenService(loadOrCreateSecret(resolved.dataDir)),
       ingest: new IngestPipeline(writer, positions, new DriverRateLimit(resolved.ws.minUpdateIntervalMs), new Plausibility(resolved.maxPlausibleSpeedMs)),
       loginLimiter: new LoginLimiter(resolved.login),
+      access: new AccessEvents(),
       deviceStatus: new DeviceStatusService(db),
       alerts: new AlertStore(db),
       unknownDevices: new UnknownDeviceStore(db),

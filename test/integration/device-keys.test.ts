@@ -259,24 +259,80 @@ describe('the limiter', () => {
   });
   after(() => t.stop());
 
-  test('repeated failures answer 429 with retry-after; a valid request then waits too', async () => {
+  test('a key or code that keeps failing answers 429 with retry-after, without locking out the phones beside it', async () => {
     const post = (p: string, body: unknown) => t.api('POST', p, { body });
+    // One phone retrying a replaced key: five failures, then that key waits.
     for (let i = 0; i < 5; i++) {
-      const r = await post('/api/v1/driver/session', { device_key: `guess-${i}-aaaaaaaaaaaaaaaa` });
+      const r = await post('/api/v1/driver/session', { device_key: 'replaced-key-aaaaaaaaaaaa' });
       assert.equal(r.status, 401, `attempt ${i + 1}`);
     }
-    const limited = await post('/api/v1/driver/session', { device_key: 'guess-6-aaaaaaaaaaaaaaaa' });
+    const limited = await post('/api/v1/driver/session', { device_key: 'replaced-key-aaaaaaaaaaaa' });
     assert.equal(limited.status, 429);
     assert.equal(limited.body.error, 'RateLimited');
     assert.match(limited.body.message, /try again in \d+ s/);
     const wait = Number(limited.headers.get('retry-after'));
     assert.ok(Number.isInteger(wait) && wait > 0 && wait <= 15 * 60, `retry-after ${wait}`);
-    // enrolment shares the limit; a correct key is refused while it lasts
-    assert.equal((await post('/api/v1/driver/enrol', { code: 'whatever' })).status, 429);
+    // Another phone at the same address (a depot behind one NAT) still signs in.
     const key = t.ctx.users.get('acme', 'DR_1')!.device_key;
-    assert.equal((await post('/api/v1/driver/session', { device_key: key })).status, 429);
+    assert.equal((await post('/api/v1/driver/session', { device_key: key })).status, 200);
     // bad bodies are still 400 (validation comes first) and office sign-in links are limited apart
     assert.equal((await post('/api/v1/driver/session', {})).status, 400);
     assert.equal((await post('/api/v1/auth/link', { code: 'nope' })).status, 401);
+  });
+
+  test('guessing many keys from one address is slowed down for that address', async () => {
+    const u = await startTestServer({ login: { maxPerAddress: 8 } });
+    try {
+      u.company('acme');
+      await u.user('acme', 'DR_1', 'driver');
+      const post = (p: string, body: unknown) => u.api('POST', p, { body });
+      for (let i = 0; i < 8; i++) assert.equal((await post('/api/v1/driver/session', { device_key: `guess-${i}-aaaaaaaaaaaaaaaa` })).status, 401);
+      assert.equal((await post('/api/v1/driver/session', { device_key: 'guess-9-aaaaaaaaaaaaaaaa' })).status, 429);
+      // enrolment codes count towards the same address limit, and a correct key waits too
+      assert.equal((await post('/api/v1/driver/enrol', { code: 'whatever' })).status, 429);
+      const key = u.ctx.users.get('acme', 'DR_1')!.device_key;
+      assert.equal((await post('/api/v1/driver/session', { device_key: key })).status, 429);
+    } finally {
+      await u.stop();
+    }
+  });
+});
+
+describe('cutting a phone off', () => {
+  test('replacing the key, disabling or deleting the driver closes its open sockets at once, not at the next heartbeat', async () => {
+    // The default heartbeat re-checks every 30 s: a close within the test's few seconds is the immediate one.
+    const t = await startTestServer();
+    const socks: TestSocket[] = [];
+    try {
+      t.company('acme');
+      await t.user('acme', 'boss', 'admin');
+      const admin = t.token('acme', 'boss');
+      const connect = async (id: string) => {
+        await t.user('acme', id, 'driver');
+        const sock = await TestSocket.open(t.wsUrl);
+        socks.push(sock);
+        assert.equal((await sock.authenticate(id, 'driver', t.token('acme', id))).type, 'authenticated');
+        return sock;
+      };
+      const cases: [string, () => Promise<{ status: number }>][] = [
+        ['DR_rot', () => t.api('POST', '/api/v1/devices/DR_rot/key/rotate', { token: admin })],
+        ['DR_off', () => t.api('PATCH', '/api/v1/users/DR_off', { token: admin, body: { disabled: true } })],
+        ['DR_del', () => t.api('DELETE', '/api/v1/users/DR_del', { token: admin })],
+        ['DR_rev', () => t.api('POST', '/api/v1/users/DR_rev/revoke-tokens', { token: admin })],
+      ];
+      for (const [id, act] of cases) {
+        const sock = await connect(id);
+        const bystander = await connect(`${id}_other`);
+        const started = Date.now();
+        assert.ok([200, 204].includes((await act()).status), id);
+        const closed = await sock.closed;
+        assert.equal(closed.code, CLOSE.accessRevoked, id);
+        assert.ok(Date.now() - started < 10_000, `${id} closed after ${Date.now() - started} ms`);
+        assert.equal(bystander.ws.readyState, bystander.ws.OPEN, `${id}: other drivers stay connected`);
+      }
+    } finally {
+      for (const s of socks) s.ws.terminate();
+      await t.stop();
+    }
   });
 });

@@ -20,6 +20,13 @@ export type PositionListener = (req: IngestRequest) => void;
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** Why a device time cannot be true (a phone with a broken clock), or null. */
+export function timeProblem(deviceTime: number, serverTime: number): string | null {
+  if (deviceTime > serverTime + DAY_MS) return 'timestamp is more than a day in the future';
+  if (deviceTime < Date.UTC(2000, 0, 1)) return 'timestamp is before the year 2000';
+  return null;
+}
+
 /** Why a fix is not a position at all, or null when it is one. */
 export function positionProblem(p: PositionRecord): string | null {
   for (const k of ['lat', 'lng', 'speed', 'bearing', 'deviceTime'] as const) {
@@ -29,8 +36,8 @@ export function positionProblem(p: PositionRecord): string | null {
   if (p.lng < -180 || p.lng > 180) return `lon ${p.lng} is outside -180..180`;
   if (p.lat === 0 && p.lng === 0) return 'a fix at 0,0 is not a real position';
   if (p.speed < 0) return 'speed cannot be negative';
-  if (p.deviceTime > p.serverTime + DAY_MS) return 'timestamp is more than a day in the future';
-  if (p.deviceTime < Date.UTC(2000, 0, 1)) return 'timestamp is before the year 2000';
+  const late = timeProblem(p.deviceTime, p.serverTime);
+  if (late) return late;
   for (const k of ['accuracy', 'altitude'] as const) {
     const v = p[k];
     if (v !== null && !Number.isFinite(v)) return `${k} is not a number`;
@@ -93,6 +100,11 @@ export class IngestPipeline {
       const rejected = this.submit(req, (err, ok) => (err ? reject(err) : resolve(ok)));
       if (rejected) reject(new IngestRejected(rejected));
     });
+  }
+
+  /** The device's newest stored position (not a flagged one). */
+  lastKnown(userPk: number): { lat: number; lng: number } | undefined {
+    return this.positions.latest(userPk);
   }
 
   /** A new device key or a re-enabled driver starts from a clean slate. */

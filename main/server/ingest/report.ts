@@ -3,7 +3,7 @@ import type { AlertStore } from '../devices/alerts';
 import type { DeviceRef, DeviceStatusService, StatusReport } from '../devices/device-status';
 import type { PositionRecord } from '../store/positions';
 import type { IngestPipeline } from './pipeline';
-import { IngestRejected } from './pipeline';
+import { IngestRejected, timeProblem } from './pipeline';
 
 export interface AlarmReport {
   kind: AlertKind;
@@ -58,15 +58,20 @@ export async function ingestReport(sinks: ReportSinks, device: DeviceRef, report
   const now = Date.now();
   if (report.status && Object.keys(report.status).length > 0) sinks.deviceStatus.report(device, report.status, source, now);
   if (report.alarm) {
-    const newest = report.positions.reduce<PositionRecord | undefined>((a, p) => (!a || p.deviceTime > a.deviceTime ? p : a), undefined);
+    // Where it happened: as reported, else the report's newest fix, else the device's last known one.
+    const newest = report.positions.reduce<PositionRecord | undefined>((a, p) => (!a || p.deviceTime > a.deviceTime ? p : a), undefined) ?? sinks.ingest.lastKnown(device.pk);
+    // An alarm is never refused for a broken phone clock: it is placed at arrival time instead.
+    const a = report.alarm;
+    const clockWrong = timeProblem(a.deviceTime, now);
+    const details = clockWrong ? { ...a.details, reported_time: a.deviceTime, clock_problem: clockWrong } : (a.details ?? null);
     sinks.alerts.record(device, {
-      kind: report.alarm.kind,
-      deviceTime: report.alarm.deviceTime,
+      kind: a.kind,
+      deviceTime: clockWrong ? now : a.deviceTime,
       serverTime: now,
       lat: report.alarm.lat ?? newest?.lat ?? null,
       lng: report.alarm.lng ?? newest?.lng ?? null,
       source,
-      details: report.alarm.details ?? null,
+      details,
     });
   }
   return outcome;

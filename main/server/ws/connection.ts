@@ -207,11 +207,19 @@ export class TrackConnection implements Subscriber {
     const a = (msg as AlertMessage).payload;
     const deviceTime = parseDeviceTime(a.timestamp);
     if (typeof deviceTime === 'string') return this.error('BadPayload', `payload.timestamp: ${deviceTime}`, seq);
+    // No position given: the newest of the crash buffer (else ingestReport uses the last known one).
+    const buffered = a.positions?.at(-1);
     const details: Record<string, unknown> = {};
     for (const k of ['peak_g', 'threshold_g', 'motion', 'positions'] as const) if (a[k] !== undefined) details[k] = a[k];
     report = {
       positions: [],
-      alarm: { kind: a.kind, deviceTime, lat: a.lat ?? null, lng: a.lng ?? null, details: Object.keys(details).length > 0 ? details : null },
+      alarm: {
+        kind: a.kind,
+        deviceTime,
+        lat: a.lat ?? buffered?.lat ?? null,
+        lng: a.lng ?? buffered?.lng ?? null,
+        details: Object.keys(details).length > 0 ? details : null,
+      },
     };
     ingestReport(ctx, device, report, 'ws').then(
       () => this.send({ type: 'ack', seq: seq as number }),

@@ -42,6 +42,9 @@ export class TrackServer implements ConnectionHost {
       if (!this.fanout.hasSubscribers(req.companyId, req.userPk)) return;
       this.fanout.publish(req.companyId, req.userPk, JSON.stringify(locationUpdate(req.userId, req.position)));
     });
+    ctx.access.onChange((userPk) => {
+      for (const c of this.connections) if (c.principal?.userPk === userPk) c.recheck();
+    });
     // A status merges away under backpressure like a position, but in its own slot (-pk).
     ctx.deviceStatus.onChange((device, status) => {
       if (!this.fanout.hasSubscribers(device.company_id, device.pk)) return;

@@ -49,6 +49,7 @@ export function deviceKeyRoutes(app: App, ctx: ServerContext): void {
       const device = requireDevice(ctx, companyId, req.params.id);
       const rotated = rotateDeviceKey(accounts, companyId, device.user_id);
       ctx.ingest.forget(rotated.pk);
+      ctx.access.changed(rotated.pk);
       return keyView(rotated);
     },
   );

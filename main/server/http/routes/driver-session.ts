@@ -41,8 +41,10 @@ export function driverSessionRoutes(app: App, ctx: ServerContext): void {
     };
   };
 
-  const limited = (ip: string, attempt: () => UserRow): DriverSession => {
-    const account = `\u0000driver\u0000${ip}`;
+  // Failures count per submitted key or code (a phone retrying a replaced key blocks only
+  // itself) and per address (guessing many keys from one place is slowed down).
+  const limited = (ip: string, credential: string, attempt: () => UserRow): DriverSession => {
+    const account = `\u0000driver\u0000${credential}`;
     const wait = ctx.loginLimiter.retryAfter(account, ip);
     if (wait > 0) throw new HttpError(429, 'RateLimited', `too many failed attempts; try again in ${wait} s`, { 'retry-after': String(wait) });
     let user: UserRow;
@@ -68,7 +70,7 @@ export function driverSessionRoutes(app: App, ctx: ServerContext): void {
       },
     },
     (req) =>
-      limited(req.ip, () => {
+      limited(req.ip, req.body.code, () => {
         const user = redeemLink(ctx.db, req.body.code, 'enrol');
         if (user.role !== 'driver') throw new AccountError('NotFound', 'this enrolment link is not for a driver');
         return user;
@@ -86,7 +88,7 @@ export function driverSessionRoutes(app: App, ctx: ServerContext): void {
       },
     },
     (req) =>
-      limited(req.ip, () => {
+      limited(req.ip, req.body.device_key, () => {
         const user = ctx.users.getByDeviceKey(req.body.device_key);
         if (!user || user.role !== 'driver') throw new AccountError('NotFound', 'this device key is not valid (it may have been replaced); ask the office for a new link');
         if (user.disabled) throw new AccountError('NotFound', 'this driver is disabled; ask the office');

@@ -56,6 +56,7 @@ export function unknownDeviceRoutes(app: App, ctx: ServerContext): void {
         displayName: req.body.display_name,
       });
       ctx.ingest.forget(user.pk);
+      ctx.access.changed(user.pk);
       return deviceView(user, displayFieldOf(ctx, companyId), ctx.positions.latest(user.pk), ctx.deviceStatus.get(user.pk));
     },
   );

@@ -93,6 +93,7 @@ export function userRoutes(app: App, ctx: ServerContext): void {
       else if (role === 'driver' && target.role !== 'driver') update.password_hash = null; // drivers never sign in with a password
       const row = ctx.users.update(p.companyId, target.user_id, update);
       if (!row) throw notFound(`no user "${target.user_id}"`);
+      ctx.access.changed(row.pk);
       return userView(row);
     },
   );
@@ -112,7 +113,9 @@ export function userRoutes(app: App, ctx: ServerContext): void {
     async (req, reply) => {
       const p = caller(req);
       if (req.params.id === p.userId) throw badRequest('you cannot delete yourself; ask another admin');
-      if (!ctx.users.delete(p.companyId, req.params.id)) throw notFound(`no user "${req.params.id}"`);
+      const gone = ctx.users.get(p.companyId, req.params.id);
+      if (!gone || !ctx.users.delete(p.companyId, req.params.id)) throw notFound(`no user "${req.params.id}"`);
+      ctx.access.changed(gone.pk);
       return reply.code(204).send(null);
     },
   );
@@ -132,6 +135,8 @@ export function userRoutes(app: App, ctx: ServerContext): void {
     async (req, reply) => {
       const p = caller(req);
       if (!ctx.users.revokeTokens(p.companyId, req.params.id)) throw notFound(`no user "${req.params.id}"`);
+      const user = ctx.users.get(p.companyId, req.params.id);
+      if (user) ctx.access.changed(user.pk);
       return reply.code(204).send(null);
     },
   );
