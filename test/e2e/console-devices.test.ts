@@ -138,12 +138,12 @@ describe('console device list and panel', { timeout: 180_000 }, () => {
     const midnight = new Date();
     midnight.setHours(0, 0, 0, 0);
     const today = dr1Times.filter((t) => t >= midnight.getTime()).length;
-    await waitForText(page, '[data-testid="track-summary"]', today > 0 ? `${today} positions since midnight` : 'No positions since midnight.');
+    await waitForText(page, '[data-testid="track-summary"]', trackSummary(today));
     assert.equal(await page.getAttribute('[data-device-id="DR_1"][data-testid="device-row"]', 'aria-selected'), 'true');
 
     // A live fix extends the track.
     await drivers.get('DR_1')!.send({ lat: MUNICH.lat, lng: MUNICH.lng + 0.002, speed: 40, bearing: 90, accuracy: 8 });
-    await waitForText(page, '[data-testid="track-summary"]', `${today + 1} positions since midnight`);
+    await waitForText(page, '[data-testid="track-summary"]', trackSummary(today + 1));
     await waitForText(page, '[data-testid="latest-fix"]', '± 8 m');
 
     // Arrow keys move the selection along the list (sorted by name: Van 1, Van 2).
@@ -152,7 +152,7 @@ describe('console device list and panel', { timeout: 180_000 }, () => {
     await page.waitForSelector('[data-testid="device-panel"][data-device-id="DR_2"]');
     await page.keyboard.press('ArrowUp');
     await page.waitForSelector('[data-testid="device-panel"][data-device-id="DR_1"]');
-    await waitForText(page, '[data-testid="track-summary"]', `${today + 1} positions since midnight`);
+    await waitForText(page, '[data-testid="track-summary"]', trackSummary(today + 1));
 
     await page.click('[data-testid="follow-toggle"]');
     assert.equal(await page.getAttribute('[data-testid="follow-toggle"]', 'aria-pressed'), 'true');
@@ -200,3 +200,7 @@ describe('console device list and panel', { timeout: 180_000 }, () => {
     assert.deepEqual(tp.errors, []);
   });
 });
+
+function trackSummary(n: number): string {
+  return n === 0 ? 'No positions since midnight.' : `${n} position${n === 1 ? '' : 's'} since midnight`;
+}

@@ -19,7 +19,8 @@ export function fromTrackingPayload(p: LocationPayload, serverTime: number, time
     lat: p.lat,
     lng: p.lng,
     speed: kmhToMs(p.speed),
-    bearing: ((p.bearing % 360) + 360) % 360,
+    // Only a bearing outside [0, 360) is wrapped: the arithmetic would add float noise to one inside.
+    bearing: p.bearing >= 0 && p.bearing < 360 ? p.bearing : ((p.bearing % 360) + 360) % 360,
     accuracy: p.accuracy ?? null,
     altitude: p.altitude ?? null,
     deviceTime,

@@ -97,7 +97,7 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
             : props.track.error
               ? `Could not load the track: ${props.track.error}`
               : props.track.points && props.track.points.length > 0
-                ? `${props.track.points.length.toLocaleString()} positions since midnight`
+                ? `${props.track.points.length.toLocaleString()} position${props.track.points.length === 1 ? '' : 's'} since midnight`
                 : 'No positions since midnight.'}
         </p>
       </section>
