@@ -1,4 +1,6 @@
 import type { AccessEvents } from './auth/access-events';
+import type { ApiKeyStore } from './auth/api-keys';
+import type { EventLog } from './events/event-log';
 import type { LoginLimiter } from './auth/login-limiter';
 import type { TokenService } from './auth/tokens';
 import type { ResolvedConfig } from './config';
@@ -36,6 +38,8 @@ export interface ServerContext {
   ingest: IngestPipeline;
   loginLimiter: LoginLimiter;
   access: AccessEvents;
+  apiKeys: ApiKeyStore;
+  events: EventLog;
   deviceStatus: DeviceStatusService;
   alerts: AlertStore;
   unknownDevices: UnknownDeviceStore;

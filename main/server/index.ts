@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { AccessEvents } from './auth/access-events';
+import { ApiKeyStore } from './auth/api-keys';
+import { EventLog } from './events/event-log';
 import { LoginLimiter } from './auth/login-limiter';
 import { loadOrCreateSecret } from './auth/secret';
 import { TokenService } from './auth/tokens';
@@ -82,6 +84,8 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       ingest: new IngestPipeline(writer, positions, new DriverRateLimit(resolved.ws.minUpdateIntervalMs), new Plausibility(resolved.maxPlausibleSpeedMs)),
       loginLimiter: new LoginLimiter(resolved.login),
       access: new AccessEvents(),
+      apiKeys: new ApiKeyStore(db),
+      events: new EventLog(db),
       deviceStatus: new DeviceStatusService(db),
       alerts: new AlertStore(db),
       unknownDevices: new UnknownDeviceStore(db),

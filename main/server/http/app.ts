@@ -32,6 +32,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   app.setValidatorCompiler(validatorCompiler());
   app.addSchema(ErrorBody);
   app.decorateRequest('principal', null);
+  app.decorateRequest('datasetCompany', null);
 
   await app.register(swagger, {
     // Name components after the schemas' $id ("Error", "Position", …) instead of def-N.
@@ -43,7 +44,12 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
         version: ctx.version,
         description: 'REST API of the FleetDesk tracking server. All values in SI units (m/s, metres); times ISO-8601.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'a company API key (datasets only)' },
+        },
+      },
     },
   });
 

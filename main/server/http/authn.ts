@@ -3,12 +3,15 @@ import type { Role } from '../../../shared/ids';
 import type { Principal } from '../auth/principal';
 import { AuthError, authenticateToken } from '../auth/principal';
 import type { ServerContext } from '../context';
-import { forbidden, unauthorized } from './errors';
+import { HttpError, forbidden, unauthorized } from './errors';
+import { API_KEY_HEADER } from '../../../shared/api/trips';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** set by the `authorize` hook of protected routes */
     principal: Principal | null;
+    /** set by `authorizeDataset`: the company whose datasets the caller may read */
+    datasetCompany: string | null;
   }
 }
 
@@ -36,6 +39,35 @@ export function authorize(ctx: ServerContext, ...roles: Role[]) {
     req.principal = p;
   };
 }
+
+/**
+ * An onRequest hook for the datasets notifications point to (tracks, accidents, events): an
+ * office or admin token, or a company API key in `X-API-Key` for a backend without a session.
+ */
+export function authorizeDataset(ctx: ServerContext) {
+  return async (req: FastifyRequest): Promise<void> => {
+    const key = req.headers[API_KEY_HEADER];
+    if (typeof key === 'string' && !req.headers.authorization) {
+      const row = ctx.apiKeys.verify(key.trim());
+      if (!row) throw new HttpError(401, 'Unauthorized', 'this API key is not valid (it may have been revoked)', { 'www-authenticate': 'Bearer' });
+      req.datasetCompany = row.company_id;
+      return;
+    }
+    const p = principalOf(ctx, req);
+    if (!OFFICE_ROLES.includes(p.role)) throw forbidden('this needs the office or admin role, or a company API key');
+    req.principal = p;
+    req.datasetCompany = p.companyId;
+  };
+}
+
+/** The company set by `authorizeDataset`. */
+export function datasetCompany(req: FastifyRequest): string {
+  if (!req.datasetCompany) throw unauthorized('not authenticated');
+  return req.datasetCompany;
+}
+
+/** OpenAPI: dataset routes take a bearer token or an API key. */
+export const bearerOrApiKey = [{ bearer: [] as string[] }, { apiKey: [] as string[] }];
 
 /** The principal set by `authorize` (routes without the hook must not call this). */
 export function caller(req: FastifyRequest): Principal {

@@ -111,6 +111,82 @@ export const MIGRATIONS: readonly string[] = [
     lng REAL
   );
   `,
+  // 4: trips (raw IncomingTrack and processed RichTrack), accidents in four stages, the durable
+  // event log notifications will deliver, company API keys and trip settings
+  `
+  ALTER TABLE companies ADD COLUMN trip_settings TEXT;
+  CREATE TABLE trips (
+    id TEXT PRIMARY KEY,
+    user_pk INTEGER NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
+    start_time INTEGER NOT NULL,
+    end_time INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('received', 'removed')),
+    reason TEXT,
+    fix_count INTEGER NOT NULL,
+    end_reason TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX trips_user_time ON trips (user_pk, start_time);
+  CREATE TABLE rich_tracks (
+    id TEXT PRIMARY KEY,
+    user_pk INTEGER NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
+    start_time INTEGER NOT NULL,
+    end_time INTEGER NOT NULL,
+    trip_ids TEXT NOT NULL,
+    distance_m REAL NOT NULL,
+    duration_s REAL NOT NULL,
+    moving_s REAL NOT NULL,
+    idle_s REAL NOT NULL,
+    avg_speed REAL NOT NULL,
+    max_speed REAL NOT NULL,
+    score REAL NOT NULL,
+    data TEXT NOT NULL,
+    replaced_by TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX rich_tracks_user_time ON rich_tracks (user_pk, start_time);
+  CREATE TABLE accidents (
+    id TEXT PRIMARY KEY,
+    user_pk INTEGER NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
+    alert_id INTEGER REFERENCES alerts(id) ON DELETE SET NULL,
+    source TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    lat REAL,
+    lng REAL,
+    received_at INTEGER NOT NULL,
+    extra TEXT,
+    extra_received_at INTEGER,
+    package_received_at INTEGER,
+    passed_filters INTEGER,
+    filter_reasons TEXT,
+    filtered_at INTEGER
+  );
+  CREATE INDEX accidents_user_time ON accidents (user_pk, time);
+  ALTER TABLE alerts ADD COLUMN resolved_at INTEGER;
+  ALTER TABLE alerts ADD COLUMN resolved_by TEXT;
+  ALTER TABLE alerts ADD COLUMN note TEXT;
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    user_pk INTEGER REFERENCES users(pk) ON DELETE SET NULL,
+    event TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_path TEXT,
+    details TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX events_company ON events (company_id, id);
+  CREATE TABLE api_keys (
+    id INTEGER PRIMARY KEY,
+    company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,80 @@
+import type { EventName, LoggedEvent, ObjectType } from '../../../shared/api/trips';
+import { DATASET_PATHS } from '../../../shared/api/trips';
+import type { Db } from '../store/database';
+
+export interface NewEvent {
+  companyId: string;
+  userPk: number | null;
+  event: EventName;
+  objectId: string;
+  objectType: ObjectType;
+  details: Record<string, unknown>;
+}
+
+interface EventRow {
+  id: number;
+  company_id: string;
+  user_pk: number | null;
+  user_id: string | null;
+  event: string;
+  object_id: string;
+  object_type: string;
+  object_path: string | null;
+  details: string;
+  created_at: number;
+}
+
+export type EventListener = (event: LoggedEvent & { company_id: string }) => void;
+
+/**
+ * The durable log of what happened (trip and accident stages, heartbeats), in the seed's event
+ * names: what notifications deliver. `record` must be called inside the transaction that makes
+ * the state change, so an event exists exactly when its change does. Listeners run after
+ * the caller's transaction commits (`announce`).
+ */
+export class EventLog {
+  private readonly insert;
+  private readonly page;
+  private readonly listeners: EventListener[] = [];
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      `INSERT INTO events (company_id, user_pk, event, object_id, object_type, object_path, details, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.page = db.prepare<[string, number, number], EventRow>(
+      `SELECT e.*, u.user_id FROM events e LEFT JOIN users u ON u.pk = e.user_pk
+       WHERE e.company_id = ? AND e.id > ? ORDER BY e.id LIMIT ?`,
+    );
+  }
+
+  onEvent(listener: EventListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Inserts the event (inside the caller's transaction) and returns its id. */
+  record(e: NewEvent, now = Date.now()): number {
+    const path = e.objectType in DATASET_PATHS ? DATASET_PATHS[e.objectType as keyof typeof DATASET_PATHS](e.objectId) : null;
+    const r = this.insert.run(e.companyId, e.userPk, e.event, e.objectId, e.objectType, path, JSON.stringify(e.details), now);
+    return Number(r.lastInsertRowid);
+  }
+
+  /** Tells listeners about events recorded by a transaction that has committed. */
+  announce(companyId: string, ids: number[]): void {
+    if (this.listeners.length === 0 || ids.length === 0) return;
+    for (const e of this.list(companyId, Math.min(...ids) - 1, ids.length)) {
+      if (ids.includes(e.id)) for (const l of this.listeners) l({ ...e, company_id: companyId });
+    }
+  }
+
+  list(companyId: string, after = 0, limit = 100): LoggedEvent[] {
+    return this.page.all(companyId, after, limit).map((r) => ({
+      id: r.id,
+      event: r.event,
+      device_id: r.user_id,
+      object: { id: r.object_id, type: r.object_type, path: r.object_path },
+      details: JSON.parse(r.details) as Record<string, unknown>,
+      timestamp: new Date(r.created_at).toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * Trips, driving events, accidents and the event log, declared once (REST + OpenAPI + console).
+ * The event and object names are the seed's (shared/reference/protocols.md §3). All values SI
+ * (metres, seconds, m/s); times ISO-8601.
+ */
+import Type, { type Static } from 'typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const IsoTime = (description: string) => Type.String({ format: 'date-time', description });
+
+// ---- trip detection settings (per company) ----
+
+export const TripSettings = Type.Object(
+  {
+    stop_radius_m: Type.Number({ minimum: 20, maximum: 2000, description: 'a stop: the device stays within this radius…' }),
+    stop_duration_s: Type.Number({ minimum: 30, maximum: 7200, description: '…for at least this long; a trip ends there' }),
+    gap_split_s: Type.Number({ minimum: 60, maximum: 86400, description: 'no data for this long splits a trip' }),
+    min_distance_m: Type.Number({ minimum: 0, maximum: 100000, description: 'shorter trips are removed' }),
+    min_duration_s: Type.Number({ minimum: 0, maximum: 86400, description: 'shorter trips are removed' }),
+    min_fixes: Type.Integer({ minimum: 2, maximum: 1000, description: 'trips with fewer fixes are removed' }),
+    walking_max_kmh: Type.Number({ minimum: 0, maximum: 50, description: 'a trip whose 95th-percentile speed stays below this is walking, and removed' }),
+    merge_gap_s: Type.Number({ minimum: 0, maximum: 86400, description: 'a trip starting within this long after the previous one ended is merged with it (0: never)' }),
+    speed_limit_kmh: Type.Number({ minimum: 10, maximum: 400, description: 'speeding above this' }),
+  },
+  { $id: 'TripSettings' },
+);
+export type TripSettings = Static<typeof TripSettings>;
+
+/**
+ * Defaults, with reasons: Traccar's stop (200 m for 180 s) keeps traffic lights and queues inside
+ * a trip while parked GPS drift (tens of metres) never leaves the radius; a 15-minute silence
+ * while moving is a phone that lost power or signal, not a drive; under 300 m or a minute, or
+ * fewer than five fixes, is a car moved in a yard; 10 km/h at the 95th percentile is a walk; a
+ * stop of under 5 minutes (fuel, a drop-off at the kerb) does not split a trip in the report;
+ * 110 km/h is a common motorway limit for vans.
+ */
+export const DEFAULT_TRIP_SETTINGS: TripSettings = {
+  stop_radius_m: 200,
+  stop_duration_s: 180,
+  gap_split_s: 900,
+  min_distance_m: 300,
+  min_duration_s: 60,
+  min_fixes: 5,
+  walking_max_kmh: 10,
+  merge_gap_s: 300,
+  speed_limit_kmh: 110,
+};
+
+export const TripSettingsUpdate = Type.Partial(Type.Omit(TripSettings, []), { additionalProperties: false, minProperties: 1 });
+export type TripSettingsUpdate = Static<typeof TripSettingsUpdate>;
+
+// ---- driving events and stops ----
+
+export const DRIVING_EVENT_KINDS = ['harsh_acceleration', 'harsh_braking', 'harsh_cornering', 'speeding'] as const;
+export type DrivingEventKind = (typeof DRIVING_EVENT_KINDS)[number];
+
+export const DrivingEvent = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('harsh_acceleration'), Type.Literal('harsh_braking'), Type.Literal('harsh_cornering'), Type.Literal('speeding')]),
+    time: IsoTime('start of the event (device time)'),
+    lat: Type.Number(),
+    lng: Type.Number(),
+    /** m/s² for harsh events (longitudinal or lateral), the peak speed in m/s for speeding */
+    value: Type.Number({ description: 'm/s² for harsh events; peak speed in m/s for speeding' }),
+    duration_s: Type.Number(),
+  },
+  { $id: 'DrivingEvent' },
+);
+export type DrivingEvent = Static<typeof DrivingEvent>;
+
+export const TripStop = Type.Object({
+  start: IsoTime('stop start'),
+  end: IsoTime('stop end'),
+  lat: Type.Number(),
+  lng: Type.Number(),
+  duration_s: Type.Number(),
+});
+export type TripStop = Static<typeof TripStop>;
+
+export const EventCounts = Type.Object({
+  harsh_acceleration: Type.Integer(),
+  harsh_braking: Type.Integer(),
+  harsh_cornering: Type.Integer(),
+  speeding: Type.Integer(),
+});
+export type EventCounts = Static<typeof EventCounts>;
+
+// ---- trips: the list, the raw track, the processed track ----
+
+/** One line of a device's trip list: a processed track, or a raw one that was removed. */
+export const TripSummary = Type.Object(
+  {
+    id: Type.String({ description: 'RichTrack id (kind "rich") or IncomingTrack id (kind "removed")' }),
+    kind: Type.Union([Type.Literal('rich'), Type.Literal('removed')]),
+    device_id: Type.String(),
+    start: IsoTime('first fix (device time)'),
+    end: IsoTime('last fix (device time)'),
+    distance_m: Type.Number(),
+    duration_s: Type.Number(),
+    moving_s: Type.Number(),
+    idle_s: Type.Number(),
+    avg_speed: Type.Number({ description: 'm/s over the moving time' }),
+    max_speed: Type.Number({ description: 'm/s' }),
+    score: Nullable(Type.Number({ description: 'safety score 0–100 (null for removed tracks)' })),
+    events: EventCounts,
+    incoming_ids: Type.Array(Type.String(), { description: 'the raw tracks it was made from' }),
+    reason: Nullable(Type.String({ description: 'why a removed track was removed' })),
+  },
+  { $id: 'TripSummary' },
+);
+export type TripSummary = Static<typeof TripSummary>;
+
+export const TripQuery = Type.Object({
+  from: Type.Optional(IsoTime('start of the period (inclusive); default: today 00:00 UTC')),
+  to: Type.Optional(IsoTime('end of the period (exclusive); default: from + 24 h')),
+  removed: Type.Optional(Type.Boolean({ description: 'include removed raw tracks (default true)' })),
+});
+export type TripQuery = Static<typeof TripQuery>;
+
+/** GeoJSON LineString feature; properties carry per-vertex times (ISO) and speeds (m/s). */
+export const TrackGeometry = Type.Object({
+  type: Type.Literal('Feature'),
+  geometry: Type.Object({ type: Type.Literal('LineString'), coordinates: Type.Array(Type.Array(Type.Number())) }),
+  properties: Type.Object({ times: Type.Array(Type.String()), speeds: Type.Array(Type.Number()) }),
+});
+export type TrackGeometry = Static<typeof TrackGeometry>;
+
+export const RichTrack = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.Literal('RichTrack'),
+    device_id: Type.String(),
+    summary: TripSummary,
+    geometry: TrackGeometry,
+    events: Type.Array(DrivingEvent),
+    stops: Type.Array(TripStop),
+    replaced_by: Nullable(Type.String({ description: 'set when a merge replaced this track' })),
+    score_formula: Type.String(),
+  },
+  { $id: 'RichTrack' },
+);
+export type RichTrack = Static<typeof RichTrack>;
+
+export const IncomingTrack = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.Union([Type.Literal('IncomingTrack'), Type.Literal('IncomingTrackSummary')]),
+    device_id: Type.String(),
+    status: Type.Union([Type.Literal('received'), Type.Literal('removed')]),
+    reason: Nullable(Type.String()),
+    end_reason: Type.String({ description: 'stop, gap or sweep' }),
+    start: IsoTime('first fix'),
+    end: IsoTime('last fix'),
+    fix_count: Type.Integer(),
+    positions: Type.Array(
+      Type.Object({
+        lat: Type.Number(),
+        lng: Type.Number(),
+        speed: Type.Number(),
+        bearing: Type.Number(),
+        accuracy: Nullable(Type.Number()),
+        altitude: Nullable(Type.Number()),
+        device_time: Type.String(),
+        server_time: Type.String(),
+        source: Type.String(),
+        flagged: Type.Boolean({ description: 'implied an impossible speed; left out of the processed track' }),
+      }),
+    ),
+  },
+  { $id: 'IncomingTrack' },
+);
+export type IncomingTrack = Static<typeof IncomingTrack>;
+
+export const EXPORT_FORMATS = ['gpx', 'geojson', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+// ---- accidents (crash pipeline) ----
+
+export const ACCIDENT_SOURCES = ['driver-app', 'device', 'server'] as const;
+
+export const Accident = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.Literal('Accident'),
+    device_id: Type.String(),
+    source: Type.String({ description: 'driver-app (crash report), device (alarm=accident) or server (detected from speeds)' }),
+    time: IsoTime('device time of the impact'),
+    lat: Nullable(Type.Number()),
+    lng: Nullable(Type.Number()),
+    peak_g: Nullable(Type.Number()),
+    received_at: IsoTime('AccidentEventReceived'),
+    extra_received_at: Nullable(IsoTime('AccidentEventExtraReceived')),
+    package_received_at: Nullable(IsoTime('AccidentEventCompletePackageReceived')),
+    passed_filters: Nullable(Type.Boolean()),
+    filter_reasons: Type.Array(Type.String(), { description: 'what the filters found, passed or not' }),
+    filtered_at: Nullable(IsoTime('AccidentEventFiltered: confirmed')),
+    alert_id: Nullable(Type.Integer()),
+  },
+  { $id: 'Accident' },
+);
+export type Accident = Static<typeof Accident>;
+
+export const AccidentExtra = Type.Object(
+  {
+    id: Type.String(),
+    type: Type.Literal('AccidentExtra'),
+    motion: Type.Array(Type.Object({ t: Type.Number(), x: Type.Number(), y: Type.Number(), z: Type.Number() })),
+    positions: Type.Array(Type.Object({ time: Type.String(), lat: Type.Number(), lng: Type.Number(), speed: Type.Number(), bearing: Type.Number() })),
+  },
+  { $id: 'AccidentExtra' },
+);
+export type AccidentExtra = Static<typeof AccidentExtra>;
+
+// ---- the event log (what notifications will deliver) ----
+
+export const EVENT_NAMES = [
+  'IncomingTrackRemoved',
+  'IncomingTrackReceived',
+  'TrackEnrichmentFinished',
+  'AccidentEventReceived',
+  'AccidentEventExtraReceived',
+  'AccidentEventCompletePackageReceived',
+  'AccidentEventFiltered',
+  'HeartbeatReceived',
+  'SosReceived',
+] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+export const OBJECT_TYPES = ['IncomingTrack', 'IncomingTrackSummary', 'RichTrack', 'Accident', 'AccidentExtra', 'RawHeartbeat', 'Alert'] as const;
+export type ObjectType = (typeof OBJECT_TYPES)[number];
+
+/** Where each dataset is fetched; notifications carry these (made absolute) as Object.Url. */
+export const DATASET_PATHS = {
+  IncomingTrack: (id: string) => `/api/v1/tracks/incoming/${id}`,
+  IncomingTrackSummary: (id: string) => `/api/v1/tracks/incoming/${id}`,
+  RichTrack: (id: string) => `/api/v1/tracks/rich/${id}`,
+  Accident: (id: string) => `/api/v1/accidents/${id}`,
+  AccidentExtra: (id: string) => `/api/v1/accidents/${id}/extra`,
+  Alert: (id: string) => `/api/v1/alerts/${id}`,
+} as const;
+
+export const LoggedEvent = Type.Object(
+  {
+    id: Type.Integer({ description: 'increasing; page with ?after=' }),
+    event: Type.String(),
+    device_id: Nullable(Type.String()),
+    object: Type.Object({ id: Type.String(), type: Type.String(), path: Nullable(Type.String()) }),
+    details: Type.Record(Type.String(), Type.Unknown()),
+    timestamp: IsoTime('when it happened on the server'),
+  },
+  { $id: 'LoggedEvent' },
+);
+export type LoggedEvent = Static<typeof LoggedEvent>;
+
+export const EventQuery = Type.Object({
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'events with a larger id' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+export type EventQuery = Static<typeof EventQuery>;
+
+// ---- API keys (backends fetch datasets without a user session) ----
+
+export const API_KEY_HEADER = 'x-api-key';
+
+export const ApiKey = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    prefix: Type.String({ description: 'the first characters, to recognise it' }),
+    created_at: IsoTime('created'),
+    last_used_at: Nullable(IsoTime('last used')),
+  },
+  { $id: 'ApiKey' },
+);
+export type ApiKey = Static<typeof ApiKey>;
+
+export const ApiKeyCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
+export type ApiKeyCreate = Static<typeof ApiKeyCreate>;
+
+export const ApiKeyCreated = Type.Intersect([ApiKey, Type.Object({ key: Type.String({ description: 'shown once' }) })]);
+export type ApiKeyCreated = Static<typeof ApiKeyCreated>;
