@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AccountError } from '../server/accounts';
 import { SchemaTooNewError } from '../server/store/database';
 import { VERSION } from '../server/version';
+import { apiKeyCommand } from './commands/api-key';
 import { companyCommand } from './commands/company';
 import { deviceKeyCommand } from './commands/device-key';
 import { loginLinkCommand } from './commands/login-link';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.addCommand(tokenCommand());
   program.addCommand(loginLinkCommand());
   program.addCommand(deviceKeyCommand());
+  program.addCommand(apiKeyCommand());
   const configure = (c: Command) => {
     c.exitOverride().configureOutput({ outputError: (str, write) => write(`fleetdesk: ${str.replace(/^error: /, '')}`) });
     c.commands.forEach(configure);
