@@ -19,7 +19,20 @@ import type {
   UserCreate,
   UserUpdate,
 } from '../../../shared/api/schemas';
+import type { Accident, ExportFormat, RichTrack, TripSummary } from '../../../shared/api/trips';
 import type { AlertView } from '../../../shared/protocol/device';
+
+/** An alert as the server answers it; the resolution and crash-pipeline fields arrive with the crash pipeline. */
+export type AlertRecord = AlertView & {
+  resolved_at?: string | null;
+  resolved_by?: string | null;
+  note?: string | null;
+  accident_id?: string | null;
+  /** crash: true once the filters confirmed it, false when they did not, null/absent while pending */
+  confirmed?: boolean | null;
+};
+
+export type AlertState = 'open' | 'acknowledged' | 'resolved' | 'all';
 
 export const API_PREFIX = '/api/v1';
 
@@ -111,8 +124,51 @@ export class ApiClient {
   unknownDevices = () => this.call<UnknownDevice[]>('GET', '/unknown-devices');
   adoptUnknown = (identifier: string, body: { user_id: string; display_name?: string }) => this.call<Device>('POST', `/unknown-devices/${enc(identifier)}/adopt`, body);
   dismissUnknown = (identifier: string) => this.call<void>('DELETE', `/unknown-devices/${enc(identifier)}`);
-  openAlerts = () => this.call<AlertView[]>('GET', '/alerts?open=true');
-  acknowledgeAlert = (id: number) => this.call<AlertView>('POST', `/alerts/${id}/acknowledge`);
+  openAlerts = () => this.call<AlertRecord[]>('GET', '/alerts?open=true');
+  acknowledgeAlert = (id: number) => this.call<AlertRecord>('POST', `/alerts/${id}/acknowledge`);
+  resolveAlert = (id: number, note: string) => this.call<AlertRecord>('POST', `/alerts/${id}/resolve`, { note });
+
+  alerts(q: { state: AlertState; from?: string; to?: string }, signal?: AbortSignal): Promise<AlertRecord[]> {
+    const params = new URLSearchParams({ state: q.state });
+    if (q.from) params.set('from', q.from);
+    if (q.to) params.set('to', q.to);
+    return this.call<AlertRecord[]>('GET', `/alerts?${params}`, undefined, signal);
+  }
+
+  accident = (id: string, signal?: AbortSignal) => this.call<Accident>('GET', `/accidents/${enc(id)}`, undefined, signal);
+
+  // trips
+  trips(deviceId: string, q: { from: string; to: string }, signal?: AbortSignal): Promise<TripSummary[]> {
+    const params = new URLSearchParams({ from: q.from, to: q.to });
+    return this.call<TripSummary[]>('GET', `/devices/${enc(deviceId)}/trips?${params}`, undefined, signal);
+  }
+
+  richTrack = (id: string, signal?: AbortSignal) => this.call<RichTrack>('GET', `/tracks/rich/${enc(id)}`, undefined, signal);
+
+  /** A track export as text (GPX, GeoJSON or CSV), fetched with this session's token. */
+  async exportTrack(id: string, format: ExportFormat): Promise<{ text: string; type: string; filename: string | null }> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${API_PREFIX}/tracks/rich/${enc(id)}/export?format=${format}`, { headers: { authorization: `Bearer ${this.token}` } });
+    } catch {
+      throw new ApiError(0, 'NetworkError', 'cannot reach the server; check the connection and try again');
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      if (res.status === 401) this.onUnauthorized();
+      let message = `the server answered ${res.status}`;
+      try {
+        const e = JSON.parse(text) as { message?: unknown };
+        if (typeof e.message === 'string' && e.message) message = e.message;
+      } catch {
+        /* not JSON */
+      }
+      throw new ApiError(res.status, 'HttpError', message);
+    }
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null;
+    return { text, type: res.headers.get('content-type') ?? 'text/plain', filename };
+  }
 
   users = () => this.call<User[]>('GET', '/users');
   addUser = (body: UserCreate) => this.call<User>('POST', '/users', body);

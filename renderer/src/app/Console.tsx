@@ -12,7 +12,10 @@ import { syncOpenAlerts } from '../components/alerts/sync-alerts';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { Header } from '../components/Header';
 import { LiveSocket } from '../live/live-socket';
+import { AlertsPage } from '../pages/AlertsPage';
 import { MapPage } from '../pages/MapPage';
+import { TripsPage } from '../pages/TripsPage';
+import { notifyAlert } from '../components/alerts/notify';
 import { SettingsPage } from '../pages/SettingsPage';
 import { UsersPage } from '../pages/UsersPage';
 import { useUnits } from '../prefs/units';
@@ -27,7 +30,10 @@ export function Console(props: { session: Session; baseUrl: string; desktop: boo
   const alerts = useMemo(() => new AlertStore(), []);
   const live = useMemo(() => {
     const onAlert = (a: Parameters<AlertStore['apply']>[0]) => {
-      if (alerts.isNew(a)) playAlarm();
+      if (alerts.isNew(a)) {
+        playAlarm();
+        notifyAlert(a, fleetStore.get(a.device_id)?.name ?? a.device_id);
+      }
       alerts.apply(a);
     };
     // After every (re)connect: the open alerts, including any raised while the socket was down.
@@ -76,6 +82,8 @@ export function Console(props: { session: Session; baseUrl: string; desktop: boo
         <AlertBanner />
         <main className="console-body">
           {route === 'map' && <MapPage />}
+          {route === 'trips' && <TripsPage />}
+          {route === 'alerts' && <AlertsPage />}
           {route === 'users' && <UsersPage />}
           {route === 'settings' && <SettingsPage />}
         </main>

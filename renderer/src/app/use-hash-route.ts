@@ -1,7 +1,11 @@
-/** Navigation between the console's pages, in the URL hash (#/map, #/users, #/settings): no router needed. */
+/**
+ * Navigation between the console's pages, in the URL hash (#/map, #/trips/DR_1/2026-11-30,
+ * #/alerts, #/users, #/settings): no router needed. Segments after the page name are the
+ * page's own (the trips page keeps its device and day there, so a view can be linked).
+ */
 import { useSyncExternalStore } from 'react';
 
-export const ROUTES = ['map', 'users', 'settings'] as const;
+export const ROUTES = ['map', 'trips', 'alerts', 'users', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
 function current(): Route {
@@ -16,3 +20,27 @@ function subscribe(l: () => void): () => void {
 
 export const useHashRoute = (): Route => useSyncExternalStore(subscribe, current);
 export const routeHref = (r: Route): string => `#/${r}`;
+
+function currentPath(): string {
+  return location.hash.replace(/^#\/?/, '');
+}
+
+/** The segments after the page name, decoded (#/trips/DR_1/2026-11-30 → ['DR_1', '2026-11-30']). */
+export function useHashParams(): string[] {
+  const path = useSyncExternalStore(subscribe, currentPath);
+  return path
+    .split('?')[0]!
+    .split('/')
+    .slice(1)
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+}
+
+/** A page's link with its own segments. */
+export const routePath = (r: Route, ...params: string[]): string => [`#/${r}`, ...params.map(encodeURIComponent)].join('/');

@@ -1,6 +1,8 @@
 /** The selected device: latest fix, its phone's status, today's track, follow toggle, "Connect a phone" and its editable profile. */
 import { useState } from 'react';
 import { useConsole } from '../app/console-context';
+import { routePath } from '../app/use-hash-route';
+import { today } from '../trips/trip-day';
 import { formatAge, formatBearing, formatCoord, formatMetres, formatSpeed, formatTime } from '../lib/format';
 import { useFleetDevice, useNow } from '../lib/use-fleet';
 import type { TodayTrack } from '../lib/use-today-track';
@@ -50,6 +52,9 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
         </span>
         <button type="button" className={`toggle${props.follow ? ' on' : ''}`} aria-pressed={props.follow} onClick={() => props.onFollow(!props.follow)} disabled={!p} data-testid="follow-toggle">
           {props.follow ? 'Following' : 'Follow'}
+        </button>
+        <button type="button" onClick={() => (location.hash = routePath('trips', device.id, today()))} title="This device's trips today" data-testid="panel-trips">
+          Trips
         </button>
       </div>
 

@@ -1,17 +1,20 @@
 /** Top bar: brand and company, page navigation, live connection state and the user menu. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useConsole } from '../app/console-context';
 import { routeHref, type Route } from '../app/use-hash-route';
 import { ConnectionState } from './ConnectionState';
 
 const NAV: { route: Route; label: string; adminOnly?: boolean }[] = [
   { route: 'map', label: 'Map' },
+  { route: 'trips', label: 'Trips' },
+  { route: 'alerts', label: 'Alerts' },
   { route: 'users', label: 'Users', adminOnly: true },
   { route: 'settings', label: 'Settings' },
 ];
 
 export function Header(props: { route: Route; desktop: boolean; onSignOut: () => void }) {
-  const { session, company, isAdmin } = useConsole();
+  const { session, company, isAdmin, alerts } = useConsole();
+  const open = useSyncExternalStore(alerts.subscribe, alerts.getOpen);
   return (
     <header className="header">
       <div className="header-brand">
@@ -25,6 +28,11 @@ export function Header(props: { route: Route; desktop: boolean; onSignOut: () =>
         {NAV.filter((n) => !n.adminOnly || isAdmin).map((n) => (
           <a key={n.route} href={routeHref(n.route)} className={n.route === props.route ? 'active' : undefined} aria-current={n.route === props.route ? 'page' : undefined} data-testid={`nav-${n.route}`}>
             {n.label}
+            {n.route === 'alerts' && open.length > 0 && (
+              <span className="nav-badge" data-testid="alerts-badge" aria-label={`${open.length} open`}>
+                {open.length}
+              </span>
+            )}
           </a>
         ))}
       </nav>

@@ -1,17 +1,19 @@
 /**
- * The unmissable banner for open SOS and crash alerts: device, kind, time, peak g; "Show on
- * map" and "Acknowledge". Loads the open alerts on start and after every reconnect; a new
+ * The unmissable banner for open SOS and crash alerts: device, kind (a crash says whether the
+ * filters confirmed it), time, peak g; "Show on map", "Acknowledge" and "Resolve…" (with a
+ * required note). Loads the open alerts on start and after every reconnect; a new
  * alert sounds the alarm.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { AlertView } from '../../../../shared/protocol/device';
+import type { AlertRecord as AlertView } from '../../api/client';
 import { useConsole } from '../../app/console-context';
 import { formatAge, formatTime } from '../../lib/format';
 import { useFleetVersion, useNow } from '../../lib/use-fleet';
+import { alertPosition, alertTitle } from './alert-info';
 import { alarmsPlayed } from './alarm';
+import { notificationsSent } from './notify';
+import { ResolveForm } from './ResolveForm';
 import { OPEN_ALERTS_REFRESH_MS, syncOpenAlerts } from './sync-alerts';
-
-const KIND_LABEL = { sos: 'SOS', crash: 'Possible crash' } as const;
 
 export function AlertBanner() {
   const { api, alerts } = useConsole();
@@ -24,7 +26,7 @@ export function AlertBanner() {
   }, [api, alerts, anyOpen]);
   if (!anyOpen) return null;
   return (
-    <div className="alert-banner" role="alert" aria-live="assertive" data-testid="alert-banner" data-alarms={alarmsPlayed()}>
+    <div className="alert-banner" role="alert" aria-live="assertive" data-testid="alert-banner" data-alarms={alarmsPlayed()} data-notified={notificationsSent()}>
       {open.map((a) => (
         <AlertLine key={a.id} alert={a} />
       ))}
@@ -38,8 +40,9 @@ function AlertLine({ alert }: { alert: AlertView }) {
   const now = useNow();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [resolving, setResolving] = useState(false);
   const device = store.get(alert.device_id);
-  const at = alert.lat !== null && alert.lng !== null ? { lat: alert.lat, lng: alert.lng } : device?.position ? { lat: device.position.lat, lng: device.position.lng } : null;
+  const at = alertPosition(alert, device);
   const time = Date.parse(alert.time);
 
   useEffect(() => setError(''), [alert.id]);
@@ -57,12 +60,15 @@ function AlertLine({ alert }: { alert: AlertView }) {
   }
 
   return (
-    <div className={`alert-line alert-${alert.kind}`} data-testid="alert" data-alert-id={alert.id} data-kind={alert.kind}>
+    <div className={`alert-line alert-${alert.kind}${alert.confirmed ? ' alert-confirmed' : ''}`} data-testid="alert" data-alert-id={alert.id} data-kind={alert.kind} data-confirmed={String(alert.confirmed ?? '')}>
+      <div className="alert-main">
       <span className="alert-icon" aria-hidden="true">
         !
       </span>
       <div className="alert-text">
-        <strong className="alert-kind">{KIND_LABEL[alert.kind]}</strong>
+        <strong className="alert-kind" data-testid="alert-title">
+          {alertTitle(alert)}
+        </strong>
         <span className="alert-device" data-testid="alert-device">
           {device?.name ?? alert.device_id}
         </span>
@@ -80,7 +86,22 @@ function AlertLine({ alert }: { alert: AlertView }) {
         <button type="button" className="alert-ack" onClick={() => void acknowledge()} disabled={busy} data-testid="alert-ack">
           {busy ? 'Acknowledging…' : 'Acknowledge'}
         </button>
+        <button type="button" onClick={() => setResolving(!resolving)} aria-expanded={resolving} data-testid="alert-resolve">
+          Resolve…
+        </button>
       </div>
+      </div>
+      {resolving && (
+        <ResolveForm
+          className="alert-resolve"
+          alert={alert}
+          onCancel={() => setResolving(false)}
+          onDone={(a) => {
+            alerts.apply(a);
+            alerts.remove(alert.id);
+          }}
+        />
+      )}
     </div>
   );
 }

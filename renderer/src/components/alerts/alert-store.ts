@@ -1,8 +1,12 @@
 /**
  * The open SOS and crash alerts the console shows: loaded from REST (GET /alerts?open=true)
- * and kept current by the live socket's `alert` messages. An alert acknowledged anywhere leaves.
+ * and kept current by the live socket's `alert` messages. An alert acknowledged or resolved
+ * anywhere leaves. `version` changes with any alert news (the Alerts page reloads on it).
  */
-import type { AlertView } from '../../../../shared/protocol/device';
+import type { AlertRecord as AlertView } from '../../api/client';
+
+/** Open: neither acknowledged nor resolved (those leave the banner and live on the Alerts page). */
+const isOpen = (a: AlertView) => !a.acknowledged_at && !a.resolved_at;
 
 export class AlertStore {
   private open = new Map<number, AlertView>();
@@ -21,8 +25,8 @@ export class AlertStore {
 
   /** The full open list from REST; returns the alerts not seen before. */
   load(alerts: AlertView[]): AlertView[] {
-    const fresh = alerts.filter((a) => !a.acknowledged_at && !this.seen.has(a.id));
-    this.open = new Map(alerts.filter((a) => !a.acknowledged_at).map((a) => [a.id, a]));
+    const fresh = alerts.filter((a) => isOpen(a) && !this.seen.has(a.id));
+    this.open = new Map(alerts.filter(isOpen).map((a) => [a.id, a]));
     for (const a of alerts) this.seen.add(a.id);
     this.changed();
     return fresh;
@@ -30,14 +34,14 @@ export class AlertStore {
 
   /** Whether this alert would be new to the console (open and never shown). */
   isNew(alert: AlertView): boolean {
-    return !alert.acknowledged_at && !this.seen.has(alert.id);
+    return isOpen(alert) && !this.seen.has(alert.id);
   }
 
   /** One alert from the live socket (new, or acknowledged elsewhere); true when it is new. */
   apply(alert: AlertView): boolean {
-    const isNew = !alert.acknowledged_at && !this.seen.has(alert.id);
+    const isNew = isOpen(alert) && !this.seen.has(alert.id);
     this.seen.add(alert.id);
-    if (alert.acknowledged_at) this.open.delete(alert.id);
+    if (!isOpen(alert)) this.open.delete(alert.id);
     else this.open.set(alert.id, alert);
     this.changed();
     return isNew;
@@ -47,7 +51,12 @@ export class AlertStore {
     if (this.open.delete(id)) this.changed();
   }
 
+  /** Increases with every change (a new alert, an update, an acknowledgement here). */
+  version = 0;
+  getVersion = (): number => this.version;
+
   private changed(): void {
+    this.version++;
     this.list = [...this.open.values()].sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || b.id - a.id);
     for (const l of this.listeners) l();
   }

@@ -4,7 +4,9 @@
  * alert acknowledged in another console leaves this one too.
  */
 import type { ApiClient } from '../../api/client';
+import { fleetStore } from '../../store/fleet';
 import { playAlarm } from './alarm';
+import { notifyAlert } from './notify';
 import type { AlertStore } from './alert-store';
 
 export const OPEN_ALERTS_REFRESH_MS = 30_000;
@@ -12,7 +14,9 @@ export const OPEN_ALERTS_REFRESH_MS = 30_000;
 export async function syncOpenAlerts(api: ApiClient, alerts: AlertStore): Promise<void> {
   try {
     const list = await api.openAlerts();
-    if (list.some((a) => alerts.isNew(a))) playAlarm();
+    const fresh = list.filter((a) => alerts.isNew(a));
+    if (fresh.length) playAlarm();
+    for (const a of fresh) notifyAlert(a, fleetStore.get(a.device_id)?.name ?? a.device_id);
     alerts.load(list);
   } catch (err) {
     console.warn('alerts not loaded:', (err as Error).message);

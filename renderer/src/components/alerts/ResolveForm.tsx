@@ -1,0 +1,63 @@
+/** "Resolve…": a short required note (what happened, what was done), then POST /alerts/:id/resolve. */
+import { useEffect, useRef, useState } from 'react';
+import { useConsole } from '../../app/console-context';
+import type { AlertRecord } from '../../api/client';
+
+export const NOTE_MAX = 2000;
+
+export function ResolveForm(props: { alert: AlertRecord; onDone: (a: AlertRecord) => void; onCancel: () => void; className?: string }) {
+  const { api } = useConsole();
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => input.current?.focus(), []);
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    const text = note.trim();
+    if (!text) {
+      setError('Write a note: what happened and what was done.');
+      return;
+    }
+    setBusy(true);
+    setError('');
+    try {
+      props.onDone(await api.resolveAlert(props.alert.id, text));
+    } catch (err) {
+      setError((err as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className={`resolve-form ${props.className ?? ''}`} onSubmit={(e) => void submit(e)} data-testid="resolve-form" noValidate>
+      <label>
+        Resolution note <span className="muted small">(required)</span>
+        <textarea
+          ref={input}
+          value={note}
+          maxLength={NOTE_MAX}
+          rows={2}
+          placeholder="e.g. Called the driver: minor collision, nobody hurt, recovery ordered."
+          onChange={(e) => setNote(e.target.value)}
+          onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}
+          data-testid="resolve-note"
+        />
+      </label>
+      {error && (
+        <div className="form-error" role="alert" data-testid="resolve-error">
+          {error}
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy} data-testid="resolve-submit">
+          {busy ? 'Resolving…' : 'Resolve'}
+        </button>
+        <button type="button" onClick={props.onCancel} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
