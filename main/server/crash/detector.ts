@@ -1,0 +1,130 @@
+import { distanceM } from '../../../shared/geo';
+
+/**
+ * Server-side crash detection from speeds alone, streaming per device in device time (a replayed
+ * trace detects what live data did). Pure; unit-tested in test/unit/server-crash-detector.test.ts.
+ *
+ * A crash looks like this: the device was driving (at least two fixes at ≥ 30 km/h in the 10 s
+ * before, and ≥ 30 m covered, so a single speed spike of a parked phone does not count), then a
+ * fix below 5 km/h follows a ≥ 30 km/h one by at most 3 s with a deceleration of at least
+ * 8 m/s² (about 0.8 g: emergency braking on dry asphalt tops out near there, ordinary braking to
+ * a traffic light stays at or under 4 m/s²), and then nothing moves — every fix stays within
+ * 30 m of the stop and below 2 m/s — for 30 s of device time. Any movement in those 30 s (it
+ * drove away) cancels it. Needs reported (Doppler) speeds and fixes at most 3 s apart; sparse
+ * sources (a fix every 15 s) cannot show a drop this sharp and are not detected here.
+ *
+ * Cost per fix: a few comparisons over at most ~10 s of the device's fixes kept in memory.
+ */
+
+export interface DetectorFix {
+  /** device time, epoch ms */
+  time: number;
+  lat: number;
+  lng: number;
+  /** m/s */
+  speed: number;
+}
+
+export interface SpeedDrop {
+  /** device time of the first standstill fix (the event time) */
+  time: number;
+  lat: number;
+  lng: number;
+  /** m/s, the last driving speed before the drop */
+  fromSpeed: number;
+  /** m/s² */
+  deceleration: number;
+  /** s from the driving fix to the standstill fix */
+  dropSeconds: number;
+  /** s of device time it then stayed still */
+  stillSeconds: number;
+}
+
+export const DETECTOR_LIMITS = {
+  /** driving speed before the drop, m/s (30 km/h) */
+  fromSpeed: 30 / 3.6,
+  /** standstill after it, m/s (5 km/h) */
+  stopSpeed: 5 / 3.6,
+  /** the drop happens within this long */
+  maxDropMs: 3_000,
+  /** and is at least this sharp, m/s² */
+  minDeceleration: 8,
+  /** how far back driving is looked for */
+  historyMs: 10_000,
+  /** driving: at least this many fixes at fromSpeed in the history… */
+  minDrivingFixes: 2,
+  /** …and at least this far covered */
+  minDrivingM: 30,
+  /** then still for this long of device time… */
+  stillMs: 30_000,
+  /** …within this radius of the stop… */
+  stillRadiusM: 30,
+  /** …and below this speed, m/s */
+  stillSpeed: 2,
+} as const;
+
+interface Candidate {
+  stop: DetectorFix;
+  fromSpeed: number;
+  deceleration: number;
+  dropSeconds: number;
+}
+
+/** One device's detector state. */
+export class SpeedDropDetector {
+  private history: DetectorFix[] = [];
+  private candidate: Candidate | null = null;
+
+  /** Feeds the device's next fix (device-time order); returns a detection once it is certain. */
+  push(fix: DetectorFix): SpeedDrop | null {
+    const last = this.history.at(-1);
+    if (last && fix.time <= last.time) return null; // out of order or duplicate: ignored
+    let found: SpeedDrop | null = null;
+    const c = this.candidate;
+    if (c) {
+      const moved = fix.speed >= DETECTOR_LIMITS.stillSpeed || distanceM(c.stop, fix) >= DETECTOR_LIMITS.stillRadiusM;
+      if (moved) this.candidate = null;
+      else if (fix.time - c.stop.time >= DETECTOR_LIMITS.stillMs) {
+        found = {
+          time: c.stop.time,
+          lat: c.stop.lat,
+          lng: c.stop.lng,
+          fromSpeed: c.fromSpeed,
+          deceleration: c.deceleration,
+          dropSeconds: c.dropSeconds,
+          stillSeconds: (fix.time - c.stop.time) / 1000,
+        };
+        this.candidate = null;
+      }
+    }
+    if (!this.candidate && !found && fix.speed < DETECTOR_LIMITS.stopSpeed) this.candidate = this.drop(fix);
+    this.history.push(fix);
+    const cutoff = fix.time - DETECTOR_LIMITS.historyMs;
+    let drop = 0;
+    while (drop < this.history.length && (this.history[drop] as DetectorFix).time < cutoff) drop++;
+    if (drop > 0) this.history = this.history.slice(drop);
+    return found;
+  }
+
+  /** Whether a drop is waiting for its 30 s of stillness. */
+  get pending(): boolean {
+    return this.candidate !== null;
+  }
+
+  private drop(stop: DetectorFix): Candidate | null {
+    let best: Candidate | null = null;
+    for (const f of this.history) {
+      const dt = stop.time - f.time;
+      if (dt <= 0 || dt > DETECTOR_LIMITS.maxDropMs || f.speed < DETECTOR_LIMITS.fromSpeed) continue;
+      const deceleration = (f.speed - stop.speed) / (dt / 1000);
+      if (deceleration >= DETECTOR_LIMITS.minDeceleration && (!best || deceleration > best.deceleration)) {
+        best = { stop, fromSpeed: f.speed, deceleration, dropSeconds: dt / 1000 };
+      }
+    }
+    if (!best) return null;
+    const driving = this.history.filter((f) => f.speed >= DETECTOR_LIMITS.fromSpeed);
+    const first = this.history[0] as DetectorFix;
+    if (driving.length < DETECTOR_LIMITS.minDrivingFixes || distanceM(first, stop) < DETECTOR_LIMITS.minDrivingM) return null;
+    return best;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Server-side crash detection (main/server/crash/detector.ts) on synthetic 1 Hz speed series:
+ * a crash-like drop followed by 30 s of stillness is detected (once); hard but normal braking
+ * to a stop, a stop followed by driving away within 30 s, a single noisy speed reading of a
+ * parked phone and GPS jitter around a stop are not. (The driver app's accelerometer detector
+ * has its own test: test/unit/crash-detector.test.ts.)
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { offsetM } from '../../shared/geo';
+import { SpeedDropDetector, type DetectorFix, type SpeedDrop } from '../../main/server/crash/detector';
+
+const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
+const BASE = { lat: 48.137, lng: 11.575 };
+
+/** 1 Hz fixes for `seconds`, speed (m/s) per second, moving north by that speed; `jitterM(s)` adds east noise. */
+function drive(seconds: number, speedAt: (s: number) => number, jitterM: (s: number) => number = () => 0): DetectorFix[] {
+  const out: DetectorFix[] = [];
+  let north = 0;
+  for (let s = 0; s < seconds; s++) {
+    const v = speedAt(s);
+    const p = offsetM(BASE, north, jitterM(s));
+    out.push({ time: T0 + s * 1000, lat: p.lat, lng: p.lng, speed: v });
+    north += v;
+  }
+  return out;
+}
+
+function run(fixes: DetectorFix[]): SpeedDrop[] {
+  const d = new SpeedDropDetector();
+  return fixes.map((f) => d.push(f)).filter((x): x is SpeedDrop => x !== null);
+}
+
+test('50 km/h to standstill in 1 s, then 40 s still: one detection at the standstill fix', () => {
+  const hits = run(drive(100, (s) => (s < 60 ? 14 : 0)));
+  assert.equal(hits.length, 1);
+  const h = hits[0] as SpeedDrop;
+  assert.equal(h.time, T0 + 60_000);
+  assert.equal(h.fromSpeed, 14);
+  assert.equal(h.deceleration, 14);
+  assert.equal(h.dropSeconds, 1);
+  assert.equal(h.stillSeconds, 30);
+});
+
+test('60 km/h to 3 km/h over 2 s (8 m/s²): detected', () => {
+  const hits = run(drive(100, (s) => (s < 60 ? 16.7 : s === 60 ? 9 : s === 61 ? 0.8 : 0)));
+  assert.equal(hits.length, 1);
+  assert.ok((hits[0] as SpeedDrop).deceleration >= 8);
+});
+
+test('hard but normal braking to a traffic light (4 m/s²) and waiting there 60 s: not detected', () => {
+  // 50 km/h, then −4 m/s² for 3.5 s, then stopped for 60 s
+  const hits = run(drive(140, (s) => (s < 60 ? 14 : Math.max(0, 14 - 4 * (s - 59)))));
+  assert.equal(hits.length, 0);
+});
+
+test('emergency-level braking (6 m/s²) to a stop: not a crash either', () => {
+  const hits = run(drive(140, (s) => (s < 60 ? 14 : Math.max(0, 14 - 6 * (s - 59)))));
+  assert.equal(hits.length, 0);
+});
+
+test('a sharp stop, then driving away within 30 s: not detected', () => {
+  const hits = run(drive(140, (s) => (s < 60 ? 14 : s < 80 ? 0 : 10)));
+  assert.equal(hits.length, 0);
+});
+
+test('a parked phone with one noisy 40 km/h speed reading: not detected', () => {
+  const hits = run(drive(120, (s) => (s === 50 ? 11 : 0)));
+  assert.equal(hits.length, 0);
+});
+
+test('a dropout to 0 km/h for one fix while driving on: not detected', () => {
+  const hits = run(drive(120, (s) => (s === 60 ? 0 : 14)));
+  assert.equal(hits.length, 0);
+});
+
+test('noisy GPS: ±8 m jitter and 0–1.5 m/s speed noise at the crash site still count as still', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const hits = run(drive(120, (s) => (s < 60 ? 13 + rnd() : rnd() * 1.5), (s) => (s < 60 ? 0 : (rnd() - 0.5) * 16)));
+  assert.equal(hits.length, 1);
+});
+
+test('sparse fixes (every 15 s) cannot show a drop this sharp: not detected', () => {
+  const hits = run(drive(200, (s) => (s < 90 ? 14 : 0)).filter((_, i) => i % 15 === 0));
+  assert.equal(hits.length, 0);
+});
+
+test('replayed or duplicate fixes are ignored; the same trace fed twice to one detector detects once', () => {
+  const fixes = drive(100, (s) => (s < 60 ? 14 : 0));
+  const d = new SpeedDropDetector();
+  const first = fixes.map((f) => d.push(f)).filter(Boolean);
+  const again = fixes.map((f) => d.push(f)).filter(Boolean);
+  assert.equal(first.length, 1);
+  assert.equal(again.length, 0);
+});
