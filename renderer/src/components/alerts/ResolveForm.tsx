@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useConsole } from '../../app/console-context';
 import type { AlertRecord } from '../../api/client';
 
-export const NOTE_MAX = 2000;
+export const NOTE_MAX = 1000;
 
 export function ResolveForm(props: { alert: AlertRecord; onDone: (a: AlertRecord) => void; onCancel: () => void; className?: string }) {
   const { api } = useConsole();
@@ -33,14 +33,19 @@ export function ResolveForm(props: { alert: AlertRecord; onDone: (a: AlertRecord
   return (
     <form className={`resolve-form ${props.className ?? ''}`} onSubmit={(e) => void submit(e)} data-testid="resolve-form" noValidate>
       <label>
-        Resolution note <span className="muted small">(required)</span>
+        <span>
+          Resolution note <span className="muted">(required)</span>
+        </span>
         <textarea
           ref={input}
           value={note}
           maxLength={NOTE_MAX}
           rows={2}
           placeholder="e.g. Called the driver: minor collision, nobody hurt, recovery ordered."
-          onChange={(e) => setNote(e.target.value)}
+          onChange={(e) => {
+            setNote(e.target.value);
+            if (error) setError('');
+          }}
           onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}
           data-testid="resolve-note"
         />
