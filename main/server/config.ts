@@ -3,6 +3,7 @@ import type { LimiterOptions } from './auth/login-limiter';
 import type { Logger } from './logger';
 import type { WriterOptions } from './store/position-writer';
 import type { TlsFiles } from './tls/certificate';
+import type { CrashOptions } from './crash/accident-pipeline';
 import { MAX_PLAUSIBLE_SPEED_MS } from './ingest/plausibility';
 
 export interface WsOptions {
@@ -44,6 +45,8 @@ export interface TrackingServerConfig {
   maxPlausibleSpeedMs?: number;
   /** OsmAnd protocol port (Traccar Client's default 5055), answering at `/`; 0 picks a free one, null disables. */
   osmandPort?: number | null;
+  /** The crash pipeline (main/server/crash): when to assemble a buffer-less crash's extra, detection on/off. */
+  crash?: Partial<CrashOptions>;
 }
 
 export const DEFAULT_HOST = '0.0.0.0';
@@ -64,6 +67,7 @@ export interface ResolvedConfig {
   tls: TlsFiles | undefined;
   osmandPort: number | null;
   maxPlausibleSpeedMs: number;
+  crash: CrashOptions;
 }
 
 /** Where `npm run build:renderer` puts the console bundle, relative to this source file. */
@@ -94,5 +98,7 @@ export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
     tls: c.tls,
     osmandPort: c.osmandPort === undefined ? DEFAULT_OSMAND_PORT : c.osmandPort,
     maxPlausibleSpeedMs: c.maxPlausibleSpeedMs ?? MAX_PLAUSIBLE_SPEED_MS,
+    // A minute after the event the positions of the minute after it have arrived.
+    crash: { extraDelayMs: 60_000, windowMs: 60_000, detect: true, ...c.crash },
   };
 }

@@ -12,6 +12,7 @@ import type { PositionStore } from './store/positions';
 import type { PositionWriter } from './store/position-writer';
 import type { UserStore } from './store/users';
 import type { AlertStore } from './devices/alerts';
+import type { AccidentPipeline } from './crash/accident-pipeline';
 import type { DeviceStatusService } from './devices/device-status';
 import type { UnknownDeviceStore } from './devices/unknown-devices';
 
@@ -42,6 +43,8 @@ export interface ServerContext {
   events: EventLog;
   deviceStatus: DeviceStatusService;
   alerts: AlertStore;
+  /** the crash pipeline: accidents and their four stages */
+  accidents: AccidentPipeline;
   unknownDevices: UnknownDeviceStore;
   listening: Listening;
   startedAt: number;

@@ -21,6 +21,8 @@ import { removeServerFile, serverFileInfo, writeServerFile, type ServerFile } fr
 import { VERSION } from './version';
 import { TrackServer } from './ws/track-server';
 import { AlertStore } from './devices/alerts';
+import { AccidentPipeline } from './crash/accident-pipeline';
+import { attachServerDetection } from './crash/server-detection';
 import { DeviceStatusService } from './devices/device-status';
 import { UnknownDeviceStore } from './devices/unknown-devices';
 import { Plausibility } from './ingest/plausibility';
@@ -72,11 +74,14 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const db = openDatabase(resolved.dataDir);
     const positions = new PositionStore(db);
     const writer = new PositionWriter(db, positions, resolved.writer);
+    const events = new EventLog(db);
+    const alerts = new AlertStore(db, events);
+    const companies = new CompanyStore(db);
     ctx = {
       config: resolved,
       logger,
       db,
-      companies: new CompanyStore(db),
+      companies,
       users: new UserStore(db),
       positions,
       writer,
@@ -85,14 +90,17 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       loginLimiter: new LoginLimiter(resolved.login),
       access: new AccessEvents(),
       apiKeys: new ApiKeyStore(db),
-      events: new EventLog(db),
+      events,
       deviceStatus: new DeviceStatusService(db),
-      alerts: new AlertStore(db),
+      alerts,
+      accidents: new AccidentPipeline({ db, events, alerts, positions, companies, logger }, resolved.crash),
       unknownDevices: new UnknownDeviceStore(db),
       listening: { port: 0, httpsPort: null, osmandPort: null, tlsFingerprint: null, tlsSelfSigned: false },
       startedAt: Date.now(),
       version: VERSION,
     };
+    ctx.accidents.start();
+    if (resolved.crash.detect) attachServerDetection(ctx);
     try {
       app = await buildApp(ctx);
       track = new TrackServer(ctx);
@@ -119,6 +127,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       extra = [];
       await app?.close().catch(() => undefined);
       app = null;
+      ctx.accidents.stop();
       db.close();
       ctx = null;
       throw err;
@@ -148,6 +157,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     await track.closeAll();
     await Promise.all(extra.map((s) => closeServer(s)));
     await app.close();
+    ctx.accidents.stop();
     ctx.db.close();
     if (serverFile) removeServerFile(resolved.dataDir, serverFile);
     logger.info({ stored: ctx.writer.stats.stored }, 'tracking server stopped');

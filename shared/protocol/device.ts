@@ -132,10 +132,41 @@ export const AlertView = Type.Object(
     peak_g: NullableOf(Type.Number({ description: 'crash reports: peak acceleration, g' })),
     acknowledged_at: NullableOf(Type.String({ format: 'date-time' })),
     acknowledged_by: NullableOf(Type.String()),
+    resolved_at: NullableOf(Type.String({ format: 'date-time', description: 'when a dispatcher closed it with a note' })),
+    resolved_by: NullableOf(Type.String()),
+    note: NullableOf(Type.String({ description: 'what was done (given when resolving)' })),
+    accident_id: NullableOf(Type.String({ description: 'crash alerts: the accident (GET /api/v1/accidents/:id)' })),
+    confirmed: NullableOf(
+      Type.Boolean({ description: 'crash alerts: true = the crash filters confirmed it, false = unconfirmed possible crash, null = not yet judged (or SOS)' }),
+    ),
   },
   { $id: 'Alert' },
 );
 export type AlertView = Static<typeof AlertView>;
+
+export const ALERT_STATES = ['open', 'acknowledged', 'resolved', 'all'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** GET /api/v1/alerts: history filters (by arrival time, newest first). */
+export const AlertListQuery = Type.Object({
+  open: Type.Optional(Type.Boolean({ description: 'only alerts not yet acknowledged (same as state=open)' })),
+  state: Type.Optional(
+    Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved'), Type.Literal('all')], {
+      description: 'open: not acknowledged; acknowledged: acknowledged, not resolved; resolved; all (default)',
+    }),
+  ),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'received at or after (inclusive)' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'received before (exclusive)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+export type AlertListQuery = Static<typeof AlertListQuery>;
+
+/** POST /api/v1/alerts/:id/resolve */
+export const AlertResolve = Type.Object(
+  { note: Type.String({ minLength: 1, maxLength: 1000, description: 'what was done' }) },
+  { additionalProperties: false },
+);
+export type AlertResolve = Static<typeof AlertResolve>;
 
 export interface AlertNotice {
   type: 'alert';

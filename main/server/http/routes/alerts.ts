@@ -1,15 +1,15 @@
 import Type from 'typebox';
-import { AlertIdParams, AlertQuery, API_PREFIX } from '../../../../shared/api/schemas';
-import { AlertView } from '../../../../shared/protocol/device';
+import { AlertIdParams, API_PREFIX } from '../../../../shared/api/schemas';
+import { AlertListQuery, AlertResolve, AlertView } from '../../../../shared/protocol/device';
 import type { ServerContext } from '../../context';
 import type { App } from '../app';
 import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';
-import { notFound } from '../errors';
+import { badRequest, conflict, notFound } from '../errors';
 import { errors } from './responses';
 
 const AlertDetail = Type.Intersect([AlertView, Type.Object({ details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]) })]);
 
-/** SOS and crash alerts of the caller's company: list, one with its sensor buffer, acknowledge. */
+/** SOS and crash alerts of the caller's company: list and history, one with its sensor buffer, acknowledge, resolve. */
 export function alertRoutes(app: App, ctx: ServerContext): void {
   const onRequest = authorize(ctx, ...OFFICE_ROLES);
 
@@ -17,15 +17,21 @@ export function alertRoutes(app: App, ctx: ServerContext): void {
     `${API_PREFIX}/alerts`,
     {
       schema: {
-        summary: 'SOS and crash alerts, newest first',
+        summary: 'SOS and crash alerts, newest first (history: state, from, to)',
         tags: ['alerts'],
         security: bearer,
-        querystring: AlertQuery,
+        querystring: AlertListQuery,
         response: { 200: Type.Array(AlertView), ...errors(400, 401, 403) },
       },
       onRequest,
     },
-    (req) => ctx.alerts.list(caller(req).companyId, { openOnly: req.query.open === true, limit: req.query.limit ?? 100 }),
+    (req) => {
+      const q = req.query;
+      const from = q.from === undefined ? undefined : Date.parse(q.from);
+      const to = q.to === undefined ? undefined : Date.parse(q.to);
+      if (from !== undefined && to !== undefined && to <= from) throw badRequest('to must be after from');
+      return ctx.alerts.list(caller(req).companyId, { openOnly: q.open === true, state: q.state, from, to, limit: q.limit ?? 100 });
+    },
   );
 
   app.get(
@@ -64,6 +70,30 @@ export function alertRoutes(app: App, ctx: ServerContext): void {
       const a = ctx.alerts.acknowledge(p.companyId, req.params.id, p.userId);
       if (!a) throw notFound(`no alert ${req.params.id}`);
       return a;
+    },
+  );
+
+  app.post(
+    `${API_PREFIX}/alerts/:id/resolve`,
+    {
+      schema: {
+        summary: 'Resolve an alert with a note of what was done (acknowledges it too if nobody had); once only',
+        tags: ['alerts'],
+        security: bearer,
+        params: AlertIdParams,
+        body: AlertResolve,
+        response: { 200: AlertView, ...errors(400, 401, 403, 404, 409) },
+      },
+      onRequest,
+    },
+    (req) => {
+      const p = caller(req);
+      const note = req.body.note.trim();
+      if (note.length === 0) throw badRequest('note must say what was done');
+      const r = ctx.alerts.resolve(p.companyId, req.params.id, p.userId, note);
+      if (r.ok) return r.alert;
+      if (r.reason === 'not-found') throw notFound(`no alert ${req.params.id}`);
+      throw conflict(`alert ${req.params.id} was already resolved by ${r.alert?.resolved_by ?? 'someone'} at ${r.alert?.resolved_at ?? '?'}`);
     },
   );
 }

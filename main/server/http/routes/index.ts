@@ -11,6 +11,7 @@ import { positionRoutes } from './positions';
 import { serverInfoRoutes } from './server-info';
 import { userRoutes } from './users';
 import { alertRoutes } from './alerts';
+import { accidentRoutes } from './accidents';
 import { apiKeyRoutes } from './api-keys';
 import { deviceKeyRoutes } from './device-keys';
 import { driverSessionRoutes } from './driver-session';
@@ -33,6 +34,7 @@ export function registerRoutes(app: App, ctx: ServerContext): void {
   driverSessionRoutes(app, ctx);
   unknownDeviceRoutes(app, ctx);
   alertRoutes(app, ctx);
+  accidentRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   osmandRoutes(app, ctx);
   owntracksRoutes(app, ctx);
