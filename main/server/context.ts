@@ -15,6 +15,7 @@ import type { AlertStore } from './devices/alerts';
 import type { AccidentPipeline } from './crash/accident-pipeline';
 import type { DeviceStatusService } from './devices/device-status';
 import type { UnknownDeviceStore } from './devices/unknown-devices';
+import type { TripService } from './trips/trip-service';
 
 /** The ports and certificate the server actually listens with, known after start(). */
 export interface Listening {
@@ -46,6 +47,8 @@ export interface ServerContext {
   /** the crash pipeline: accidents and their four stages */
   accidents: AccidentPipeline;
   unknownDevices: UnknownDeviceStore;
+  /** trip detection on the ingest stream, raw and processed tracks (issue 5) */
+  trips: TripService;
   listening: Listening;
   startedAt: number;
   version: string;

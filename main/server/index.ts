@@ -20,6 +20,7 @@ import { UserStore } from './store/users';
 import { removeServerFile, serverFileInfo, writeServerFile, type ServerFile } from './server-file';
 import { VERSION } from './version';
 import { TrackServer } from './ws/track-server';
+import { TripService } from './trips/trip-service';
 import { AlertStore } from './devices/alerts';
 import { AccidentPipeline } from './crash/accident-pipeline';
 import { attachServerDetection } from './crash/server-detection';
@@ -77,6 +78,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const events = new EventLog(db);
     const alerts = new AlertStore(db, events);
     const companies = new CompanyStore(db);
+    const trips = new TripService({ db, events, logger });
     ctx = {
       config: resolved,
       logger,
@@ -95,11 +97,13 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       alerts,
       accidents: new AccidentPipeline({ db, events, alerts, positions, companies, logger }, resolved.crash),
       unknownDevices: new UnknownDeviceStore(db),
+      trips,
       listening: { port: 0, httpsPort: null, osmandPort: null, tlsFingerprint: null, tlsSelfSigned: false },
       startedAt: Date.now(),
       version: VERSION,
     };
     ctx.accidents.start();
+    ctx.ingest.onPosition((req) => trips.onPosition(req));
     if (resolved.crash.detect) attachServerDetection(ctx);
     try {
       app = await buildApp(ctx);
@@ -128,6 +132,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       await app?.close().catch(() => undefined);
       app = null;
       ctx.accidents.stop();
+      await trips.stop();
       db.close();
       ctx = null;
       throw err;
@@ -158,6 +163,9 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     await Promise.all(extra.map((s) => closeServer(s)));
     await app.close();
     ctx.accidents.stop();
+    // Recorded trip ends commit first; trips in progress are not ended: their device's
+    // detector is rebuilt from the stored fixes after a restart and the trip continues.
+    await ctx.trips.stop();
     ctx.db.close();
     if (serverFile) removeServerFile(resolved.dataDir, serverFile);
     logger.info({ stored: ctx.writer.stats.stored }, 'tracking server stopped');

@@ -19,6 +19,9 @@ import { unknownDeviceRoutes } from './unknown-devices';
 import { osmandRoutes } from './osmand';
 import { owntracksRoutes } from './owntracks';
 import { gpsloggerRoutes } from './gpslogger';
+import { tripRoutes } from './trips';
+import { tripSettingsRoutes } from './trip-settings';
+import { eventRoutes } from './events';
 
 export function registerRoutes(app: App, ctx: ServerContext): void {
   healthRoutes(app, ctx);
@@ -39,6 +42,9 @@ export function registerRoutes(app: App, ctx: ServerContext): void {
   osmandRoutes(app, ctx);
   owntracksRoutes(app, ctx);
   gpsloggerRoutes(app, ctx);
+  tripRoutes(app, ctx);
+  tripSettingsRoutes(app, ctx);
+  eventRoutes(app, ctx);
   // Last: its catch-all GET answers the console for every path no API route claims.
   consoleRoutes(app, ctx);
 }

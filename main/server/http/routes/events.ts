@@ -1,0 +1,28 @@
+import Type from 'typebox';
+import { API_PREFIX } from '../../../../shared/api/schemas';
+import { EventQuery, LoggedEvent } from '../../../../shared/api/trips';
+import type { ServerContext } from '../../context';
+import type { App } from '../app';
+import { authorizeDataset, bearerOrApiKey, datasetCompany } from '../authn';
+import { errors } from './responses';
+
+/** bearerOrApiKey as Fastify's schema type wants it (the literal's inferred union has optional keys). */
+const security = bearerOrApiKey as unknown as Record<string, string[]>[];
+
+/** The company's durable event log (trip and accident stages), oldest first; page with ?after=<last id>. */
+export function eventRoutes(app: App, ctx: ServerContext): void {
+  app.get(
+    `${API_PREFIX}/events`,
+    {
+      schema: {
+        summary: 'Logged events (IncomingTrackReceived, TrackEnrichmentFinished, Accident…) in order; page with ?after=',
+        tags: ['events'],
+        security,
+        querystring: EventQuery,
+        response: { 200: Type.Array(LoggedEvent), ...errors(400, 401, 403) },
+      },
+      onRequest: authorizeDataset(ctx),
+    },
+    (req) => ctx.events.list(datasetCompany(req), req.query.after ?? 0, req.query.limit ?? 100),
+  );
+}

@@ -1,0 +1,240 @@
+import crypto from 'node:crypto';
+import type { TripSettings, TripSettingsUpdate } from '../../../shared/api/trips';
+import type { EventLog } from '../events/event-log';
+import type { IngestRequest } from '../ingest/pipeline';
+import type { Logger } from '../logger';
+import type { Db } from '../store/database';
+import { TripDetector, type TripBoundary } from './detector';
+import { processTrack } from './process';
+import { TripSettingsStore } from './settings';
+import { TripStore, type TripRow } from './store';
+import { judgeTrack } from './validate';
+import { richRow } from './views';
+
+interface Device {
+  detector: TripDetector;
+  companyId: string;
+  userPk: number;
+  /** wall time of the last fix that reached the detector (the sweep's clock) */
+  lastArrival: number;
+}
+
+export interface FinishedTrip {
+  tripId: string;
+  status: 'received' | 'removed';
+  richId: string | null;
+  replaced: string | null;
+  eventIds: number[];
+}
+
+export interface TripServiceOptions {
+  /** how often the sweep looks for silent moving devices (ms); 0: never (tests call sweep()) */
+  sweepIntervalMs?: number;
+  /** on a device's first fix, how far back stored fixes rebuild its state (ms) */
+  rebuildWindowMs?: number;
+}
+
+const REBUILD_MAX_FIXES = 20_000;
+
+/**
+ * Trip detection on the ingest stream. The hot path (onPosition) only feeds a per-device
+ * detector; a finished trip is judged, processed and recorded later (setImmediate), so ingest
+ * never waits for it. Per trip end, in ONE transaction: the raw track with its event
+ * (IncomingTrackReceived / IncomingTrackRemoved), and for a received one the RichTrack —
+ * merged with the device's previous one when that ended within merge_gap_s — with
+ * TrackEnrichmentFinished. Events are announced after the commit.
+ *
+ * On server stop, trips in progress are NOT ended: their fixes are stored, and the detector of
+ * a device is rebuilt from its stored fixes (since its last recorded trip) at its first fix
+ * after the restart, so the trip continues. The sweep (wall clock) ends trips of devices that
+ * went silent for gap_split_s, so a dead phone's trip still ends.
+ */
+export class TripService {
+  readonly store: TripStore;
+  readonly settingsStore: TripSettingsStore;
+  private readonly devices = new Map<number, Device>();
+  private readonly settingsCache = new Map<string, TripSettings>();
+  private readonly timer: NodeJS.Timeout | null;
+  private pending = 0;
+  private drained: (() => void)[] = [];
+  private readonly finishTx;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: { db: Db; events: EventLog; logger: Logger },
+    private readonly options: TripServiceOptions = {},
+  ) {
+    this.store = new TripStore(deps.db);
+    this.settingsStore = new TripSettingsStore(deps.db);
+    this.finishTx = deps.db.transaction((work: () => number[]) => work());
+    const every = options.sweepIntervalMs ?? 60_000;
+    this.timer = every > 0 ? setInterval(() => this.sweep(), every) : null;
+    this.timer?.unref();
+  }
+
+  /** The company's effective settings (cached; updateSettings refreshes them). */
+  settings(companyId: string): TripSettings {
+    let s = this.settingsCache.get(companyId);
+    if (!s) {
+      s = this.settingsStore.get(companyId);
+      this.settingsCache.set(companyId, s);
+    }
+    return s;
+  }
+
+  /** Changes apply to trips detected from now on. */
+  updateSettings(companyId: string, change: TripSettingsUpdate): TripSettings {
+    const s = this.settingsStore.update(companyId, change);
+    this.settingsCache.set(companyId, s);
+    return s;
+  }
+
+  /** The ingest listener: a new, unflagged, newest fix of a device. */
+  onPosition(req: IngestRequest, now = Date.now()): void {
+    const dev = this.device(req.companyId, req.userPk, req.position.deviceTime);
+    dev.lastArrival = now;
+    const ended = dev.detector.push({ t: req.position.deviceTime, lat: req.position.lat, lng: req.position.lng });
+    if (ended) this.schedule(dev, ended);
+  }
+
+  /** Ends the trips of moving devices silent for gap_split_s of wall time ('sweep'). */
+  sweep(now = Date.now()): number {
+    let ended = 0;
+    for (const dev of this.devices.values()) {
+      if (!dev.detector.moving) continue;
+      if (now - dev.lastArrival < this.settings(dev.companyId).gap_split_s * 1000) continue;
+      const b = dev.detector.end('sweep');
+      if (b) {
+        this.schedule(dev, b);
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  /** Whether the device is in a trip (for tests and the console). */
+  moving(userPk: number): boolean {
+    return this.devices.get(userPk)?.detector.moving ?? false;
+  }
+
+  /** Resolves once every scheduled trip end is recorded. */
+  idle(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  /** Stops the sweep and waits for recorded trip ends; trips in progress continue after a restart. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.idle();
+    this.stopped = true;
+  }
+
+  /** A key rotation or a deleted device: its next fix starts from what is stored. */
+  forget(userPk: number): void {
+    this.devices.delete(userPk);
+  }
+
+  private device(companyId: string, userPk: number, t: number): Device {
+    let dev = this.devices.get(userPk);
+    if (dev) return dev;
+    const detector = new TripDetector(() => this.settings(companyId));
+    dev = { detector, companyId, userPk, lastArrival: 0 };
+    this.devices.set(userPk, dev);
+    this.rebuild(dev, t);
+    return dev;
+  }
+
+  /**
+   * Replays the device's stored fixes since its last recorded trip (at most rebuildWindowMs
+   * back) so a trip in progress at a restart continues; a trip that ended meanwhile without
+   * being recorded (a crash) is recorded now.
+   */
+  private rebuild(dev: Device, before: number): void {
+    const window = this.options.rebuildWindowMs ?? 6 * 3600_000;
+    const lastEnd = this.store.lastTripEnd(dev.userPk) ?? -Infinity;
+    const after = Math.max(lastEnd, before - window);
+    for (const f of this.store.recentFixes(dev.userPk, after, before, REBUILD_MAX_FIXES)) {
+      const ended = dev.detector.push(f);
+      if (ended && ended.start > lastEnd) this.schedule(dev, ended);
+    }
+  }
+
+  private schedule(dev: Device, b: TripBoundary): void {
+    this.pending++;
+    setImmediate(() => {
+      try {
+        if (!this.stopped) this.finish(dev.companyId, dev.userPk, b);
+      } catch (err) {
+        this.deps.logger.error({ err, userPk: dev.userPk, trip: b }, 'could not record a trip');
+      } finally {
+        if (--this.pending === 0) for (const r of this.drained.splice(0)) r();
+      }
+    });
+  }
+
+  /** Judges, processes and records one finished trip (exported for tests through the service). */
+  finish(companyId: string, userPk: number, b: TripBoundary, now = Date.now()): FinishedTrip | null {
+    if (this.store.overlaps(userPk, b.start, b.end)) return null;
+    const s = this.settings(companyId);
+    const raw = this.store.rawFixes(userPk, b.start, b.end);
+    const judged = judgeTrack(raw, s);
+    const trip: TripRow = {
+      id: crypto.randomUUID(),
+      user_pk: userPk,
+      start_time: b.start,
+      end_time: b.end,
+      status: judged.status,
+      reason: judged.reason,
+      fix_count: raw.length,
+      end_reason: b.endReason,
+      created_at: now,
+    };
+    const dates = { TrackStartDate: new Date(b.start).toISOString(), TrackFinishDate: new Date(b.end).toISOString() };
+    const result: FinishedTrip = { tripId: trip.id, status: trip.status, richId: null, replaced: null, eventIds: [] };
+    if (judged.status === 'removed') {
+      result.eventIds = this.finishTx(() => {
+        this.store.insertTrip(trip);
+        return [this.deps.events.record({ companyId, userPk, event: 'IncomingTrackRemoved', objectId: trip.id, objectType: 'IncomingTrackSummary', details: { ...dates, Reason: judged.reason } }, now)];
+      });
+    } else {
+      const prev = s.merge_gap_s > 0 ? this.store.previousRich(userPk, b.start - s.merge_gap_s * 1000, b.start) : undefined;
+      let tripIds = [trip.id];
+      let fixes = raw;
+      if (prev) {
+        const prevIds = JSON.parse(prev.trip_ids) as string[];
+        const prevFixes = prevIds.flatMap((id) => {
+          const t = this.store.trip(companyId, id);
+          return t ? this.store.rawFixes(userPk, t.start_time, t.end_time) : [];
+        });
+        tripIds = [...prevIds, trip.id];
+        fixes = [...prevFixes, ...raw];
+      }
+      const rich = richRow(crypto.randomUUID(), userPk, tripIds, processTrack(fixes, s), now);
+      result.richId = rich.id;
+      result.replaced = prev?.id ?? null;
+      result.eventIds = this.finishTx(() => {
+        this.store.insertTrip(trip);
+        const ids = [this.deps.events.record({ companyId, userPk, event: 'IncomingTrackReceived', objectId: trip.id, objectType: 'IncomingTrack', details: dates }, now)];
+        this.store.insertRich(rich);
+        const replaced = prev !== undefined && this.store.replace(prev.id, rich.id);
+        ids.push(
+          this.deps.events.record(
+            {
+              companyId,
+              userPk,
+              event: 'TrackEnrichmentFinished',
+              objectId: rich.id,
+              objectType: 'RichTrack',
+              details: { ObjectReplaced: replaced, TracksRemoved: replaced ? [{ Id: prev.id, Type: 'RichTrack' }] : [] },
+            },
+            now,
+          ),
+        );
+        return ids;
+      });
+    }
+    this.deps.events.announce(companyId, result.eventIds);
+    return result;
+  }
+}
