@@ -2,12 +2,15 @@
  * Server-side crash detection (main/server/crash/detector.ts) on synthetic 1 Hz speed series:
  * a crash-like drop followed by 30 s of stillness is detected (once); hard but normal braking
  * to a stop, a stop followed by driving away within 30 s, a single noisy speed reading of a
- * parked phone and GPS jitter around a stop are not. (The driver app's accelerometer detector
+ * parked phone, a frozen GPS receiver and GPS jitter around a stop are not, nor is anything in
+ * a real 1 Hz Munich drive with nine traffic-light stops. (The driver app's accelerometer detector
  * has its own test: test/unit/crash-detector.test.ts.)
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
-import { offsetM } from '../../shared/geo';
+import { distanceM, offsetM } from '../../shared/geo';
 import { SpeedDropDetector, type DetectorFix, type SpeedDrop } from '../../main/server/crash/detector';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
@@ -81,6 +84,13 @@ test('noisy GPS: ±8 m jitter and 0–1.5 m/s speed noise at the crash site stil
   assert.equal(hits.length, 1);
 });
 
+test('a frozen GPS receiver (the last fix repeated, speed 0) after driving: not detected', () => {
+  const moving = drive(60, () => 14);
+  const last = moving.at(-1) as DetectorFix;
+  const frozen = Array.from({ length: 40 }, (_, i) => ({ ...last, time: last.time + (i + 1) * 1000, speed: 0 }));
+  assert.equal(run([...moving, ...frozen]).length, 0);
+});
+
 test('sparse fixes (every 15 s) cannot show a drop this sharp: not detected', () => {
   const hits = run(drive(200, (s) => (s < 90 ? 14 : 0)).filter((_, i) => i % 15 === 0));
   assert.equal(hits.length, 0);
@@ -93,4 +103,26 @@ test('replayed or duplicate fixes are ignored; the same trace fed twice to one d
   const again = fixes.map((f) => d.push(f)).filter(Boolean);
   assert.equal(first.length, 1);
   assert.equal(again.length, 0);
+});
+
+test('a real 1 Hz drive in Munich with 9 traffic-light stops (shared/realworld/traces/barefoot-munich-x0001-001.json): no detection', () => {
+  const file = path.resolve(import.meta.dirname, '../../../shared/realworld/traces/barefoot-munich-x0001-001.json');
+  const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { point: string; time: string }[];
+  const points = raw.map((r) => {
+    const [lng, lat] = (/POINT\(([-\d.]+) ([-\d.]+)\)/.exec(r.point) as RegExpExecArray).slice(1).map(Number) as [number, number];
+    return { time: Date.parse(r.time.replace(' ', 'T').replace(/([+-]\d\d)(\d\d)$/, '$1:$2')), lat, lng };
+  });
+  assert.equal(points.length, 1194);
+  // The trace has no speeds: each fix gets the speed implied by the previous one (as a phone's
+  // would roughly report); the one 470 m GPS jump is left out, as the ingest flags it.
+  const fixes: DetectorFix[] = [];
+  for (const p of points) {
+    const prev = fixes.at(-1);
+    const speed = prev ? distanceM(prev, p) / ((p.time - prev.time) / 1000) : 0;
+    if (speed > 100) continue;
+    fixes.push({ ...p, speed });
+  }
+  const stops = fixes.filter((f, i) => i > 0 && f.speed < 5 / 3.6 && (fixes[i - 1] as DetectorFix).speed >= 5 / 3.6).length;
+  assert.ok(stops >= 9, `${stops} stops`);
+  assert.deepEqual(run(fixes), []);
 });

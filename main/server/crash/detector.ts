@@ -10,7 +10,9 @@ import { distanceM } from '../../../shared/geo';
  * 8 m/s² (about 0.8 g: emergency braking on dry asphalt tops out near there, ordinary braking to
  * a traffic light stays at or under 4 m/s²), and then nothing moves — every fix stays within
  * 30 m of the stop and below 2 m/s — for 30 s of device time. Any movement in those 30 s (it
- * drove away) cancels it. Needs reported (Doppler) speeds and fixes at most 3 s apart; sparse
+ * drove away) cancels it. The device must also have covered ground during the drop (at least a
+ * quarter of fromSpeed × drop time): a GPS receiver that froze and repeats its last fix shows a
+ * perfect "stop" without any. Needs reported (Doppler) speeds and fixes at most 3 s apart; sparse
  * sources (a fix every 15 s) cannot show a drop this sharp and are not detected here.
  *
  * Cost per fix: a few comparisons over at most ~10 s of the device's fixes kept in memory.
@@ -49,6 +51,8 @@ export const DETECTOR_LIMITS = {
   maxDropMs: 3_000,
   /** and is at least this sharp, m/s² */
   minDeceleration: 8,
+  /** during the drop the device covers at least this share of fromSpeed × drop time (v·dt/2 when braking evenly) */
+  minDropTravel: 0.25,
   /** how far back driving is looked for */
   historyMs: 10_000,
   /** driving: at least this many fixes at fromSpeed in the history… */
@@ -117,7 +121,10 @@ export class SpeedDropDetector {
       const dt = stop.time - f.time;
       if (dt <= 0 || dt > DETECTOR_LIMITS.maxDropMs || f.speed < DETECTOR_LIMITS.fromSpeed) continue;
       const deceleration = (f.speed - stop.speed) / (dt / 1000);
-      if (deceleration >= DETECTOR_LIMITS.minDeceleration && (!best || deceleration > best.deceleration)) {
+      // A vehicle braking from v to 0 in dt still covers about v·dt/2; a receiver that froze
+      // (repeating its last fix, as before the real Munich trace's 470 m jump) covers nothing.
+      const covered = distanceM(f, stop) >= DETECTOR_LIMITS.minDropTravel * f.speed * (dt / 1000);
+      if (covered && deceleration >= DETECTOR_LIMITS.minDeceleration && (!best || deceleration > best.deceleration)) {
         best = { stop, fromSpeed: f.speed, deceleration, dropSeconds: dt / 1000 };
       }
     }
