@@ -58,9 +58,9 @@ export function SpeedChart(props: { samples: TrackSamples; events: DrivingEvent[
     let dragging = false;
     const release = () => (dragging = false);
     window.addEventListener('mouseup', release);
-    const timeAtCursor = (u: uPlot) => {
-      const left = u.cursor.left;
-      if (left === undefined || left < 0) return null;
+    const timeAt = (u: uPlot, clientX: number) => {
+      const left = clientX - u.over.getBoundingClientRect().left;
+      if (!(left >= 0 && left <= u.over.clientWidth)) return null;
       return u.posToVal(left, 'x') * 1000;
     };
     const opts: uPlot.Options = {
@@ -76,20 +76,17 @@ export function SpeedChart(props: { samples: TrackSamples; events: DrivingEvent[
       series: [{}, { label: 'Speed', stroke: '#2563eb', width: 1.5, fill: 'rgba(37, 99, 235, 0.10)', points: { show: false } }],
       hooks: {
         draw: [drawMarks],
-        setCursor: [
-          (u) => {
-            if (!dragging) return;
-            const t = timeAtCursor(u);
-            if (t !== null) onTime.current(t);
-          },
-        ],
         ready: [
           (u) => {
-            u.over.addEventListener('mousedown', () => {
-              dragging = true;
-              const t = timeAtCursor(u);
+            const set = (e: MouseEvent) => {
+              const t = timeAt(u, e.clientX);
               if (t !== null) onTime.current(t);
+            };
+            u.over.addEventListener('mousedown', (e) => {
+              dragging = true;
+              set(e);
             });
+            u.over.addEventListener('mousemove', (e) => dragging && set(e));
           },
         ],
       },
