@@ -345,11 +345,5 @@ export const AdoptBody = Type.Object(
 );
 export type AdoptBody = Static<typeof AdoptBody>;
 
-export const AlertQuery = Type.Object({
-  open: Type.Optional(Type.Boolean({ description: 'only alerts not yet acknowledged' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-});
-export type AlertQuery = Static<typeof AlertQuery>;
-
 export const AlertIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export type AlertIdParams = Static<typeof AlertIdParams>;

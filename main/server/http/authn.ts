@@ -67,7 +67,7 @@ export function datasetCompany(req: FastifyRequest): string {
 }
 
 /** OpenAPI: dataset routes take a bearer token or an API key. */
-export const bearerOrApiKey = [{ bearer: [] as string[] }, { apiKey: [] as string[] }];
+export const bearerOrApiKey: Record<string, string[]>[] = [{ bearer: [] }, { apiKey: [] }];
 
 /** The principal set by `authorize` (routes without the hook must not call this). */
 export function caller(req: FastifyRequest): Principal {

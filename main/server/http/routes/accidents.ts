@@ -16,8 +16,7 @@ const AccidentQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 500 })),
 });
 
-/** OpenAPI: a bearer token or an API key (authn.ts's `bearerOrApiKey`, typed as Fastify's schema wants it). */
-const security: Record<string, string[]>[] = bearerOrApiKey.map((s) => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as Record<string, string[]>);
+const security = bearerOrApiKey;
 
 const AccidentIdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'accident id' }) });
 
