@@ -256,6 +256,29 @@ describe('console: trips view', { timeout: 300_000 }, () => {
     await waitForText(page, '[data-testid="export-status"]', /downloaded/);
   });
 
+  test('in the desktop app an export goes through the save dialog (window.fleetdesk.saveFile)', async () => {
+    const desk = await newPage(browser);
+    try {
+      await desk.page.addInitScript(`
+        window.__saved = [];
+        window.fleetdesk = { saveFile: async (req) => { window.__saved.push(req); return { saved: true, path: '/home/ops/' + req.defaultName }; } };
+      `);
+      await openConsole(desk.page, srv);
+      await desk.page.goto(`${srv.url}/#/trips/DR_1/${day}/${rich.id}`);
+      await desk.page.click('[data-testid="export-gpx"]');
+      await desk.page.waitForFunction(() => (window as any).__saved.length === 1);
+      const [req] = await desk.page.evaluate(() => (window as any).__saved as { defaultName: string; content: string; filters: { name: string; extensions: string[] }[] }[]);
+      assert.match(req!.content, /<gpx[\s\S]*<trkpt/);
+      assert.match(req!.defaultName, /\.gpx$/);
+      assert.doesNotMatch(req!.defaultName, /[/\\]/);
+      assert.deepEqual(req!.filters[0]!.extensions, ['gpx']);
+      await waitForText(desk.page, '[data-testid="export-status"]', 'GPX saved.');
+      assert.deepEqual(desk.errors, []);
+    } finally {
+      await desk.context.close();
+    }
+  });
+
   test('removed tracks are greyed with their reason, folded until asked', async () => {
     const removed = trips.filter((t) => t.kind === 'removed');
     assert.equal(await page.$('[data-testid="removed-list"]'), null);
