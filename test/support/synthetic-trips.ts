@@ -63,6 +63,8 @@ export class Trace {
   /** Constant speed for `s` seconds, optionally turning at `turn` °/s. */
   drive(s: number, speed = this.speed, turn = 0): this {
     this.speed = speed;
+    // a trace that opens with a drive is already at that speed at its first fix
+    if (this.fixes.length === 1) (this.fixes[0] as RawFix).speed = speed;
     for (let i = 0; i < s; i++) this.step(0, turn);
     return this;
   }

@@ -23,9 +23,8 @@ export type DetectorSettings = Pick<TripSettings, 'stop_radius_m' | 'stop_durati
 export const QUIET_STOP_SPEED_MS = 1;
 
 /**
- * Where a departure starts and an arrival ends: the last fix this close to the parked position
- * before leaving, the first this close to it on arriving. Half the stop radius, at most 50 m:
- * wider than phone GPS noise, so the trip keeps its first and last few hundred metres.
+ * An arrival is looked for among the fixes this close to the parked position (half the stop
+ * radius, at most 50 m: wider than phone GPS noise), then followed while it still closes in.
  */
 export const settleRadius = (s: DetectorSettings): number => Math.min(50, s.stop_radius_m / 2);
 
@@ -35,8 +34,10 @@ type State =
       kind: 'parked';
       /** the parked position */
       anchor: DetectorFix;
-      /** the trip would start here: the last fix that was still at the parked position */
+      /** the trip would start here: where the current run of fixes moving steadily away from the parked position began */
       depart: DetectorFix;
+      /** distance of the last parked fix from the anchor */
+      lastDist: number;
       /** a first fix outside the stop radius, waiting for a second to confirm the departure */
       pending: DetectorFix | null;
       /** the fix before `pending` */
@@ -54,12 +55,13 @@ type State =
  * trips as live; the sweep is the one wall-clock rule and lives in the service).
  *
  * - parked → moving: a fix farther than stop_radius_m from the parked position, confirmed by
- *   the next fix also outside (one stray fix is drift, not a departure). The trip starts at the
- *   last fix that was still at the parked position (within settleRadius), so the drive keeps
- *   its first metres.
+ *   the next fix also outside (one stray fix is drift, not a departure). The trip starts where
+ *   the fixes began to move steadily away from the parked position, so the drive keeps its
+ *   first metres.
  * - moving → parked ('stop'): the fixes stay within stop_radius_m of a candidate fix for
- *   stop_duration_s. The trip ends where the vehicle came to rest: the first fix of the
- *   candidate window within settleRadius of the window's median position.
+ *   stop_duration_s. The trip ends where the vehicle came to rest: from the first fix of the
+ *   candidate window within settleRadius of the window's median position, on while the fixes
+ *   still close in on it.
  * - a silence of ≥ stop_duration_s crossed below QUIET_STOP_SPEED_MS is a stop too ('stop'),
  *   ending at the last fix before it; any other silence longer than gap_split_s ends the trip
  *   at the last fix before it ('gap').
@@ -116,12 +118,11 @@ export class TripDetector {
       if ((f.t - candidate.t) / 1000 < s.stop_duration_s) return null;
       const rest = medianPosition(st.window);
       const settle = settleRadius(s);
-      const arrivedAt = st.window.findIndex((w) => distanceM(w, rest) <= settle);
-      const arrived = st.window[arrivedAt < 0 ? 0 : arrivedAt] as DetectorFix;
-      let depart = arrived;
-      for (const w of st.window) if (w.t >= arrived.t && distanceM(w, rest) <= settle) depart = w;
+      let k = Math.max(0, st.window.findIndex((w) => distanceM(w, rest) <= settle));
+      while (k + 1 < st.window.length && distanceM(st.window[k + 1] as DetectorFix, rest) < distanceM(st.window[k] as DetectorFix, rest)) k++;
+      const arrived = st.window[k] as DetectorFix;
       const ended: TripBoundary = { start: st.start, end: arrived.t, endReason: 'stop' };
-      this.park({ t: arrived.t, lat: rest.lat, lng: rest.lng }, depart);
+      this.park({ t: arrived.t, lat: rest.lat, lng: rest.lng }, f);
       return ended;
     }
     if (gapS > s.gap_split_s) {
@@ -141,15 +142,17 @@ export class TripDetector {
   }
 
   private park(anchor: DetectorFix, depart: DetectorFix): void {
-    this.state = { kind: 'parked', anchor, depart, pending: null, beforePending: depart };
+    this.state = { kind: 'parked', anchor, depart, lastDist: distanceM(anchor, depart), pending: null, beforePending: depart };
   }
 
   private parkedFix(f: DetectorFix, prev: DetectorFix, gapS: number, s: DetectorSettings): void {
     const st = this.state;
     if (st.kind !== 'parked') return;
     const fromAnchor = distanceM(st.anchor, f);
-    // After a quiet stretch (an app that sleeps when parked) the trip's first known fix is this one.
-    if (gapS >= s.stop_duration_s || fromAnchor <= settleRadius(s)) st.depart = f;
+    // A fix no farther out than the last one (or after a quiet stretch: an app that sleeps when
+    // parked) begins a new run; a departure is the run that ends outside the radius.
+    if (gapS >= s.stop_duration_s || fromAnchor <= st.lastDist) st.depart = f;
+    st.lastDist = fromAnchor;
     if (fromAnchor <= s.stop_radius_m) {
       st.pending = null;
       return;
@@ -159,8 +162,8 @@ export class TripDetector {
       st.beforePending = prev;
       return;
     }
-    // Confirmed. A departure point older than a stop (the device sat at the edge of the radius
-    // for a long time) is stale: the trip then starts at the last fix before it left.
+    // Confirmed. A run older than a stop (a slow creep to the edge of the radius) is no
+    // departure: the trip then starts at the last fix before it left.
     const stale = (st.pending.t - st.depart.t) / 1000 > s.stop_duration_s;
     this.state = { kind: 'moving', start: stale ? st.beforePending.t : st.depart.t, window: [f] };
   }
