@@ -23,10 +23,26 @@ export class AlertStore {
   /** Open alerts, newest first (stable identity between changes, for useSyncExternalStore). */
   getOpen = (): readonly AlertView[] => this.list;
 
-  /** The full open list from REST; returns the alerts not seen before. */
-  load(alerts: AlertView[]): AlertView[] {
+  /** live updates, numbered, so a REST answer does not undo news that arrived while it was on its way */
+  private liveSeq = 0;
+  private readonly live = new Map<number, { seq: number; alert: AlertView }>();
+
+  /** Call before requesting the open list; pass the result to `load`. */
+  mark = (): number => this.liveSeq;
+
+  /**
+   * The full open list from REST, requested at `mark` (default: now); returns the alerts not
+   * seen before. An alert the live socket reported after the mark keeps its live state (new
+   * since, or acknowledged/resolved since).
+   */
+  load(alerts: AlertView[], mark = this.liveSeq): AlertView[] {
     const fresh = alerts.filter((a) => isOpen(a) && !this.seen.has(a.id));
     this.open = new Map(alerts.filter(isOpen).map((a) => [a.id, a]));
+    for (const [id, l] of this.live) {
+      if (l.seq <= mark) continue;
+      if (isOpen(l.alert)) this.open.set(id, l.alert);
+      else this.open.delete(id);
+    }
     for (const a of alerts) this.seen.add(a.id);
     this.changed();
     return fresh;
@@ -41,13 +57,17 @@ export class AlertStore {
   apply(alert: AlertView): boolean {
     const isNew = isOpen(alert) && !this.seen.has(alert.id);
     this.seen.add(alert.id);
+    this.live.set(alert.id, { seq: ++this.liveSeq, alert });
     if (!isOpen(alert)) this.open.delete(alert.id);
     else this.open.set(alert.id, alert);
     this.changed();
     return isNew;
   }
 
+  /** Acknowledged or resolved here: gone, and a REST answer already on its way does not bring it back. */
   remove(id: number): void {
+    const a = this.open.get(id) ?? this.live.get(id)?.alert;
+    if (a) this.live.set(id, { seq: ++this.liveSeq, alert: { ...a, acknowledged_at: a.acknowledged_at ?? new Date().toISOString() } });
     if (this.open.delete(id)) this.changed();
   }
 

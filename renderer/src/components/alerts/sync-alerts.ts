@@ -13,11 +13,12 @@ export const OPEN_ALERTS_REFRESH_MS = 30_000;
 
 export async function syncOpenAlerts(api: ApiClient, alerts: AlertStore): Promise<void> {
   try {
+    const mark = alerts.mark();
     const list = await api.openAlerts();
     const fresh = list.filter((a) => alerts.isNew(a));
     if (fresh.length) playAlarm();
     for (const a of fresh) notifyAlert(a, fleetStore.get(a.device_id)?.name ?? a.device_id);
-    alerts.load(list);
+    alerts.load(list, mark);
   } catch (err) {
     console.warn('alerts not loaded:', (err as Error).message);
   }
