@@ -6,8 +6,7 @@ import type { App } from '../app';
 import { authorizeDataset, bearerOrApiKey, datasetCompany } from '../authn';
 import { errors } from './responses';
 
-/** bearerOrApiKey as Fastify's schema type wants it (the literal's inferred union has optional keys). */
-const security = bearerOrApiKey as unknown as Record<string, string[]>[];
+const security = bearerOrApiKey;
 
 /** The company's durable event log (trip and accident stages), oldest first; page with ?after=<last id>. */
 export function eventRoutes(app: App, ctx: ServerContext): void {

@@ -11,8 +11,7 @@ import { badRequest, notFound } from '../errors';
 import { CONTENT_TYPES, contentDisposition, fromIncoming, fromRich, renderExport } from '../exports/index';
 import { errors } from './responses';
 
-/** bearerOrApiKey as Fastify's schema type wants it (the literal's inferred union has optional keys). */
-const security = bearerOrApiKey as unknown as Record<string, string[]>[];
+const security = bearerOrApiKey;
 
 const TrackIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'track id (uuid)' }) });
 const ExportQuery = Type.Object({
