@@ -19,7 +19,7 @@ import type {
   UserCreate,
   UserUpdate,
 } from '../../../shared/api/schemas';
-import type { Accident, ExportFormat, RichTrack, TripSummary } from '../../../shared/api/trips';
+import type { Accident, ApiKey, ApiKeyCreated, ExportFormat, RichTrack, TripSettings, TripSettingsUpdate, TripSummary } from '../../../shared/api/trips';
 import type { AlertView } from '../../../shared/protocol/device';
 
 /** An alert as the server answers it; the resolution and crash-pipeline fields arrive with the crash pipeline. */
@@ -175,6 +175,11 @@ export class ApiClient {
   updateUser = (id: string, changes: UserUpdate) => this.call<User>('PATCH', `/users/${enc(id)}`, changes);
   deleteUser = (id: string) => this.call<void>('DELETE', `/users/${enc(id)}`);
   revokeTokens = (id: string) => this.call<void>('POST', `/users/${enc(id)}/revoke-tokens`);
+  tripSettings = (companyId: string) => this.call<TripSettings>('GET', `/companies/${enc(companyId)}/trip-settings`);
+  updateTripSettings = (companyId: string, changes: TripSettingsUpdate) => this.call<TripSettings>('PATCH', `/companies/${enc(companyId)}/trip-settings`, changes);
+  apiKeys = () => this.call<ApiKey[]>('GET', '/api-keys');
+  createApiKey = (name: string) => this.call<ApiKeyCreated>('POST', '/api-keys', { name });
+  revokeApiKey = (id: number) => this.call<void>('DELETE', `/api-keys/${id}`);
 }
 
 const enc = encodeURIComponent;

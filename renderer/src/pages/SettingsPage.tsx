@@ -1,6 +1,8 @@
 /** Settings: this user's units, the company's settings, and the addresses phones connect to. */
 import { useConsole } from '../app/console-context';
 import { CompanySettings } from '../components/settings/CompanySettings';
+import { ApiKeys } from '../components/settings/ApiKeys';
+import { TripSettingsCard } from '../components/settings/TripSettingsCard';
 import { LanAddresses } from '../components/settings/LanAddresses';
 import { SPEED_UNITS } from '../prefs/units';
 
@@ -24,7 +26,9 @@ export function SettingsPage() {
           </div>
         </section>
         {company ? <CompanySettings key={company.id} company={company} /> : <section className="card settings-card muted">Loading company…</section>}
+        {company && <TripSettingsCard key={`trips-${company.id}`} companyId={company.id} />}
         <LanAddresses />
+        <ApiKeys />
       </div>
     </div>
   );
