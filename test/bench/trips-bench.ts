@@ -1,7 +1,7 @@
 /**
  * `npm run bench:trips`: what trip detection costs per fix. Not a test: it prints figures.
  *
- * The real Munich drive (/work/shared/realworld/traces/barefoot-munich-x0001-001.json, 1194
+ * The real Munich drive (shared/realworld/traces/barefoot-munich-x0001-001.json, 1194
  * fixes at 1 Hz, followed by 10 parked minutes so each trip ends on a stop) is played by
  * `--devices` devices at once, fix k of every device before fix k+1 (as live traffic arrives):
  *

@@ -1,10 +1,10 @@
 /** What the phone-app protocol tests share: a server with a company, drivers with keys, raw HTTP. */
 import fs from 'node:fs';
 import type { PositionRow } from '../../main/server/store/positions';
+import { realworldPath } from '../support/realworld';
 import { startTestServer, type TestServer } from '../support/server';
 
-export const REALWORLD = '/work/shared/realworld';
-export const readSample = <T>(name: string): T => JSON.parse(fs.readFileSync(`${REALWORLD}/${name}`, 'utf8')) as T;
+export const readSample = <T>(name: string): T => JSON.parse(fs.readFileSync(realworldPath(name), 'utf8')) as T;
 
 export interface Phones {
   s: TestServer;

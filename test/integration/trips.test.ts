@@ -3,8 +3,8 @@
  * WebSocket location_batch path, detected on the ingest stream, recorded with their events,
  * and read back over REST (list, raw and processed tracks, GPX/GeoJSON/CSV exports, the event
  * log) with a session or a company API key. Real drives:
- * /work/shared/realworld/traces/barefoot-munich-x0001-001.json and
- * /work/shared/realworld/traces/gpxpy-around-visnjan-with-car.gpx.
+ * shared/realworld/traces/barefoot-munich-x0001-001.json and
+ * shared/realworld/traces/gpxpy-around-visnjan-with-car.gpx.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -204,7 +204,7 @@ test('the sweep ends the trip of a device that went silent while driving', async
 });
 
 test('real drive replayed: barefoot Munich x0001-001 is one trip of ~13.6 km, ~20 min, its 470 m jump flagged and left out', async () => {
-  // /work/shared/realworld/traces/barefoot-munich-x0001-001.json — 1 Hz, no speeds in the file
+  // shared/realworld/traces/barefoot-munich-x0001-001.json — 1 Hz, no speeds in the file
   const fixes = munichTrace();
   await send('munich', fixes);
   s.ctx.trips.sweep(Date.now() + 16 * 60_000);
@@ -224,7 +224,7 @@ test('real drive replayed: barefoot Munich x0001-001 is one trip of ~13.6 km, ~2
 });
 
 test('real drive replayed: gpxpy Višnjan is one trip of ~2.7 km', async () => {
-  // /work/shared/realworld/traces/gpxpy-around-visnjan-with-car.gpx — Garmin eTrex 20x
+  // shared/realworld/traces/gpxpy-around-visnjan-with-car.gpx — Garmin eTrex 20x
   await send('visnjan', visnjanTrace());
   s.ctx.trips.sweep(Date.now() + 16 * 60_000);
   await s.ctx.trips.idle();

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { offsetM, type LatLng } from '../../shared/geo';
 import type { RawFix } from '../../main/server/trips/process';
+import { realworldPath } from './realworld';
 
 export const T0 = Date.UTC(2026, 5, 1, 7, 0, 0);
 export const MUNICH = { lat: 48.137, lng: 11.575 };
@@ -98,11 +99,10 @@ export class Trace {
   }
 }
 
-export const REALWORLD = '/work/shared/realworld/traces';
 
 /** barefoot's Munich drive (x0001-001: 1 Hz, 1194 fixes, WKT + local time); no speeds in the file. */
 export function munichTrace(file = 'barefoot-munich-x0001-001.json'): RawFix[] {
-  const raw = JSON.parse(fs.readFileSync(`${REALWORLD}/${file}`, 'utf8')) as { point: string; time: string }[];
+  const raw = JSON.parse(fs.readFileSync(realworldPath(`traces/${file}`), 'utf8')) as { point: string; time: string }[];
   return raw.map((r) => {
     const m = /^POINT\(([-\d.]+) ([-\d.]+)\)$/.exec(r.point);
     const time = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})([+-]\d{2})(\d{2})$/.exec(r.time);
@@ -113,7 +113,7 @@ export function munichTrace(file = 'barefoot-munich-x0001-001.json'): RawFix[] {
 
 /** gpxpy's Višnjan drive (Garmin eTrex 20x GPX 1.1: lat, lon, ele, time). */
 export function visnjanTrace(): RawFix[] {
-  const xml = fs.readFileSync(`${REALWORLD}/gpxpy-around-visnjan-with-car.gpx`, 'utf8');
+  const xml = fs.readFileSync(realworldPath('traces/gpxpy-around-visnjan-with-car.gpx'), 'utf8');
   const out: RawFix[] = [];
   for (const m of xml.matchAll(/<trkpt lat="([-\d.]+)" lon="([-\d.]+)">([\s\S]*?)<\/trkpt>/g)) {
     const ele = /<ele>([-\d.]+)<\/ele>/.exec(m[3] as string);

@@ -8,10 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import { distanceM, offsetM } from '../../shared/geo';
 import { SpeedDropDetector, type DetectorFix, type SpeedDrop } from '../../main/server/crash/detector';
+import { realworldPath } from '../support/realworld';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
 const BASE = { lat: 48.137, lng: 11.575 };
@@ -106,7 +106,7 @@ test('replayed or duplicate fixes are ignored; the same trace fed twice to one d
 });
 
 test('a real 1 Hz drive in Munich with 9 traffic-light stops (shared/realworld/traces/barefoot-munich-x0001-001.json): no detection', () => {
-  const file = path.resolve(import.meta.dirname, '../../../shared/realworld/traces/barefoot-munich-x0001-001.json');
+  const file = realworldPath('traces/barefoot-munich-x0001-001.json');
   const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { point: string; time: string }[];
   const points = raw.map((r) => {
     const [lng, lat] = (/POINT\(([-\d.]+) ([-\d.]+)\)/.exec(r.point) as RegExpExecArray).slice(1).map(Number) as [number, number];

@@ -2,7 +2,7 @@
  * Trip detection on synthetic drives of known ground truth (test/support/synthetic-trips.ts):
  * one drive is one trip, parked drift never starts one, traffic lights stay inside a trip,
  * stops and data gaps split, settings apply, and the result depends only on the fixes.
- * Also barefoot's real Munich drive (/work/shared/realworld/traces/barefoot-munich-x0001-001.json).
+ * Also barefoot's real Munich drive (shared/realworld/traces/barefoot-munich-x0001-001.json).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -143,7 +143,7 @@ test('settings apply: a 90 s stop ends a trip with stop_duration_s 60, not with 
 });
 
 test('real drive: barefoot Munich x0001-001 (1 Hz, 13.65 km, 9 traffic-light stops, a 470 m jump) is one trip of ~13.6 km and ~20 min', () => {
-  // /work/shared/realworld/traces/barefoot-munich-x0001-001.json (bmwcarit/barefoot, Apache-2.0)
+  // shared/realworld/traces/barefoot-munich-x0001-001.json (bmwcarit/barefoot, Apache-2.0)
   const fixes = munichTrace();
   const trips = detect(fixes, DEFAULT_TRIP_SETTINGS, true);
   assert.equal(trips.length, 1, 'the traffic-light stops are inside the trip');

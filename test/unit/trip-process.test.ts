@@ -2,7 +2,7 @@
  * Processed tracks from synthetic drives of known ground truth: distance within 1% (straight
  * and curved), exact driving event counts for injected episodes, outliers and jitter filtered,
  * stops, a robust max speed, the safety score formula, and the removal reasons. Plus gpxpy's
- * real Višnjan drive (/work/shared/realworld/traces/gpxpy-around-visnjan-with-car.gpx).
+ * real Višnjan drive (shared/realworld/traces/gpxpy-around-visnjan-with-car.gpx).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -123,7 +123,7 @@ test('raw track judgement: removed with the reason, or received', () => {
 });
 
 test('real drive: gpxpy Višnjan (Garmin smart recording, 104 fixes) is ~2.7 km with its 2-minute stationary stretch as a stop', () => {
-  // /work/shared/realworld/traces/gpxpy-around-visnjan-with-car.gpx (tkrajina/gpxpy, Apache-2.0)
+  // shared/realworld/traces/gpxpy-around-visnjan-with-car.gpx (tkrajina/gpxpy, Apache-2.0)
   const fixes = visnjanTrace();
   assert.equal(fixes.length, 104);
   const p = processTrack(fixes, S);
