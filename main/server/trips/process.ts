@@ -2,6 +2,7 @@ import { bearingDeg, distanceM } from '../../../shared/geo';
 import type { DrivingEvent, EventCounts, TrackGeometry, TripSettings, TripStop } from '../../../shared/api/trips';
 import { countEvents, detectDrivingEvents, type Vertex } from './driving-events';
 import { safetyScore } from './score';
+import { MAX_PLAUSIBLE_SPEED_MS } from '../ingest/plausibility';
 
 /** A raw fix as stored in positions (SI units, epoch ms); flags & 1 marks a GPS jump. */
 export interface RawFix {
@@ -15,8 +16,8 @@ export interface RawFix {
   flags: number;
 }
 
-/** Faster than any road vehicle (m/s): a fix implying this from the last kept one is an outlier. */
-export const OUTLIER_SPEED_MS = 100;
+/** Faster than any road vehicle (m/s): a fix implying this from the last kept one is an outlier (ingest's default limit). */
+export const OUTLIER_SPEED_MS = MAX_PLAUSIBLE_SPEED_MS;
 /** Jumps this short are never outliers: position noise, not travel (as in ingest plausibility). */
 const OUTLIER_NOISE_M = 50;
 /** A fix within this many metres of the last kept one (its accuracy when reported, capped) adds no distance. */

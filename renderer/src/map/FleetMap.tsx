@@ -3,8 +3,6 @@
  * layer is a component that renders nothing and manages its own Leaflet layer. Live positions
  * reach the devices layer straight from the store, without re-rendering React.
  */
-import { useEffect, useRef, useState } from 'react';
-import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './map.css';
 import type { FleetStore } from '../store/fleet-store';
@@ -17,6 +15,7 @@ import { SEA_COLOR } from './map-style';
 import { TileBasemap } from './TileBasemap';
 import { TrackLayer } from './TrackLayer';
 import { WorldBasemap } from './WorldBasemap';
+import { useLeafletMap } from './use-leaflet-map';
 
 export interface FleetMapProps {
   store: FleetStore;
@@ -36,22 +35,7 @@ export interface FleetMapProps {
 }
 
 export function FleetMap({ store, selectedId, onSelect, follow, track, tileUrl, speedUnit = 'kmh', flyTo = null, className }: FleetMapProps) {
-  const container = useRef<HTMLDivElement>(null);
-  const [map, setMap] = useState<L.Map | null>(null);
-
-  useEffect(() => {
-    const el = container.current!;
-    const m = L.map(el, { preferCanvas: true, minZoom: 2, worldCopyJump: true, zoomControl: true }).setView([20, 0], 2);
-    // The map must learn about size changes of its box (panels opening, window resizes).
-    const observer = new ResizeObserver(() => m.invalidateSize({ debounceMoveend: true }));
-    observer.observe(el);
-    setMap(m);
-    return () => {
-      observer.disconnect();
-      setMap(null);
-      m.remove();
-    };
-  }, []);
+  const { container, map } = useLeafletMap({ preferCanvas: true });
 
   return (
     <div className={`fleet-map ${className ?? ''}`}>

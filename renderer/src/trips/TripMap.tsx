@@ -4,7 +4,7 @@
  * driving events with their values, and the replay marker. `window.__fleetdeskTrip` lets tests
  * ask what was drawn.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import '../map/map.css';
@@ -13,6 +13,7 @@ import { MapContext } from '../map/map-context';
 import { SEA_COLOR } from '../map/map-style';
 import { TileBasemap } from '../map/TileBasemap';
 import { WorldBasemap } from '../map/WorldBasemap';
+import { useLeafletMap } from '../map/use-leaflet-map';
 import { formatSpeed } from '../lib/format';
 import type { SpeedUnit } from '../prefs/units';
 import { sampleAt, type TrackSamples } from './replay';
@@ -37,21 +38,7 @@ declare global {
 }
 
 export function TripMap(props: { track: RichTrack | null; samples: TrackSamples | null; time: number | null; tileUrl: string | null; units: SpeedUnit }) {
-  const container = useRef<HTMLDivElement>(null);
-  const [map, setMap] = useState<L.Map | null>(null);
-
-  useEffect(() => {
-    const el = container.current!;
-    const m = L.map(el, { minZoom: 2, worldCopyJump: true, zoomControl: true }).setView([20, 0], 2);
-    const observer = new ResizeObserver(() => m.invalidateSize({ debounceMoveend: true }));
-    observer.observe(el);
-    setMap(m);
-    return () => {
-      observer.disconnect();
-      setMap(null);
-      m.remove();
-    };
-  }, []);
+  const { container, map } = useLeafletMap();
 
   return (
     <div className="fleet-map trip-map">
