@@ -210,9 +210,19 @@ describe('console: crash alerts panel', { timeout: 240_000 }, () => {
     try {
       await desk.context.grantPermissions(['notifications'], { origin: new URL(srv.url).origin });
       await desk.page.addInitScript(RECORD_NOTIFICATIONS + DESKTOP_NOTIFY);
+      // The device list is held back so the alert beats it (as it can right after sign-in):
+      // the notification must wait for the list and name the van, not its id.
+      let releaseList!: () => void;
+      const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
+      await desk.page.route(/\/api\/v1\/devices$/, async (route) => {
+        await listHeld;
+        await route.continue();
+      });
       await openConsole(desk.page, srv);
       const id = await sendAlert(crashPayload(Date.now() - 25_000, { lat: 48.15, lng: 11.6 }));
       await desk.page.waitForSelector(`[data-testid="alert"][data-alert-id="${id}"]`);
+      assert.equal(await desk.page.evaluate(() => (window as any).__desktopNotes.length), 0, 'no notification before the device can be named');
+      releaseList();
       await desk.page.waitForFunction(() => (window as any).__desktopNotes.length >= 1);
       const calls = await desk.page.evaluate(() => (window as any).__desktopNotes as { title: string; body: string }[]);
       assert.match(calls[0]!.title, /crash.*: Van 2$/i);

@@ -15,7 +15,7 @@ import { LiveSocket } from '../live/live-socket';
 import { AlertsPage } from '../pages/AlertsPage';
 import { MapPage } from '../pages/MapPage';
 import { TripsPage } from '../pages/TripsPage';
-import { notifyAlert } from '../components/alerts/notify';
+import { notifyNewAlert } from '../components/alerts/notify';
 import { SettingsPage } from '../pages/SettingsPage';
 import { UsersPage } from '../pages/UsersPage';
 import { useUnits } from '../prefs/units';
@@ -32,13 +32,14 @@ export function Console(props: { session: Session; baseUrl: string; desktop: boo
     const onAlert = (a: Parameters<AlertStore['apply']>[0]) => {
       if (alerts.isNew(a)) {
         playAlarm();
-        notifyAlert(a, fleetStore.get(a.device_id)?.name ?? a.device_id);
+        void notifyNewAlert(a, socket);
       }
       alerts.apply(a);
     };
     // After every (re)connect: the open alerts, including any raised while the socket was down.
-    const onOnline = () => void syncOpenAlerts(api, alerts);
-    return new LiveSocket({ store: fleetStore, api, userId: session.user.id, token: session.token, baseUrl, onAuthLost: onSignOut, onAlert, onOnline });
+    const onOnline = () => void syncOpenAlerts(api, alerts, socket);
+    const socket: LiveSocket = new LiveSocket({ store: fleetStore, api, userId: session.user.id, token: session.token, baseUrl, onAuthLost: onSignOut, onAlert, onOnline });
+    return socket;
   }, [api, session, baseUrl, onSignOut, alerts]);
   const [focus, setFocus] = useState<FocusRequest | null>(null);
   const focusDevice = useCallback((id: string, at: FocusRequest['at']) => {

@@ -102,6 +102,11 @@ export class LiveSocket {
     this.connect();
   }
 
+  /** Settles once the device list being loaded (if any) is in the store. */
+  synced(): Promise<void> {
+    return this.syncing ?? Promise.resolve();
+  }
+
   /** Reloads devices with their latest positions from REST; concurrent calls share one request. */
   resync(): Promise<void> {
     if (this.syncing) {

@@ -16,14 +16,14 @@ import { ResolveForm } from './ResolveForm';
 import { OPEN_ALERTS_REFRESH_MS, syncOpenAlerts } from './sync-alerts';
 
 export function AlertBanner() {
-  const { api, alerts } = useConsole();
+  const { api, alerts, live } = useConsole();
   const open = useSyncExternalStore(alerts.subscribe, alerts.getOpen);
   const anyOpen = open.length > 0;
   useEffect(() => {
     if (!anyOpen) return;
-    const timer = setInterval(() => void syncOpenAlerts(api, alerts), OPEN_ALERTS_REFRESH_MS);
+    const timer = setInterval(() => void syncOpenAlerts(api, alerts, live), OPEN_ALERTS_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [api, alerts, anyOpen]);
+  }, [api, alerts, live, anyOpen]);
   if (!anyOpen) return null;
   return (
     <div className="alert-banner" role="alert" aria-live="assertive" data-testid="alert-banner" data-alarms={alarmsPlayed()} data-notified={notificationsSent()}>

@@ -5,6 +5,8 @@
  * runs from a button).
  */
 import type { AlertRecord } from '../../api/client';
+import type { LiveSocket } from '../../live/live-socket';
+import { fleetStore } from '../../store/fleet';
 import { alertTitle } from './alert-info';
 
 let sent = 0;
@@ -12,7 +14,16 @@ let sent = 0;
 /** How many notifications this page has handed to the desktop app or the browser. */
 export const notificationsSent = (): number => sent;
 
-export function notifyAlert(a: AlertRecord, deviceName: string): void {
+/**
+ * Notifies of a new alert once the device can be named: an alert that arrives right after
+ * sign-in may beat the device list, so an unknown device waits for the list being loaded.
+ */
+export async function notifyNewAlert(a: AlertRecord, live: Pick<LiveSocket, 'synced'>): Promise<void> {
+  if (!fleetStore.get(a.device_id)) await live.synced();
+  notifyAlert(a, fleetStore.get(a.device_id)?.name ?? a.device_id);
+}
+
+function notifyAlert(a: AlertRecord, deviceName: string): void {
   const title = `${alertTitle(a)}: ${deviceName}`;
   const parts = [new Date(a.time).toLocaleTimeString()];
   if (a.kind === 'crash' && a.peak_g !== null) parts.push(`peak ${a.peak_g.toFixed(1)} g`);

@@ -4,20 +4,20 @@
  * alert acknowledged in another console leaves this one too.
  */
 import type { ApiClient } from '../../api/client';
-import { fleetStore } from '../../store/fleet';
+import type { LiveSocket } from '../../live/live-socket';
 import { playAlarm } from './alarm';
-import { notifyAlert } from './notify';
+import { notifyNewAlert } from './notify';
 import type { AlertStore } from './alert-store';
 
 export const OPEN_ALERTS_REFRESH_MS = 30_000;
 
-export async function syncOpenAlerts(api: ApiClient, alerts: AlertStore): Promise<void> {
+export async function syncOpenAlerts(api: ApiClient, alerts: AlertStore, live: Pick<LiveSocket, 'synced'>): Promise<void> {
   try {
     const mark = alerts.mark();
     const list = await api.openAlerts();
     const fresh = list.filter((a) => alerts.isNew(a));
     if (fresh.length) playAlarm();
-    for (const a of fresh) notifyAlert(a, fleetStore.get(a.device_id)?.name ?? a.device_id);
+    for (const a of fresh) void notifyNewAlert(a, live);
     alerts.load(list, mark);
   } catch (err) {
     console.warn('alerts not loaded:', (err as Error).message);
