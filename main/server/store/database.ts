@@ -7,6 +7,44 @@ export type Db = Database.Database;
 
 export const DB_FILE = 'fleetdesk.sqlite';
 
+/**
+ * Where the desktop app's better-sqlite3 binding is, relative to the app's root (the repository
+ * under `npm start`, app.asar in an installed app). Electron has its own native ABI and cannot
+ * load the build `npm install` made for Node, so `npm start` and packaging put an Electron build
+ * here (scripts/electron-native.ts) and node_modules keeps Node's: the tests, `npm run serve`,
+ * the CLI and the desktop app all work in one checkout, in any order.
+ */
+export const ELECTRON_BINDING = 'out/native/better_sqlite3.node';
+
+/** The app's root: this file is main/server/store/database.ts in it (also in the bundle, see build.ts). */
+const APP_ROOT = path.resolve(import.meta.dirname, '../../..');
+
+export interface BindingChoice {
+  /** better-sqlite3's `nativeBinding` option: absent under Node, which loads node_modules' build. */
+  nativeBinding?: string;
+}
+
+/** Which better-sqlite3 binding this runtime loads: under Electron, the Electron build. */
+export function bindingFor(versions: Partial<NodeJS.ProcessVersions> = process.versions, appRoot = APP_ROOT): BindingChoice {
+  if (!versions.electron) return {};
+  return { nativeBinding: path.join(appRoot, ELECTRON_BINDING) };
+}
+
+function openSqlite(file: string, binding: BindingChoice): Db {
+  const native = binding.nativeBinding;
+  if (native !== undefined && !fs.existsSync(native)) {
+    throw new Error(`FleetDesk's SQLite module for Electron is missing (${native}): \`npm start\` prepares it; an installed FleetDesk needs reinstalling`);
+  }
+  try {
+    return new Database(file, native === undefined ? {} : { nativeBinding: native });
+  } catch (err) {
+    if (native !== undefined && /NODE_MODULE_VERSION|invalid ELF|not a valid Win32|wrong ELF class|mach-o/i.test(String(err))) {
+      throw new Error(`FleetDesk's SQLite module for Electron (${native}) was built for another Electron or system: run \`npm start\` again to rebuild it`, { cause: err });
+    }
+    throw err;
+  }
+}
+
 export class SchemaTooNewError extends Error {
   constructor(found: number) {
     super(
@@ -19,11 +57,12 @@ export class SchemaTooNewError extends Error {
 
 /**
  * Opens (creating if needed) the SQLite file in `dataDir` with WAL, and applies pending
- * migrations. Safe to call from the CLI while the server holds the same file open.
+ * migrations. Safe to call from the CLI while the server holds the same file open. Under
+ * Electron the binding comes from ELECTRON_BINDING (`binding` overrides it in tests).
  */
-export function openDatabase(dataDir: string): Db {
+export function openDatabase(dataDir: string, binding: BindingChoice = bindingFor()): Db {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(path.join(dataDir, DB_FILE));
+  const db = openSqlite(path.join(dataDir, DB_FILE), binding);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a commit survives a process kill
