@@ -1,16 +1,19 @@
 /**
- * The desktop app put together: lifecycle → embedded server → desktop owner → IPC → window
- * and tray. Every Electron API comes in through `electron`, so the whole composition runs in
- * tests against a stand-in and a real server.
+ * The desktop app put together: lifecycle → the data folder's server (its own, or the one
+ * already running there) → desktop owner → IPC → window and tray. Every Electron API comes in
+ * through `electron`, so the whole composition runs in tests against a stand-in and a real
+ * server.
  */
 import path from 'node:path';
 import { APP_NAME } from '../server/data-dir';
-import type { Accounts } from '../server/accounts';
 import { lanAddresses as systemLanAddresses } from '../server/lan-addresses';
 import type { Logger } from '../server/logger';
 import { ensureDesktopOwner } from './desktop-session';
+import { loadDesktopSettings } from './desktop-settings';
+import { movedPortsMessage, openDesktopServer, type DesktopServer } from './desktop-server';
 import type { AppLike, BrowserWindowLike, ElectronApi } from './electron-api';
-import { startEmbeddedServer, type EmbeddedServer, type ServerFactory } from './embedded-server';
+import type { ServerFactory } from './embedded-server';
+import type { ProbeOptions } from './existing-server';
 import { registerIpc, senderCheck } from './ipc';
 import { ipcHandlers } from './ipc-handlers';
 import { runLifecycle, type Lifecycle } from './lifecycle';
@@ -39,14 +42,16 @@ export interface DesktopAppOptions {
   rendererDir?: string;
   lanAddresses?: () => string[];
   signals?: Pick<NodeJS.Process, 'on'>;
+  /** How the server already running on the data folder is looked for (tests shorten the wait). */
+  probe?: ProbeOptions;
 }
 
 export interface DesktopApp {
   readonly lifecycle: Lifecycle;
   /** The console window, while open. */
   window(): BrowserWindowLike | null;
-  /** The embedded server, once started. */
-  server(): EmbeddedServer | null;
+  /** The server the window shows (this app's own, or the one already running), once started. */
+  server(): DesktopServer | null;
 }
 
 /**
@@ -62,25 +67,32 @@ export function startDesktopApp(o: DesktopAppOptions): DesktopApp {
   const { electron: e, logger } = o;
   const lan = o.lanAddresses ?? systemLanAddresses;
   const onError = (err: unknown) => logger.error({ err }, 'desktop shell error');
-  let embedded: EmbeddedServer | null = null;
+  let backend: DesktopServer | null = null;
   let win: BrowserWindowLike | null = null;
   let tray: FleetTray | null = null;
   let openWindow: () => void = () => {};
 
+  /** A message the user should see without it stopping anything. */
+  const tell = (title: string, body: string) => {
+    logger.warn({ title }, body);
+    if (e.Notification.isSupported()) new e.Notification({ title, body }).show();
+    else e.dialog.showMessageBox({ type: 'info', title, message: title, detail: body }).catch(onError);
+  };
+
   const start = async () => {
-    embedded = await startEmbeddedServer(o.createServer, {
-      dataDir: o.dataDir,
-      host: o.host,
-      port: o.port,
-      httpsPort: o.httpsPort,
-      osmandPort: o.osmandPort,
-      logger,
-      rendererDir: o.rendererDir,
+    const { settings, problems } = loadDesktopSettings(o.dataDir);
+    if (problems.length > 0) tell('FleetDesk settings ignored', problems.join('\n'));
+    backend = await openDesktopServer({
+      create: o.createServer,
+      config: { dataDir: o.dataDir, host: o.host, port: o.port, httpsPort: o.httpsPort, osmandPort: o.osmandPort, logger, rendererDir: o.rendererDir },
+      remembered: settings.ports,
+      probe: o.probe,
     });
-    const { server, localUrl, port } = embedded;
+    const server = backend;
+    const { localUrl, port } = server;
+    if (server.moves.length > 0) tell(`FleetDesk is on port ${port}`, movedPortsMessage(server.moves));
     try {
-      const ctx = server.context;
-      const accounts = (): Accounts => ({ companies: ctx.companies, users: ctx.users, tokens: ctx.tokens });
+      const accounts = server.accounts;
       await ensureDesktopOwner(accounts(), logger);
 
       const current = () => (win && !win.isDestroyed() ? win : null);
@@ -101,8 +113,14 @@ export function startDesktopApp(o: DesktopAppOptions): DesktopApp {
       };
 
       let addresses = lan();
+      const status = (lanAddresses: string[]) => ({
+        port,
+        lanAddresses,
+        owner: server.mode === 'existing' ? ('other' as const) : ('app' as const),
+        movedFrom: server.moves.find((m) => m.name === 'port')?.wanted,
+      });
       try {
-        tray = createTray({ Tray: e.Tray, Menu: e.Menu, clipboard: e.clipboard, iconPath: o.trayIconPath }, { port, lanAddresses: addresses }, { open: () => openWindow(), quit: () => e.app.quit() });
+        tray = createTray({ Tray: e.Tray, Menu: e.Menu, clipboard: e.clipboard, iconPath: o.trayIconPath }, status(addresses), { open: () => openWindow(), quit: () => e.app.quit() });
       } catch (err) {
         // Some Linux desktops have no tray: closing the window then quits the app.
         logger.warn({ err }, 'no tray icon on this desktop');
@@ -111,12 +129,12 @@ export function startDesktopApp(o: DesktopAppOptions): DesktopApp {
         const now = lan();
         if (now.join() === addresses.join()) return;
         addresses = now;
-        tray?.update({ port, lanAddresses: now });
+        tray?.update(status(now));
       }, LAN_REFRESH_MS);
       lanTimer.unref();
 
       openWindow();
-      logger.info({ url: localUrl, lan: addresses, dataDir: o.dataDir }, 'FleetDesk desktop started');
+      logger.info({ url: localUrl, lan: addresses, dataDir: o.dataDir, server: server.mode }, 'FleetDesk desktop started');
       return {
         stop: async () => {
           clearInterval(lanTimer);
@@ -142,5 +160,5 @@ export function startDesktopApp(o: DesktopAppOptions): DesktopApp {
     signals: o.signals,
   });
 
-  return { lifecycle, window: () => (win && !win.isDestroyed() ? win : null), server: () => embedded };
+  return { lifecycle, window: () => (win && !win.isDestroyed() ? win : null), server: () => backend };
 }

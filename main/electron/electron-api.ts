@@ -8,6 +8,8 @@ import type {
   HandlerDetails,
   HeadersReceivedResponse,
   MenuItemConstructorOptions,
+  MessageBoxOptions,
+  MessageBoxReturnValue,
   NotificationConstructorOptions,
   OnHeadersReceivedListenerDetails,
   SaveDialogOptions,
@@ -94,6 +96,8 @@ export interface WindowHandle {
 export interface DialogLike {
   showSaveDialog(window: WindowHandle, options: SaveDialogOptions): Promise<SaveDialogReturnValue>;
   showErrorBox(title: string, content: string): void;
+  /** Without a window: not modal, the app goes on. */
+  showMessageBox(options: MessageBoxOptions): Promise<MessageBoxReturnValue>;
 }
 
 export interface MenuLike {

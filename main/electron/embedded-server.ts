@@ -1,40 +1,74 @@
 /**
  * The tracking server inside the desktop app: the same createTrackingServer as `npm run
  * serve`, on the same data folder by default. Phones are told port 8765 (HTTPS 8766, OsmAnd
- * 5055); when something else holds one, the app still starts, on free ports, and the tray shows which.
+ * 5055); when another program holds one of them, that one moves to a free port and the app
+ * still starts (desktop-server.ts tells the user and remembers the new port).
  */
+import { DEFAULT_HTTPS_PORT, DEFAULT_OSMAND_PORT, DEFAULT_PORT } from '../server/config';
 import type { TrackingServer, TrackingServerConfig } from '../server/index';
+import type { RememberedPorts } from './desktop-settings';
+
+export type PortName = keyof RememberedPorts;
+
+export interface PortMove {
+  name: PortName;
+  wanted: number;
+  got: number;
+}
 
 export interface EmbeddedServer {
   server: TrackingServer;
   port: number;
   /** How this machine's window reaches it: http://127.0.0.1:PORT (the server listens on every interface). */
   localUrl: string;
-  /** True when the preferred port was taken and another one was picked. */
-  fellBack: boolean;
+  /** The ports it listens on (null: off). */
+  ports: RememberedPorts;
+  /** Ports that were taken and moved to free ones. */
+  moves: PortMove[];
 }
 
 export type ServerFactory = (config: TrackingServerConfig) => TrackingServer;
 
-function isAddressInUse(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE';
+function addressInUse(err: unknown): { port: number | undefined } | null {
+  const e = err as (NodeJS.ErrnoException & { port?: number }) | null;
+  return e?.code === 'EADDRINUSE' ? { port: e.port } : null;
 }
 
-/** Starts on `config.port`; on EADDRINUSE starts again on a free port. Other errors are thrown. */
+export function wantedPorts(config: TrackingServerConfig): RememberedPorts {
+  return {
+    port: config.port ?? DEFAULT_PORT,
+    httpsPort: config.httpsPort === undefined ? DEFAULT_HTTPS_PORT : config.httpsPort,
+    osmandPort: config.osmandPort === undefined ? DEFAULT_OSMAND_PORT : config.osmandPort,
+  };
+}
+
+const NAMES: PortName[] = ['port', 'httpsPort', 'osmandPort'];
+
+/**
+ * Starts on the wanted ports; a port another program holds moves to a free one (the error
+ * names it; when it does not, every port moves). Other errors are thrown.
+ */
 export async function startEmbeddedServer(create: ServerFactory, config: TrackingServerConfig): Promise<EmbeddedServer> {
-  let server = create(config);
-  let fellBack = false;
-  let started: { port: number };
-  try {
-    started = await server.start();
-  } catch (err) {
-    if (!isAddressInUse(err) || config.port === 0) throw err;
-    config.logger?.warn({ port: config.port, err }, 'a port is taken; the server starts on free ports instead');
-    // Which of the ports was taken is not said: move the main one, and any extra one that is on.
-    const free = (p: number | null | undefined) => (p === null ? null : 0);
-    server = create({ ...config, port: 0, httpsPort: free(config.httpsPort), osmandPort: free(config.osmandPort) });
-    fellBack = true;
-    started = await server.start();
+  const wanted = wantedPorts(config);
+  const current: RememberedPorts = { ...wanted };
+  const moved = new Set<PortName>();
+  for (;;) {
+    const server = create({ ...config, ...current });
+    try {
+      const started = await server.start();
+      const ports: RememberedPorts = { port: started.port, httpsPort: started.httpsPort, osmandPort: started.osmandPort };
+      const moves = [...moved].map((name) => ({ name, wanted: wanted[name] as number, got: ports[name] as number }));
+      return { server, port: started.port, localUrl: `http://127.0.0.1:${started.port}`, ports, moves };
+    } catch (err) {
+      const inUse = addressInUse(err);
+      if (!inUse) throw err;
+      const taken = NAMES.filter((n) => current[n] !== null && current[n] !== 0 && (inUse.port === undefined || current[n] === inUse.port));
+      if (taken.length === 0) throw err;
+      config.logger?.warn({ ports: taken.map((n) => current[n]), err }, 'a port is taken; the server moves it to a free one');
+      for (const n of taken) {
+        current[n] = 0;
+        moved.add(n);
+      }
+    }
   }
-  return { server, port: started.port, localUrl: `http://127.0.0.1:${started.port}`, fellBack };
 }

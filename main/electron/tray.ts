@@ -10,6 +10,16 @@ export interface TrayStatus {
   port: number;
   /** IPv4 addresses of this machine on the local network. */
   lanAddresses: string[];
+  /** Whose server the window shows: this app's (default), or one another process runs on the data folder. */
+  owner?: 'app' | 'other';
+  /** The port the server was meant to have, when it had to move. */
+  movedFrom?: number;
+}
+
+/** The first line of the menu and the tooltip: which server, on which port. */
+export function statusLine(s: TrayStatus): string {
+  if (s.owner === 'other') return `Using the server already running on :${s.port}`;
+  return `Server running on :${s.port}${s.movedFrom ? ` (${s.movedFrom} was taken)` : ''}`;
 }
 
 export interface TrayActions {
@@ -28,7 +38,7 @@ export function trayMenuTemplate(status: TrayStatus, actions: TrayActions): Menu
           return { label: `Copy ${url}`, toolTip: 'The address phones on this network send positions to', click: () => actions.copy(url) };
         });
   return [
-    { label: `Server running on :${status.port}`, enabled: false },
+    { label: statusLine(status), enabled: false },
     { type: 'separator' },
     { label: 'Phones on this network connect to:', enabled: false },
     ...lan,
@@ -55,7 +65,7 @@ export function createTray(deps: TrayDeps, status: TrayStatus, actions: Omit<Tra
   const tray: TrayLike = new deps.Tray(deps.iconPath);
   const full: TrayActions = { ...actions, copy: (text) => deps.clipboard.writeText(text) };
   const update = (s: TrayStatus) => {
-    tray.setToolTip(`FleetDesk: server running on :${s.port}`);
+    tray.setToolTip(`FleetDesk: ${statusLine(s).replace(/^./, (c) => c.toLowerCase())}`);
     tray.setContextMenu(deps.Menu.buildFromTemplate(trayMenuTemplate(s, full)));
   };
   update(status);

@@ -58,7 +58,8 @@ export function readServerFile(dataDir: string): ServerFile | null {
   return f as ServerFile;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this id exists (another user's counts). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -68,8 +69,22 @@ function alive(pid: number): boolean {
   }
 }
 
+/** server.json when the process that wrote it still runs (a crash leaves a dead pid behind). */
+export function liveServerFile(dataDir: string): ServerFile | null {
+  const f = readServerFile(dataDir);
+  return f && processAlive(f.pid) ? f : null;
+}
+
 /** The base URL of the server running on `dataDir`, or the default address when none is. */
 export function runningServerUrl(dataDir: string): string {
-  const f = readServerFile(dataDir);
-  return f && alive(f.pid) ? f.url : FALLBACK_BASE_URL;
+  return liveServerFile(dataDir)?.url ?? FALLBACK_BASE_URL;
+}
+
+/**
+ * How a program on this machine reaches the server of `info`: 127.0.0.1 when it listens on
+ * every interface, so the desktop window keeps one origin (and its stored preferences) whoever
+ * started the server.
+ */
+export function loopbackUrl(info: Pick<ServerFile, 'host' | 'port'>): string {
+  return WILDCARD_HOSTS.has(info.host) ? `http://127.0.0.1:${info.port}` : localUrl(info.host, info.port);
 }

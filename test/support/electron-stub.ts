@@ -12,6 +12,7 @@ import type {
   HandlerDetails,
   HeadersReceivedResponse,
   MenuItemConstructorOptions,
+  MessageBoxOptions,
   NotificationConstructorOptions,
   OnHeadersReceivedListenerDetails,
   SaveDialogOptions,
@@ -202,6 +203,7 @@ export function createElectronStub(opts: { lock?: boolean; readyNow?: boolean; n
   const notifications: NotificationConstructorOptions[] = [];
   const saveDialogs: { window: WindowHandle; options: SaveDialogOptions }[] = [];
   const errorBoxes: { title: string; content: string }[] = [];
+  const messageBoxes: MessageBoxOptions[] = [];
   const trays: FakeTray[] = [];
   const clipboard = { text: '', writeText: (t: string) => void (clipboard.text = t) };
   const saveDialog: { next: SaveDialogReturnValue } = { next: { canceled: true, filePath: '' } };
@@ -298,13 +300,17 @@ export function createElectronStub(opts: { lock?: boolean; readyNow?: boolean; n
         return saveDialog.next;
       },
       showErrorBox: (title: string, content: string) => void errorBoxes.push({ title, content }),
+      showMessageBox: async (options: MessageBoxOptions) => {
+        messageBoxes.push(options);
+        return { response: 0, checkboxChecked: false };
+      },
     },
     Tray: FakeTray,
     Menu: { buildFromTemplate: (template: MenuItemConstructorOptions[]) => ({ items: template }) },
     clipboard,
   } satisfies ElectronApi;
 
-  return { api, app, ipcMain, defaultSession, windows, opened, notifications, saveDialogs, saveDialog, errorBoxes, trays, clipboard };
+  return { api, app, ipcMain, defaultSession, windows, opened, notifications, saveDialogs, saveDialog, errorBoxes, messageBoxes, trays, clipboard };
 }
 
 export type ElectronStub = ReturnType<typeof createElectronStub>;

@@ -114,12 +114,12 @@ test('when the port is taken the server starts on a free one, and the window and
   try {
     const desktop = launch(e, { port: taken });
     await desktop.lifecycle.started;
-    const { port, fellBack, localUrl } = desktop.server()!;
-    assert.equal(fellBack, true);
+    const { port, moves, localUrl } = desktop.server()!;
+    assert.deepEqual(moves, [{ name: 'port', wanted: taken, got: port }]);
     assert.notEqual(port, taken);
     assert.equal(await reachable(localUrl), true);
     assert.deepEqual(e.windows[0]!.loaded, [`http://127.0.0.1:${port}/`]);
-    e.trays[0]!.item(`Server running on :${port}`);
+    e.trays[0]!.item(`Server running on :${port} (${taken} was taken)`);
     e.app.quit();
     await desktop.lifecycle.stopped;
   } finally {

@@ -1,0 +1,92 @@
+/**
+ * The server behind the desktop window: the one already serving the data folder when there
+ * is one (existing-server.ts), else the app's own embedded server, on the ports it used last
+ * time. Whichever it is, the window and IPC get a URL and the owner's accounts.
+ */
+import type { Accounts } from '../server/accounts';
+import { loadOrCreateSecret } from '../server/auth/secret';
+import { TokenService } from '../server/auth/tokens';
+import type { TrackingServerConfig } from '../server/index';
+import { CompanyStore } from '../server/store/companies';
+import { openDatabase } from '../server/store/database';
+import { UserStore } from '../server/store/users';
+import { saveDesktopSetting, type RememberedPorts } from './desktop-settings';
+import { startEmbeddedServer, type PortMove, type ServerFactory } from './embedded-server';
+import { findExistingServer, unresponsiveMessage, type ProbeOptions } from './existing-server';
+
+export interface DesktopServer {
+  /** 'embedded': this app runs it; 'existing': another process does, and keeps it at quit. */
+  readonly mode: 'embedded' | 'existing';
+  readonly localUrl: string;
+  readonly port: number;
+  /** Process id of the server's owner when it is another process. */
+  readonly ownerPid: number | null;
+  readonly moves: PortMove[];
+  accounts(): Accounts;
+  /** Commits pending positions at once (a session ending); nothing to do for another process's server. */
+  commitPending(): void;
+  /** Stops the embedded server, or lets go of the other one's database. */
+  stop(): Promise<void>;
+}
+
+export interface DesktopServerOptions {
+  create: ServerFactory;
+  config: TrackingServerConfig;
+  /** desktop.json's ports from the last launch that had to move one. */
+  remembered?: RememberedPorts;
+  probe?: ProbeOptions;
+}
+
+const PORT_LABELS: Record<PortMove['name'], string> = { port: 'Port', httpsPort: 'HTTPS port', osmandPort: 'OsmAnd port' };
+
+/** What the user reads when ports moved: which, where to, and that it sticks. */
+export function movedPortsMessage(moves: PortMove[]): string {
+  const each = moves.map((m) => `${PORT_LABELS[m.name]} ${m.wanted} is used by another program, so FleetDesk uses ${m.got} instead.`);
+  return `${each.join(' ')} Phones must send to the new port; FleetDesk keeps it from now on (the "ports" entry of desktop.json in the data folder).`;
+}
+
+export async function openDesktopServer(o: DesktopServerOptions): Promise<DesktopServer> {
+  const { dataDir } = o.config;
+  const existing = await findExistingServer(dataDir, o.probe);
+  if (existing.kind === 'unresponsive') throw new Error(unresponsiveMessage(existing, dataDir));
+  if (existing.kind === 'running') {
+    // The CLI does the same beside a running server: WAL lets both use the file.
+    const db = openDatabase(dataDir);
+    const accounts: Accounts = { companies: new CompanyStore(db), users: new UserStore(db), tokens: new TokenService(loadOrCreateSecret(dataDir)) };
+    o.config.logger?.info({ url: existing.url, pid: existing.info.pid, version: existing.version }, 'a FleetDesk server already serves this data folder; the window opens on it');
+    return {
+      mode: 'existing',
+      localUrl: existing.url,
+      port: existing.info.port,
+      ownerPid: existing.info.pid,
+      moves: [],
+      accounts: () => accounts,
+      commitPending: () => {},
+      stop: async () => {
+        db.close();
+      },
+    };
+  }
+
+  const ports = o.remembered ?? { port: o.config.port, httpsPort: o.config.httpsPort, osmandPort: o.config.osmandPort };
+  const embedded = await startEmbeddedServer(o.create, { ...o.config, ...ports });
+  if (embedded.moves.length > 0) {
+    try {
+      saveDesktopSetting(dataDir, 'ports', embedded.ports);
+    } catch (err) {
+      o.config.logger?.warn({ err }, 'could not remember the new ports in desktop.json');
+    }
+  }
+  const ctx = embedded.server.context;
+  const accounts: Accounts = { companies: ctx.companies, users: ctx.users, tokens: ctx.tokens };
+  return {
+    mode: 'embedded',
+    localUrl: embedded.localUrl,
+    port: embedded.port,
+    ownerPid: null,
+    moves: embedded.moves,
+    accounts: () => accounts,
+    commitPending: () => ctx.writer.flush(),
+    stop: () => embedded.server.stop(),
+  };
+}
