@@ -5,6 +5,8 @@ import type { WriterOptions } from './store/position-writer';
 import type { TlsFiles } from './tls/certificate';
 import type { CrashOptions } from './crash/accident-pipeline';
 import { MAX_PLAUSIBLE_SPEED_MS } from './ingest/plausibility';
+import { DEFAULT_CLOCK_TOLERANCE_MS } from './ingest/clock';
+import { systemClock, type Clock } from './clock';
 
 export interface WsOptions {
   /** A connection that has not authenticated by then is closed (code 4000). */
@@ -47,6 +49,13 @@ export interface TrackingServerConfig {
   osmandPort?: number | null;
   /** The crash pipeline (main/server/crash): when to assemble a buffer-less crash's extra, detection on/off. */
   crash?: Partial<CrashOptions>;
+  /**
+   * A device time more than this ahead of arrival is a phone's wrong clock: the fix is stored at
+   * arrival time, its own time kept beside it (ingest/clock.ts); default 5 minutes.
+   */
+  clockToleranceMs?: number;
+  /** "now" for everything time-dependent that reads it; default the system clock (tests move a manual one). */
+  clock?: Clock;
 }
 
 export const DEFAULT_HOST = '0.0.0.0';
@@ -68,6 +77,8 @@ export interface ResolvedConfig {
   osmandPort: number | null;
   maxPlausibleSpeedMs: number;
   crash: CrashOptions;
+  clockToleranceMs: number;
+  clock: Clock;
 }
 
 /** Where `npm run build:renderer` puts the console bundle, relative to this source file. */
@@ -100,5 +111,7 @@ export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
     maxPlausibleSpeedMs: c.maxPlausibleSpeedMs ?? MAX_PLAUSIBLE_SPEED_MS,
     // A minute after the event the positions of the minute after it have arrived.
     crash: { extraDelayMs: 60_000, windowMs: 60_000, detect: true, ...c.crash },
+    clockToleranceMs: c.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS,
+    clock: c.clock ?? systemClock,
   };
 }

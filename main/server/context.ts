@@ -15,6 +15,8 @@ import type { AlertStore } from './devices/alerts';
 import type { AccidentPipeline } from './crash/accident-pipeline';
 import type { DeviceStatusService } from './devices/device-status';
 import type { UnknownDeviceStore } from './devices/unknown-devices';
+import type { DroppedFixStore } from './store/dropped-fixes';
+import type { Clock } from './clock';
 import type { TripService } from './trips/trip-service';
 
 /** The ports and certificate the server actually listens with, known after start(). */
@@ -47,6 +49,10 @@ export interface ServerContext {
   /** the crash pipeline: accidents and their four stages */
   accidents: AccidentPipeline;
   unknownDevices: UnknownDeviceStore;
+  /** fixes dropped for good, per device, hour and reason */
+  dropped: DroppedFixStore;
+  /** the server's "now" (config.clock) */
+  clock: Clock;
   /** trip detection on the ingest stream, raw and processed tracks (issue 5) */
   trips: TripService;
   listening: Listening;

@@ -26,6 +26,7 @@ import { AccidentPipeline } from './crash/accident-pipeline';
 import { attachServerDetection } from './crash/server-detection';
 import { DeviceStatusService } from './devices/device-status';
 import { UnknownDeviceStore } from './devices/unknown-devices';
+import { DroppedFixStore } from './store/dropped-fixes';
 import { Plausibility } from './ingest/plausibility';
 import { closeServer, createHttpsServer, createOsmandServer, listen } from './listeners';
 import { loadOrCreateCertificate } from './tls/certificate';
@@ -79,6 +80,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const alerts = new AlertStore(db, events);
     const companies = new CompanyStore(db);
     const trips = new TripService({ db, events, logger });
+    const dropped = new DroppedFixStore(db, resolved.clock);
     ctx = {
       config: resolved,
       logger,
@@ -88,7 +90,14 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       positions,
       writer,
       tokens: new TokenService(loadOrCreateSecret(resolved.dataDir)),
-      ingest: new IngestPipeline(writer, positions, new DriverRateLimit(resolved.ws.minUpdateIntervalMs), new Plausibility(resolved.maxPlausibleSpeedMs)),
+      ingest: new IngestPipeline(
+        writer,
+        positions,
+        new DriverRateLimit(resolved.ws.minUpdateIntervalMs),
+        new Plausibility(resolved.maxPlausibleSpeedMs),
+        dropped,
+        resolved.clockToleranceMs,
+      ),
       loginLimiter: new LoginLimiter(resolved.login),
       access: new AccessEvents(),
       apiKeys: new ApiKeyStore(db),
@@ -97,6 +106,8 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       alerts,
       accidents: new AccidentPipeline({ db, events, alerts, positions, companies, logger }, resolved.crash),
       unknownDevices: new UnknownDeviceStore(db),
+      dropped,
+      clock: resolved.clock,
       trips,
       listening: { port: 0, httpsPort: null, osmandPort: null, tlsFingerprint: null, tlsSelfSigned: false },
       startedAt: Date.now(),
@@ -133,6 +144,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       app = null;
       ctx.accidents.stop();
       await trips.stop();
+      dropped.close();
       db.close();
       ctx = null;
       throw err;
@@ -166,6 +178,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     // Recorded trip ends commit first; trips in progress are not ended: their device's
     // detector is rebuilt from the stored fixes after a restart and the trip continues.
     await ctx.trips.stop();
+    ctx.dropped.close();
     ctx.db.close();
     if (serverFile) removeServerFile(resolved.dataDir, serverFile);
     logger.info({ stored: ctx.writer.stats.stored }, 'tracking server stopped');

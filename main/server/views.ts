@@ -7,12 +7,14 @@ import type { CompanyRow } from './store/companies';
 import type { PositionRecord, PositionRow } from './store/positions';
 import { rowToRecord } from './store/positions';
 import type { UserRow } from './store/users';
+import type { DeviceClock } from '../../shared/protocol/reception';
+import { FLAG_CLOCK_AHEAD, FLAG_GPS_ROLLOVER } from './store/position-flags';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function positionView(p: PositionRecord | PositionRow): Position {
   const r = 'deviceTime' in p ? p : rowToRecord(p);
-  return {
+  const view: Position = {
     lat: r.lat,
     lng: r.lng,
     speed: r.speed,
@@ -22,6 +24,15 @@ export function positionView(p: PositionRecord | PositionRow): Position {
     device_time: iso(r.deviceTime),
     server_time: iso(r.serverTime),
   };
+  if (r.reportedTime !== undefined && r.reportedTime !== null) view.reported_time = iso(r.reportedTime);
+  return view;
+}
+
+/** The phone's clock as its newest fix shows it (the fix's clock flags and its own time). */
+export function deviceClock(latest: PositionRow | undefined): DeviceClock {
+  if (!latest || latest.reported_time === null) return { state: 'ok', offset_ms: 0, at: latest ? iso(latest.server_time) : null };
+  const state = latest.flags & FLAG_GPS_ROLLOVER ? 'rollover' : latest.flags & FLAG_CLOCK_AHEAD ? 'ahead' : 'ok';
+  return { state, offset_ms: latest.reported_time - latest.device_time, at: iso(latest.server_time) };
 }
 
 export function locationUpdate(userId: string, p: PositionRecord): LocationUpdate {
@@ -34,6 +45,7 @@ export function locationUpdate(userId: string, p: PositionRecord): LocationUpdat
   };
   if (p.accuracy !== null) payload.accuracy = p.accuracy;
   if (p.altitude !== null) payload.altitude = p.altitude;
+  if (p.reportedTime !== undefined && p.reportedTime !== null) payload.reported_time = iso(p.reportedTime);
   return { type: 'location_update', id: userId, payload };
 }
 

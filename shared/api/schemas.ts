@@ -42,8 +42,13 @@ export const Position = Type.Object(
     bearing: Type.Number({ description: 'degrees, 0–360' }),
     accuracy: Nullable(Type.Number({ description: 'metres' })),
     altitude: Nullable(Type.Number({ description: 'metres' })),
-    device_time: IsoTime('time of the fix on the device'),
+    device_time: IsoTime('time of the fix on the device (as corrected by the server when the phone clock was wrong)'),
     server_time: IsoTime('time the server received it'),
+    reported_time: Type.Optional(
+      IsoTime(
+        "only when the server corrected device_time: the phone's own time, which could not be true (more than the clock tolerance ahead of arrival: stored at arrival; or a GPS week-rollover date: moved forward by 1024 weeks)",
+      ),
+    ),
   },
   { $id: 'Position' },
 );

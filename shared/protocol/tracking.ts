@@ -6,6 +6,7 @@
  */
 import Type, { type Static } from 'typebox';
 import type { AlertNotice, DeviceStatusUpdate } from './device';
+import type { DroppedFix } from './reception';
 
 export const TRACK_PATH = '/v1/track';
 export const DRIVER_LOCATION_PATH = '/v1/driver/location';
@@ -34,9 +35,11 @@ export const Timestamp = Type.Union([Type.Number(), Type.String({ minLength: 1, 
 
 export const LocationPayload = Type.Object(
   {
-    lat: Type.Number({ minimum: -90, maximum: 90, description: 'Latitude, degrees' }),
-    lng: Type.Number({ minimum: -180, maximum: 180, description: 'Longitude, degrees' }),
-    speed: Type.Number({ minimum: 0, maximum: 2000, description: 'Speed, km/h' }),
+    // Ranges are the pipeline's to judge: a fix outside them is dropped and acked with the
+    // reason (`dropped`), so that a phone's queue moves on; a value of the wrong type is BadPayload.
+    lat: Type.Number({ description: 'Latitude, degrees (-90..90; a fix outside, or at 0,0, is dropped)' }),
+    lng: Type.Number({ description: 'Longitude, degrees (-180..180)' }),
+    speed: Type.Number({ description: 'Speed, km/h (0..2000; a fix outside is dropped)' }),
     bearing: Type.Number({ minimum: -360, maximum: 720, description: 'Direction of travel, degrees' }),
     accuracy: Type.Optional(Type.Number({ minimum: 0, description: 'Horizontal accuracy, metres' })),
     altitude: Type.Optional(Type.Number({ minimum: -12000, maximum: 100000, description: 'Altitude, metres' })),
@@ -96,11 +99,15 @@ export interface AuthenticatedReply {
   role: string;
   company: string;
 }
+/**
+ * The message with this `seq` is delivered: never send it again. `dropped` says that the fix
+ * (driver_location: one object; location_batch: one entry per fix, by index) can never be
+ * stored and was dropped, with the reason. A fix already stored (sent again) is acked plainly.
+ */
 export interface AckReply {
   type: 'ack';
   seq: number;
-  /** location_batch only: fixes that can never be stored (the batch is still acknowledged) */
-  rejected?: { index: number; message: string }[];
+  dropped?: DroppedFix | ({ index: number } & DroppedFix)[];
 }
 export interface SubscribedReply {
   type: 'subscribed' | 'unsubscribed';
@@ -122,6 +129,8 @@ export interface LocationUpdatePayload {
   altitude?: number;
   /** device time of the fix, ISO-8601 */
   timestamp: string;
+  /** FleetDesk adds, only when the server corrected `timestamp` because the phone's clock was wrong: the phone's own time */
+  reported_time?: string;
 }
 export interface LocationUpdate {
   type: 'location_update';

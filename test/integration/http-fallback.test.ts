@@ -54,6 +54,7 @@ before(async () => {
   s = await startTestServer();
   s.company('acme');
   s.company('globex');
+  await s.user('acme', 'boss', 'office');
   ro = new Database(path.join(s.dataDir, DB_FILE), { readonly: true, fileMustExist: true });
 });
 
@@ -174,11 +175,10 @@ describe('refused', () => {
     assert.equal((await post(d.token, { id: d.id, payload: fix() })).status, 200);
   });
 
-  test('400 BadPayload for schema errors, bad values and an invalid JSON body; nothing stored', async () => {
+  test('400 BadPayload for schema errors, unreadable values and an invalid JSON body; nothing stored', async () => {
     const d = await newDriver();
     const { lat: _lat, ...noLat } = fix();
     const { bearing: _b, ...noBearing } = fix();
-    const future = Math.floor(Date.now() / 1000) + 2 * 86_400;
     const bad: [string, unknown][] = [
       ['no payload', { id: d.id }],
       ['no id', { payload: fix() }],
@@ -189,17 +189,10 @@ describe('refused', () => {
       ['lat a numeric string (no coercion)', { id: d.id, payload: fix({ lat: '9.1' }) }],
       ['speed null', { id: d.id, payload: fix({ speed: null }) }],
       ['bearing a boolean', { id: d.id, payload: fix({ bearing: true }) }],
-      ['lat > 90', { id: d.id, payload: fix({ lat: 90.5 }) }],
-      ['lat < -90', { id: d.id, payload: fix({ lat: -90.5 }) }],
-      ['lng > 180', { id: d.id, payload: fix({ lng: 180.5 }) }],
-      ['lng < -180', { id: d.id, payload: fix({ lng: -200 }) }],
-      ['negative speed', { id: d.id, payload: fix({ speed: -3 }) }],
       ['bad timestamp', { id: d.id, payload: fix({ timestamp: 'yesterday' }) }],
       ['lenient-looking timestamp', { id: d.id, payload: fix({ timestamp: 'hello 2020' }) }],
       ['time_stamp not a number', { id: d.id, payload: fix(), time_stamp: 'now' }],
       ['negative time_stamp', { id: d.id, payload: fix(), time_stamp: -1 }],
-      ['0,0', { id: d.id, payload: fix({ lat: 0, lng: 0 }) }],
-      ['time_stamp more than a day ahead', { id: d.id, payload: fix(), time_stamp: future }],
       ['wrong action', { action: 'subscribe', id: d.id, payload: fix() }],
       ['a JSON array', [fix()]],
       ['invalid JSON', '{"id": "x", "payload": {'],
@@ -215,10 +208,45 @@ describe('refused', () => {
     assert.equal((await post(d.token, { id: d.id, payload: fix() })).status, 200, 'none used up the rate-limit slot');
   });
 
-  test('400 messages say what is wrong', async () => {
+  test('a fix that can never be stored: 200 {ok, dropped: reason}, counted, nothing stored, no rate-limit slot used', async () => {
     const d = await newDriver();
-    assert.match((await post(d.token, { id: d.id, payload: fix({ lat: 99 }) })).body.message, /lat/);
-    assert.match((await post(d.token, { id: d.id, payload: fix({ lat: 0, lng: 0 }) })).body.message, /0,0/);
+    const cases: [string, unknown, string, RegExp][] = [
+      ['lat > 90', fix({ lat: 90.5 }), 'out_of_range', /not on the globe/],
+      ['lat < -90', fix({ lat: -90.5 }), 'out_of_range', /not on the globe/],
+      ['lng > 180', fix({ lng: 180.5 }), 'out_of_range', /not on the globe/],
+      ['lng < -180', fix({ lng: -200 }), 'out_of_range', /not on the globe/],
+      ['negative speed', fix({ speed: -3 }), 'impossible_speed', /-3 km\/h is impossible/],
+      ['speed 2500 km/h', fix({ speed: 2500 }), 'impossible_speed', /2500 km\/h is impossible/],
+      ['0,0', fix({ lat: 0, lng: 0 }), 'zero_position', /0,0/],
+      ['1999', fix({ timestamp: '1999-06-01T12:00:00Z' }), 'bad_time', /1999-06-01, before the year 2000/],
+    ];
+    for (const [what, payload, reason, message] of cases) {
+      const res = await post(d.token, { id: d.id, payload });
+      assert.equal(res.status, 200, `${what}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.ok, true, what);
+      assert.equal(res.body.duplicate, false, what);
+      assert.equal(res.body.dropped.reason, reason, what);
+      assert.match(res.body.dropped.message, message, what);
+    }
+    assert.equal(rows(d.pk).length, 0);
+    const counts = (await s.api('GET', `/api/v1/devices/${d.id}/reception`, { token: s.token('acme', 'boss') })).body;
+    assert.deepEqual(Object.fromEntries(counts.dropped.map((x: { reason: string; count: number }) => [x.reason, x.count])), { out_of_range: 4, impossible_speed: 2, zero_position: 1, bad_time: 1 });
+    assert.equal(counts.dropped_total, 8);
+    assert.ok(counts.dropped.every((x: { last_source: string }) => x.last_source === 'http'));
+    assert.deepEqual((await post(d.token, { id: d.id, payload: fix() })).body, { ok: true, duplicate: false }, 'none used up the rate-limit slot');
+  });
+
+  test('a time_stamp two days ahead (a wrong phone clock) is stored at arrival time, the phone time kept', async () => {
+    const d = await newDriver();
+    const ahead = Math.floor(Date.now() / 1000) + 2 * 86_400;
+    const before = Date.now();
+    assert.deepEqual((await post(d.token, { id: d.id, payload: fix(), time_stamp: ahead })).body, { ok: true, duplicate: false });
+    const [row] = rows(d.pk);
+    assert.ok(row && row.device_time >= before && row.device_time <= Date.now());
+    assert.equal(row.reported_time, ahead * 1000);
+    const latest = await s.api('GET', '/api/v1/positions/latest', { token: s.token('acme', 'boss') });
+    const mine = latest.body.find((x: { id: string }) => x.id === d.id);
+    assert.equal(mine.position.reported_time, new Date(ahead * 1000).toISOString());
   });
 
   test('429 RateLimited for a second update within a second; neither stored nor fanned out; later accepted', async () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { KNOTS_PER_MS } from '../../shared/units';
-import { fields, readSample, send, startPhones, type Phones } from './phone-fixtures';
+import { droppedByReason, fields, readSample, send, startPhones, type Phones } from './phone-fixtures';
 
 interface OsmandSample {
   id: string;
@@ -109,10 +109,12 @@ describe('the Traccar Client apps’ own test URLs (POST, no body)', () => {
       // The server URL the user typed: bare host:port → the OsmAnd port; a path → ours, /osmand.
       const target = u.pathname === '/' ? `${p.osmandUrl}/${u.search}` : `${p.s.url}/osmand${u.search}`;
       const res = await send('POST', target);
-      // Their fixtures are at 0,0 (and iOS's at epoch 0): not positions, refused with the reason.
-      assert.equal(res.status, 400);
-      assert.deepEqual(res.body, { error: 'BadRequest', message: 'a fix at 0,0 is not a real position' });
+      // Their fixtures are at 0,0 (and iOS's at epoch 0): not positions. Answered as delivered
+      // (the app deletes it from its queue and sends the next), dropped and counted.
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.text, '');
       assert.equal(p.stored(d.pk).length, 0);
+      assert.deepEqual(droppedByReason(await p.reception(d.id)), { zero_position: 1 });
       // the same request from a real place is stored, with the alarm text of the alarm test ignored
       u.searchParams.set('lat', '52.52');
       u.searchParams.set('lon', '13.405');
@@ -196,22 +198,32 @@ describe('bad input', () => {
     else assert.match(res.body.message, message);
   };
 
-  test('missing id, NaN or out-of-range lat, 0,0, a future or pre-2000 timestamp, garbage', async () => {
+  test('requests that cannot be read: missing id, NaN lat, an unreadable timestamp, garbage', async () => {
     const d = await p.driver();
     const u = `${p.osmandUrl}/?id=${d.key}`;
     await bad(`${p.osmandUrl}/?lat=1&lon=2`, 'id is missing: send id=DEVICE_KEY (or deviceid=DEVICE_KEY)');
     await bad(`${u}&lat=NaN&lon=2`, 'lat "NaN" is not a number');
-    await bad(`${u}&lat=91&lon=2`, 'lat 91 is outside -90..90');
-    await bad(`${u}&lat=1&lon=-180.5`, 'lon -180.5 is outside -180..180');
-    await bad(`${u}&lat=0&lon=0`, 'a fix at 0,0 is not a real position');
-    await bad(`${u}&lat=1&lon=2&timestamp=${Math.floor(Date.now() / 1000) + 2 * 86400}`, 'timestamp is more than a day in the future');
-    await bad(`${u}&lat=1&lon=2&timestamp=900000000`, 'timestamp is before the year 2000');
     await bad(`${u}&lat=1&lon=2&timestamp=tomorrow`, /timestamp "tomorrow" is not a time/);
     await bad(`${p.osmandUrl}/`, /^id is missing/, { body: '\u0000\u00ff%%%garbage&&==' });
     await bad(`${p.osmandUrl}/`, 'the body is not valid JSON', { body: '{"location":', contentType: 'application/json' });
     await bad(`${p.osmandUrl}/`, 'the body is not valid JSON', { body: '{"location":', contentType: null });
     await bad(`${p.osmandUrl}/`, 'location.coords.latitude is missing or not a number', { body: JSON.stringify({ device_id: d.key, location: { coords: { latitude: 'x', longitude: 1 } } }), contentType: 'application/json' });
     assert.equal(p.stored(d.pk).length, 0);
+  });
+
+  test('fixes that can never be stored (out of range, 0,0, before 2000, not valid): 200, dropped and counted by reason', async () => {
+    const d = await p.driver();
+    const u = `${p.osmandUrl}/?id=${d.key}`;
+    for (const q of ['&lat=91&lon=2', '&lat=1&lon=-180.5', '&lat=0&lon=0', '&lat=1&lon=2&timestamp=900000000', '&lat=1&lon=2&valid=false', '&lat=1&lon=2&speed=-5']) {
+      const res = await send('GET', u + q);
+      assert.equal(res.status, 200, `${q}: ${res.text}`);
+      assert.equal(res.text, '');
+    }
+    assert.equal(p.stored(d.pk).length, 0);
+    const r = await p.reception(d.id);
+    assert.deepEqual(droppedByReason(r), { out_of_range: 2, zero_position: 1, bad_time: 1, no_gps_fix: 1, impossible_speed: 1 });
+    assert.match(r.dropped.find((x) => x.reason === 'bad_time')!.last_message, /1998-07-09, before the year 2000/);
+    assert.ok(r.dropped.every((x) => x.last_source === 'osmand'));
   });
 
   test('a huge body: 413', async () => {

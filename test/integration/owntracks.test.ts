@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { OWNTRACKS_ENCRYPTED_MESSAGE } from '../../shared/protocol/owntracks';
-import { fields, readSample, send, startPhones, type Phones } from './phone-fixtures';
+import { droppedByReason, fields, readSample, send, startPhones, type Phones } from './phone-fixtures';
 
 interface Message {
   id: string;
@@ -29,7 +29,11 @@ type Json = Record<string, unknown>;
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
 /** What FleetDesk must answer a message with, from OwnTracks' documented semantics. */
-function expectation(m: Message, before: number, after: number): { status: 200; stored: object | null; online?: boolean } | { status: 400; message: string } {
+function expectation(
+  m: Message,
+  before: number,
+  after: number,
+): { status: 200; stored: object | null; online?: boolean; dropped?: string } | { status: 400; message: string } {
   if (!m.valid_json) return m.raw.trim() === '' ? { status: 200, stored: null } : { status: 400, message: 'the body is not valid JSON' };
   const o = m.parsed;
   if (Array.isArray(o) || typeof o !== 'object' || o === null) return { status: 200, stored: null };
@@ -38,9 +42,10 @@ function expectation(m: Message, before: number, after: number): { status: 200; 
   if (msg._type === 'lwt') return { status: 200, stored: null, online: false };
   if (msg._type !== 'location') return { status: 200, stored: null };
   if (msg.lat === undefined) return { status: 400, message: 'lat is missing' };
-  if (msg.lat === 0 && msg.lon === 0) return { status: 400, message: 'a fix at 0,0 is not a real position' };
+  // Fixes that can never be stored are answered as delivered (the app's queue moves on), dropped and counted.
+  if (msg.lat === 0 && msg.lon === 0) return { status: 200, stored: null, online: true, dropped: 'zero_position' };
   const tst = num(msg.tst);
-  if (tst !== undefined && tst < 946684800) return { status: 400, message: 'timestamp is before the year 2000' };
+  if (tst !== undefined && tst < 946684800) return { status: 200, stored: null, online: true, dropped: 'bad_time' };
   const vel = num(msg.vel);
   const cog = num(msg.cog);
   const acc = num(msg.acc);
@@ -90,6 +95,7 @@ describe('every message of owntracks-messages.json', () => {
         } else assert.deepEqual(rows[0], want.stored);
       }
       if (want.online !== undefined) assert.equal(p.s.ctx.deviceStatus.get(d.pk)?.online, want.online);
+      assert.deepEqual(droppedByReason(await p.reception(d.id)), want.dropped ? { [want.dropped]: 1 } : {});
     });
   }
 
@@ -138,10 +144,19 @@ describe('HTTP details', () => {
     assert.equal(res.body.error, 'PayloadTooLarge');
   });
 
-  test('future timestamp: 400 with the pipeline’s reason', async () => {
+  test('a tst three days ahead (a wrong phone clock): 200 [], stored at arrival time with the phone time beside it', async () => {
     const d = await p.driver();
-    const res = await post(basic(d.id, d.key), JSON.stringify({ _type: 'location', lat: 1, lon: 2, tst: Math.floor(Date.now() / 1000) + 3 * 86400 }));
-    assert.deepEqual(res.body, { error: 'BadRequest', message: 'timestamp is more than a day in the future' });
+    const tst = Math.floor(Date.now() / 1000) + 3 * 86400;
+    const before = Date.now();
+    const res = await post(basic(d.id, d.key), JSON.stringify({ _type: 'location', lat: 1, lon: 2, tst }));
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, []);
+    const [row] = p.stored(d.pk);
+    assert.ok(row && row.device_time >= before && row.device_time <= Date.now());
+    assert.equal(row.reported_time, tst * 1000);
+    const r = await p.reception(d.id);
+    assert.equal(r.clock.state, 'ahead');
+    assert.ok(Math.abs(r.clock.offset_ms - 3 * 86400e3) < 5000, String(r.clock.offset_ms));
   });
 });
 

@@ -1,5 +1,6 @@
 /** What the phone-app protocol tests share: a server with a company, drivers with keys, raw HTTP. */
 import fs from 'node:fs';
+import type { TrackingServerConfig } from '../../main/server/config';
 import type { PositionRow } from '../../main/server/store/positions';
 import { realworldPath } from '../support/realworld';
 import { startTestServer, type TestServer } from '../support/server';
@@ -15,12 +16,18 @@ export interface Phones {
   /** a new driver: its pk and device key */
   driver(id?: string): Promise<{ id: string; pk: number; key: string }>;
   stored(pk: number): PositionRow[];
+  /** GET /api/v1/devices/:id/reception as the admin: the phone's clock and its dropped fixes by reason */
+  reception(id: string): Promise<{ clock: { state: string; offset_ms: number }; dropped_total: number; dropped: { reason: string; count: number; last_message: string; last_source: string }[] }>;
 }
+
+/** reason → count of a reception's dropped fixes */
+export const droppedByReason = (r: { dropped: { reason: string; count: number }[] }): Record<string, number> =>
+  Object.fromEntries(r.dropped.map((d) => [d.reason, d.count]));
 
 let serial = 0;
 
-export async function startPhones(): Promise<Phones> {
-  const s = await startTestServer({ osmandPort: 0 });
+export async function startPhones(config: Partial<TrackingServerConfig> = {}): Promise<Phones> {
+  const s = await startTestServer({ osmandPort: 0, ...config });
   const company = s.company('acme');
   await s.user(company, 'boss', 'admin');
   return {
@@ -34,6 +41,11 @@ export async function startPhones(): Promise<Phones> {
       return { id, pk: row.pk, key: row.device_key };
     },
     stored: (pk) => s.ctx.positions.range(pk, 0, Number.MAX_SAFE_INTEGER, 10_000),
+    reception: async (id) => {
+      const res = await s.api('GET', `/api/v1/devices/${encodeURIComponent(id)}/reception`, { token: s.token(company, 'boss') });
+      if (res.status !== 200) throw new Error(`reception of ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { DB_FILE } from '../../main/server/store/database';
-import { FLAG_IMPLAUSIBLE } from '../../main/server/ingest/plausibility';
+import { FLAG_IMPLAUSIBLE } from '../../main/server/store/position-flags';
 import { MAX_BATCH_POSITIONS } from '../../shared/protocol/device';
 import { offsetM } from '../../shared/geo';
 import { startTestServer, type TestServer } from '../support/server';
@@ -78,6 +78,7 @@ before(async () => {
   s = await startTestServer();
   s.company('acme');
   s.company('beta');
+  await s.user('acme', 'boss', 'office');
   ro = new Database(path.join(s.dataDir, DB_FILE), { readonly: true, fileMustExist: true });
 });
 
@@ -150,38 +151,52 @@ describe('location_batch', () => {
     assert.equal(rows(d.pk).length, 8);
   });
 
-  test('bad fixes get per-fix rejected entries (index + message); the good ones are stored', async () => {
+  test('fixes that can never be stored get per-fix dropped entries (index, reason, message); the others are stored', async () => {
     const d = await connect();
     const now = Date.now();
+    const ahead = now + 2 * 24 * 3600 * 1000;
     const positions = [
       fixAt(now - 6000, 0), // 0 good
       fixAt(now - 5000, 0, { lat: 0, lng: 0 }), // 1 null island
-      fixAt(now + 2 * 24 * 3600 * 1000, 0), // 2 two days in the future
+      fixAt(ahead, 0), // 2 two days in the future: a wrong clock, stored at arrival
       fixAt('yesterday at five', 0), // 3 not a time
       fixAt(Date.UTC(1999, 11, 31), 0), // 4 before 2000
       fixAt(-5, 0), // 5 negative epoch
       fixAt('2026-02-30T10:00:00Z', 0), // 6 impossible date
       fixAt(now - 4000, 5), // 7 good
+      fixAt(now - 3000, 5, { lat: 91 }), // 8 off the globe
+      fixAt(now - 2000, 5, { speed: 9000 }), // 9 9000 km/h
     ];
     d.sock.send(batch(d.id, 11, positions));
     const ack = await d.sock.next();
     assert.equal(ack.type, 'ack');
     assert.equal(ack.seq, 11);
+    assert.equal('rejected' in ack, false);
     assert.deepEqual(
-      ack.rejected.map((r: { index: number }) => r.index),
-      [1, 2, 3, 4, 5, 6],
+      ack.dropped.map((r: { index: number; reason: string }) => [r.index, r.reason]),
+      [
+        [1, 'zero_position'],
+        [3, 'bad_time'],
+        [4, 'bad_time'],
+        [5, 'bad_time'],
+        [6, 'bad_time'],
+        [8, 'out_of_range'],
+        [9, 'impossible_speed'],
+      ],
     );
-    const msg = (i: number) => ack.rejected.find((r: { index: number }) => r.index === i).message as string;
+    const msg = (i: number) => ack.dropped.find((r: { index: number }) => r.index === i).message as string;
     assert.match(msg(1), /0,0/);
-    assert.match(msg(2), /future/);
     assert.match(msg(3), /not a time/);
-    assert.match(msg(4), /2000/);
+    assert.match(msg(4), /before the year 2000/);
     assert.match(msg(5), /positive epoch/);
     assert.match(msg(6), /not a time/);
-    assert.deepEqual(
-      rows(d.pk).map((r) => r.device_time),
-      [now - 6000, now - 4000],
-    );
+    const stored = rows(d.pk);
+    assert.deepEqual(stored.slice(0, 2).map((r) => r.device_time), [now - 6000, now - 4000]);
+    assert.equal(stored.length, 3);
+    assert.ok(stored[2]!.device_time >= now && stored[2]!.device_time <= Date.now(), 'the fix from the future is stored at arrival');
+    assert.equal(stored[2]!.reported_time, ahead);
+    const reception = (await s.api('GET', `/api/v1/devices/${d.id}/reception`, { token: s.token('acme', 'boss') })).body;
+    assert.deepEqual(Object.fromEntries(reception.dropped.map((x: { reason: string; count: number }) => [x.reason, x.count])), { bad_time: 4, zero_position: 1, out_of_range: 1, impossible_speed: 1 });
   });
 
   test('schema errors: BadPayload / Forbidden with the seq, nothing stored, the connection stays usable', async () => {
@@ -197,7 +212,7 @@ describe('location_batch', () => {
     d.sock.send(batch(d.id, 23, []));
     await expectError(d.sock, 'BadPayload', 23);
 
-    d.sock.send(batch(d.id, 24, [fixAt(now, 0, { lat: 91 })]));
+    d.sock.send(batch(d.id, 24, [fixAt(now, 0, { lat: '91' })]));
     await expectError(d.sock, 'BadPayload', 24);
 
     d.sock.send({ action: 'location_batch', id: d.id, payload: { positions: [fixAt(now, 0)] } });

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { distanceM, offsetM } from '../../shared/geo';
-import { FLAG_IMPLAUSIBLE, MAX_PLAUSIBLE_SPEED_MS, Plausibility } from '../../main/server/ingest/plausibility';
+import { MAX_PLAUSIBLE_SPEED_MS, Plausibility } from '../../main/server/ingest/plausibility';
+import { FLAG_IMPLAUSIBLE } from '../../main/server/store/position-flags';
 import type { PositionRecord, PositionRow } from '../../main/server/store/positions';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
@@ -96,6 +97,7 @@ test('the first fix after a restart is judged against the stored latest position
     altitude: null,
     source: 'ws',
     flags: 0,
+    reported_time: null,
   };
   let reads = 0;
   const stored = () => {

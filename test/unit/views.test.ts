@@ -29,7 +29,7 @@ function user(over: Partial<UserRow> = {}): UserRow {
 }
 
 const record: PositionRecord = { lat: 9.01234, lng: 38.70321, speed: 10, bearing: 90, accuracy: 5, altitude: 2300, deviceTime: T, serverTime: T + 1500 };
-const row: PositionRow = { id: 1, user_pk: 1, device_time: T, server_time: T + 1500, lat: 9.01234, lng: 38.70321, speed: 10, bearing: 90, accuracy: 5, altitude: 2300, source: 'ws', flags: 0 };
+const row: PositionRow = { id: 1, user_pk: 1, device_time: T, server_time: T + 1500, lat: 9.01234, lng: 38.70321, speed: 10, bearing: 90, accuracy: 5, altitude: 2300, source: 'ws', flags: 0, reported_time: null };
 
 describe('deviceName', () => {
   test('uses the company’s display field', () => {

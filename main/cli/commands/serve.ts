@@ -13,6 +13,7 @@ interface ServeOptions {
   osmandPort: string;
   tlsCert?: string;
   tlsKey?: string;
+  clockTolerance: string;
   data: string;
   logLevel: LogLevel;
 }
@@ -26,6 +27,7 @@ export function serveCommand(): Command {
     .option('--osmand-port <port>', 'OsmAnd protocol port for Traccar Client (0 disables)', String(DEFAULT_OSMAND_PORT))
     .option('--tls-cert <file>', 'your own HTTPS certificate (PEM) instead of the self-signed one')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+    .option('--clock-tolerance <minutes>', "a phone time further ahead than this is a wrong clock: the fix is stored at arrival time", '5')
     .addOption(dataOption())
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .action(async (o: ServeOptions) => {
@@ -34,6 +36,10 @@ export function serveCommand(): Command {
       const osmandPort = portOption('--osmand-port', o.osmandPort);
       if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new CliError('--tls-cert and --tls-key go together');
       const tls = o.tlsCert && o.tlsKey ? { certFile: o.tlsCert, keyFile: o.tlsKey } : undefined;
+      const tolerance = Number(o.clockTolerance);
+      if (!/^\d+(\.\d+)?$/.test(o.clockTolerance.trim()) || tolerance < 0.5 || tolerance > 1440) {
+        throw new CliError(`--clock-tolerance is in minutes, from 0.5 to 1440, not "${o.clockTolerance}"`);
+      }
       const logger = createLogger(o.logLevel);
       const server = createTrackingServer({
         host: o.host,
@@ -41,6 +47,7 @@ export function serveCommand(): Command {
         httpsPort: httpsPort === 0 ? null : httpsPort,
         osmandPort: osmandPort === 0 ? null : osmandPort,
         tls,
+        clockToleranceMs: tolerance * 60_000,
         dataDir: o.data,
         logger,
       });

@@ -2,6 +2,7 @@ import type { AccidentExtra } from '../../../shared/api/trips';
 import type { LocationPayload } from '../../../shared/protocol/tracking';
 import { fromTrackingPayload } from '../ingest/tracking-adapter';
 import type { PositionRow } from '../store/positions';
+import { isHidden } from '../store/position-flags';
 import type { ExtraData } from './accident-store';
 import type { FilterFix } from './filters';
 
@@ -32,7 +33,7 @@ export function extraFromPositions(rows: PositionRow[]): ExtraData {
   return {
     motion: [],
     positions: rows
-      .filter((r) => r.flags === 0)
+      .filter((r) => !isHidden(r.flags))
       .map((r) => ({ time: new Date(r.device_time).toISOString(), lat: r.lat, lng: r.lng, speed: r.speed, bearing: r.bearing })),
   };
 }

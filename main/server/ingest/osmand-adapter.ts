@@ -5,8 +5,9 @@
  *
  * Decisions where the protocol leaves room:
  * - `speed` is knots (Traccar's default). OsmAnd itself sends m/s: a 10 % over-read there.
- * - `valid=false` (or 0) fixes are not stored: such apps repeat their last known position with
- *   a new time, which would draw a false track. Battery and alarm of the request still count.
+ * - `valid=false` (or 0) fixes are not stored (counted as dropped, no_gps_fix): such apps repeat
+ *   their last known position with a new time, which would draw a false track. Battery and
+ *   alarm of the request still count.
  * - No lat/lon (cell and Wi-Fi only, push-token uploads): accepted, status only.
  * - `hdop` stands in for `accuracy` when that is absent (OsmAnd puts the accuracy in metres there).
  * - JSON: a negative `speed` or `heading` means unknown and is stored as 0; a negative
@@ -86,6 +87,7 @@ export function fromOsmandParams(p: Record<string, string | undefined>, serverTi
         serverTime,
       };
       if (flag(p.valid) !== false) report.positions.push(position);
+      else report.unusable = [{ position, dropped: { reason: 'no_gps_fix', message: 'the app marked this fix as not valid (no GPS lock)' } }];
     }
     const status: StatusReport = {};
     const battery = batteryPercent(num('batt'));
@@ -202,6 +204,7 @@ export function fromTraccarJson(body: unknown, serverTime: number): PhoneReport[
       continue;
     }
     into.positions.push(...r.report.positions);
+    if (r.report.unusable) into.unusable = [...(into.unusable ?? []), ...r.report.unusable];
     if (r.report.status) into.status = { ...into.status, ...r.report.status };
     if (r.report.alarm) into.alarm = r.report.alarm;
   }

@@ -1,8 +1,6 @@
 import { distanceM } from '../../../shared/geo';
 import type { PositionRecord, PositionRow } from '../store/positions';
-
-/** Stored in positions.flags: the fix implies an impossible speed from the device's last one. */
-export const FLAG_IMPLAUSIBLE = 1;
+import { FLAG_IMPLAUSIBLE } from '../store/position-flags';
 
 /** Faster than any road vehicle: 100 m/s (360 km/h). Configurable (maxPlausibleSpeedMs). */
 export const MAX_PLAUSIBLE_SPEED_MS = 100;

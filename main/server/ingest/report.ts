@@ -1,9 +1,10 @@
 import type { AlertKind } from '../../../shared/protocol/device';
+import type { DroppedFix } from '../../../shared/protocol/reception';
 import type { AlertStore } from '../devices/alerts';
 import type { DeviceRef, DeviceStatusService, StatusReport } from '../devices/device-status';
 import type { PositionRecord } from '../store/positions';
+import { judgeTime } from './clock';
 import type { IngestPipeline } from './pipeline';
-import { IngestRejected, timeProblem } from './pipeline';
 
 export interface AlarmReport {
   kind: AlertKind;
@@ -16,58 +17,63 @@ export interface AlarmReport {
 /** What any adapter makes of one request or message: positions in SI units, status, an alarm. */
 export interface DeviceReport {
   positions: PositionRecord[];
+  /** fixes the adapter already knows can never be stored (e.g. marked not valid by the app): counted as dropped */
+  unusable?: { position: PositionRecord; dropped: DroppedFix }[];
   status?: StatusReport;
   alarm?: AlarmReport;
 }
 
 export interface ReportOutcome {
   stored: number;
+  /** fixes already stored (the phone sent them again): delivered, counted as dropped, not listed */
   duplicates: number;
-  /** the rejected fixes: index in the report and why */
-  rejected: { index: number; message: string }[];
+  /** fixes dropped for good, other than duplicates: index in `positions` and why */
+  dropped: ({ index: number } & DroppedFix)[];
 }
 
 export interface ReportSinks {
   ingest: IngestPipeline;
   deviceStatus: DeviceStatusService;
   alerts: AlertStore;
+  config: { clockToleranceMs: number };
 }
 
 /**
  * One report through the one pipeline: its positions (committed before this resolves, never
  * rate-limited: apps replay what they buffered), then the device status, then the alarm, placed
- * at the report's newest position when it names none. A storage failure rejects the promise.
+ * at the report's newest position when it names none. A fix that can never be stored is dropped
+ * and listed, never a failure of the report. A storage failure rejects the promise.
  */
-export async function ingestReport(sinks: ReportSinks, device: DeviceRef, report: DeviceReport, source: string): Promise<ReportOutcome> {
-  const outcome: ReportOutcome = { stored: 0, duplicates: 0, rejected: [] };
-  const results = await Promise.allSettled(
-    report.positions.map((position) =>
-      sinks.ingest.store({ companyId: device.company_id, userPk: device.pk, userId: device.user_id, position, source, live: false }),
-    ),
-  );
-  for (const [index, r] of results.entries()) {
-    if (r.status === 'fulfilled') {
-      if (r.value) outcome.stored++;
-      else outcome.duplicates++;
-    } else if (r.reason instanceof IngestRejected) {
-      outcome.rejected.push({ index, message: r.reason.message });
-    } else {
-      throw r.reason;
-    }
+export async function ingestReport(sinks: ReportSinks, device: DeviceRef, report: DeviceReport, source: string, arrival: number): Promise<ReportOutcome> {
+  const outcome: ReportOutcome = { stored: 0, duplicates: 0, dropped: [] };
+  const tolerance = sinks.config.clockToleranceMs;
+  // A clock that runs ahead does so for every fix of the report: they move back together.
+  const newestTime = report.positions.reduce((m, p) => Math.max(m, p.deviceTime), report.alarm?.deviceTime ?? -Infinity);
+  const skewMs = sinks.ingest.clockSkew(device.pk, newestTime, arrival);
+  const base = { companyId: device.company_id, userPk: device.pk, userId: device.user_id, source, live: false };
+  for (const { position: p, dropped } of report.unusable ?? []) {
+    sinks.ingest.recordDrop({ userPk: device.pk, ...dropped, source, at: arrival, lat: p.lat, lng: p.lng, deviceTime: p.deviceTime });
   }
-  const now = Date.now();
-  if (report.status && Object.keys(report.status).length > 0) sinks.deviceStatus.report(device, report.status, source, now);
+  const results = await Promise.all(report.positions.map((position) => sinks.ingest.store({ ...base, position, skewMs })));
+  for (const [index, r] of results.entries()) {
+    if (r.stored) outcome.stored++;
+    else if (r.dropped.reason === 'duplicate') outcome.duplicates++;
+    else outcome.dropped.push({ index, ...r.dropped });
+  }
+  if (report.status && Object.keys(report.status).length > 0) sinks.deviceStatus.report(device, report.status, source, arrival);
   if (report.alarm) {
     // Where it happened: as reported, else the report's newest fix, else the device's last known one.
     const newest = report.positions.reduce<PositionRecord | undefined>((a, p) => (!a || p.deviceTime > a.deviceTime ? p : a), undefined) ?? sinks.ingest.lastKnown(device.pk);
-    // An alarm is never refused for a broken phone clock: it is placed at arrival time instead.
+    // An alarm is never dropped for a broken phone clock: its time is corrected as a fix's would
+    // be, or, when it cannot be true at all, it is placed at arrival time.
     const a = report.alarm;
-    const clockWrong = timeProblem(a.deviceTime, now);
-    const details = clockWrong ? { ...a.details, reported_time: a.deviceTime, clock_problem: clockWrong } : (a.details ?? null);
+    const clock = judgeTime(a.deviceTime, arrival, tolerance, skewMs);
+    const time = clock.ok ? clock.time : arrival;
+    const details = time !== a.deviceTime ? { ...a.details, reported_time: a.deviceTime, clock_problem: clock.ok ? 'the phone clock was corrected' : clock.drop.message } : (a.details ?? null);
     sinks.alerts.record(device, {
       kind: a.kind,
-      deviceTime: clockWrong ? now : a.deviceTime,
-      serverTime: now,
+      deviceTime: time,
+      serverTime: arrival,
       lat: report.alarm.lat ?? newest?.lat ?? null,
       lng: report.alarm.lng ?? newest?.lng ?? null,
       source,

@@ -187,6 +187,37 @@ export const MIGRATIONS: readonly string[] = [
     last_used_at INTEGER
   );
   `,
+  // 5: a fix's own (phone) time when the server corrected it (clock ahead, GPS week rollover);
+  // fixes dropped for good, counted per device, hour and reason. Fixes stored ahead of their
+  // arrival by more than 5 minutes (up to a day was accepted before) are moved to their arrival
+  // time like new ones, so none holds a device's latest position from the future.
+  `
+  ALTER TABLE positions ADD COLUMN reported_time INTEGER;
+  CREATE TABLE dropped_fixes (
+    user_pk INTEGER NOT NULL REFERENCES users(pk) ON DELETE CASCADE,
+    hour INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    last_message TEXT NOT NULL,
+    last_source TEXT NOT NULL,
+    last_lat REAL,
+    last_lng REAL,
+    last_device_time INTEGER,
+    PRIMARY KEY (user_pk, hour, reason)
+  ) WITHOUT ROWID;
+  CREATE TEMP TABLE future_latest AS
+    SELECT l.user_pk FROM latest_positions l JOIN positions p ON p.id = l.position_id WHERE p.device_time > p.server_time + 300000;
+  UPDATE OR IGNORE positions SET reported_time = device_time, device_time = server_time, flags = flags | 2
+    WHERE device_time > server_time + 300000;
+  UPDATE positions SET flags = flags | 1 WHERE device_time > server_time + 300000;
+  DELETE FROM latest_positions WHERE user_pk IN (SELECT user_pk FROM future_latest)
+    AND NOT EXISTS (SELECT 1 FROM positions q WHERE q.user_pk = latest_positions.user_pk AND (q.flags & 1) = 0);
+  UPDATE latest_positions SET (position_id, device_time) =
+    (SELECT id, device_time FROM positions q WHERE q.user_pk = latest_positions.user_pk AND (q.flags & 1) = 0 ORDER BY q.device_time DESC LIMIT 1)
+    WHERE user_pk IN (SELECT user_pk FROM future_latest);
+  DROP TABLE future_latest;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

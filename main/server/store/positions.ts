@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { isHidden } from './position-flags';
 
 /** One position as stored: SI units, times in epoch milliseconds. */
 export interface PositionRecord {
@@ -12,6 +13,8 @@ export interface PositionRecord {
   altitude: number | null;
   deviceTime: number;
   serverTime: number;
+  /** the phone's own time when the server corrected deviceTime (a clock ahead, a GPS week rollover) */
+  reportedTime?: number | null;
 }
 
 export interface PositionRow {
@@ -26,8 +29,10 @@ export interface PositionRow {
   accuracy: number | null;
   altitude: number | null;
   source: string;
-  /** FLAG_IMPLAUSIBLE and friends (migration 3); flagged fixes never become the latest */
+  /** FLAG_IMPLAUSIBLE (hidden: never the latest) and the clock flags (migrations 3, 5) */
   flags: number;
+  /** the phone's own time when device_time was corrected (migration 5) */
+  reported_time: number | null;
 }
 
 export interface LatestRow extends PositionRow {
@@ -43,6 +48,7 @@ export const rowToRecord = (r: PositionRow): PositionRecord => ({
   altitude: r.altitude,
   deviceTime: r.device_time,
   serverTime: r.server_time,
+  reportedTime: r.reported_time,
 });
 
 export class PositionStore {
@@ -54,8 +60,8 @@ export class PositionStore {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO positions (user_pk, device_time, server_time, lat, lng, speed, bearing, accuracy, altitude, source, flags)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_pk, device_time) DO NOTHING`,
+      `INSERT INTO positions (user_pk, device_time, server_time, lat, lng, speed, bearing, accuracy, altitude, source, flags, reported_time)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_pk, device_time) DO NOTHING`,
     );
     this.latestUpsert = db.prepare(
       `INSERT INTO latest_positions (user_pk, position_id, device_time) VALUES (?, ?, ?)
@@ -79,9 +85,9 @@ export class PositionStore {
    * Must run inside the caller's transaction (the group-commit writer's).
    */
   insert(userPk: number, p: PositionRecord, source: string, flags = 0): boolean {
-    const r = this.insertStmt.run(userPk, p.deviceTime, p.serverTime, p.lat, p.lng, p.speed, p.bearing, p.accuracy, p.altitude, source, flags);
+    const r = this.insertStmt.run(userPk, p.deviceTime, p.serverTime, p.lat, p.lng, p.speed, p.bearing, p.accuracy, p.altitude, source, flags, p.reportedTime ?? null);
     if (r.changes === 0) return false;
-    if (flags === 0) this.latestUpsert.run(userPk, r.lastInsertRowid, p.deviceTime);
+    if (!isHidden(flags)) this.latestUpsert.run(userPk, r.lastInsertRowid, p.deviceTime);
     return true;
   }
 

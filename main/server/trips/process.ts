@@ -2,6 +2,7 @@ import { bearingDeg, distanceM } from '../../../shared/geo';
 import type { DrivingEvent, EventCounts, TrackGeometry, TripSettings, TripStop } from '../../../shared/api/trips';
 import { countEvents, detectDrivingEvents, type Vertex } from './driving-events';
 import { safetyScore } from './score';
+import { isHidden } from '../store/position-flags';
 import { MAX_PLAUSIBLE_SPEED_MS } from '../ingest/plausibility';
 
 /** A raw fix as stored in positions (SI units, epoch ms); flags & 1 marks a GPS jump. */
@@ -54,7 +55,7 @@ export function removeOutliers(raw: RawFix[]): RawFix[] {
   const out: RawFix[] = [];
   let suspect: RawFix | null = null;
   for (const f of sorted) {
-    if (f.flags & 1) continue;
+    if (isHidden(f.flags)) continue;
     const k = out.at(-1);
     if (k && f.t === k.t) continue;
     // A second jumped fix consistent with the first is a real relocation: accept it.

@@ -1,5 +1,6 @@
 import type { Db } from '../store/database';
 import type { PositionRow } from '../store/positions';
+import { HIDDEN_FLAGS } from '../store/position-flags';
 import type { RawFix } from './process';
 
 /** A raw track (IncomingTrack), table trips. Times are device times, epoch ms. */
@@ -95,7 +96,7 @@ export class TripStore {
     this.lastEndStmt = db.prepare<[number], { end: number | null }>('SELECT MAX(end_time) AS end FROM trips WHERE user_pk = ?');
     this.overlapStmt = db.prepare<[number, number, number], { id: string }>('SELECT id FROM trips WHERE user_pk = ? AND end_time >= ? AND start_time <= ? LIMIT 1');
     this.recentStmt = db.prepare<[number, number, number, number], PositionRow>(
-      `SELECT * FROM (SELECT * FROM positions WHERE user_pk = ? AND flags = 0 AND device_time > ? AND device_time < ?
+      `SELECT * FROM (SELECT * FROM positions WHERE user_pk = ? AND (flags & ${HIDDEN_FLAGS}) = 0 AND device_time > ? AND device_time < ?
        ORDER BY device_time DESC LIMIT ?) ORDER BY device_time`,
     );
   }

@@ -1,5 +1,6 @@
 import type { DrivingEvent, EventCounts, IncomingTrack, RichTrack, TrackGeometry, TripStop, TripSummary } from '../../../shared/api/trips';
 import type { PositionRow } from '../store/positions';
+import { isHidden } from '../store/position-flags';
 import type { ProcessedTrack } from './process';
 import { SCORE_FORMULA } from './score';
 import type { RichRow, TripRow } from './store';
@@ -114,7 +115,7 @@ export function incomingView(t: TripRow, deviceId: string, positions: PositionRo
       device_time: iso(p.device_time),
       server_time: iso(p.server_time),
       source: p.source,
-      flagged: (p.flags & 1) !== 0,
+      flagged: isHidden(p.flags),
     })),
   };
 }

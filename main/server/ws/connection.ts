@@ -6,6 +6,7 @@ import { fromTrackingPayload } from '../ingest/tracking-adapter';
 import { parseDeviceTime } from '../ingest/device-time';
 import { ingestReport, type DeviceReport } from '../ingest/report';
 import type { AlertMessage } from '../../../shared/protocol/device';
+import type { DroppedFix } from '../../../shared/protocol/reception';
 import { rowToRecord } from '../store/positions';
 import { deviceStatusUpdate, locationUpdate } from '../views';
 import type { ErrorReply, ServerMessage, TrackErrorCode } from '../../../shared/protocol/tracking';
@@ -152,19 +153,27 @@ export class TrackConnection implements Subscriber {
     if (p.role !== 'driver') return this.error('Forbidden', 'only drivers send locations', seq);
     if (!validators.driverLocation.Check(msg)) return this.error('BadPayload', describeError(validators.driverLocation, msg), seq);
     if (msg.id !== p.userId) return this.error('Forbidden', 'a driver sends locations for its own id only', seq);
-    const position = fromTrackingPayload(msg.payload, Date.now());
+    const position = fromTrackingPayload(msg.payload, this.host.ctx.clock.now());
     if (typeof position === 'string') return this.error('BadPayload', position, seq);
-    const rejected = this.host.ctx.ingest.submit(
+    const refused = this.host.ctx.ingest.submit(
       { companyId: p.companyId, userPk: p.userPk, userId: p.userId, position, source: 'ws', live: true },
-      (err) => {
+      (err, outcome) => {
         if (err) {
           this.host.ctx.logger.error({ err }, 'position not stored');
           return; // no ack: the client keeps it and resends
         }
-        if (seq !== undefined) this.send({ type: 'ack', seq });
+        // A duplicate is delivered (already stored): a plain ack, as for a new fix.
+        const dropped = !outcome.stored && outcome.dropped.reason !== 'duplicate' ? outcome.dropped : null;
+        if (seq !== undefined) {
+          // Delivered either way: a dropped fix can never be stored, so the phone must not resend it.
+          this.send(dropped ? { type: 'ack', seq, dropped } : { type: 'ack', seq });
+        } else if (dropped) {
+          // Without a seq the seed's own error table answers.
+          this.error('BadPayload', dropped.message);
+        }
       },
     );
-    if (rejected) this.error(rejected.error, rejected.message, seq);
+    if (refused) this.error(refused.error, refused.message, seq);
   }
 
   /** What FleetDesk adds for its driver app: replayed fixes, heartbeats, SOS and crash alerts. */
@@ -178,7 +187,7 @@ export class TrackConnection implements Subscriber {
     if (m.id !== p.userId) return this.error('Forbidden', `a driver sends ${action} for its own id only`, seq);
     const device = { pk: p.userPk, company_id: p.companyId, user_id: p.userId };
     const { ctx } = this.host;
-    const now = Date.now();
+    const now = ctx.clock.now();
     if (validators.heartbeat.Check(msg)) {
       ctx.deviceStatus.report(device, msg.payload, 'ws', now);
       if (seq !== undefined) this.send({ type: 'ack', seq });
@@ -187,18 +196,24 @@ export class TrackConnection implements Subscriber {
     let report: DeviceReport;
     if (validators.locationBatch.Check(msg)) {
       report = { positions: [] };
-      const rejected: { index: number; message: string }[] = [];
+      const dropped: ({ index: number } & DroppedFix)[] = [];
+      const indexOf: number[] = [];
       msg.payload.positions.forEach((fix, index) => {
         const position = fromTrackingPayload(fix, now);
-        if (typeof position === 'string') rejected.push({ index, message: position });
-        else report.positions.push(position);
+        if (typeof position !== 'string') {
+          indexOf.push(index);
+          report.positions.push(position);
+          return;
+        }
+        const drop: DroppedFix = { reason: 'bad_time', message: position };
+        dropped.push({ index, ...drop });
+        ctx.ingest.recordDrop({ userPk: p.userPk, ...drop, source: 'ws', at: now, lat: fix.lat, lng: fix.lng });
       });
-      const indexOf = msg.payload.positions.map((_, i) => i).filter((i) => !rejected.some((r) => r.index === i));
-      ingestReport(ctx, device, report, 'ws').then(
+      ingestReport(ctx, device, report, 'ws', now).then(
         (out) => {
-          for (const r of out.rejected) rejected.push({ index: indexOf[r.index] as number, message: r.message });
-          rejected.sort((a, b) => a.index - b.index);
-          this.send(rejected.length > 0 ? { type: 'ack', seq: seq as number, rejected } : { type: 'ack', seq: seq as number });
+          for (const d of out.dropped) dropped.push({ ...d, index: indexOf[d.index] as number });
+          dropped.sort((a, b) => a.index - b.index);
+          this.send(dropped.length > 0 ? { type: 'ack', seq: seq as number, dropped } : { type: 'ack', seq: seq as number });
         },
         (err: unknown) => ctx.logger.error({ err }, 'batch not stored'), // no ack: the phone keeps the fixes and resends
       );
@@ -221,7 +236,7 @@ export class TrackConnection implements Subscriber {
         details: Object.keys(details).length > 0 ? details : null,
       },
     };
-    ingestReport(ctx, device, report, 'ws').then(
+    ingestReport(ctx, device, report, 'ws', now).then(
       () => this.send({ type: 'ack', seq: seq as number }),
       (err: unknown) => ctx.logger.error({ err }, 'alert not stored'),
     );

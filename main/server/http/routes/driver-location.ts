@@ -1,13 +1,20 @@
 import Type from 'typebox';
 import { DRIVER_LOCATION_PATH, HttpDriverLocationBody } from '../../../../shared/protocol/tracking';
+import { DroppedFix } from '../../../../shared/protocol/reception';
 import type { ServerContext } from '../../context';
+import type { FixOutcome } from '../../ingest/pipeline';
 import { fromTrackingPayload } from '../../ingest/tracking-adapter';
 import type { App } from '../app';
 import { HttpError, forbidden } from '../errors';
 import { authorize, bearer, caller } from '../authn';
 import { errors } from './responses';
 
-const Stored = Type.Object({ ok: Type.Literal(true), duplicate: Type.Boolean({ description: 'true when this device time was already stored' }) });
+const Stored = Type.Object({
+  ok: Type.Literal(true, { description: 'delivered: never send this fix again' }),
+  duplicate: Type.Boolean({ description: 'true when this device time was already stored' }),
+  /** the fix can never be stored (0,0, a date before 2000…): dropped and counted */
+  dropped: Type.Optional(DroppedFix),
+});
 
 /** HTTP fallback of the Tracking API: the `driver_location` message as a POST; answers after commit. */
 export function driverLocationRoutes(app: App, ctx: ServerContext): void {
@@ -37,16 +44,18 @@ export function driverLocationRoutes(app: App, ctx: ServerContext): void {
       const p = caller(req);
       const body = req.body;
       if (body.id !== p.userId) throw forbidden('a driver sends locations for its own id only');
-      const position = fromTrackingPayload(body.payload, Date.now(), body.time_stamp);
+      const position = fromTrackingPayload(body.payload, ctx.clock.now(), body.time_stamp);
       if (typeof position === 'string') throw new HttpError(400, 'BadPayload', position);
-      const stored = await new Promise<boolean>((resolve, reject) => {
-        const rejected = ctx.ingest.submit(
+      const outcome = await new Promise<FixOutcome>((resolve, reject) => {
+        const refused = ctx.ingest.submit(
           { companyId: p.companyId, userPk: p.userPk, userId: p.userId, position, source: 'http', live: true },
-          (err, ok) => (err ? reject(new HttpError(503, 'InternalError', 'the position could not be stored; retry')) : resolve(ok)),
+          (err, o) => (err ? reject(new HttpError(503, 'InternalError', 'the position could not be stored; retry')) : resolve(o)),
         );
-        if (rejected) reject(new HttpError(rejected.error === 'RateLimited' ? 429 : 400, rejected.error, rejected.message));
+        if (refused) reject(new HttpError(429, refused.error, refused.message));
       });
-      return { ok: true as const, duplicate: !stored };
+      if (outcome.stored) return { ok: true as const, duplicate: false };
+      if (outcome.dropped.reason === 'duplicate') return { ok: true as const, duplicate: true };
+      return { ok: true as const, duplicate: false, dropped: outcome.dropped };
     },
   );
 }

@@ -36,15 +36,16 @@ export function gpsloggerRoutes(app: App, ctx: ServerContext): void {
       schema: {
         summary: 'GPSLogger custom URL: one position (key=DEVICE_KEY, lat, lon, time ISO, spd in m/s…)',
         tags: ['phones'],
-        response: { 200: Type.Null({ description: 'stored (or a duplicate); empty body' }), ...errors(400, 401, 404, 413, 503) },
+        response: { 200: Type.Null({ description: 'delivered: stored, or dropped for good (0,0, a date before 2000, a duplicate…; counted in the device’s reception); empty body' }), ...errors(400, 401, 404, 413, 503) },
       },
       handler: async (req, reply) => {
         const text = bodyText(req.body).trim();
         const fromBody = !text ? {} : req.headers['content-type']?.includes('json') || looksLikeJson(text) ? jsonParams(text) : formParams(text);
         const params = { ...fromBody, ...formParams(queryOf(req.url)) };
-        const r = fromGpsloggerParams(params, Date.now());
+        const now = ctx.clock.now();
+        const r = fromGpsloggerParams(params, now);
         if (typeof r === 'string') throw badRequest(r);
-        await deliver(ctx, [r], 'gpslogger', req.ip);
+        await deliver(ctx, [r], 'gpslogger', req.ip, now);
         return emptyOk(reply);
       },
     });

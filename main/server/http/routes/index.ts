@@ -22,6 +22,7 @@ import { gpsloggerRoutes } from './gpslogger';
 import { tripRoutes } from './trips';
 import { tripSettingsRoutes } from './trip-settings';
 import { eventRoutes } from './events';
+import { receptionRoutes } from './reception';
 
 export function registerRoutes(app: App, ctx: ServerContext): void {
   healthRoutes(app, ctx);
@@ -45,6 +46,7 @@ export function registerRoutes(app: App, ctx: ServerContext): void {
   tripRoutes(app, ctx);
   tripSettingsRoutes(app, ctx);
   eventRoutes(app, ctx);
+  receptionRoutes(app, ctx);
   // Last: its catch-all GET answers the console for every path no API route claims.
   consoleRoutes(app, ctx);
 }

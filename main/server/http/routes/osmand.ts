@@ -24,10 +24,10 @@ export function osmandRoutes(app: App, ctx: ServerContext): void {
       schema: {
         summary: 'OsmAnd protocol: one position (query or form: id=DEVICE_KEY, lat, lon, timestamp, speed in knots…) or a Traccar Client JSON body',
         tags: ['phones'],
-        response: { 200: Type.Null({ description: 'stored (or a duplicate); empty body' }), ...errors(400, 401, 404, 413, 503) },
+        response: { 200: Type.Null({ description: 'delivered: stored, or dropped for good (0,0, a date before 2000, a duplicate…; counted in the device’s reception); empty body' }), ...errors(400, 401, 404, 413, 503) },
       },
       handler: async (req, reply) => {
-        const now = Date.now();
+        const now = ctx.clock.now();
         const text = bodyText(req.body);
         const contentType = req.headers['content-type'];
         let reports: PhoneReport[] | string;
@@ -46,7 +46,7 @@ export function osmandRoutes(app: App, ctx: ServerContext): void {
           reports = typeof r === 'string' ? r : [r];
         }
         if (typeof reports === 'string') throw badRequest(reports);
-        await deliver(ctx, reports, 'osmand', req.ip);
+        await deliver(ctx, reports, 'osmand', req.ip, now);
         return emptyOk(reply);
       },
     });

@@ -69,9 +69,10 @@ export function owntracksRoutes(app: App, ctx: ServerContext): void {
       },
       async (req, res) => {
         const device = authenticate(ctx, req.headers, req.ip);
-        const message = parseOwntracksBody(bodyText(req.body), Date.now());
+        const now = ctx.clock.now();
+        const message = parseOwntracksBody(bodyText(req.body), now);
         if (typeof message === 'string') throw badRequest(message);
-        if (message.kind !== 'ignored') await ingestFor(ctx, device, { deviceKey: device.device_key, report: message.report }, 'owntracks');
+        if (message.kind !== 'ignored') await ingestFor(ctx, device, { deviceKey: device.device_key, report: message.report }, 'owntracks', now);
         return res.code(200).send(reply(ctx, device));
       },
     );

@@ -10,7 +10,7 @@ import type { PhoneReport } from '../../ingest/osmand-adapter';
 import { ingestReport, type ReportOutcome } from '../../ingest/report';
 import type { UserRow } from '../../store/users';
 import type { App } from '../app';
-import { HttpError, badRequest } from '../errors';
+import { HttpError } from '../errors';
 
 /** Phones' requests are small; a Traccar Client JSON array of queued fixes is the largest. */
 export const PHONE_BODY_LIMIT = 256 * 1024;
@@ -37,31 +37,27 @@ export function deviceFor(ctx: ServerContext, key: string, protocol: string, rem
 }
 
 /**
- * One report through the pipeline. A request whose every fix was rejected answers 400 with the
- * pipeline's reason (the status and alarm it carried still count); duplicates are success (the
- * app is replaying); a storage failure is 503 so the app keeps the fix and retries.
+ * One report through the pipeline. Fixes that can never be stored (0,0, a date before 2000, a
+ * duplicate…) are dropped and counted but the request still succeeds: apps such as Traccar
+ * Client, OwnTracks and GPSLogger resend their queue's head until it is accepted, so refusing
+ * one such fix would hold back every later one. A storage failure is 503 so the app keeps the
+ * fix and retries.
  */
-export async function ingestFor(ctx: ServerContext, device: UserRow, phone: PhoneReport, protocol: string): Promise<ReportOutcome> {
-  let outcome: ReportOutcome;
+export async function ingestFor(ctx: ServerContext, device: UserRow, phone: PhoneReport, protocol: string, arrival: number): Promise<ReportOutcome> {
   try {
-    outcome = await ingestReport(ctx, device, phone.report, protocol);
+    return await ingestReport(ctx, device, phone.report, protocol, arrival);
   } catch (err) {
     ctx.logger.error({ err, protocol }, 'storing a phone report failed');
     throw new HttpError(503, 'InternalError', 'the position could not be stored; retry');
   }
-  const first = outcome.rejected[0];
-  if (first && outcome.stored + outcome.duplicates === 0) {
-    throw badRequest(phone.report.positions.length > 1 ? `fix ${first.index}: ${first.message}` : first.message);
-  }
-  return outcome;
 }
 
 /** deviceFor + ingestFor for each report of a request, in order. */
-export async function deliver(ctx: ServerContext, reports: PhoneReport[], protocol: string, remote: string | null): Promise<void> {
+export async function deliver(ctx: ServerContext, reports: PhoneReport[], protocol: string, remote: string | null, arrival: number): Promise<void> {
   for (const phone of reports) {
     const at = phone.report.positions[0];
     const device = deviceFor(ctx, phone.deviceKey, protocol, remote, at && { lat: at.lat, lng: at.lng });
-    await ingestFor(ctx, device, phone, protocol);
+    await ingestFor(ctx, device, phone, protocol, arrival);
   }
 }
 
