@@ -46,7 +46,8 @@ export interface DriverSocketStats {
   resent: number;
   /** sends the server refused as too soon (none, when the pacing works) */
   rateLimited: number;
-  rejected: number;
+  /** positions the server can never store: acked with `dropped`, or refused for good */
+  dropped: number;
   connections: number;
 }
 
@@ -57,7 +58,7 @@ const CLOSE_GRACE_MS = 1000;
 const ACK_SLACK_MS = 50;
 
 export class DriverSocket {
-  readonly stats: DriverSocketStats = { sent: 0, acked: 0, resent: 0, rateLimited: 0, rejected: 0, connections: 0 };
+  readonly stats: DriverSocketStats = { sent: 0, acked: 0, resent: 0, rateLimited: 0, dropped: 0, connections: 0 };
   /** the newest position the server confirmed it stored */
   lastAcked: OutgoingLocation | null = null;
   private ws: WebSocket | null = null;
@@ -178,7 +179,11 @@ export class DriverSocket {
       const [p] = this.queue.splice(i, 1);
       this.stats.acked++;
       this.lastAckAt = Date.now();
-      if (!this.lastAcked || p!.location.timestamp >= this.lastAcked.timestamp) this.lastAcked = p!.location;
+      if (msg.dropped && !Array.isArray(msg.dropped)) {
+        // delivered, but the server can never store it: it leaves the buffer all the same
+        this.stats.dropped++;
+        this.problem(`position ${msg.seq} dropped by the server: ${msg.dropped.message}`);
+      } else if (!this.lastAcked || p!.location.timestamp >= this.lastAcked.timestamp) this.lastAcked = p!.location;
       this.pump();
     } else if (msg.type === 'error') {
       this.onError(msg.error, msg.message, msg.seq);
@@ -193,9 +198,10 @@ export class DriverSocket {
       this.pump();
       return;
     }
-    if (p) {
+    if (error === 'Unauthorized' && p) p.sentAt = null; // kept: sent again once authenticated anew
+    else if (p) {
       this.queue.splice(this.queue.indexOf(p), 1); // the server will never take it
-      this.stats.rejected++;
+      this.stats.dropped++;
     }
     this.problem(`${error}: ${message}`);
     if (error === 'Unauthorized' && !this.authenticated) this.ws?.close(); // reconnect with backoff and a new token

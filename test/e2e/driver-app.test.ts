@@ -318,6 +318,60 @@ describe('driver web app', { timeout: 300_000 }, () => {
     }
   });
 
+  test('a queue whose head the server will never accept (a 1999 date, then a GPS fix at 0,0) still delivers the good fixes after it', { timeout: 90_000 }, async () => {
+    const { page, context } = phone;
+    await waitForText(page, '[data-testid="conn-state"]', /^Connected$/);
+    await until('an empty queue', () => queuedSeqs(page), (q) => q.length === 0);
+    const storedBefore = rows().length;
+    await context.setOffline(true);
+    await waitForText(page, '[data-testid="conn-state"]', /^Offline/);
+    // A fix with a broken clock (a GPS week-rollover-era date), put at the head of the queue as
+    // the app itself would have queued it.
+    const bad = await page.evaluate(async () => {
+      const seq = Number(localStorage.getItem('fleetdesk.driver.seq') ?? '0') + 1;
+      localStorage.setItem('fleetdesk.driver.seq', String(seq));
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('fleetdesk-driver');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction('fixes', 'readwrite');
+        tx.objectStore('fixes').put({ seq, payload: { lat: 48.14, lng: 11.58, speed: 0, bearing: 0, accuracy: 5, timestamp: '1999-08-21T23:59:00.000Z' } });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+      return seq;
+    });
+    // Then the phone's GPS reports 0,0 (no position yet), then real fixes.
+    const before = (await produced(page)).length;
+    await sleep(1100);
+    await context.setGeolocation({ latitude: 0, longitude: 0, accuracy: 5 });
+    await waitForProduced(page, before + 1);
+    for (let i = 0; i < 3; i++) await move(page, context);
+    const fresh = (await produced(page)).slice(before);
+    assert.equal(fresh.length, 4);
+    assert.deepEqual([fresh[0]!.lat, fresh[0]!.lng], [0, 0]);
+    const queued = await queuedSeqs(page);
+    assert.deepEqual(queued.slice(0, 2), [bad, fresh[0]!.seq], 'the two bad fixes are at the head of the queue');
+
+    await context.setOffline(false);
+    await waitForText(page, '[data-testid="conn-state"]', /^Connected$/, 20_000);
+    await until('an empty queue', () => queuedSeqs(page), (q) => q.length === 0);
+    const good = fresh.slice(1);
+    await until('the good fixes on the server', () => rows().length, (n) => n === storedBefore + good.length);
+    const times = new Set(rows().map((r) => r.device_time));
+    for (const f of good) assert.ok(times.has(Date.parse(f.timestamp)), `good fix ${f.seq} stored`);
+    assert.ok(!rows().some((r) => r.lat === 0 && r.lng === 0), '0,0 is never stored');
+    await waitForText(page, '[data-testid="dropped-fixes"]', /^2 positions could not be used and were skipped; the last one at 0,0/);
+    const reception = (await srv.api('GET', '/api/v1/devices/DR_1/reception', { token: office })).body;
+    assert.deepEqual(Object.fromEntries(reception.dropped.map((d: { reason: string; count: number }) => [d.reason, d.count])), { bad_time: 1, zero_position: 1 });
+    await shot(page, 'dropped-fixes');
+    for (const f of good) all.push(f);
+    assert.deepEqual(phone.errors, []);
+  });
+
   test('SOS needs a 2 s hold; then the office has an alert', async () => {
     const { page } = phone;
     const count = async () => (await srv.api('GET', '/api/v1/alerts', { token: office })).body.filter((a: any) => a.kind === 'sos').length;

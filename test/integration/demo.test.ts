@@ -89,7 +89,7 @@ test('what the server acked is stored, with speeds in m/s on REST, and no update
   let compared = 0;
   for (const d of demo.drivers()) {
     assert.equal(d.stats.rateLimited, 0, `${d.userId} was rate-limited`);
-    assert.equal(d.stats.rejected, 0, `${d.userId} had positions rejected`);
+    assert.equal(d.stats.dropped, 0, `${d.userId} had positions dropped`);
     const acked = d.lastAcked;
     assert.ok(acked, `${d.userId} has an acked position`);
     const from = new Date(acked.timestamp).toISOString();
@@ -166,6 +166,36 @@ test('the phone client paces its sends, keeps positions until acked and delivers
       [0, 1, 2, 3, 4].map((i) => t0 + i * 1000),
     );
     assert.ok(Math.abs(stored[0]!.speed - 10) < 1e-9, '36 km/h stored as 10 m/s');
+  } finally {
+    await socket.close();
+    await srv.stop();
+  }
+});
+
+test('the phone client lets go of a position the server can never store (acked with dropped); the others arrive', async () => {
+  const srv = await startTestServer({ ws: { minUpdateIntervalMs: 20 } });
+  srv.company('acme');
+  await srv.user('acme', 'DR_1', 'driver');
+  const problems: string[] = [];
+  const socket = new DriverSocket({ url: srv.wsUrl, userId: 'DR_1', token: () => srv.token('acme', 'DR_1'), minGapMs: 40, onProblem: (m) => problems.push(m) });
+  try {
+    const t0 = Date.now() - 60_000;
+    const at = (i: number, lat = 48.1 + i / 1e4) => ({ lat, lng: 11.5, speed: 36, bearing: 90, accuracy: 5, timestamp: t0 + i * 1000 });
+    socket.offer({ ...at(0), lat: 0, lng: 0 }); // a phone with no position yet
+    socket.offer({ ...at(1), timestamp: Date.UTC(1999, 0, 1) }); // and a broken clock
+    for (let i = 2; i < 5; i++) socket.offer(at(i));
+    socket.start();
+    await until('5 acks', () => (socket.stats.acked === 5 ? true : undefined), 10_000);
+    assert.equal(socket.pending, 0, 'nothing left to resend');
+    assert.equal(socket.stats.dropped, 2);
+    assert.ok(problems.some((m) => /dropped by the server: a fix at 0,0/.test(m)), problems.join('; '));
+    assert.ok(problems.some((m) => /dropped by the server: the fix is dated 1999-01-01/.test(m)), problems.join('; '));
+    const stored = srv.ctx.positions.range(srv.ctx.users.get('acme', 'DR_1')!.pk, 0, Date.now(), 100);
+    assert.deepEqual(
+      stored.map((p) => p.device_time),
+      [2, 3, 4].map((i) => t0 + i * 1000),
+    );
+    assert.equal(socket.lastAcked?.timestamp, t0 + 4000, 'a dropped position is never the last confirmed one');
   } finally {
     await socket.close();
     await srv.stop();

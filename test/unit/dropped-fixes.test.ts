@@ -24,7 +24,7 @@ const c = pk('beta', 'c');
 
 let now = T;
 const clock = { now: () => now };
-const drop = (userPk: number, reason: DropRecord['reason'], at: number, message = reason): DropRecord => ({ userPk, reason, message, source: 'osmand', at, lat: 1, lng: 2, deviceTime: at });
+const drop = (userPk: number, reason: DropRecord['reason'], at: number, message: string = reason): DropRecord => ({ userPk, reason, message, source: 'osmand', at, lat: 1, lng: 2, deviceTime: at });
 
 test('counts by reason, most frequent first, with the last one’s message; since counts from its hour', () => {
   const store = new DroppedFixStore(db, clock);

@@ -70,7 +70,7 @@ test('fixes from the future move to their arrival (phone time kept) and no longe
     const taken = rows(4).find((r) => r.lat === 45.5)!;
     assert.deepEqual([taken.device_time, taken.flags], [T + 12 * H, 1]);
     assert.equal(positions.latest(4)!.lat, 45);
-    assert.equal(db.prepare('SELECT count(*) AS n FROM dropped_fixes').get()!.n, 0);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM dropped_fixes').get() as { n: number }).n, 0);
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   } finally {
     db.close();

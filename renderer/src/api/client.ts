@@ -21,6 +21,7 @@ import type {
 } from '../../../shared/api/schemas';
 import type { Accident, ApiKey, ApiKeyCreated, ExportFormat, RichTrack, TripSettings, TripSettingsUpdate, TripSummary } from '../../../shared/api/trips';
 import type { AlertView } from '../../../shared/protocol/device';
+import type { DeviceReception } from '../../../shared/protocol/reception';
 
 /** An alert as the server answers it; the resolution and crash-pipeline fields arrive with the crash pipeline. */
 export type AlertRecord = AlertView & {
@@ -106,6 +107,11 @@ export class ApiClient {
 
   devices = (signal?: AbortSignal) => this.call<Device[]>('GET', '/devices', undefined, signal);
   updateDevice = (id: string, changes: DeviceUpdate) => this.call<Device>('PATCH', `/devices/${enc(id)}`, changes);
+
+  /** The phone's clock and the fixes dropped since `since` (the console asks for today's). */
+  reception(id: string, since: Date, signal?: AbortSignal): Promise<DeviceReception> {
+    return this.call<DeviceReception>('GET', `/devices/${enc(id)}/reception?since=${encodeURIComponent(since.toISOString())}`, undefined, signal);
+  }
 
   positionsPage(id: string, q: { from: string; to: string; cursor?: string | null; limit?: number }, signal?: AbortSignal): Promise<PositionPage> {
     const params = new URLSearchParams({ from: q.from, to: q.to, limit: String(q.limit ?? 5000) });

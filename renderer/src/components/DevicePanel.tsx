@@ -10,11 +10,12 @@ import { deviceStatus } from '../store/fleet-store';
 import { DeviceProfileForm } from './DeviceProfileForm';
 import { ConnectPhoneDialog } from './phones/ConnectPhoneDialog';
 import { PhoneStatusFacts } from './phones/phone-status';
+import { ReceptionSection } from './ReceptionSection';
 
 const STATUS_LABEL = { moving: 'Moving', stopped: 'Stopped', offline: 'Offline' } as const;
 
 export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: boolean) => void; onClose: () => void; track: TodayTrack }) {
-  const { store, units } = useConsole();
+  const { store, units, api } = useConsole();
   const device = useFleetDevice(store, props.id);
   const now = useNow();
   const [connecting, setConnecting] = useState(false);
@@ -65,6 +66,12 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
             <dt>Time</dt>
             <dd title={new Date(p.time).toISOString()}>
               {formatTime(p.time)} <span className="muted">({formatAge(p.time, now)})</span>
+              {p.reportedTime != null && (
+                <span className="muted" data-testid="reported-time">
+                  {' '}
+                  · the phone said {formatTime(p.reportedTime)}
+                </span>
+              )}
             </dd>
             <dt>Position</dt>
             <dd className="mono">
@@ -93,6 +100,8 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
         </div>
         {device.phoneStatus ? <PhoneStatusFacts status={device.phoneStatus} now={now} /> : <p className="muted">No phone has reported its status yet.</p>}
       </section>
+
+      <ReceptionSection api={api} id={device.id} position={p} now={now} />
 
       <section className="panel-section">
         <h3>Today’s track</h3>

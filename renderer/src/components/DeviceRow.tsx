@@ -3,6 +3,7 @@ import { memo } from 'react';
 import { formatAge, formatSpeed } from '../lib/format';
 import type { SpeedUnit } from '../prefs/units';
 import type { DeviceStatus, LiveDevice } from '../store/fleet-store';
+import { clockNote } from '../lib/phone-clock';
 import { appLabel, Battery } from './phones/phone-status';
 
 export const ROW_HEIGHT = 56;
@@ -23,6 +24,7 @@ export const DeviceRow = memo(function DeviceRow({ device, status, now, units, s
   const p = device.position;
   const phone = device.phoneStatus;
   const secondary = [device.id !== device.name ? device.id : null, device.vehicle_plate].filter(Boolean).join(' · ');
+  const clock = clockNote(p);
   return (
     <div
       className={`device-row${selected ? ' selected' : ''}`}
@@ -40,6 +42,11 @@ export const DeviceRow = memo(function DeviceRow({ device, status, now, units, s
       <div className="device-row-main">
         <span className="device-name" data-testid="device-name">
           {device.name}
+          {clock && (
+            <span className="clock-badge" data-testid="clock-badge" title={`${clock.short}. ${clock.detail}`}>
+              clock
+            </span>
+          )}
         </span>
         <span className="device-sub">
           {secondary || (phone ? null : '\u00a0')}

@@ -51,8 +51,10 @@ export interface DriverState {
   sos: 'idle' | 'sending' | 'sent';
   sosSentAt: number | null;
   crash: CrashState | null;
-  /** fixes the server refused for good (dropped from the queue) */
-  rejected: number;
+  /** fixes the server can never store (dropped from the queue, never resent) */
+  dropped: number;
+  /** the last of them: why, and when the server said so */
+  lastDropped: { reason: string; message: string; at: number } | null;
   alertError: string | null;
   /** an enrolment code not redeemed because this page is not a secure context (kept for the https link) */
   insecureCode: string | null;
@@ -87,7 +89,8 @@ export class DriverEngine {
     sos: 'idle',
     sosSentAt: null,
     crash: null,
-    rejected: 0,
+    dropped: 0,
+    lastDropped: null,
     alertError: null,
     insecureCode: null,
   };
@@ -412,11 +415,12 @@ export class DriverEngine {
     if (msg.type === 'ack') {
       const f = this.release(msg.seq);
       if (f) {
-        const dropped = msg.rejected?.length ?? 0;
+        // Delivered: every fix leaves the queue, the stored ones and those the server can never store.
+        const dropped = msg.dropped === undefined ? [] : Array.isArray(msg.dropped) ? msg.dropped : [msg.dropped];
         void this.serial(async () => {
           await this.outbox?.deleteFixes(f.fixes);
           await this.refreshPending();
-          if (dropped > 0) this.set({ rejected: this.state.rejected + dropped });
+          if (dropped.length > 0) this.noteDropped(dropped.length, dropped.at(-1)!);
         }).then(() => this.pump());
         return;
       }
@@ -432,16 +436,17 @@ export class DriverEngine {
     if (msg.type !== 'error' || msg.seq === undefined) return;
     const f = this.release(msg.seq);
     if (f) {
-      if (msg.error === 'RateLimited') {
-        // Too soon after the previous live fix: it goes in the next batch.
+      // Only what may pass later is kept: too soon after the previous live fix (it goes in the
+      // next batch), or a session problem (sent again once signed in anew).
+      if (msg.error === 'RateLimited' || msg.error === 'Unauthorized') {
         setTimeout(() => void this.pump(), this.settings.min_interval_ms);
         return;
       }
-      // Refused for good (BadPayload): never resent.
+      // Refused for good (BadPayload, Forbidden): never resent.
       void this.serial(async () => {
         await this.outbox?.deleteFixes(f.fixes);
         await this.refreshPending();
-        this.set({ rejected: this.state.rejected + f.fixes.length });
+        this.noteDropped(f.fixes.length, { reason: msg.error, message: msg.message });
       });
       return;
     }
@@ -451,6 +456,12 @@ export class DriverEngine {
       void this.outbox?.deleteAlert(msg.seq);
       this.set({ alertError: `The ${kind === 'sos' ? 'SOS' : 'crash alert'} was refused: ${msg.message}`, sos: kind === 'sos' ? 'idle' : this.state.sos });
     }
+  }
+
+  /** Fixes that left the queue without being stored: counted, the last reason shown and logged. */
+  private noteDropped(count: number, last: { reason: string; message: string }): void {
+    console.warn(`driver app: ${count} fix${count === 1 ? '' : 'es'} dropped by the server (${last.reason}: ${last.message})`);
+    this.set({ dropped: this.state.dropped + count, lastDropped: { ...last, at: Date.now() } });
   }
 
   // ---- heartbeats ----

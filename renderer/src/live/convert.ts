@@ -9,8 +9,23 @@ import type { LocationUpdatePayload } from '../../../shared/protocol/tracking';
 import { kmhToMs } from '../../../shared/units';
 import type { LiveDevice, LivePosition } from '../store/fleet-store';
 
+/** The phone's own time when the server corrected it (a wrong clock), else null. */
+const reportedTime = (iso: string | undefined): number | null => {
+  const t = iso === undefined ? Number.NaN : Date.parse(iso);
+  return Number.isFinite(t) ? t : null;
+};
+
 export function positionFromRest(p: Position): LivePosition {
-  return { lat: p.lat, lng: p.lng, speed: p.speed, bearing: p.bearing, accuracy: p.accuracy, altitude: p.altitude, time: Date.parse(p.device_time) };
+  return {
+    lat: p.lat,
+    lng: p.lng,
+    speed: p.speed,
+    bearing: p.bearing,
+    accuracy: p.accuracy,
+    altitude: p.altitude,
+    time: Date.parse(p.device_time),
+    reportedTime: reportedTime(p.reported_time),
+  };
 }
 
 /** null when the payload is not a usable position (the server validates; this guards the UI). */
@@ -25,6 +40,7 @@ export function positionFromUpdate(p: LocationUpdatePayload): LivePosition | nul
     accuracy: p.accuracy ?? null,
     altitude: p.altitude ?? null,
     time,
+    reportedTime: reportedTime(p.reported_time),
   };
 }
 

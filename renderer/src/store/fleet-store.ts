@@ -20,6 +20,8 @@ export interface LivePosition {
   altitude: number | null;
   /** device time, epoch ms */
   time: number;
+  /** the phone's own time, when the server corrected `time` because the phone's clock was wrong */
+  reportedTime?: number | null;
 }
 
 export interface LiveDevice {

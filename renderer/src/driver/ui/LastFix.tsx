@@ -1,4 +1,5 @@
 import type { DriverState } from '../engine';
+import { dropReasonLabel } from '../../lib/drop-reasons';
 import { ago, clock } from './format';
 import { useNow } from './use-now';
 
@@ -28,7 +29,12 @@ export function LastFix({ state }: { state: DriverState }) {
         Location access: <strong>{state.gps ? GPS_LABEL[state.gps] : 'unknown'}</strong>
         {state.gpsError && <span className="drv-field-error"> — {state.gpsError}</span>}
       </div>
-      {state.rejected > 0 && <div className="drv-sub">{state.rejected} fixes were refused by the server and dropped.</div>}
+      {state.dropped > 0 && state.lastDropped && (
+        <div className="drv-sub drv-dropped" data-testid="dropped-fixes">
+          {state.dropped === 1 ? 'One position' : `${state.dropped} positions`} could not be used and {state.dropped === 1 ? 'was' : 'were'} skipped; the last one{' '}
+          {dropReasonLabel(state.lastDropped.reason)}, {ago(state.lastDropped.at, now)}.
+        </div>
+      )}
     </div>
   );
 }
