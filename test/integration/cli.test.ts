@@ -126,6 +126,14 @@ test('serve refuses a database newer than it understands, and a port in use, wit
   }
 });
 
+test('serve --clock-tolerance: minutes from 0.5 to 1440; anything else is one clear line', () => {
+  for (const bad of ['0', 'abc', '-5', '2000', '5min']) {
+    const r = runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--https-port', '0', '--osmand-port', '0', '--data', tempDir(), '--clock-tolerance', bad]);
+    assert.equal(r.status, 1, `${bad}: ${r.stderr}`);
+    oneErrorLine(r.stderr, new RegExp(`--clock-tolerance is in minutes, from 0.5 to 1440, not "${bad}"`));
+  }
+});
+
 test('login-link prints a one-time sign-in URL for office and admin users; errors are one line', () => {
   const data = tempDir();
   assert.equal(runCli(['company', 'add', 'Acme', '--id', 'acme', '--data', data]).status, 0);
