@@ -17,7 +17,7 @@ const CHROME_TARGET = 'chrome140';
  * binding (rebuilt for Electron at packaging), ws's optional native speed-ups, and
  * pino-pretty, which pino loads in a worker only for terminal output.
  */
-export const MAIN_EXTERNALS = ['electron', 'better-sqlite3', 'bufferutil', 'utf-8-validate', 'pino-pretty'];
+export const MAIN_EXTERNALS = ['electron', 'bufferutil', 'utf-8-validate', 'pino-pretty'];
 
 const ICONS = ['icon.png', 'tray.png', 'tray@2x.png'];
 

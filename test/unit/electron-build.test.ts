@@ -48,7 +48,7 @@ test('out/main.cjs loads every bundled module under plain Node and stops only fo
   assert.doesNotMatch(result.stderr, /Cannot find module|is not a function|import\.meta/);
 });
 
-test('the bundles keep Electron and the native modules external; the preload bundles nothing else', async () => {
+test('the main bundle inlines every JavaScript dependency (better-sqlite3 too) and keeps Electron external; the preload bundles nothing else', async () => {
   const { main, preload, warnings } = await buildElectron(ROOT, tempDir('fleetdesk-out-'));
   assert.deepEqual(
     warnings.map((w) => w.text),
@@ -56,7 +56,7 @@ test('the bundles keep Electron and the native modules external; the preload bun
   );
   const mainImports = Object.values(main.outputs).flatMap((o) => o.imports);
   assert.ok(mainImports.some((i) => i.path === 'electron' && i.external));
-  assert.ok(mainImports.some((i) => i.path === 'better-sqlite3' && i.external));
+  assert.equal(mainImports.some((i) => i.path === 'better-sqlite3'), false, 'better-sqlite3 is bundled; its binding is loaded by path (nativeBinding)');
   // Everything else is bundled: what stays outside is Node's own modules or MAIN_EXTERNALS.
   const externals = new Set(mainImports.filter((i) => i.external).map((i) => i.path.replace(/^node:/, '')));
   for (const ext of externals) assert.ok(builtinModules.includes(ext) || MAIN_EXTERNALS.includes(ext), `unexpected external ${ext}`);
@@ -64,7 +64,8 @@ test('the bundles keep Electron and the native modules external; the preload bun
   assert.ok(mainInputs.includes('main/electron/main.ts'));
   assert.ok(mainInputs.includes('main/server/index.ts'), 'the server is bundled in');
   assert.equal(mainInputs.filter((p) => p.includes('node_modules/electron/')).length, 0);
-  assert.equal(mainInputs.filter((p) => p.includes('node_modules/better-sqlite3/')).length, 0);
+  assert.ok(mainInputs.includes('node_modules/better-sqlite3/lib/database.js'));
+  assert.equal(mainInputs.filter((p) => p.includes('node_modules/tsx/') || p.includes('node_modules/esbuild/')).length, 0);
 
   assert.deepEqual(Object.keys(preload.inputs), ['preload/index.ts']);
   const preloadImports = Object.values(preload.outputs).flatMap((o) => o.imports);
@@ -136,12 +137,20 @@ test('electron-builder.yml passes electron-builder 26 validation and packages wh
   assert.deepEqual(config.linux.target, ['AppImage', 'deb']);
   assert.deepEqual(config.win.target, ['nsis']);
   assert.deepEqual(config.mac.target, ['dmg']);
-  const files: string[] = config.files.flatMap((set: { filter: string[] }) => set.filter);
-  for (const f of ['out/**', 'renderer/dist/**', 'package.json']) assert.ok(files.includes(f), f);
-  assert.ok(config.asarUnpack.includes('node_modules/better-sqlite3/**'));
-  assert.equal(config.npmRebuild, true);
+  assert.equal(config.directories.app, 'dist/app', 'the two package.json layout: the staged app directory');
+  assert.deepEqual(config.asarUnpack, ['out/native/*.node']);
+  assert.equal(config.publish, null, 'nothing is published from a build');
+  assert.equal(config.beforeBuild, 'scripts/electron-builder-hooks.cjs');
+  const hook = require(path.join(ROOT, config.beforeBuild));
+  assert.equal(await hook.default(), false, 'node_modules are handled outside electron-builder: none are packed');
   assert.equal(config.electronFuses.runAsNode, false);
+  assert.equal(config.electronFuses.onlyLoadAppFromAsar, true);
+  assert.equal(config.electronFuses.enableEmbeddedAsarIntegrityValidation, true);
   assert.ok(fs.existsSync(path.join(ROOT, config.icon)));
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.match(pkg.homepage, /^https:\/\//, 'the deb needs a homepage');
+  assert.ok(pkg.author, 'and an author');
+  assert.match(pkg.scripts.dist, /scripts\/dist\.ts/);
 
   await assert.rejects(validateConfiguration({ ...config, nsis: { ...config.nsis, oneClik: false } }, debug), /configuration object that does not match the API schema/);
 });
