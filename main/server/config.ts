@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { LimiterOptions } from './auth/login-limiter';
+import { DEFAULT_LIMITS, type LimiterOptions } from './auth/attempt-limiter';
 import type { Logger } from './logger';
 import type { WriterOptions } from './store/position-writer';
 import type { TlsFiles } from './tls/certificate';
@@ -15,12 +15,30 @@ export interface WsOptions {
   pingIntervalMs: number;
   /** Authenticated connections per company unless the company sets its own. */
   maxConnectionsPerCompany: number;
+  /** One driver's connections; a further one takes the place of its oldest (a phone reconnecting). */
+  maxConnectionsPerDriver: number;
+  /** Of a company's limit, this share (at least 1, at most 50) is kept for office and admin users. */
+  officeReserveShare: number;
+  /** Connections from one address that have not authenticated yet; more are refused (429) at the upgrade. */
+  maxPendingPerAddress: number;
   /** Minimum spacing of one driver's live updates (1 s less timer jitter). */
   minUpdateIntervalMs: number;
   /** Above this many buffered bytes an office gets only the newest update per driver. */
   sendHighWaterBytes: number;
   /** An office that stays congested this long is dropped (code 4008). */
   slowConsumerTimeoutMs: number;
+}
+
+/** Every port's HTTP limits: a slow or idle client cannot hold a connection for ever. */
+export interface HttpLimits {
+  /** the whole request (headers and body) must arrive within this */
+  requestTimeoutMs: number;
+  /** the headers within this */
+  headersTimeoutMs: number;
+  /** a connection with no traffic is closed after this (WebSockets have their own pings) */
+  idleTimeoutMs: number;
+  /** open connections per port; more are refused */
+  maxConnections: number;
 }
 
 export interface TrackingServerConfig {
@@ -32,7 +50,9 @@ export interface TrackingServerConfig {
   /** Lifetime of tokens from POST /api/v1/auth/login. */
   sessionTtlSeconds?: number;
   ws?: Partial<WsOptions>;
+  http?: Partial<HttpLimits>;
   writer?: Partial<WriterOptions>;
+  /** failed sign-ins and device keys: how many, in what window, how long locks grow (auth/attempt-limiter.ts) */
   login?: Partial<LimiterOptions>;
   /** The built console (renderer/dist), served at `/`; default: the repository's renderer/dist. */
   rendererDir?: string;
@@ -69,6 +89,7 @@ export interface ResolvedConfig {
   port: number;
   sessionTtlSeconds: number;
   ws: WsOptions;
+  http: HttpLimits;
   writer: WriterOptions;
   login: LimiterOptions;
   rendererDir: string;
@@ -96,13 +117,17 @@ export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
       authTimeoutMs: 10_000,
       pingIntervalMs: 30_000,
       maxConnectionsPerCompany: 5_000,
+      maxConnectionsPerDriver: 3,
+      officeReserveShare: 0.05,
+      maxPendingPerAddress: 64,
       minUpdateIntervalMs: 900,
       sendHighWaterBytes: 256 * 1024,
       slowConsumerTimeoutMs: 60_000,
       ...c.ws,
     },
+    http: { requestTimeoutMs: 30_000, headersTimeoutMs: 15_000, idleTimeoutMs: 60_000, maxConnections: 20_000, ...c.http },
     writer: { windowMs: 5, maxBatch: 2_000, ...c.writer },
-    login: { windowMs: 15 * 60_000, maxPerAccount: 5, maxPerAddress: 50, ...c.login },
+    login: { ...DEFAULT_LIMITS, ...c.login },
     // Only computed when not given: a bundled Electron main has no import.meta.dirname.
     rendererDir: c.rendererDir ?? defaultRendererDir(),
     httpsPort: c.httpsPort === undefined ? DEFAULT_HTTPS_PORT : c.httpsPort,

@@ -1,7 +1,7 @@
 import type { AccessEvents } from './auth/access-events';
 import type { ApiKeyStore } from './auth/api-keys';
 import type { EventLog } from './events/event-log';
-import type { LoginLimiter } from './auth/login-limiter';
+import type { AttemptLimiter } from './auth/attempt-limiter';
 import type { TokenService } from './auth/tokens';
 import type { ResolvedConfig } from './config';
 import type { IngestPipeline } from './ingest/pipeline';
@@ -40,7 +40,8 @@ export interface ServerContext {
   writer: PositionWriter;
   tokens: TokenService;
   ingest: IngestPipeline;
-  loginLimiter: LoginLimiter;
+  /** failed sign-ins and device keys per account and address (http/attempts.ts) */
+  attempts: AttemptLimiter;
   access: AccessEvents;
   apiKeys: ApiKeyStore;
   events: EventLog;

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { AccessEvents } from './auth/access-events';
 import { ApiKeyStore } from './auth/api-keys';
 import { EventLog } from './events/event-log';
-import { LoginLimiter } from './auth/login-limiter';
+import { AttemptLimiter } from './auth/attempt-limiter';
 import { loadOrCreateSecret } from './auth/secret';
 import { TokenService } from './auth/tokens';
 import type { TrackingServerConfig } from './config';
@@ -11,9 +11,10 @@ import type { ServerContext } from './context';
 import { buildApp, type App } from './http/app';
 import { IngestPipeline } from './ingest/pipeline';
 import { DriverRateLimit } from './ingest/rate-limit';
-import { createLogger } from './logger';
+import { createLogger, secretSafe } from './logger';
 import { CompanyStore } from './store/companies';
-import { openDatabase } from './store/database';
+import { DB_FILE, openDatabase } from './store/database';
+import { secureDataFolder } from './store/data-folder';
 import { PositionWriter } from './store/position-writer';
 import { PositionStore } from './store/positions';
 import { UserStore } from './store/users';
@@ -62,7 +63,7 @@ export interface TrackingServer {
  */
 export function createTrackingServer(config: TrackingServerConfig): TrackingServer {
   const resolved = resolveConfig(config);
-  const logger = config.logger ?? createLogger('info');
+  const logger = secretSafe(config.logger ?? createLogger('info'));
   let ctx: ServerContext | null = null;
   let app: App | null = null;
   let track: TrackServer | null = null;
@@ -70,9 +71,12 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
   let stopping: Promise<void> | null = null;
   let serverFile: ServerFile | null = null;
   let extra: (http.Server | https.Server)[] = [];
+  let sweeper: NodeJS.Timeout | null = null;
 
   const start = async () => {
     if (ctx) throw new Error('the server is already started');
+    const tooOpen = secureDataFolder(resolved.dataDir, DB_FILE);
+    if (tooOpen.length > 0) logger.warn({ corrected: tooOpen }, 'the data folder was readable by other users: made private to its owner (folders 0700, files 0600)');
     const db = openDatabase(resolved.dataDir);
     const positions = new PositionStore(db);
     const writer = new PositionWriter(db, positions, resolved.writer);
@@ -98,7 +102,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
         dropped,
         resolved.clockToleranceMs,
       ),
-      loginLimiter: new LoginLimiter(resolved.login),
+      attempts: new AttemptLimiter(resolved.clock),
       access: new AccessEvents(),
       apiKeys: new ApiKeyStore(db),
       events,
@@ -114,6 +118,9 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       version: VERSION,
     };
     ctx.accidents.start();
+    // Failed sign-ins and device keys are forgotten when their windows pass (memory stays flat).
+    sweeper = setInterval(() => ctx?.attempts.sweep(), 60_000);
+    sweeper.unref();
     ctx.ingest.onPosition((req) => trips.onPosition(req));
     if (resolved.crash.detect) attachServerDetection(ctx);
     try {
@@ -124,14 +131,14 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       ctx.listening.port = (app.server.address() as AddressInfo).port;
       if (resolved.httpsPort !== null) {
         const tls = await loadOrCreateCertificate(resolved.dataDir, resolved.tls);
-        const server = createHttpsServer(app, track, tls);
+        const server = createHttpsServer(app, track, tls, resolved.http);
         extra.push(server);
         ctx.listening.httpsPort = await listen(server, resolved.host, resolved.httpsPort);
         ctx.listening.tlsFingerprint = tls.fingerprint;
         ctx.listening.tlsSelfSigned = tls.selfSigned;
       }
       if (resolved.osmandPort !== null) {
-        const server = createOsmandServer(app);
+        const server = createOsmandServer(app, resolved.http);
         extra.push(server);
         ctx.listening.osmandPort = await listen(server, resolved.host, resolved.osmandPort);
       }
@@ -143,6 +150,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       await app?.close().catch(() => undefined);
       app = null;
       ctx.accidents.stop();
+      if (sweeper) clearInterval(sweeper);
       await trips.stop();
       dropped.close();
       db.close();
@@ -168,6 +176,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
 
   const doStop = async () => {
     if (!ctx || !app || !track) return;
+    if (sweeper) clearInterval(sweeper);
     track.stopAccepting();
     // Drivers' in-flight positions commit and are acked before their sockets close.
     ctx.writer.close();

@@ -6,12 +6,31 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { HttpLimits } from './config';
 import type { App } from './http/app';
 import type { TlsMaterial } from './tls/certificate';
 import type { TrackServer } from './ws/track-server';
 
 /** Where the OsmAnd port's requests land on the app. */
 export const OSMAND_PATH = '/osmand';
+
+/** Options every port's server is created with: a slow sender cannot keep a request open for ever. */
+export function serverOptions(l: HttpLimits): http.ServerOptions {
+  return {
+    requestTimeout: l.requestTimeoutMs,
+    headersTimeout: Math.min(l.headersTimeoutMs, l.requestTimeoutMs),
+    keepAliveTimeout: Math.min(5_000, l.idleTimeoutMs),
+    // How often Node checks the two timeouts above (its default of 30 s would let a slow body run twice as long).
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(l.requestTimeoutMs / 4))),
+  };
+}
+
+/** An idle connection is closed; at most maxConnections are open at once (more are refused). */
+export function applyLimits<S extends http.Server | https.Server>(server: S, l: HttpLimits): S {
+  server.setTimeout(l.idleTimeoutMs, (socket) => socket.destroy());
+  server.maxConnections = l.maxConnections;
+  return server;
+}
 
 export function listen(server: http.Server | https.Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,16 +43,16 @@ export function listen(server: http.Server | https.Server, host: string, port: n
   });
 }
 
-export function createHttpsServer(app: App, track: TrackServer, tls: TlsMaterial): https.Server {
-  const server = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => app.routing(req, res));
+export function createHttpsServer(app: App, track: TrackServer, tls: TlsMaterial, limits: HttpLimits): https.Server {
+  const server = applyLimits(https.createServer({ ...serverOptions(limits), cert: tls.cert, key: tls.key }, (req, res) => app.routing(req, res)), limits);
   server.on('tlsClientError', () => undefined); // a phone rejecting the self-signed certificate is not an error of ours
   track.attach(server);
   return server;
 }
 
 /** `/` and `/?…` become `/osmand…`; any other path is not part of the protocol. */
-export function createOsmandServer(app: App): http.Server {
-  return http.createServer((req, res) => {
+export function createOsmandServer(app: App, limits: HttpLimits): http.Server {
+  const server = http.createServer(serverOptions(limits), (req, res) => {
     const url = req.url ?? '/';
     if (url === '/' || url.startsWith('/?')) {
       req.url = OSMAND_PATH + url.slice(1);
@@ -43,6 +62,7 @@ export function createOsmandServer(app: App): http.Server {
     res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ error: 'NotFound', message: 'this port speaks the OsmAnd protocol: send positions to / (GET or POST)' }));
   });
+  return applyLimits(server, limits);
 }
 
 export function closeServer(server: http.Server | https.Server): Promise<void> {

@@ -36,7 +36,7 @@ export function serverFileInfo(host: string, port: number, now = Date.now()): Se
 export function writeServerFile(dataDir: string, info: ServerFile): void {
   const target = path.join(dataDir, SERVER_FILE);
   const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(info, null, 2) + '\n');
+  fs.writeFileSync(tmp, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
   fs.renameSync(tmp, target);
 }
 

@@ -326,6 +326,10 @@ export type DriverSession = Static<typeof DriverSession>;
 export const UnknownDevice = Type.Object(
   {
     identifier: Type.String(),
+    kind: Type.Union([Type.Literal('retired'), Type.Literal('expected')], {
+      description: "retired: a key this company replaced, still sent by a phone (update the phone's app); expected: an identifier this company declared, ready to adopt",
+    }),
+    user_id: Nullable(Type.String({ description: 'retired: the driver whose key it was' })),
     protocol: Type.String(),
     first_seen: IsoTime('first attempt'),
     last_seen: IsoTime('latest attempt'),
@@ -340,6 +344,15 @@ export type UnknownDevice = Static<typeof UnknownDevice>;
 
 export const IdentifierParams = Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 128 }) });
 export type IdentifierParams = Static<typeof IdentifierParams>;
+
+export const ExpectBody = Type.Object(
+  {
+    identifier: Type.String({ minLength: 1, maxLength: 128, description: "the phone app's own identifier: at least 22 letters, digits or . _ ~ - (shorter ones can be guessed)" }),
+    note: Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], maxLength: 200, description: 'whose phone it is, for your records' })),
+  },
+  { additionalProperties: false },
+);
+export type ExpectBody = Static<typeof ExpectBody>;
 
 export const AdoptBody = Type.Object(
   {

@@ -151,62 +151,71 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     await page.waitForSelector('[data-testid="connect-dialog"]', { state: 'detached' });
   });
 
-  test('unknown devices show up for the admin; adopt makes a driver, dismiss removes one', async () => {
-    // A Traccar Client with an identifier no driver has, over the real OsmAnd route when it exists.
-    const res = await fetch(`${srv.url}/osmand?id=phone-123&lat=48.1&lon=11.5`).catch(() => null);
-    if (!srv.ctx.unknownDevices.get('phone-123')) {
-      console.log(`OsmAnd route answered ${res?.status ?? 'nothing'} and recorded no unknown device: recording it directly`);
-      srv.ctx.unknownDevices.record('phone-123', 'osmand', '127.0.0.1', { lat: 48.1, lng: 11.5 });
+  test('a phone declared by its own identifier in Settings shows up when it reports; adopt makes a driver, dismiss removes one', async () => {
+    const pixel = 'owntracks-pixel-7-ana-000000001';
+    const traccar = 'traccar-tablet-depot-north-0000042';
+    // Declared in Settings, as an admin would; a short identifier is refused with what to do instead.
+    await page.click('[data-testid="nav-settings"]');
+    await page.fill('[data-testid="expect-identifier"]', '123456');
+    await page.click('[data-testid="expect-submit"]');
+    await waitForText(page, '[data-testid="expect-error"]', /too short .* Set the app's identifier to the device key shown in Connect a phone instead/);
+    await page.locator('[data-testid="expect-phone"]').scrollIntoViewIfNeeded();
+    await shot(page, 'expect-phone-refused');
+    for (const id of [pixel, traccar]) {
+      await page.fill('[data-testid="expect-identifier"]', id);
+      await page.click('[data-testid="expect-submit"]');
+      await page.waitForSelector('[data-testid="expect-done"]');
     }
-    srv.ctx.unknownDevices.record('Pixel 7 #ana', 'owntracks', '192.168.1.40');
-    srv.ctx.unknownDevices.record('Pixel 7 #ana', 'owntracks', '192.168.1.40');
+    await page.click('[data-testid="nav-map"]');
+    // The phones report: a Traccar Client over the OsmAnd route, an OwnTracks twice.
+    assert.equal((await fetch(`${srv.url}/osmand?id=${traccar}&lat=48.1&lon=11.5`)).status, 404);
+    const ot = { authorization: `Basic ${Buffer.from(`ana:${pixel}`).toString('base64')}`, 'content-type': 'application/json' };
+    for (let i = 0; i < 2; i++) assert.equal((await fetch(`${srv.url}/owntracks`, { method: 'POST', headers: ot, body: '{"_type":"location","lat":48.2,"lon":11.6,"tst":1700000000}' })).status, 401);
     // The console polls every 10 s.
-    await page.waitForSelector('[data-testid="unknown-device"][data-identifier="phone-123"]', { timeout: 15_000 });
-    await page.waitForSelector('[data-testid="unknown-device"][data-identifier="Pixel 7 #ana"]', { timeout: 15_000 });
-    assert.match(await text(page, 'unknown-devices'), /2 unknown devices tried to connect/);
-    const pixel = (await page.textContent('[data-identifier="Pixel 7 #ana"]')) ?? '';
-    assert.match(pixel, /Pixel 7 #ana via OwnTracks, 2 attempts, last (just now|\d+ s ago) from 192\.168\.1\.40/);
-    assert.match((await page.textContent('[data-identifier="phone-123"]')) ?? '', /phone-123 via Traccar \/ OsmAnd, \d+ attempts?, last/);
+    await page.waitForSelector(`[data-testid="unknown-device"][data-identifier="${traccar}"]`, { timeout: 15_000 });
+    await page.waitForSelector(`[data-testid="unknown-device"][data-identifier="${pixel}"]`, { timeout: 15_000 });
+    assert.match(await text(page, 'unknown-devices'), /2 declared phones are waiting to be adopted/);
+    assert.match((await page.textContent(`[data-identifier="${pixel}"]`)) ?? '', new RegExp(`${pixel} via OwnTracks, 2 attempts, last (just now|\\d+ s ago) from 127\\.0\\.0\\.1`));
+    assert.match((await page.textContent(`[data-identifier="${traccar}"]`)) ?? '', /via Traccar \/ OsmAnd, 1 attempt, last/);
 
-    // The adopt form prefills an id made valid from the identifier.
-    await page.click('[data-identifier="Pixel 7 #ana"] [data-testid="adopt-open"]');
-    assert.equal(await page.inputValue('[data-testid="adopt-id"]'), 'Pixel-7-ana');
     // A bad id is refused before any request; adopting onto a user who is no driver is refused by the server.
+    await page.click(`[data-identifier="${pixel}"] [data-testid="adopt-open"]`);
     await page.fill('[data-testid="adopt-id"]', '-bad id');
     await page.click('[data-testid="adopt-submit"]');
     await waitForText(page, '[data-testid="adopt-form"] .form-error', /An id has 1–64 letters/);
     await page.fill('[data-testid="adopt-id"]', ADMIN);
     await page.click('[data-testid="adopt-submit"]');
     await waitForText(page, '[data-testid="adopt-form"] .form-error', `user "${ADMIN}" is not a driver`);
-    await page.click('[data-identifier="Pixel 7 #ana"] [data-testid="dismiss-unknown"]');
-    await page.waitForSelector('[data-identifier="Pixel 7 #ana"]', { state: 'detached' });
-    assert.equal(srv.ctx.unknownDevices.get('Pixel 7 #ana'), undefined);
+    await page.click(`[data-identifier="${pixel}"] [data-testid="dismiss-unknown"]`);
+    await page.waitForSelector(`[data-identifier="${pixel}"]`, { state: 'detached' });
+    assert.equal(srv.ctx.unknownDevices.get(COMPANY, pixel), undefined);
 
-    await page.click('[data-identifier="phone-123"] [data-testid="adopt-open"]');
-    assert.equal(await page.inputValue('[data-testid="adopt-id"]'), 'phone-123');
-    await page.fill('[data-testid="adopt-name"]', 'Traccar phone');
+    await page.click(`[data-identifier="${traccar}"] [data-testid="adopt-open"]`);
+    await page.fill('[data-testid="adopt-id"]', 'tablet-north');
+    await page.fill('[data-testid="adopt-name"]', 'Traccar tablet');
     await shot(page, 'unknown-adopt');
     await page.click('[data-testid="adopt-submit"]');
-    await page.waitForSelector('[data-testid="device-row"][data-device-id="phone-123"]');
+    await page.waitForSelector('[data-testid="device-row"][data-device-id="tablet-north"]');
     await page.waitForSelector('[data-testid="unknown-devices"]', { state: 'detached' });
-    await waitForText(page, '[data-testid="panel-name"]', 'Traccar phone');
-    const key = await keyOf('phone-123');
-    assert.deepEqual(key, { device_id: 'phone-123', device_key: 'phone-123', strong: false });
+    await waitForText(page, '[data-testid="panel-name"]', 'Traccar tablet');
+    const key = await keyOf('tablet-north');
+    assert.deepEqual(key, { device_id: 'tablet-north', device_key: traccar, strong: true });
     assert.deepEqual((await srv.api('GET', '/api/v1/unknown-devices', { token: admin })).body, []);
-
-    // Its key is the short adopted identifier: the dialog warns.
-    await page.click('[data-testid="connect-phone"]');
-    await page.waitForSelector('[data-testid="weak-key-warning"]');
-    assert.equal(await text(page, 'device-key'), 'phone-123');
-    await page.click('[data-testid="modal-close"]');
-    await page.waitForSelector('[data-testid="connect-dialog"]', { state: 'detached' });
+    assert.equal((await fetch(`${srv.url}/osmand?id=${traccar}&lat=48.1&lon=11.5`)).status, 200);
   });
 
-  test('the notice before adopting (screenshot)', async () => {
-    srv.ctx.unknownDevices.record('358240051111110', 'osmand', '10.0.0.7', { lat: 48.2, lng: 11.6 });
-    await page.waitForSelector('[data-testid="unknown-device"][data-identifier="358240051111110"]', { timeout: 15_000 });
+  test('a phone still sending a replaced key is shown to its company with whose key it was (screenshot)', async () => {
+    await srv.user(COMPANY, 'DR_old', 'driver', { display_name: 'Old van' });
+    const old = srv.ctx.users.get(COMPANY, 'DR_old')!.device_key;
+    assert.equal((await srv.api('POST', '/api/v1/devices/DR_old/key/rotate', { token: admin })).status, 200);
+    const r = await fetch(`${srv.url}/osmand?id=${old}&lat=48.2&lon=11.6`);
+    assert.equal(r.status, 401);
+    await page.waitForSelector(`[data-testid="unknown-device"][data-kind="retired"]`, { timeout: 15_000 });
+    assert.match(await text(page, 'unknown-devices'), /^A phone still uses a replaced key/);
+    assert.match((await page.textContent('[data-kind="retired"]')) ?? '', /A phone still sends the replaced key of DR_old via Traccar \/ OsmAnd, 1 attempt/);
+    assert.equal(await page.$('[data-kind="retired"] [data-testid="adopt-open"]'), null, 'a replaced key is not adopted: the phone needs the new key');
     await shot(page, 'unknown-notice');
-    // An office user does not see unknown devices (they belong to no company yet).
+    // An office user does not see them.
     const office = await newPage(browser);
     try {
       await srv.user(COMPANY, 'desk', 'office');
@@ -217,7 +226,7 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     } finally {
       await office.context.close();
     }
-    await page.click('[data-identifier="358240051111110"] [data-testid="dismiss-unknown"]');
+    await page.click('[data-kind="retired"] [data-testid="dismiss-unknown"]');
     await page.waitForSelector('[data-testid="unknown-devices"]', { state: 'detached' });
   });
 

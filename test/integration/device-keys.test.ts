@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createLoginLink } from '../../main/server/login-links';
 import { CLOSE } from '../../shared/protocol/tracking';
+import { rotateDeviceKey } from '../../main/server/devices/device-keys';
 import { startTestServer, type TestServer } from '../support/server';
 import { TestSocket } from '../support/ws-client';
 
@@ -132,7 +133,7 @@ describe('the device key', () => {
 
     const refused = await session(oldKey);
     assert.equal(refused.status, 401);
-    assert.match(refused.body.message, /not valid/);
+    assert.match(refused.body.message, /replaced by the office/);
     const closed = await sock.closed;
     assert.equal(closed.code, CLOSE.accessRevoked);
     assert.match(closed.reason, /revoked/);
@@ -259,39 +260,43 @@ describe('the limiter', () => {
   });
   after(() => t.stop());
 
-  test('a key or code that keeps failing answers 429 with retry-after, without locking out the phones beside it', async () => {
+  test('a phone retrying a replaced key is told so every time and never locks out the phones beside it', async () => {
     const post = (p: string, body: unknown) => t.api('POST', p, { body });
-    // One phone retrying a replaced key: five failures, then that key waits.
-    for (let i = 0; i < 5; i++) {
-      const r = await post('/api/v1/driver/session', { device_key: 'replaced-key-aaaaaaaaaaaa' });
+    await t.user('acme', 'DR_9', 'driver');
+    const old = t.ctx.users.get('acme', 'DR_9')!.device_key;
+    rotateDeviceKey({ companies: t.ctx.companies, users: t.ctx.users, tokens: t.ctx.tokens }, 'acme', 'DR_9');
+    for (let i = 0; i < 60; i++) {
+      const r = await post('/api/v1/driver/session', { device_key: old });
       assert.equal(r.status, 401, `attempt ${i + 1}`);
+      assert.match(r.body.message, /replaced by the office/);
     }
-    const limited = await post('/api/v1/driver/session', { device_key: 'replaced-key-aaaaaaaaaaaa' });
-    assert.equal(limited.status, 429);
-    assert.equal(limited.body.error, 'RateLimited');
-    assert.match(limited.body.message, /try again in \d+ s/);
-    const wait = Number(limited.headers.get('retry-after'));
-    assert.ok(Number.isInteger(wait) && wait > 0 && wait <= 15 * 60, `retry-after ${wait}`);
     // Another phone at the same address (a depot behind one NAT) still signs in.
     const key = t.ctx.users.get('acme', 'DR_1')!.device_key;
     assert.equal((await post('/api/v1/driver/session', { device_key: key })).status, 200);
-    // bad bodies are still 400 (validation comes first) and office sign-in links are limited apart
+    // bad bodies are still 400 (validation comes first)
     assert.equal((await post('/api/v1/driver/session', {})).status, 400);
-    assert.equal((await post('/api/v1/auth/link', { code: 'nope' })).status, 401);
   });
 
-  test('guessing many keys from one address is slowed down for that address', async () => {
-    const u = await startTestServer({ login: { maxPerAddress: 8 } });
+  test('guessing keys from one address: after the limit every request from it waits (429, retry-after), a right key too; others are not affected', async () => {
+    const u = await startTestServer({ login: { maxPhoneFailures: 8 } });
     try {
       u.company('acme');
       await u.user('acme', 'DR_1', 'driver');
       const post = (p: string, body: unknown) => u.api('POST', p, { body });
       for (let i = 0; i < 8; i++) assert.equal((await post('/api/v1/driver/session', { device_key: `guess-${i}-aaaaaaaaaaaaaaaa` })).status, 401);
-      assert.equal((await post('/api/v1/driver/session', { device_key: 'guess-9-aaaaaaaaaaaaaaaa' })).status, 429);
-      // enrolment codes count towards the same address limit, and a correct key waits too
+      const limited = await post('/api/v1/driver/session', { device_key: 'guess-9-aaaaaaaaaaaaaaaa' });
+      assert.equal(limited.status, 429);
+      assert.equal(limited.body.error, 'RateLimited');
+      assert.match(limited.body.message, /try again in \d+ (s|min)/);
+      const wait = Number(limited.headers.get('retry-after'));
+      assert.ok(Number.isInteger(wait) && wait > 0 && wait <= 10 * 60, `retry-after ${wait}`);
+      // enrolment codes and every phone route share the address's count, and a correct key waits too
       assert.equal((await post('/api/v1/driver/enrol', { code: 'whatever' })).status, 429);
       const key = u.ctx.users.get('acme', 'DR_1')!.device_key;
       assert.equal((await post('/api/v1/driver/session', { device_key: key })).status, 429);
+      assert.equal((await fetch(`${u.url}/osmand?id=${key}&lat=48.1&lon=11.5`)).status, 429);
+      // office sign-in links are counted apart
+      assert.equal((await post('/api/v1/auth/link', { code: 'nope' })).status, 401);
     } finally {
       await u.stop();
     }

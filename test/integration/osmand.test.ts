@@ -231,13 +231,11 @@ describe('bad input', () => {
     await bad(`${p.osmandUrl}/`, /too large/i, { body: `id=${d.key}&pad=${'x'.repeat(300 * 1024)}` }, 413, 'PayloadTooLarge');
   });
 
-  test('unknown key: 404 with resolveDevice’s message, listed in unknown devices for an admin', async () => {
+  test('unknown key: 404 with resolveDevice’s message, listed nowhere (it belongs to no company)', async () => {
     await bad(`${p.osmandUrl}/?id=never-seen-phone-42&lat=48.1&lon=11.5`, /^unknown device "never-seen-phone-42"/, {}, 404, 'NotFound');
     const list = await p.s.api('GET', '/api/v1/unknown-devices', { token: p.adminToken });
     assert.equal(list.status, 200);
-    const entry = list.body.find((u: { identifier: string }) => u.identifier === 'never-seen-phone-42');
-    assert.ok(entry, JSON.stringify(list.body));
-    assert.equal(entry.protocol, 'osmand');
+    assert.equal(list.body.find((u: { identifier: string }) => u.identifier === 'never-seen-phone-42'), undefined);
   });
 
   test('disabled driver: 401', async () => {
@@ -247,13 +245,13 @@ describe('bad input', () => {
     assert.equal(p.stored(d.pk).length, 0);
   });
 
-  test('rotated key: the old key is unknown at once, the new one works', async () => {
+  test('rotated key: the old key is answered "replaced" (401) at once, the new one works', async () => {
     const d = await p.driver();
     assert.equal((await send('GET', `${p.osmandUrl}/?id=${d.key}&lat=1&lon=2&timestamp=1700000000`)).status, 200);
     const rotated = await p.s.api('POST', `/api/v1/devices/${d.id}/key/rotate`, { token: p.adminToken });
     assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
     assert.notEqual(rotated.body.device_key, d.key);
-    await bad(`${p.osmandUrl}/?id=${d.key}&lat=1&lon=2&timestamp=1700000001`, /^unknown device/, {}, 404, 'NotFound');
+    await bad(`${p.osmandUrl}/?id=${d.key}&lat=1&lon=2&timestamp=1700000001`, /^this device key was replaced in FleetDesk/, {}, 401, 'Unauthorized');
     assert.equal((await send('GET', `${p.osmandUrl}/?id=${rotated.body.device_key}&lat=1&lon=2&timestamp=1700000002`)).status, 200);
     assert.deepEqual(p.stored(d.pk).map((r) => r.device_time), [1700000000000, 1700000002000]);
   });

@@ -1,16 +1,18 @@
 import type { Accounts } from '../accounts';
 import { AccountError, addUser, requireUser } from '../accounts';
 import type { UserRow } from '../store/users';
-import { DEVICE_KEY_REGEX, newDeviceKey } from './device-key';
+import { DEVICE_KEY_REGEX, STRONG_KEY_LENGTH, newDeviceKey } from './device-key';
 import type { UnknownDeviceStore } from './unknown-devices';
 
 export type Resolution =
   | { ok: true; device: UserRow }
-  | { ok: false; status: 401 | 404; error: 'Unauthorized' | 'NotFound'; message: string };
+  | { ok: false; status: 401 | 404; error: 'Unauthorized' | 'NotFound'; message: string; /** a guess: counts against the address */ unknown: boolean };
 
 /**
- * The driver a phone's identifier belongs to. An identifier no driver has is remembered as an
- * unknown device (so an admin can adopt it); a disabled driver is refused.
+ * The driver a phone's identifier belongs to. A disabled driver is refused (401). A key its
+ * company replaced is refused as replaced (401), and listed for that company only; an
+ * identifier the company declared in advance is listed for it to adopt (404). Anything else
+ * is unknown (404) and recorded nowhere: it belongs to no company.
  */
 export function resolveDevice(
   users: Accounts['users'],
@@ -21,13 +23,29 @@ export function resolveDevice(
   at?: { lat: number; lng: number },
 ): Resolution {
   const shown = identifier.length > 40 ? `${identifier.slice(0, 40)}…` : identifier;
-  const user = DEVICE_KEY_REGEX.test(identifier) ? users.getByDeviceKey(identifier) : undefined;
-  if (!user || user.role !== 'driver') {
-    if (DEVICE_KEY_REGEX.test(identifier)) unknown.record(identifier, protocol, remote, at);
-    return { ok: false, status: 404, error: 'NotFound', message: `unknown device "${shown}": no driver has this device key; an admin can adopt it in the console` };
+  const valid = DEVICE_KEY_REGEX.test(identifier);
+  const user = valid ? users.getByDeviceKey(identifier) : undefined;
+  if (user && user.role === 'driver') {
+    if (user.disabled) return { ok: false, status: 401, error: 'Unauthorized', message: `the driver of device "${shown}" is disabled`, unknown: false };
+    return { ok: true, device: user };
   }
-  if (user.disabled) return { ok: false, status: 401, error: 'Unauthorized', message: `the driver of device "${shown}" is disabled` };
-  return { ok: true, device: user };
+  const retired = valid && !user ? users.retired(identifier) : undefined;
+  if (retired) {
+    unknown.record({ identifier, company_id: retired.company_id, kind: 'retired', user_id: retired.user_id }, protocol, remote, at);
+    return {
+      ok: false,
+      status: 401,
+      error: 'Unauthorized',
+      message: 'this device key was replaced in FleetDesk: enter the new key shown in the console (Connect a phone) in this app',
+      unknown: false,
+    };
+  }
+  const expected = valid && !user ? unknown.expected(identifier) : undefined;
+  if (expected) {
+    unknown.record({ identifier, company_id: expected.company_id, kind: 'expected' }, protocol, remote, at);
+    return { ok: false, status: 404, error: 'NotFound', message: `device "${shown}" is not adopted yet: an admin adopts it in the console`, unknown: false };
+  }
+  return { ok: false, status: 404, error: 'NotFound', message: `unknown device "${shown}": no driver has this device key`, unknown: true };
 }
 
 /** Gives a driver a new random device key: the old key and every token stop working at once. */
@@ -44,9 +62,29 @@ export function requireDriver(a: Accounts, companyId: string, userId: string): U
   return user;
 }
 
+/** Why an identifier cannot become a device key, or null. */
+export function weakIdentifierProblem(identifier: string): string | null {
+  if (!DEVICE_KEY_REGEX.test(identifier)) return 'an identifier is 1 to 128 letters, digits or . _ ~ -';
+  if (identifier.length < STRONG_KEY_LENGTH) {
+    return `"${identifier}" is too short to be a device key (at least ${STRONG_KEY_LENGTH} characters): short identifiers can be guessed. Set the app's identifier to the device key shown in Connect a phone instead`;
+  }
+  return null;
+}
+
 /**
- * Adopts an identifier an unknown phone reported with: it becomes the device key of an existing
- * driver, or of a new driver created with `userId`. The unknown-device entry is removed.
+ * Declares that a phone will report with this identifier (an app's own strong identifier), so
+ * that the company can adopt it when it does. Nobody else can declare or adopt it.
+ */
+export function expectDevice(a: Accounts, unknown: UnknownDeviceStore, companyId: string, identifier: string, note: string | null): void {
+  const weak = weakIdentifierProblem(identifier);
+  if (weak) throw new AccountError('BadRequest', weak);
+  if (a.users.getByDeviceKey(identifier) || a.users.retired(identifier)) throw new AccountError('Conflict', `"${identifier}" is already a device key, or was one`);
+  if (!unknown.expect(companyId, identifier, note)) throw new AccountError('Conflict', `"${identifier}" is already declared`);
+}
+
+/**
+ * Adopts an identifier the company declared and that has reported: it becomes the device key of
+ * an existing driver, or of a new driver created with `userId`. The entry is removed.
  */
 export async function adoptDevice(
   a: Accounts,
@@ -55,7 +93,11 @@ export async function adoptDevice(
   identifier: string,
   target: { userId: string; displayName?: string | null },
 ): Promise<UserRow> {
-  if (!unknown.get(identifier)) throw new AccountError('NotFound', `no unknown device "${identifier}"`);
+  const entry = unknown.get(companyId, identifier);
+  if (!entry) throw new AccountError('NotFound', `no unknown device "${identifier}"`);
+  if (entry.kind !== 'expected') throw new AccountError('Conflict', `"${identifier}" is a key this company replaced: set the new key in the phone's app instead`);
+  const weak = weakIdentifierProblem(identifier);
+  if (weak) throw new AccountError('BadRequest', weak);
   if (a.users.getByDeviceKey(identifier)) throw new AccountError('Conflict', `"${identifier}" is already a device key`);
   const existing = a.users.get(companyId, target.userId);
   let user: UserRow;
@@ -68,6 +110,6 @@ export async function adoptDevice(
     if (!a.users.setDeviceKey(user.pk, identifier)) throw new AccountError('Conflict', `"${identifier}" is already a device key`);
     user = a.users.getByPk(user.pk) as UserRow;
   }
-  unknown.remove(identifier);
+  unknown.remove(companyId, identifier);
   return user;
 }

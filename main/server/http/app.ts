@@ -7,6 +7,9 @@ import type { ServerContext } from '../context';
 import { HttpError, nameForStatus } from './errors';
 import { registerRoutes } from './routes/index';
 import { validatorCompiler } from './validators';
+import http from 'node:http';
+import { applyLimits, serverOptions } from '../listeners';
+import { safeUrl } from '../logger';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -27,9 +30,15 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     // Device identifiers in paths (/unknown-devices/:identifier) are up to 128 characters;
     // Fastify's default of 100 would answer 414 for the longer ones.
     routerOptions: { maxParamLength: 256 },
+    // Every port has the same timeouts and connection cap (listeners.ts).
+    serverFactory: (handler) => applyLimits(http.createServer(serverOptions(ctx.config.http), handler), ctx.config.http),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(validatorCompiler());
+  // API answers carry device keys, tokens and positions: never kept by a browser or a proxy.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith(`${API_PREFIX}/`) || req.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+  });
   app.addSchema(ErrorBody);
   app.decorateRequest('principal', null);
   app.decorateRequest('datasetCompany', null);
@@ -59,7 +68,7 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     }
     if (err instanceof AccountError) return reply.code(ACCOUNT_STATUS[err.kind]).send({ error: err.kind, message: err.message });
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err, url: req.url }, 'request failed');
+    if (status >= 500) req.log.error({ err, url: safeUrl(req.url) }, 'request failed');
     const message = err.validation ? `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}` : err.message;
     return reply.code(status).send({ error: nameForStatus(status), message: status >= 500 ? 'internal error; see the server log' : message });
   });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import { secureDataFolder } from './data-folder';
 
 export type Db = Database.Database;
 
@@ -61,7 +62,7 @@ export class SchemaTooNewError extends Error {
  * Electron the binding comes from ELECTRON_BINDING (`binding` overrides it in tests).
  */
 export function openDatabase(dataDir: string, binding: BindingChoice = bindingFor()): Db {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  secureDataFolder(dataDir, DB_FILE);
   const db = openSqlite(path.join(dataDir, DB_FILE), binding);
   try {
     db.pragma('journal_mode = WAL');

@@ -218,6 +218,39 @@ export const MIGRATIONS: readonly string[] = [
     WHERE user_pk IN (SELECT user_pk FROM future_latest);
   DROP TABLE future_latest;
   `,
+  // 6: every identifier that is not a key belongs to a company or to nobody: keys a company
+  // replaced (rotated, adopted over, driver deleted) are remembered with it and answered
+  // "replaced"; identifiers a company declared in advance wait for its adoption. Unknown
+  // devices are per company; the old global list is dropped (anyone could see and adopt it).
+  `
+  CREATE TABLE retired_keys (
+    device_key TEXT PRIMARY KEY,
+    company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    retired_at INTEGER NOT NULL
+  );
+  CREATE TABLE expected_devices (
+    identifier TEXT PRIMARY KEY,
+    company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    note TEXT,
+    created_at INTEGER NOT NULL
+  );
+  DROP TABLE unknown_devices;
+  CREATE TABLE unknown_devices (
+    identifier TEXT PRIMARY KEY,
+    company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    user_id TEXT,
+    protocol TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    remote_address TEXT,
+    lat REAL,
+    lng REAL
+  );
+  CREATE INDEX unknown_devices_company ON unknown_devices (company_id, last_seen);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

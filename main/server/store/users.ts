@@ -21,6 +21,14 @@ export interface UserRow {
   device_key: string;
 }
 
+export interface RetiredKey {
+  device_key: string;
+  company_id: string;
+  /** the user it belonged to */
+  user_id: string;
+  retired_at: number;
+}
+
 export const PROFILE_KEYS = ['display_name', 'first_name', 'last_name', 'phone', 'vehicle_plate'] as const;
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
 export type Profile = Partial<Record<ProfileKey, string | null>>;
@@ -52,6 +60,8 @@ export class UserStore {
   private readonly bumpTokenVersion;
   private readonly byKey;
   private readonly setKey;
+  private readonly retire;
+  private readonly retiredStmt;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE company_id = ? AND user_id = ?');
@@ -67,6 +77,8 @@ export class UserStore {
     this.byKey = db.prepare<[string], UserRow>('SELECT * FROM users WHERE device_key = ?');
     // A new key also revokes every token the driver holds: all of its protocols stop at once.
     this.setKey = db.prepare('UPDATE users SET device_key = ?, token_version = token_version + 1, updated_at = ? WHERE pk = ?');
+    this.retire = db.prepare('INSERT OR IGNORE INTO retired_keys (device_key, company_id, user_id, retired_at) VALUES (?, ?, ?, ?)');
+    this.retiredStmt = db.prepare<[string], RetiredKey>('SELECT * FROM retired_keys WHERE device_key = ?');
     this.bumpTokenVersion = db.prepare('UPDATE users SET token_version = token_version + 1, updated_at = ? WHERE company_id = ? AND user_id = ?');
   }
 
@@ -121,12 +133,21 @@ export class UserStore {
     return this.byKey.get(key);
   }
 
-  /** Replaces the device key (and revokes the user's tokens); false when the key is taken. */
+  /**
+   * Replaces the device key (and revokes the user's tokens); false when the key is taken or was
+   * retired. The old key is retired: remembered with the company, so a phone still sending it
+   * is told "replaced", and no other company can ever adopt it.
+   */
   setDeviceKey(pk: number, key: string, now = Date.now()): boolean {
+    const user = this.getByPk(pk);
+    if (!user || this.retired(key)) return false;
     try {
-      return this.setKey.run(key, now, pk).changes === 1;
+      return this.db.transaction(() => {
+        this.retire.run(user.device_key, user.company_id, user.user_id, now);
+        return this.setKey.run(key, now, pk).changes === 1;
+      })();
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) return false;
       throw err;
     }
   }
@@ -136,7 +157,18 @@ export class UserStore {
     return this.bumpTokenVersion.run(now, companyId, userId).changes === 1;
   }
 
-  delete(companyId: string, userId: string): boolean {
-    return this.deleteStmt.run(companyId, userId).changes === 1;
+  /** A key some company replaced or whose driver it deleted: never a key again. */
+  retired(key: string): RetiredKey | undefined {
+    return this.retiredStmt.get(key);
+  }
+
+  /** Deletes the user; its device key is retired (see setDeviceKey). */
+  delete(companyId: string, userId: string, now = Date.now()): boolean {
+    const user = this.get(companyId, userId);
+    if (!user) return false;
+    return this.db.transaction(() => {
+      this.retire.run(user.device_key, companyId, userId, now);
+      return this.deleteStmt.run(companyId, userId).changes === 1;
+    })();
   }
 }

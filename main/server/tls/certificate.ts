@@ -61,7 +61,7 @@ export async function loadOrCreateCertificate(dataDir: string, files?: TlsFiles)
   });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(keyFile, made.private, { mode: 0o600 });
-  fs.writeFileSync(certFile, made.cert, { mode: 0o644 });
+  fs.writeFileSync(certFile, made.cert, { mode: 0o600 });
   return { cert: made.cert, key: made.private, fingerprint: fingerprintOf(made.cert), selfSigned: true, certFile };
 }
 

@@ -21,8 +21,10 @@ export interface ConnectionHost {
   ctx: ServerContext;
   fanout: Fanout<TrackConnection>;
   /** Registers an authenticated connection; false when the company's limit is reached. */
-  admit(conn: TrackConnection, companyId: string): { ok: true } | { ok: false; limit: number };
+  admit(conn: TrackConnection, principal: Principal): { ok: true } | { ok: false; limit: number };
   release(conn: TrackConnection): void;
+  /** The connection authenticated or closed before it did: it no longer counts as pending for its address. */
+  releasePending(address: string): void;
 }
 
 const MAX_FAILED_AUTH = 5;
@@ -33,6 +35,8 @@ const MAX_FAILED_AUTH = 5;
  */
 export class TrackConnection implements Subscriber {
   principal: Principal | null = null;
+  /** taken out of the server's counts (closed, or pushed out by a newer connection of its driver) */
+  released = false;
   companySubscribed = false;
   alive = true;
   private readonly drivers = new Set<number>();
@@ -132,12 +136,13 @@ export class TrackConnection implements Subscriber {
       // Re-authentication refreshes the token of the same user (e.g. before it expires).
       if (this.principal.userPk !== p.userPk) return this.error('InvalidAction', `already authenticated as ${this.principal.userId}`);
     } else {
-      const admitted = this.host.admit(this, p.companyId);
+      const admitted = this.host.admit(this, p);
       if (!admitted.ok) {
         this.error('Forbidden', `the company's limit of ${admitted.limit} connections is reached`);
         return this.close(CLOSE.connectionLimit, 'company connection limit reached');
       }
     }
+    if (!this.principal) this.host.releasePending(this.remoteAddress);
     this.principal = p;
     this.failedAuth = 0;
     if (this.authTimer) clearTimeout(this.authTimer);
@@ -288,6 +293,7 @@ export class TrackConnection implements Subscriber {
   }
 
   private dispose(): void {
+    if (!this.principal) this.host.releasePending(this.remoteAddress);
     if (this.authTimer) clearTimeout(this.authTimer);
     this.expiryTimer?.clear();
     this.queue.close();

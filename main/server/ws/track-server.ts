@@ -5,6 +5,7 @@ import type { ServerContext } from '../context';
 import { deviceStatusUpdate, locationUpdate } from '../views';
 import { CLOSE, TRACK_PATH } from '../../../shared/protocol/tracking';
 import { Fanout } from './fanout';
+import type { Principal } from '../auth/principal';
 import type { ConnectionHost } from './connection';
 import { TrackConnection } from './connection';
 
@@ -28,6 +29,12 @@ export class TrackServer implements ConnectionHost {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: HARD_MAX_PAYLOAD, clientTracking: false });
   private readonly connections = new Set<TrackConnection>();
   private readonly perCompany = new Map<string, number>();
+  /** drivers' connections per company (they may not take the office reserve) */
+  private readonly driversPerCompany = new Map<string, number>();
+  /** each driver's connections, oldest first */
+  private readonly perDriver = new Map<number, TrackConnection[]>();
+  /** connections not authenticated yet, per remote address */
+  private readonly pending = new Map<string, number>();
   private heartbeat: NodeJS.Timeout | null = null;
   /** heartbeat slices; a connection stays in the one it joined, so it is visited every pingIntervalMs */
   private readonly slices: Set<TrackConnection>[];
@@ -68,22 +75,67 @@ export class TrackServer implements ConnectionHost {
     this.heartbeat.unref();
   }
 
-  admit(conn: TrackConnection, companyId: string): { ok: true } | { ok: false; limit: number } {
+  /**
+   * Registers an authenticated connection. A company's limit keeps a reserve for office and
+   * admin users, so drivers cannot lock the dispatchers out; a driver over its own cap makes
+   * room by closing its oldest connection (a phone reconnecting before its old socket died).
+   */
+  admit(conn: TrackConnection, p: Principal): { ok: true } | { ok: false; limit: number } {
+    const ws = this.ctx.config.ws;
+    const companyId = p.companyId;
     const company = this.ctx.companies.get(companyId);
-    const limit = company?.max_connections ?? this.ctx.config.ws.maxConnectionsPerCompany;
-    const count = this.perCompany.get(companyId) ?? 0;
-    if (count >= limit) return { ok: false, limit };
-    this.perCompany.set(companyId, count + 1);
+    const limit = company?.max_connections ?? ws.maxConnectionsPerCompany;
+    const driver = p.role === 'driver';
+    if (driver) {
+      const own = this.perDriver.get(p.userPk) ?? [];
+      if (own.length >= ws.maxConnectionsPerDriver) {
+        const oldest = own[0] as TrackConnection;
+        oldest.close(CLOSE.connectionLimit, 'a newer connection of this driver took its place');
+        this.forget(oldest);
+      }
+    }
+    const counted = this.perCompany.get(companyId) ?? 0;
+    const reserve = limit <= 1 ? 0 : Math.min(50, Math.max(1, Math.ceil(limit * ws.officeReserveShare)));
+    if (counted >= limit || (driver && (this.driversPerCompany.get(companyId) ?? 0) >= limit - reserve)) return { ok: false, limit };
+    this.perCompany.set(companyId, counted + 1);
+    if (driver) {
+      this.driversPerCompany.set(companyId, (this.driversPerCompany.get(companyId) ?? 0) + 1);
+      const own = this.perDriver.get(p.userPk) ?? [];
+      own.push(conn);
+      this.perDriver.set(p.userPk, own);
+    }
     return { ok: true };
   }
 
   release(conn: TrackConnection): void {
     this.connections.delete(conn);
-    const companyId = conn.principal?.companyId;
-    if (!companyId) return;
-    const count = (this.perCompany.get(companyId) ?? 1) - 1;
-    if (count <= 0) this.perCompany.delete(companyId);
-    else this.perCompany.set(companyId, count);
+    this.forget(conn);
+  }
+
+  /** Takes an authenticated connection out of the counts (once). */
+  private forget(conn: TrackConnection): void {
+    const p = conn.principal;
+    if (!p || conn.released) return;
+    conn.released = true;
+    const dec = (m: Map<string, number>) => {
+      const n = (m.get(p.companyId) ?? 1) - 1;
+      if (n <= 0) m.delete(p.companyId);
+      else m.set(p.companyId, n);
+    };
+    dec(this.perCompany);
+    if (p.role !== 'driver') return;
+    dec(this.driversPerCompany);
+    const own = (this.perDriver.get(p.userPk) ?? []).filter((c) => c !== conn);
+    if (own.length === 0) this.perDriver.delete(p.userPk);
+    else this.perDriver.set(p.userPk, own);
+  }
+
+
+  /** The connection authenticated or closed: it no longer counts as pending. */
+  releasePending(address: string): void {
+    const n = (this.pending.get(address) ?? 1) - 1;
+    if (n <= 0) this.pending.delete(address);
+    else this.pending.set(address, n);
   }
 
   /** Refuses new connections (used first during shutdown). */
@@ -120,8 +172,12 @@ export class TrackServer implements ConnectionHost {
     const path = (req.url ?? '').split('?')[0];
     if (path !== TRACK_PATH) return reject(socket, 404, 'Not Found');
     if (!this.accepting) return reject(socket, 503, 'Service Unavailable');
+    const address = req.socket.remoteAddress ?? '';
+    // Unauthenticated sockets cost memory and a timer each: a bounded number per address.
+    if ((this.pending.get(address) ?? 0) >= this.ctx.config.ws.maxPendingPerAddress) return reject(socket, 429, 'Too Many Requests');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new TrackConnection(ws, this, req.socket.remoteAddress ?? '');
+      this.pending.set(address, (this.pending.get(address) ?? 0) + 1);
+      const conn = new TrackConnection(ws, this, address);
       this.connections.add(conn);
       const slice = this.slices[this.joinSlice++ % this.slices.length] as Set<TrackConnection>;
       slice.add(conn);

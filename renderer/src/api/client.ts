@@ -130,6 +130,7 @@ export class ApiClient {
   unknownDevices = () => this.call<UnknownDevice[]>('GET', '/unknown-devices');
   adoptUnknown = (identifier: string, body: { user_id: string; display_name?: string }) => this.call<Device>('POST', `/unknown-devices/${enc(identifier)}/adopt`, body);
   dismissUnknown = (identifier: string) => this.call<void>('DELETE', `/unknown-devices/${enc(identifier)}`);
+  expectPhone = (identifier: string, note: string | null) => this.call<void>('POST', '/unknown-devices/expected', { identifier, note });
   openAlerts = () => this.call<AlertRecord[]>('GET', '/alerts?open=true');
   acknowledgeAlert = (id: number) => this.call<AlertRecord>('POST', `/alerts/${id}/acknowledge`);
   resolveAlert = (id: number, note: string) => this.call<AlertRecord>('POST', `/alerts/${id}/resolve`, { note });

@@ -4,6 +4,7 @@ import { CompanySettings } from '../components/settings/CompanySettings';
 import { ApiKeys } from '../components/settings/ApiKeys';
 import { TripSettingsCard } from '../components/settings/TripSettingsCard';
 import { LanAddresses } from '../components/settings/LanAddresses';
+import { ExpectPhoneCard } from '../components/settings/ExpectPhoneCard';
 import { SPEED_UNITS } from '../prefs/units';
 
 export function SettingsPage() {
@@ -28,6 +29,7 @@ export function SettingsPage() {
         {company ? <CompanySettings key={company.id} company={company} /> : <section className="card settings-card muted">Loading company…</section>}
         {company && <TripSettingsCard key={`trips-${company.id}`} companyId={company.id} />}
         <LanAddresses />
+        <ExpectPhoneCard />
         <ApiKeys />
       </div>
     </div>

@@ -2,7 +2,8 @@ import { API_PREFIX, LoginBody, LoginReply } from '../../../../shared/api/schema
 import { dummyPasswordHash, verifyPassword } from '../../auth/passwords';
 import type { ServerContext } from '../../context';
 import type { App } from '../app';
-import { HttpError, forbidden, unauthorized } from '../errors';
+import { assertNotLocked, countFailure, keysOf } from '../attempts';
+import { forbidden, unauthorized } from '../errors';
 import { errors } from './responses';
 
 export function authRoutes(app: App, ctx: ServerContext): void {
@@ -18,17 +19,17 @@ export function authRoutes(app: App, ctx: ServerContext): void {
     },
     async (req) => {
       const { company, user_id, password } = req.body;
-      const account = `${company}\u0000${user_id}`;
-      const wait = ctx.loginLimiter.retryAfter(account, req.ip);
-      if (wait > 0) throw new HttpError(429, 'RateLimited', `too many failed sign-ins; try again in ${wait} s`, { 'retry-after': String(wait) });
+      // Per account *and* address: wrong passwords from elsewhere never lock the owner out.
+      const keys = [keysOf(ctx).account(`${company}\u0000${user_id}`, req.ip), keysOf(ctx).address(req.ip)];
+      assertNotLocked(ctx, keys, 'failed sign-ins');
       const user = ctx.users.get(company, user_id);
       const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
       if (!user || !ok || user.disabled) {
-        ctx.loginLimiter.fail(account, req.ip);
+        countFailure(ctx, keys);
         throw unauthorized('wrong company, user or password');
       }
       if (user.role === 'driver') throw forbidden('drivers do not sign in here; they use a device token');
-      ctx.loginLimiter.succeed(account);
+      ctx.attempts.succeed(keys[0]!.key);
       const { token, expiresAt } = ctx.tokens.sign(
         { userId: user.user_id, userPk: user.pk, role: user.role, company: user.company_id, tokenVersion: user.token_version },
         ctx.config.sessionTtlSeconds,

@@ -6,16 +6,20 @@ import { redeemLink } from '../../login-links';
 import type { UserRow } from '../../store/users';
 import { deviceName } from '../../views';
 import type { App } from '../app';
-import { HttpError, unauthorized } from '../errors';
+import { assertNotLocked, countFailure, keysOf } from '../attempts';
+import { unauthorized } from '../errors';
 import { errors } from './responses';
+
+/** A refusal of a real (replaced or disabled) key: answered 401, not counted as a guess. */
+class NotAGuess extends Error {}
 
 /** How often the driver app sends a heartbeat. */
 export const HEARTBEAT_INTERVAL_S = 180;
 
 /**
  * The driver web app's sign-in: an enrolment link gives it the device key once; the device key
- * gets it a token for /v1/track whenever it needs one. Failures count per client address in
- * the login limiter, so keys cannot be guessed at speed.
+ * gets it a token for /v1/track whenever it needs one. Failures count per client address with
+ * every phone route's (http/attempts.ts), so keys cannot be guessed at speed.
  */
 export function driverSessionRoutes(app: App, ctx: ServerContext): void {
   const session = (user: UserRow): DriverSession => {
@@ -41,21 +45,21 @@ export function driverSessionRoutes(app: App, ctx: ServerContext): void {
     };
   };
 
-  // Failures count per submitted key or code (a phone retrying a replaced key blocks only
-  // itself) and per address (guessing many keys from one place is slowed down).
-  const limited = (ip: string, credential: string, attempt: () => UserRow): DriverSession => {
-    const account = `\u0000driver\u0000${credential}`;
-    const wait = ctx.loginLimiter.retryAfter(account, ip);
-    if (wait > 0) throw new HttpError(429, 'RateLimited', `too many failed attempts; try again in ${wait} s`, { 'retry-after': String(wait) });
+  // Guesses count per address, with every phone route's: device keys and codes cannot be
+  // guessed at speed. A replaced key or a disabled driver is no guess and is not counted, so a
+  // phone that keeps trying its old key never locks out the phones beside it.
+  const limited = (ip: string, attempt: () => UserRow): DriverSession => {
+    const keys = [keysOf(ctx).phone(ip)];
+    assertNotLocked(ctx, keys);
     let user: UserRow;
     try {
       user = attempt();
     } catch (err) {
+      if (err instanceof NotAGuess) throw unauthorized(err.message);
       if (!(err instanceof AccountError)) throw err;
-      ctx.loginLimiter.fail(account, ip);
+      countFailure(ctx, keys);
       throw unauthorized(err.message);
     }
-    ctx.loginLimiter.succeed(account);
     return session(user);
   };
 
@@ -70,7 +74,7 @@ export function driverSessionRoutes(app: App, ctx: ServerContext): void {
       },
     },
     (req) =>
-      limited(req.ip, req.body.code, () => {
+      limited(req.ip, () => {
         const user = redeemLink(ctx.db, req.body.code, 'enrol');
         if (user.role !== 'driver') throw new AccountError('NotFound', 'this enrolment link is not for a driver');
         return user;
@@ -88,11 +92,12 @@ export function driverSessionRoutes(app: App, ctx: ServerContext): void {
       },
     },
     (req) =>
-      limited(req.ip, req.body.device_key, () => {
+      limited(req.ip, () => {
         const user = ctx.users.getByDeviceKey(req.body.device_key);
-        if (!user || user.role !== 'driver') throw new AccountError('NotFound', 'this device key is not valid (it may have been replaced); ask the office for a new link');
-        if (user.disabled) throw new AccountError('NotFound', 'this driver is disabled; ask the office');
-        return user;
+        if (user?.role === 'driver' && user.disabled) throw new NotAGuess('this driver is disabled; ask the office');
+        if (user?.role === 'driver') return user;
+        if (ctx.users.retired(req.body.device_key)) throw new NotAGuess('this device key was replaced by the office; ask the office for a new link');
+        throw new AccountError('NotFound', 'this device key is not valid; ask the office for a new link');
       }),
   );
 }

@@ -5,7 +5,7 @@ import { fromGpsloggerParams } from '../../ingest/gpslogger-adapter';
 import { formParams, queryOf } from '../../ingest/wire-values';
 import type { App } from '../app';
 import { badRequest } from '../errors';
-import { acceptAnyBodyAsText, bodyText, deliver, emptyOk, looksLikeJson } from './phone-delivery';
+import { acceptAnyBodyAsText, bodyText, deliver, emptyOk, guardPhoneRoutes, looksLikeJson } from './phone-delivery';
 import { errors } from './responses';
 
 /** A JSON object body's scalar fields as parameters (a user may template the body as JSON). */
@@ -30,13 +30,14 @@ function jsonParams(text: string): Record<string, string> {
 export function gpsloggerRoutes(app: App, ctx: ServerContext): void {
   app.register(async (sub: App) => {
     acceptAnyBodyAsText(sub);
+    guardPhoneRoutes(sub, ctx);
     sub.route({
       method: ['GET', 'POST'],
       url: GPSLOGGER_PATH,
       schema: {
         summary: 'GPSLogger custom URL: one position (key=DEVICE_KEY, lat, lon, time ISO, spd in m/s…)',
         tags: ['phones'],
-        response: { 200: Type.Null({ description: 'delivered: stored, or dropped for good (0,0, a date before 2000, a duplicate…; counted in the device’s reception); empty body' }), ...errors(400, 401, 404, 413, 503) },
+        response: { 200: Type.Null({ description: 'delivered: stored, or dropped for good (0,0, a date before 2000, a duplicate…; counted in the device’s reception); empty body' }), ...errors(400, 401, 404, 413, 429, 503) },
       },
       handler: async (req, reply) => {
         const text = bodyText(req.body).trim();

@@ -5,7 +5,7 @@ import { formParams, queryOf } from '../../ingest/wire-values';
 import { OSMAND_PATH } from '../../listeners';
 import type { App } from '../app';
 import { badRequest } from '../errors';
-import { acceptAnyBodyAsText, bodyText, deliver, emptyOk, looksLikeJson } from './phone-delivery';
+import { acceptAnyBodyAsText, bodyText, deliver, emptyOk, guardPhoneRoutes, looksLikeJson } from './phone-delivery';
 import { errors } from './responses';
 
 /**
@@ -18,13 +18,14 @@ import { errors } from './responses';
 export function osmandRoutes(app: App, ctx: ServerContext): void {
   app.register(async (sub: App) => {
     acceptAnyBodyAsText(sub);
+    guardPhoneRoutes(sub, ctx);
     sub.route({
       method: ['GET', 'POST'],
       url: OSMAND_PATH,
       schema: {
         summary: 'OsmAnd protocol: one position (query or form: id=DEVICE_KEY, lat, lon, timestamp, speed in knots…) or a Traccar Client JSON body',
         tags: ['phones'],
-        response: { 200: Type.Null({ description: 'delivered: stored, or dropped for good (0,0, a date before 2000, a duplicate…; counted in the device’s reception); empty body' }), ...errors(400, 401, 404, 413, 503) },
+        response: { 200: Type.Null({ description: 'delivered: stored, or dropped for good (0,0, a date before 2000, a duplicate…; counted in the device’s reception); empty body' }), ...errors(400, 401, 404, 413, 429, 503) },
       },
       handler: async (req, reply) => {
         const now = ctx.clock.now();

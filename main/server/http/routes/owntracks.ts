@@ -6,7 +6,8 @@ import { basicCredentials, friendsReply, parseOwntracksBody } from '../../ingest
 import type { UserRow } from '../../store/users';
 import type { App } from '../app';
 import { HttpError, badRequest } from '../errors';
-import { acceptAnyBodyAsText, bodyText, ingestFor } from './phone-delivery';
+import { countFailure, keysOf } from '../attempts';
+import { acceptAnyBodyAsText, bodyText, guardPhoneRoutes, ingestFor } from './phone-delivery';
 import { errors } from './responses';
 
 const CHALLENGE = { 'www-authenticate': `Basic realm="${OWNTRACKS_REALM}"` };
@@ -25,12 +26,16 @@ function authenticate(ctx: ServerContext, headers: Record<string, string | strin
   }
   const limitU = headers['x-limit-u'];
   const userId = credentials.user || (typeof limitU === 'string' ? limitU.trim() : '');
-  // The app labels this field "Password": an unknown value may be someone's real password, so
-  // it is not recorded as an unknown device for admins to see (resolveDevice would record it).
-  if (!ctx.users.getByDeviceKey(credentials.password)) throw refuse('no driver has this device key: use the device key shown in the console as the password');
   const r = resolveDevice(ctx.users, ctx.unknownDevices, credentials.password, 'owntracks', remote);
+  // A key of another user is answered exactly as an unknown one: the answer must not tell a
+  // guesser that a key exists. The app labels this field "Password": an unknown value may be
+  // someone's real password, so it is never shown (resolveDevice records only identifiers a
+  // company has a claim on).
+  if ((!r.ok && r.unknown) || (r.ok && userId && r.device.user_id !== userId)) {
+    countFailure(ctx, [keysOf(ctx).phone(remote)]);
+    throw refuse('no driver has this user id and device key: use your FleetDesk user id as the username and the device key shown in the console as the password');
+  }
   if (!r.ok) throw refuse(r.message);
-  if (userId && r.device.user_id !== userId) throw refuse(`this device key does not belong to user "${userId.slice(0, 64)}"`);
   return r.device;
 }
 
@@ -53,6 +58,7 @@ export function owntracksRoutes(app: App, ctx: ServerContext): void {
   app.register(async (sub: App) => {
     // Card messages carry a face image: allow the app-wide limit here.
     acceptAnyBodyAsText(sub, 1024 * 1024);
+    guardPhoneRoutes(sub, ctx);
     sub.post(
       OWNTRACKS_PATH,
       {
@@ -63,7 +69,7 @@ export function owntracksRoutes(app: App, ctx: ServerContext): void {
             200: Type.Array(Type.Object({ _type: Type.String(), tid: Type.String() }, { additionalProperties: true }), {
               description: '[] or the company’s other drivers as OwnTracks cards and locations',
             }),
-            ...errors(400, 401, 413, 503),
+            ...errors(400, 401, 413, 429, 503),
           },
         },
       },

@@ -10,6 +10,7 @@ import type { PhoneReport } from '../../ingest/osmand-adapter';
 import { ingestReport, type ReportOutcome } from '../../ingest/report';
 import type { UserRow } from '../../store/users';
 import type { App } from '../app';
+import { assertNotLocked, countFailure, keysOf } from '../attempts';
 import { HttpError } from '../errors';
 
 /** Phones' requests are small; a Traccar Client JSON array of queued fixes is the largest. */
@@ -29,11 +30,20 @@ export const bodyText = (body: unknown): string => (typeof body === 'string' ? b
 /** A request body that looks like JSON (`{` or `[` first), for apps that send it without a Content-Type. */
 export const looksLikeJson = (text: string): boolean => /^\s*[[{]/.test(text);
 
-/** The device a key names, or the 404 (unknown, recorded for adoption) / 401 (disabled) answer. */
-export function deviceFor(ctx: ServerContext, key: string, protocol: string, remote: string | null, at?: { lat: number; lng: number }): UserRow {
+/**
+ * Every phone route's guard against guessing device keys: while this address is locked (too
+ * many unknown keys lately), every request is refused with 429 before anything is evaluated.
+ */
+export function guardPhoneRoutes(sub: App, ctx: ServerContext): void {
+  sub.addHook('onRequest', async (req) => assertNotLocked(ctx, [keysOf(ctx).phone(req.ip)], 'unknown device keys'));
+}
+
+/** The device a key names, or the refusal: 404 unknown (a guess: counted), 401 replaced or disabled. */
+export function deviceFor(ctx: ServerContext, key: string, protocol: string, remote: string, at?: { lat: number; lng: number }): UserRow {
   const r = resolveDevice(ctx.users, ctx.unknownDevices, key, protocol, remote, at);
-  if (!r.ok) throw new HttpError(r.status, r.error, r.message);
-  return r.device;
+  if (r.ok) return r.device;
+  if (r.unknown) countFailure(ctx, [keysOf(ctx).phone(remote)]);
+  throw new HttpError(r.status, r.error, r.message);
 }
 
 /**
@@ -53,7 +63,7 @@ export async function ingestFor(ctx: ServerContext, device: UserRow, phone: Phon
 }
 
 /** deviceFor + ingestFor for each report of a request, in order. */
-export async function deliver(ctx: ServerContext, reports: PhoneReport[], protocol: string, remote: string | null, arrival: number): Promise<void> {
+export async function deliver(ctx: ServerContext, reports: PhoneReport[], protocol: string, remote: string, arrival: number): Promise<void> {
   for (const phone of reports) {
     const at = phone.report.positions[0];
     const device = deviceFor(ctx, phone.deviceKey, protocol, remote, at && { lat: at.lat, lng: at.lng });

@@ -1,7 +1,7 @@
 import Type from 'typebox';
-import { API_PREFIX, AdoptBody, Device, IdentifierParams, UnknownDevice } from '../../../../shared/api/schemas';
+import { API_PREFIX, AdoptBody, Device, ExpectBody, IdentifierParams, UnknownDevice } from '../../../../shared/api/schemas';
 import type { ServerContext } from '../../context';
-import { adoptDevice } from '../../devices/device-keys';
+import { adoptDevice, expectDevice } from '../../devices/device-keys';
 import type { UnknownDevice as UnknownRow } from '../../devices/unknown-devices';
 import { deviceView } from '../../views';
 import type { App } from '../app';
@@ -14,9 +14,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const view = (u: UnknownRow): UnknownDevice => ({ ...u, first_seen: iso(u.first_seen), last_seen: iso(u.last_seen) });
 
 /**
- * Phones that reported with an identifier no driver has ("unknown device tried to connect").
- * They belong to no company yet, so only admins see them, and adopting one makes it a device
- * of the admin's company.
+ * Phones that reported with an identifier that is no driver's key, which this company has a
+ * claim on: a key it replaced that a phone still sends, or an identifier it declared in advance
+ * (ready to adopt). Admins see their own company's only; an identifier no company declared is
+ * never listed anywhere.
  */
 export function unknownDeviceRoutes(app: App, ctx: ServerContext): void {
   const onRequest = authorize(ctx, 'admin');
@@ -33,7 +34,25 @@ export function unknownDeviceRoutes(app: App, ctx: ServerContext): void {
       },
       onRequest,
     },
-    () => ctx.unknownDevices.list().map(view),
+    (req) => ctx.unknownDevices.list(caller(req).companyId).map(view),
+  );
+
+  app.post(
+    `${API_PREFIX}/unknown-devices/expected`,
+    {
+      schema: {
+        summary: "Declare a phone app's own identifier (22 characters or more) so that it can be adopted when it reports",
+        tags: ['phones'],
+        security: bearer,
+        body: ExpectBody,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 409) },
+      },
+      onRequest,
+    },
+    async (req, reply) => {
+      expectDevice(accounts, ctx.unknownDevices, caller(req).companyId, req.body.identifier, req.body.note ?? null);
+      return reply.code(204).send(null);
+    },
   );
 
   app.post(
@@ -65,7 +84,7 @@ export function unknownDeviceRoutes(app: App, ctx: ServerContext): void {
     `${API_PREFIX}/unknown-devices/:identifier`,
     {
       schema: {
-        summary: 'Dismiss an unknown device (it reappears if it reports again)',
+        summary: 'Dismiss an unknown device: a replaced key reappears if it reports again; a declared identifier is no longer expected',
         tags: ['phones'],
         security: bearer,
         params: IdentifierParams,
@@ -74,7 +93,7 @@ export function unknownDeviceRoutes(app: App, ctx: ServerContext): void {
       onRequest,
     },
     async (req, reply) => {
-      if (!ctx.unknownDevices.remove(req.params.identifier)) throw notFound(`no unknown device "${req.params.identifier}"`);
+      if (!ctx.unknownDevices.remove(caller(req).companyId, req.params.identifier)) throw notFound(`no unknown device "${req.params.identifier}"`);
       return reply.code(204).send(null);
     },
   );

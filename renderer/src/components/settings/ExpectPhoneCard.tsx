@@ -1,0 +1,78 @@
+/**
+ * Declaring a phone by its own identifier (admins), for an app whose identifier cannot be set to
+ * the device key. Only a declared identifier can be adopted, and only by this company; short
+ * identifiers are refused because they can be guessed.
+ */
+import { useState, type FormEvent } from 'react';
+import { useConsole } from '../../app/console-context';
+
+const MIN_LENGTH = 22;
+const PATTERN = /^[A-Za-z0-9._~-]+$/;
+
+export function ExpectPhoneCard() {
+  const { api, isAdmin } = useConsole();
+  const [identifier, setIdentifier] = useState('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!isAdmin) return null;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setDone(null);
+    const id = identifier.trim();
+    if (!PATTERN.test(id)) return setError('The identifier has letters, digits and . _ ~ - only, as the app shows it.');
+    if (id.length < MIN_LENGTH) {
+      return setError(`This identifier is too short (${id.length} characters; at least ${MIN_LENGTH}): it could be guessed. Set the app's identifier to the device key shown in Connect a phone instead.`);
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await api.expectPhone(id, note.trim() || null);
+      setDone(id);
+      setIdentifier('');
+      setNote('');
+    } catch (err) {
+      setError((err as { status?: number }).status === 409 ? 'This identifier is already declared, or is or was a device key.' : (err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card settings-card" data-testid="expect-phone">
+      <h2>A phone with its own identifier</h2>
+      <p className="hint">
+        Every app can send the device key shown in <strong>Connect a phone</strong>: that is the way to connect a phone. Only when an app’s identifier cannot
+        be changed, declare it here (at least {MIN_LENGTH} characters); when the phone reports, it appears on the map page, ready to adopt. No other
+        company can see or adopt it.
+      </p>
+      <form onSubmit={submit} noValidate className="stack-form">
+        <fieldset disabled={busy}>
+          <label>
+            Identifier
+            <input value={identifier} onChange={(e) => setIdentifier(e.target.value)} autoComplete="off" spellCheck={false} data-testid="expect-identifier" />
+          </label>
+          <label>
+            Note (optional)
+            <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} placeholder="e.g. Ana's tablet" data-testid="expect-note" />
+          </label>
+          <button type="submit" className="primary" data-testid="expect-submit">
+            Declare
+          </button>
+        </fieldset>
+      </form>
+      {error && (
+        <p className="form-error" role="alert" data-testid="expect-error">
+          {error}
+        </p>
+      )}
+      {done && (
+        <p className="form-ok" data-testid="expect-done">
+          Declared: when the phone reports, it appears on the map page to adopt.
+        </p>
+      )}
+    </section>
+  );
+}
