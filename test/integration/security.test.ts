@@ -50,7 +50,6 @@ function from(localAddress: string, method: string, url: string, opts: { body?: 
 }
 
 const guess = () => crypto.randomBytes(18).toString('base64url');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('guessing device keys', () => {
   let s: TestServer;
