@@ -22,7 +22,17 @@ async function main(): Promise<void> {
   const dataDir = process.argv[2];
   if (!dataDir || !process.send) throw new Error('usage: fork bench-server.ts <dataDir> with an IPC channel');
   // Warnings and errors (e.g. "position not stored") reach the benchmark's stderr as JSON lines.
-  const server = createTrackingServer({ dataDir, host: '127.0.0.1', port: 0, httpsPort: null, osmandPort: null, logger: createLogger('warn', false) });
+  // Every simulated phone connects from 127.0.0.1: the per-address cap on not-yet-authenticated
+  // sockets (a defence against one misbehaving host) would refuse the ramp of a whole fleet.
+  const server = createTrackingServer({
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    httpsPort: null,
+    osmandPort: null,
+    logger: createLogger('warn', false),
+    ws: { maxPendingPerAddress: 1_000_000 },
+  });
   const { port } = await server.start();
   const ctx = server.context;
 
