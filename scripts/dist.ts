@@ -4,14 +4,17 @@
  * architecture: better-sqlite3's Electron binding for it (electron-native.ts; another system's
  * must be downloadable), the app directory (app-dir.ts), electron-builder with publishing off,
  * then the package is inspected and the build fails when it is over the size budget or holds
- * what it should not (package-contents.ts). node_modules is never rebuilt or changed.
+ * what it should not (package-contents.ts). Beside the installers it writes the update feed
+ * files electron-updater reads (update-feed.ts). node_modules is never rebuilt or changed.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stageApp } from './app-dir';
 import { configuredTargets, loadBuilderConfig, runBuilder, unpackedDirName } from './builder';
 import { electronBinding, hostTarget, NativeBindingError } from './electron-native';
 import { describe, packageProblems, readPackage, type Platform } from './package-contents';
+import { writeUpdateFeed } from './update-feed';
 
 const PLATFORM_FLAGS: Record<string, Platform> = { '--linux': 'linux', '--win': 'win32', '--mac': 'darwin' };
 const ARCH_FLAGS = ['--x64', '--arm64', '--ia32', '--armv7l'];
@@ -48,7 +51,10 @@ export async function dist(root: string, request: DistRequest, log: (line: strin
       log(describe(contents));
       const problems = packageProblems(contents);
       if (problems.length > 0) throw new Error(`the ${platform}-${arch} package is not fit to ship: ${problems.join('; ')}`);
-      for (const f of files) log(`  ${path.relative(root, f)}`);
+      for (const f of files) log(`  ${path.relative(root, f)} (${(fs.statSync(f).size / 1024 / 1024).toFixed(1)} MB)`);
+      const version = String((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version);
+      const feed = writeUpdateFeed(output, platform, arch, version, files);
+      if (feed) log(`  ${path.relative(root, feed)}: the update feed file; copy it with the installers to your update folder`);
     }
   }
 }

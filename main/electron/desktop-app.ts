@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { APP_NAME } from '../server/data-dir';
 import { lanAddresses as systemLanAddresses } from '../server/lan-addresses';
+import type { TrackingServerConfig } from '../server/index';
 import type { Logger } from '../server/logger';
 import { ensureDesktopOwner } from './desktop-session';
 import { loadDesktopSettings } from './desktop-settings';
@@ -17,7 +18,9 @@ import type { ProbeOptions } from './existing-server';
 import { registerIpc, senderCheck } from './ipc';
 import { ipcHandlers } from './ipc-handlers';
 import { runLifecycle, type Lifecycle } from './lifecycle';
+import { watchSessionEnd } from './session-end';
 import { createTray, type FleetTray } from './tray';
+import { startAutoUpdates, type UpdaterLike } from './updates';
 import { createMainWindow, focusWindow } from './window';
 
 /** How often the tray's LAN addresses are looked up again (Wi-Fi changes, cable plugged in). */
@@ -44,6 +47,14 @@ export interface DesktopAppOptions {
   signals?: Pick<NodeJS.Process, 'on'>;
   /** How the server already running on the data folder is looked for (tests shorten the wait). */
   probe?: ProbeOptions;
+  /** Whether this desktop shows tray icons (tray-host.ts); without one, closing the window quits. */
+  trayShown?: () => Promise<boolean>;
+  /** electron-updater's updater for this platform, created only when desktop.json turns updates on. */
+  updater?: () => UpdaterLike;
+  /** process.platform: which session-end signals to listen to. */
+  platform?: NodeJS.Platform;
+  /** Server settings tests tune (the position writer's batching). */
+  tuning?: Pick<TrackingServerConfig, 'writer'>;
 }
 
 export interface DesktopApp {
@@ -84,7 +95,7 @@ export function startDesktopApp(o: DesktopAppOptions): DesktopApp {
     if (problems.length > 0) tell('FleetDesk settings ignored', problems.join('\n'));
     backend = await openDesktopServer({
       create: o.createServer,
-      config: { dataDir: o.dataDir, host: o.host, port: o.port, httpsPort: o.httpsPort, osmandPort: o.osmandPort, logger, rendererDir: o.rendererDir },
+      config: { dataDir: o.dataDir, host: o.host, port: o.port, httpsPort: o.httpsPort, osmandPort: o.osmandPort, logger, rendererDir: o.rendererDir, ...o.tuning },
       remembered: settings.ports,
       probe: o.probe,
     });
@@ -119,12 +130,27 @@ export function startDesktopApp(o: DesktopAppOptions): DesktopApp {
         owner: server.mode === 'existing' ? ('other' as const) : ('app' as const),
         movedFrom: server.moves.find((m) => m.name === 'port')?.wanted,
       });
-      try {
-        tray = createTray({ Tray: e.Tray, Menu: e.Menu, clipboard: e.clipboard, iconPath: o.trayIconPath }, status(addresses), { open: () => openWindow(), quit: () => e.app.quit() });
-      } catch (err) {
-        // Some Linux desktops have no tray: closing the window then quits the app.
-        logger.warn({ err }, 'no tray icon on this desktop');
+      if (await (o.trayShown ?? (() => Promise.resolve(true)))()) {
+        try {
+          tray = createTray({ Tray: e.Tray, Menu: e.Menu, clipboard: e.clipboard, iconPath: o.trayIconPath }, status(addresses), { open: () => openWindow(), quit: () => e.app.quit() });
+        } catch (err) {
+          logger.warn({ err }, 'no tray icon on this desktop: closing the window quits FleetDesk');
+        }
+      } else {
+        // Electron would create the icon and nothing would show it: the app would run unseen.
+        logger.warn('this desktop shows no tray icons: closing the window quits FleetDesk');
       }
+      const sessionEnd = watchSessionEnd({
+        platform: o.platform ?? process.platform,
+        BaseWindow: e.BaseWindow,
+        powerMonitor: e.powerMonitor,
+        commit: () => server.commitPending(),
+        quit: () => e.app.quit(),
+        logger,
+      });
+      const updates = o.updater
+        ? startAutoUpdates({ feed: settings.updates?.feed, updater: o.updater, logger, configFile: path.join(o.dataDir, 'app-update.yml'), tell })
+        : null;
       const lanTimer = setInterval(() => {
         const now = lan();
         if (now.join() === addresses.join()) return;
@@ -137,6 +163,8 @@ export function startDesktopApp(o: DesktopAppOptions): DesktopApp {
       logger.info({ url: localUrl, lan: addresses, dataDir: o.dataDir, server: server.mode }, 'FleetDesk desktop started');
       return {
         stop: async () => {
+          updates?.stop();
+          sessionEnd.dispose();
           clearInterval(lanTimer);
           unregister();
           tray?.destroy();

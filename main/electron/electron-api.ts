@@ -4,6 +4,7 @@
  * from test/support/electron-stub.ts. No module but main.ts imports 'electron' as a value.
  */
 import type {
+  BaseWindowConstructorOptions,
   BrowserWindowConstructorOptions,
   HandlerDetails,
   HeadersReceivedResponse,
@@ -121,6 +122,31 @@ export interface ClipboardLike {
   writeText(text: string): void;
 }
 
+/** Windows' word that the user session is ending (logoff, shutdown, restart). */
+export interface SessionEndEvent extends PreventableEvent {
+  reasons: readonly string[];
+}
+
+/** A native window without web contents: the session watcher. */
+export interface BaseWindowLike {
+  on(event: 'query-session-end', listener: (event: SessionEndEvent) => void): this;
+  on(event: 'session-end', listener: (event: SessionEndEvent) => void): this;
+  isDestroyed(): boolean;
+  destroy(): void;
+}
+
+export type BaseWindowConstructor = new (options: BaseWindowConstructorOptions) => BaseWindowLike;
+
+/**
+ * Linux and macOS: `shutdown` says the system is about to shut down. Electron passes an event
+ * whose preventDefault() asks the system to wait (its documentation); its type declarations
+ * omit that argument, so listeners take it as optional.
+ */
+export interface PowerMonitorLike {
+  on(event: 'shutdown', listener: () => void): this;
+  removeListener(event: 'shutdown', listener: () => void): this;
+}
+
 type PathName = 'appData' | 'userData' | 'downloads';
 
 export interface AppLike {
@@ -147,4 +173,6 @@ export interface ElectronApi {
   Tray: TrayConstructor;
   Menu: MenuStatic;
   clipboard: ClipboardLike;
+  BaseWindow: BaseWindowConstructor;
+  powerMonitor: PowerMonitorLike;
 }

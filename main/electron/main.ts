@@ -5,10 +5,12 @@
  */
 import path from 'node:path';
 import * as electron from 'electron';
+import { autoUpdater } from 'electron-updater';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../server/config';
 import { createTrackingServer } from '../server/index';
 import { createLogger } from '../server/logger';
 import { desktopDataDir, startDesktopApp } from './desktop-app';
+import { trayIsShown } from './tray-host';
 
 // Under plain Node, 'electron' is the npm package, which only names the Electron binary.
 if (typeof electron.app?.requestSingleInstanceLock !== 'function') {
@@ -37,4 +39,7 @@ startDesktopApp({
   windowIconPath: path.join(outDir, 'icon.png'),
   rendererDir: path.join(app.getAppPath(), 'renderer', 'dist'),
   signals: process,
+  trayShown: () => trayIsShown(),
+  // electron-updater's autoUpdater is created on first use, for this platform's installer kind.
+  updater: () => autoUpdater,
 });

@@ -8,6 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type {
+  BaseWindowConstructorOptions,
   BrowserWindowConstructorOptions,
   HandlerDetails,
   HeadersReceivedResponse,
@@ -282,6 +283,36 @@ export function createElectronStub(opts: { lock?: boolean; readyNow?: boolean; n
     }
   }
 
+  const baseWindows: FakeBaseWindow[] = [];
+  /** A window without web contents; Windows sends it the session-end messages like any window. */
+  class FakeBaseWindow extends EventEmitter {
+    destroyed = false;
+    constructor(readonly options: BaseWindowConstructorOptions) {
+      super();
+      baseWindows.push(this);
+    }
+    isDestroyed(): boolean {
+      return this.destroyed;
+    }
+    destroy(): void {
+      this.destroyed = true;
+    }
+    /** Windows ending the session: query-session-end, then session-end (which cannot be prevented). */
+    endSession(reasons: string[] = ['logoff']): void {
+      const query = Object.assign(new FakeEvent(), { reasons });
+      this.emit('query-session-end', query);
+      this.emit('session-end', Object.assign(new FakeEvent(), { reasons }));
+    }
+  }
+  /** powerMonitor: `shutdown` (Linux, macOS) comes with an event whose preventDefault delays it. */
+  const powerMonitor = Object.assign(new EventEmitter(), {
+    shutdown(): FakeEvent {
+      const e = new FakeEvent();
+      powerMonitor.emit('shutdown', e);
+      return e;
+    },
+  });
+
   const app = new FakeApp(opts.lock ?? true, opts.readyNow ?? true);
   const ipcMain = new FakeIpcMain();
   const api = {
@@ -308,9 +339,11 @@ export function createElectronStub(opts: { lock?: boolean; readyNow?: boolean; n
     Tray: FakeTray,
     Menu: { buildFromTemplate: (template: MenuItemConstructorOptions[]) => ({ items: template }) },
     clipboard,
+    BaseWindow: FakeBaseWindow,
+    powerMonitor,
   } satisfies ElectronApi;
 
-  return { api, app, ipcMain, defaultSession, windows, opened, notifications, saveDialogs, saveDialog, errorBoxes, messageBoxes, trays, clipboard };
+  return { api, app, ipcMain, defaultSession, windows, opened, notifications, saveDialogs, saveDialog, errorBoxes, messageBoxes, trays, clipboard, baseWindows, powerMonitor };
 }
 
 export type ElectronStub = ReturnType<typeof createElectronStub>;

@@ -136,7 +136,7 @@ test('electron-builder.yml passes electron-builder 26 validation and packages wh
 
   assert.deepEqual(config.linux.target, ['AppImage', 'deb']);
   assert.deepEqual(config.win.target, ['nsis']);
-  assert.deepEqual(config.mac.target, ['dmg']);
+  assert.deepEqual(config.mac.target, ['dmg', 'zip']);
   assert.equal(config.directories.app, 'dist/app', 'the two package.json layout: the staged app directory');
   assert.deepEqual(config.asarUnpack, ['out/native/*.node']);
   assert.equal(config.publish, null, 'nothing is published from a build');
