@@ -58,13 +58,14 @@ export interface Sent {
 
 /**
  * A raw request. `contentType: null` sends the body with no Content-Type at all (fetch adds
- * text/plain to string bodies, so the body goes as bytes).
+ * text/plain to string bodies, so the body goes as a Blob without a type).
  */
 export async function send(method: string, url: string, opts: { body?: string; contentType?: string | null; headers?: Record<string, string> } = {}): Promise<Sent> {
   const headers: Record<string, string> = { ...opts.headers };
-  let body: string | Uint8Array | undefined = opts.body;
+  let body: string | Blob | undefined = opts.body;
   if (opts.body !== undefined) {
-    if (opts.contentType === null) body = new TextEncoder().encode(opts.body);
+    // A Blob without a type goes without a Content-Type header.
+    if (opts.contentType === null) body = new Blob([opts.body]);
     else headers['content-type'] = opts.contentType ?? 'application/x-www-form-urlencoded';
   }
   const res = await fetch(url, { method, headers, body });
