@@ -8,8 +8,29 @@
  * what FleetDesk ships, not that it starts.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as ResEdit from 'resedit';
+
+/**
+ * The part of resedit (the PE resource editor electron-builder itself uses) needed here. Loaded
+ * untyped: its type declarations pull the DOM library into the whole Node program.
+ */
+interface ResEditLib {
+  NtExecutable: { from(bin: Buffer): { generate(): ArrayBuffer } };
+  NtExecutableResource: { from(exe: unknown): { entries: unknown[]; outputResource(exe: unknown): void } };
+  Resource: {
+    VersionInfo: {
+      createEmpty(): {
+        lang: number;
+        setFileVersion(version: string, lang: number): void;
+        setProductVersion(version: string, lang: number): void;
+        setStringValues(lang: { lang: number; codepage: number }, values: Record<string, string>): void;
+        outputToResourceEntries(entries: unknown[]): void;
+      };
+    };
+  };
+}
+const ResEdit = createRequire(import.meta.url)('resedit') as ResEditLib;
 
 /** @electron/fuses' marker, followed by the wire version, its length and one byte per fuse. */
 export const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';

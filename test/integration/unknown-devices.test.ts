@@ -30,7 +30,7 @@ const adopt = (identifier: string, body: unknown, token = admin) => s.api('POST'
 const expect_ = (identifier: string, token = admin, note?: string) => s.api('POST', '/api/v1/unknown-devices/expected', { token, body: note === undefined ? { identifier } : { identifier, note } });
 /** An app's own strong identifier (as OwnTracks or a Traccar Client set to a long id would send). */
 const strongId = () => `phone-own-identifier-${++serial}-${Math.random().toString(36).slice(2, 10)}`;
-const osmand = (identifier: string, q = 'lat=48.1&lon=11.5') => fetch(`${s.url}/osmand?id=${encodeURIComponent(identifier)}&${q}`).then(async (r) => ({ status: r.status, body: await r.json().catch(() => null) }));
+const osmand = (identifier: string, q = 'lat=48.1&lon=11.5') => fetch(`${s.url}/osmand?id=${encodeURIComponent(identifier)}&${q}`).then(async (r) => ({ status: r.status, body: (await r.json().catch(() => null)) as any }));
 
 before(async () => {
   s = await startTestServer();
