@@ -9,10 +9,12 @@ import { TokenService } from '../server/auth/tokens';
 import type { TrackingServerConfig } from '../server/index';
 import { CompanyStore } from '../server/store/companies';
 import { openDatabase } from '../server/store/database';
+import { SCHEMA_VERSION } from '../server/store/migrations';
+import { VERSION } from '../server/version';
 import { UserStore } from '../server/store/users';
 import { saveDesktopSetting, type RememberedPorts } from './desktop-settings';
 import { startEmbeddedServer, type PortMove, type ServerFactory } from './embedded-server';
-import { findExistingServer, unresponsiveMessage, type ProbeOptions } from './existing-server';
+import { findExistingServer, otherVersionMessage, unresponsiveMessage, type ProbeOptions } from './existing-server';
 
 export interface DesktopServer {
   /** 'embedded': this app runs it; 'existing': another process does, and keeps it at quit. */
@@ -50,6 +52,7 @@ export async function openDesktopServer(o: DesktopServerOptions): Promise<Deskto
   const existing = await findExistingServer(dataDir, o.probe);
   if (existing.kind === 'unresponsive') throw new Error(unresponsiveMessage(existing, dataDir));
   if (existing.kind === 'running') {
+    if (existing.schemaVersion !== SCHEMA_VERSION) throw new Error(otherVersionMessage(existing, { version: VERSION, schemaVersion: SCHEMA_VERSION }, dataDir));
     // The CLI does the same beside a running server: WAL lets both use the file.
     const db = openDatabase(dataDir);
     const accounts: Accounts = { companies: new CompanyStore(db), users: new UserStore(db), tokens: new TokenService(loadOrCreateSecret(dataDir)) };

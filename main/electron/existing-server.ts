@@ -14,7 +14,7 @@ export const PROBE_TIMEOUT_MS = 3_000;
 export type ExistingServer =
   | { kind: 'none' }
   /** A FleetDesk answers for this folder at `url`: the window opens on it. */
-  | { kind: 'running'; info: ServerFile; url: string; version: string }
+  | { kind: 'running'; info: ServerFile; url: string; version: string; schemaVersion: number | null }
   /** Its process runs and its port accepts connections, but it does not answer: starting another would mean two. */
   | { kind: 'unresponsive'; info: ServerFile; url: string; detail: string };
 
@@ -42,10 +42,22 @@ export async function findExistingServer(dataDir: string, opts: ProbeOptions = {
     const detail = (err as Error).name === 'TimeoutError' ? `no answer within ${(opts.timeoutMs ?? PROBE_TIMEOUT_MS) / 1000} s` : (err as Error).message;
     return { kind: 'unresponsive', info, url, detail };
   }
-  const body = (await res.json().catch(() => null)) as { status?: unknown; version?: unknown } | null;
+  const body = (await res.json().catch(() => null)) as { status?: unknown; version?: unknown; schema_version?: unknown } | null;
   // Something else took the port since: not a FleetDesk, so not this folder's server.
   if (!res.ok || body?.status !== 'ok' || typeof body.version !== 'string') return { kind: 'none' };
-  return { kind: 'running', info, url, version: body.version };
+  return { kind: 'running', info, url, version: body.version, schemaVersion: typeof body.schema_version === 'number' ? body.schema_version : null };
+}
+
+/**
+ * Why this app cannot join a server of another FleetDesk version: opening the database would
+ * migrate it under the running server (or refuse a newer one).
+ */
+export function otherVersionMessage(found: Extract<ExistingServer, { kind: 'running' }>, mine: { version: string; schemaVersion: number }, dataDir: string): string {
+  return (
+    `Another FleetDesk (version ${found.version}, process ${found.info.pid}) is serving the data folder ${dataDir} with database version ${found.schemaVersion ?? 'unknown'}, ` +
+    `and this FleetDesk (version ${mine.version}) uses database version ${mine.schemaVersion}. Two versions cannot share one data folder: ` +
+    'stop that server and open FleetDesk again, or run the same version for both.'
+  );
 }
 
 /** Why the app cannot start while `found` holds the folder, in words for the error box. */

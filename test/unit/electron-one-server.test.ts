@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -16,6 +17,7 @@ import { startDesktopApp } from '../../main/electron/desktop-app';
 import { DESKTOP_SETTINGS_FILE, loadDesktopSettings } from '../../main/electron/desktop-settings';
 import { findExistingServer } from '../../main/electron/existing-server';
 import { createTrackingServer } from '../../main/server/index';
+import { SCHEMA_VERSION } from '../../main/server/store/migrations';
 import { readServerFile, serverFileInfo, SERVER_FILE, writeServerFile } from '../../main/server/server-file';
 import { startServe } from '../support/cli';
 import { createElectronStub, ipcEventFrom, type ElectronStub } from '../support/electron-stub';
@@ -190,4 +192,26 @@ test('a broken desktop.json is reported in plain words and the app starts with t
 
   fs.writeFileSync(path.join(dataDir, DESKTOP_SETTINGS_FILE), '{ not json');
   assert.match(loadDesktopSettings(dataDir).problems[0]!, /desktop\.json is not valid JSON \(.*\); its settings are ignored/);
+});
+
+test('beside a server of another FleetDesk version the app explains instead of migrating the database under it', async () => {
+  const dataDir = tempDir();
+  // Stands in for an older FleetDesk release serving the folder: its health answer, its server.json.
+  const older = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: '0.0.9', uptime_s: 5, schema_version: 2 })));
+  await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
+  const port = (older.address() as net.AddressInfo).port;
+  writeServerFile(dataDir, serverFileInfo('127.0.0.1', port));
+  try {
+    const e = createElectronStub();
+    const desktop = launch(e, dataDir, await freePort());
+    await desktop.lifecycle.started;
+    assert.equal(desktop.lifecycle.state, 'failed');
+    assert.match(
+      e.errorBoxes[0]!.content,
+      new RegExp(`^Another FleetDesk \\(version 0\\.0\\.9, process ${process.pid}\\) is serving the data folder .* with database version 2, and this FleetDesk \\(version [\\d.]+\\) uses database version ${SCHEMA_VERSION}\\. Two versions cannot share one data folder: stop that server and open FleetDesk again, or run the same version for both\\.$`),
+    );
+    assert.equal(fs.existsSync(path.join(dataDir, 'fleetdesk.sqlite')), false, 'the database was neither opened nor migrated');
+  } finally {
+    older.close();
+  }
 });
