@@ -38,11 +38,11 @@ export function parseDistArgs(argv: string[]): DistRequest {
 }
 
 export async function dist(root: string, request: DistRequest, log: (line: string) => void): Promise<void> {
-  const { electronVersion } = hostTarget(root);
+  const { electronVersion, abi } = hostTarget(root);
   const config = loadBuilderConfig(root);
   for (const platform of request.platforms) {
     for (const arch of request.archs) {
-      const { file: binding } = await electronBinding(root, { electronVersion, platform, arch });
+      const { file: binding } = await electronBinding(root, { electronVersion, abi, platform, arch });
       stageApp(root, binding);
       const targets = configuredTargets(config, platform);
       const files = await runBuilder({ root, platform, arch, targets });

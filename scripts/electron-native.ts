@@ -31,6 +31,8 @@ const SOURCES = ['package.json', 'binding.gyp', 'src', 'deps', 'lib'];
 
 export interface ElectronTarget {
   electronVersion: string;
+  /** Electron's NODE_MODULE_VERSION (node_modules/electron/abi_version): 150 for Electron 45. */
+  abi: string;
   platform: NodeJS.Platform;
   arch: string;
 }
@@ -47,11 +49,27 @@ function readJson(file: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
-/** The installed Electron's version (node_modules/electron), for this machine. */
+/** The installed Electron's version and ABI (node_modules/electron), for this machine. */
 export function hostTarget(root: string): ElectronTarget {
-  const pkg = path.join(root, 'node_modules', 'electron', 'package.json');
-  if (!fs.existsSync(pkg)) throw new NativeBindingError('the electron package is not installed: run `npm install` first');
-  return { electronVersion: String(readJson(pkg).version), platform: process.platform, arch: process.arch };
+  const dir = path.join(root, 'node_modules', 'electron');
+  if (!fs.existsSync(path.join(dir, 'package.json'))) throw new NativeBindingError('the electron package is not installed: run `npm install` first');
+  const abiFile = path.join(dir, 'abi_version');
+  if (!fs.existsSync(abiFile)) throw new NativeBindingError(`${abiFile} is missing: reinstall the electron package (npm install)`);
+  return { electronVersion: String(readJson(path.join(dir, 'package.json')).version), abi: fs.readFileSync(abiFile, 'utf8').trim(), platform: process.platform, arch: process.arch };
+}
+
+/**
+ * The NODE_MODULE_VERSION a compiled binding was built for, from the registration symbol Node
+ * and Electron look up in it (node_register_module_v150); null when it has none.
+ */
+export function bindingAbi(file: string): string | null {
+  const m = /node_register_module_v(\d+)/.exec(fs.readFileSync(file).toString('latin1'));
+  return m ? (m[1] as string) : null;
+}
+
+function wrongAbi(file: string, target: ElectronTarget): string | null {
+  const abi = bindingAbi(file);
+  return abi !== null && abi !== target.abi ? abi : null;
 }
 
 export function betterSqliteVersion(root: string): string {
@@ -102,10 +120,13 @@ const run = promisify(execFile);
 export const defaultBuilder: BindingBuilder = async ({ projectDir, moduleDir, target, root }) => {
   if (target.platform === process.platform) {
     // In a child process: node-gyp's worker prints its stack traces straight to stderr, which
-    // is kept for the explanation instead of being shown.
+    // is kept for the explanation instead of being shown. npm passes its `nodedir` setting to
+    // scripts (npm_config_nodedir); node-gyp would then compile against that Node's headers
+    // instead of Electron's and make a binding Electron cannot load.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_(nodedir|target|runtime|disturl|dist_url)$/i.test(k)));
     const options = { buildPath: projectDir, electronVersion: target.electronVersion, arch: target.arch, platform: target.platform, onlyModules: ['better-sqlite3'], force: true, mode: 'sequential' };
     const script = path.join(import.meta.dirname, 'electron-rebuild.mjs');
-    await run(process.execPath, [script, JSON.stringify(options)], { cwd: root, timeout: 20 * 60_000, maxBuffer: 64 * 1024 * 1024 });
+    await run(process.execPath, [script, JSON.stringify(options)], { cwd: root, env, timeout: 20 * 60_000, maxBuffer: 64 * 1024 * 1024 });
     return;
   }
   const bin = path.join(root, 'node_modules', 'prebuild-install', 'bin.js');
@@ -138,7 +159,8 @@ function firstLine(text: string): string {
  */
 export async function electronBinding(root: string, target: ElectronTarget, build: BindingBuilder = defaultBuilder): Promise<{ file: string; built: boolean }> {
   const file = cachedBindingPath(root, target);
-  if (fs.existsSync(file)) return { file, built: false };
+  if (fs.existsSync(file) && wrongAbi(file, target) === null) return { file, built: false };
+  fs.rmSync(file, { force: true });
   const keyDir = path.dirname(file);
   const projectDir = path.join(keyDir, 'work');
   const moduleDir = path.join(projectDir, 'node_modules', 'better-sqlite3');
@@ -158,6 +180,12 @@ export async function electronBinding(root: string, target: ElectronTarget, buil
     const format = binaryFormat(output);
     if (format !== formatFor(target.platform)) {
       throw new NativeBindingError(`could not prepare better-sqlite3 for ${targetName(target)}: the build produced a ${format} file, not the ${formatFor(target.platform)} file ${target.platform} loads`);
+    }
+    const abi = wrongAbi(output, target);
+    if (abi !== null) {
+      throw new NativeBindingError(
+        `could not prepare better-sqlite3 for ${targetName(target)}: the build made a binding for NODE_MODULE_VERSION ${abi} (Node ${abi === process.versions.modules ? process.versions.node : 'of another version'}), not Electron's ${target.abi}; was node-gyp pointed at Node's headers (npm's nodedir setting, npm_config_nodedir)?`,
+      );
     }
     fs.copyFileSync(output, file);
     return { file, built: true };

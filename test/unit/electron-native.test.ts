@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { bindingFor, ELECTRON_BINDING, openDatabase, schemaVersion } from '../../main/server/store/database';
 import { SCHEMA_VERSION } from '../../main/server/store/migrations';
 import {
+  bindingAbi,
   binaryFormat,
   cachedBindingPath,
   electronBinding,
@@ -29,12 +30,17 @@ const NODE_BUILD = path.join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'R
 const BS_VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as { version: string }).version;
 const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-/** A project root whose node_modules holds the real better-sqlite3 and an electron package. */
-function fakeRoot(electronVersion = '45.4.1'): string {
+/**
+ * A project root whose node_modules holds the real better-sqlite3 and an electron package.
+ * Its Electron's ABI is this Node's by default, so that the Node build stands in for a
+ * prebuilt Electron binding; the ABI check is then tested with Electron 45's real 150.
+ */
+function fakeRoot(electronVersion = '45.4.1', abi = process.versions.modules): string {
   const root = tempDir('fleetdesk-native-');
   fs.mkdirSync(path.join(root, 'node_modules', 'electron'), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules', 'better-sqlite3'), path.join(root, 'node_modules', 'better-sqlite3'));
   fs.writeFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), JSON.stringify({ name: 'electron', version: electronVersion }));
+  fs.writeFileSync(path.join(root, 'node_modules', 'electron', 'abi_version'), abi);
   return root;
 }
 
@@ -49,7 +55,7 @@ function standInBuilder(calls: ElectronTarget[], from = NODE_BUILD): BindingBuil
   };
 }
 
-const host = (electronVersion = '45.4.1'): ElectronTarget => ({ electronVersion, platform: process.platform, arch: process.arch });
+const host = (electronVersion = '45.4.1', abi = process.versions.modules): ElectronTarget => ({ electronVersion, abi, platform: process.platform, arch: process.arch });
 
 test('Node loads node_modules’ build; under Electron the store asks for the Electron build by path', () => {
   assert.deepEqual(bindingFor(process.versions), {});
@@ -121,6 +127,28 @@ test('a build that yields another system’s binary is refused', async () => {
   assert.equal(fs.existsSync(cachedBindingPath(root, host())), false, 'nothing wrong is cached');
 });
 
+test('a build for Node’s ABI instead of Electron’s is refused, and such a cached binding is replaced', async () => {
+  // What happened with npm's nodedir setting: node-gyp compiled against Node's headers.
+  assert.equal(bindingAbi(NODE_BUILD), process.versions.modules);
+  const electron45 = fakeRoot('45.4.1', '150');
+  await assert.rejects(electronBinding(electron45, host('45.4.1', '150'), standInBuilder([])), (err: Error) => {
+    assert.ok(err instanceof NativeBindingError);
+    assert.equal(
+      err.message,
+      `could not prepare better-sqlite3 for Electron 45.4.1 on ${process.platform}-${process.arch}: the build made a binding for NODE_MODULE_VERSION ${process.versions.modules} (Node ${process.versions.node}), not Electron's 150; was node-gyp pointed at Node's headers (npm's nodedir setting, npm_config_nodedir)?`,
+    );
+    return true;
+  });
+  // A wrong binding already in the cache (left by an earlier version of this script) is built again.
+  const cached = cachedBindingPath(electron45, host('45.4.1', '150'));
+  fs.mkdirSync(path.dirname(cached), { recursive: true });
+  fs.copyFileSync(NODE_BUILD, cached);
+  const calls: ElectronTarget[] = [];
+  await assert.rejects(electronBinding(electron45, host('45.4.1', '150'), standInBuilder(calls)), NativeBindingError);
+  assert.equal(calls.length, 1, 'not taken from the cache');
+  assert.equal(fs.existsSync(cached), false);
+});
+
 test('failures are one line that says what to do', async () => {
   const offline = Object.assign(new Error("Command failed: node electron-rebuild.mjs\nnode-gyp failed to rebuild '/x'"), {
     stderr: 'Error: This is most likely not a problem with node-gyp or the package itself and\nis related to network connectivity.',
@@ -132,7 +160,7 @@ test('failures are one line that says what to do', async () => {
   const noCompiler = Object.assign(new Error('Command failed'), { stderr: 'gyp ERR! stack Error: not found: make' });
   assert.match(explainFailure(noCompiler, host()), /compiling one failed; install python3, make and a C\+\+ compiler/);
 
-  const windows = explainFailure(new Error('prebuild-install warn install No prebuilt binaries found'), { electronVersion: '45.4.1', platform: 'win32', arch: 'x64' });
+  const windows = explainFailure(new Error('prebuild-install warn install No prebuilt binaries found'), { electronVersion: '45.4.1', abi: '150', platform: 'win32', arch: 'x64' });
   assert.match(windows, /on win32-x64: no prebuilt binary could be downloaded, and native modules cannot be compiled for another system: build this installer on win32/);
 
   const root = fakeRoot();
