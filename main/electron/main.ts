@@ -5,12 +5,13 @@
  */
 import path from 'node:path';
 import * as electron from 'electron';
-import { autoUpdater } from 'electron-updater';
+import { autoUpdater, DebUpdater } from 'electron-updater';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../server/config';
 import { createTrackingServer } from '../server/index';
 import { createLogger } from '../server/logger';
 import { desktopDataDir, startDesktopApp } from './desktop-app';
 import { trayIsShown } from './tray-host';
+import { linuxInstall } from './updates';
 
 // Under plain Node, 'electron' is the npm package, which only names the Electron binary.
 if (typeof electron.app?.requestSingleInstanceLock !== 'function') {
@@ -40,6 +41,7 @@ startDesktopApp({
   rendererDir: path.join(app.getAppPath(), 'renderer', 'dist'),
   signals: process,
   trayShown: () => trayIsShown(),
-  // electron-updater's autoUpdater is created on first use, for this platform's installer kind.
-  updater: () => autoUpdater,
+  // electron-updater's autoUpdater is created on first use, for this platform's installer kind
+  // (an AppImage on Linux unless told otherwise: see linuxInstall).
+  updater: () => (process.platform === 'linux' && linuxInstall() === 'deb' ? new DebUpdater() : autoUpdater),
 });

@@ -18,6 +18,23 @@ export type UpdaterLike = Pick<AppUpdater, 'setFeedURL' | 'checkForUpdates' | 'a
   on(event: 'error', listener: (err: Error) => void): unknown;
 };
 
+export type LinuxInstall = 'appimage' | 'deb' | 'other';
+
+/** The deb's package name (package.json's name) as dpkg records it. */
+export const DEB_RECORD = '/var/lib/dpkg/info/fleetdesk.list';
+
+/**
+ * How this Linux FleetDesk was installed, which decides how an update is installed.
+ * electron-updater reads it from resources/package-type, a file electron-builder writes only
+ * for a publish provider (there is none), so an installed deb would otherwise be taken for an
+ * AppImage and never update. An AppImage says so in $APPIMAGE; dpkg keeps a record of the deb.
+ */
+export function linuxInstall(env: NodeJS.ProcessEnv = process.env, exists: (file: string) => boolean = fs.existsSync): LinuxInstall {
+  if (env.APPIMAGE) return 'appimage';
+  if (exists(DEB_RECORD)) return 'deb';
+  return 'other';
+}
+
 /** The folder (in the user's cache folder) where updates are downloaded before they install. */
 export const UPDATER_CACHE = 'fleetdesk-updater';
 

@@ -18,7 +18,7 @@ import { AppImageUpdater } from 'electron-updater';
 import type { AppAdapter } from 'electron-updater/out/AppAdapter';
 import { ElectronHttpExecutor } from 'electron-updater/out/electronHttpExecutor';
 import { startDesktopApp } from '../../main/electron/desktop-app';
-import { CHECK_EVERY_MS, FIRST_CHECK_MS, startAutoUpdates } from '../../main/electron/updates';
+import { CHECK_EVERY_MS, DEB_RECORD, FIRST_CHECK_MS, linuxInstall, startAutoUpdates } from '../../main/electron/updates';
 import { createTrackingServer } from '../../main/server/index';
 import { loadOrCreateCertificate } from '../../main/server/tls/certificate';
 import { channelFile, updateInfo, writeUpdateFeed } from '../../scripts/update-feed';
@@ -238,4 +238,12 @@ test('the desktop app turns updates on from desktop.json, and off without it', a
     e.app.quit();
     await desktop.lifecycle.stopped;
   }
+});
+
+test('a Linux install is told apart: AppImage by $APPIMAGE, deb by dpkg’s record, anything else does not update', () => {
+  assert.equal(linuxInstall({ APPIMAGE: '/home/ana/Apps/FleetDesk-0.1.0.AppImage' }, () => true), 'appimage');
+  assert.equal(linuxInstall({}, (f) => f === DEB_RECORD), 'deb');
+  assert.equal(DEB_RECORD, '/var/lib/dpkg/info/fleetdesk.list');
+  assert.equal(JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')).name, 'fleetdesk', 'the deb is named after package.json');
+  assert.equal(linuxInstall({}, () => false), 'other');
 });
