@@ -51,7 +51,10 @@ export function mainWindowOptions(preloadPath: string, iconPath?: string): Brows
 export function createMainWindow(BrowserWindow: BrowserWindowConstructor, shell: ShellLike, opts: MainWindowOptions): BrowserWindowLike {
   const serverOrigin = originOf(opts.serverUrl);
   if (!serverOrigin) throw new Error(`the server URL "${opts.serverUrl}" is not a valid URL`);
-  const win = new BrowserWindow(mainWindowOptions(opts.preloadPath, opts.iconPath));
+  // Electronegativity reads the options only when written inline here; mainWindowOptions sets
+  // contextIsolation: true and sandbox: true (tested in electron-window.test.ts), and
+  // setWindowOpenHandler below denies every new window, so a middle click (auxclick) opens none.
+  const win = new BrowserWindow(mainWindowOptions(opts.preloadPath, opts.iconPath)); /* eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK */
   const { webContents } = win;
   hardenSession(webContents.session, serverOrigin);
   guardNavigation(webContents, serverOrigin, shell, opts.onError);

@@ -344,7 +344,7 @@ describe('CLI', () => {
     const junk = path.join(data, 'junk.pem');
     fs.writeFileSync(junk, 'nope');
     const run = async (extra: string[]) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli/serve.ts'), '--host', '127.0.0.1', '--port', '0', '--https-port', '0', '--osmand-port', '0', ...extra, '--data', data, '--log-level', 'warn'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli/serve.ts'), '--host', '127.0.0.1', '--port', '0', '--https-port', '0', '--osmand-port', '0', ...extra, '--data', data, '--log-level', 'error'], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -42,6 +42,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly error: string,
     message: string,
+    /** seconds to wait, from a 429's Retry-After header */
+    readonly retryAfterS: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -78,7 +80,8 @@ export async function request<T>(baseUrl: string, method: Method, path: string, 
   if (!res.ok) {
     const e = body as { error?: unknown; message?: unknown } | null;
     const message = typeof e?.message === 'string' && e.message ? e.message : `the server answered ${res.status} ${res.statusText}`.trim();
-    throw new ApiError(res.status, typeof e?.error === 'string' ? e.error : 'HttpError', message);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiError(res.status, typeof e?.error === 'string' ? e.error : 'HttpError', message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
   }
   if (body === null && text) throw new ApiError(res.status, 'BadResponse', 'the server sent a reply that is not JSON');
   return body as T;

@@ -8,7 +8,7 @@ const LAST_COMPANY_KEY = 'fleetdesk.lastCompany';
 function signInMessage(err: unknown): string {
   if (err instanceof ApiError) {
     if (err.status === 429) {
-      const wait = Number(/in (\d+) s/.exec(err.message)?.[1]);
+      const wait = err.retryAfterS ?? 0;
       const when = wait > 90 ? `in ${Math.ceil(wait / 60)} minutes` : wait > 0 ? `in ${wait} seconds` : 'later';
       return `Too many failed sign-ins for this account. Try again ${when}.`;
     }
