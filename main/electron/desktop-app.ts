@@ -14,7 +14,7 @@ import { loadDesktopSettings } from './desktop-settings';
 import { movedPortsMessage, openDesktopServer, type DesktopServer } from './desktop-server';
 import type { AppLike, BrowserWindowLike, ElectronApi } from './electron-api';
 import type { ServerFactory } from './embedded-server';
-import type { ProbeOptions } from './existing-server';
+import type { ProbeOptions } from '../server/existing-server';
 import { registerIpc, senderCheck } from './ipc';
 import { ipcHandlers } from './ipc-handlers';
 import { runLifecycle, type Lifecycle } from './lifecycle';

@@ -1,6 +1,6 @@
 /**
  * The server behind the desktop window: the one already serving the data folder when there
- * is one (existing-server.ts), else the app's own embedded server, on the ports it used last
+ * is one (main/server/existing-server.ts), else the app's own embedded server, on the ports it used last
  * time. Whichever it is, the window and IPC get a URL and the owner's accounts.
  */
 import type { Accounts } from '../server/accounts';
@@ -14,7 +14,7 @@ import { VERSION } from '../server/version';
 import { UserStore } from '../server/store/users';
 import { saveDesktopSetting, type RememberedPorts } from './desktop-settings';
 import { startEmbeddedServer, type PortMove, type ServerFactory } from './embedded-server';
-import { findExistingServer, otherVersionMessage, unresponsiveMessage, type ProbeOptions } from './existing-server';
+import { findExistingServer, otherVersionMessage, unresponsiveMessage, type ProbeOptions } from '../server/existing-server';
 
 export interface DesktopServer {
   /** 'embedded': this app runs it; 'existing': another process does, and keeps it at quit. */

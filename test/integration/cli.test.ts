@@ -127,6 +127,26 @@ test('serve refuses a database newer than it understands, and a port in use, wit
   }
 });
 
+test('serve on a data folder another FleetDesk already serves (another serve, the desktop app) refuses in one line; the first goes on', async () => {
+  const data = tempDir();
+  const first = await startServe(['--host', '127.0.0.1', '--port', '0', '--data', data, '--log-level', 'error']);
+  try {
+    await assert.rejects(startServe(['--host', '127.0.0.1', '--port', '0', '--data', data, '--log-level', 'error']), (err: Error & { code: number; stderr: string }) => {
+      assert.equal(err.code, 1);
+      oneErrorLine(err.stderr, new RegExp(`already serves the data folder .* at http://127\\.0\\.0\\.1:${new URL(first.url).port} \\(process ${first.child.pid}`));
+      return true;
+    });
+    assert.equal((await fetch(`${first.url}/api/v1/health`)).status, 200);
+  } finally {
+    first.child.kill('SIGTERM');
+    await first.exited;
+  }
+  // Once it stopped, the folder is free again.
+  const second = await startServe(['--host', '127.0.0.1', '--port', '0', '--data', data, '--log-level', 'error']);
+  second.child.kill('SIGTERM');
+  await second.exited;
+});
+
 test('serve --clock-tolerance: minutes from 0.5 to 1440; anything else is one clear line', () => {
   for (const bad of ['0', 'abc', '-5', '2000', '5min']) {
     const r = runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--https-port', '0', '--osmand-port', '0', '--data', tempDir(), '--clock-tolerance', bad]);

@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { startDesktopApp } from '../../main/electron/desktop-app';
 import { DESKTOP_SETTINGS_FILE, loadDesktopSettings } from '../../main/electron/desktop-settings';
-import { findExistingServer } from '../../main/electron/existing-server';
+import { findExistingServer } from '../../main/server/existing-server';
 import { createTrackingServer } from '../../main/server/index';
 import { SCHEMA_VERSION } from '../../main/server/store/migrations';
 import { readServerFile, serverFileInfo, SERVER_FILE, writeServerFile } from '../../main/server/server-file';

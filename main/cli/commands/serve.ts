@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_HOST, DEFAULT_HTTPS_PORT, DEFAULT_OSMAND_PORT, DEFAULT_PORT } from '../../server/config';
 import { createTrackingServer } from '../../server/index';
+import { findExistingServer } from '../../server/existing-server';
 import { lanAddresses } from '../../server/lan-addresses';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../server/logger';
 import { dataOption } from '../data-option';
@@ -39,6 +40,17 @@ export function serveCommand(): Command {
       const tolerance = Number(o.clockTolerance);
       if (!/^\d+(\.\d+)?$/.test(o.clockTolerance.trim()) || tolerance < 0.5 || tolerance > 1440) {
         throw new CliError(`--clock-tolerance is in minutes, from 0.5 to 1440, not "${o.clockTolerance}"`);
+      }
+      // One server per data folder: a second one would be a second writer with its own trip and
+      // crash pipelines, and phones would keep sending to the first.
+      const existing = await findExistingServer(o.data);
+      if (existing.kind === 'running') {
+        throw new CliError(
+          `FleetDesk ${existing.version} already serves the data folder ${o.data} at ${existing.url} (process ${existing.info.pid}, perhaps the desktop app): use it, stop it first, or give --data another folder`,
+        );
+      }
+      if (existing.kind === 'unresponsive') {
+        throw new CliError(`another FleetDesk server (process ${existing.info.pid}) holds the data folder ${o.data} but does not answer at ${existing.url} (${existing.detail}); stop it first`);
       }
       const logger = createLogger(o.logLevel);
       const server = createTrackingServer({

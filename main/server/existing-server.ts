@@ -5,7 +5,7 @@
  * FleetDesk. Two servers on one SQLite file would be two writers with two trip and crash
  * pipelines, and phones would keep sending to the first one.
  */
-import { liveServerFile, loopbackUrl, type ServerFile } from '../server/server-file';
+import { liveServerFile, loopbackUrl, type ServerFile } from './server-file';
 import { API_PREFIX } from '../../shared/api/schemas';
 
 /** How long a running server gets to answer its health check. */
