@@ -7,6 +7,7 @@ import type { CrashOptions } from './crash/accident-pipeline';
 import { MAX_PLAUSIBLE_SPEED_MS } from './ingest/plausibility';
 import { DEFAULT_CLOCK_TOLERANCE_MS } from './ingest/clock';
 import { systemClock, type Clock } from './clock';
+import { DEFAULT_OSMAND_PORT } from '../../shared/protocol/osmand';
 
 export interface WsOptions {
   /** A connection that has not authenticated by then is closed (code 4000). */
@@ -81,7 +82,7 @@ export interface TrackingServerConfig {
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_HTTPS_PORT = 8766;
-export const DEFAULT_OSMAND_PORT = 5055;
+export { DEFAULT_OSMAND_PORT };
 
 export interface ResolvedConfig {
   dataDir: string;

@@ -29,7 +29,7 @@ import { DeviceStatusService } from './devices/device-status';
 import { UnknownDeviceStore } from './devices/unknown-devices';
 import { DroppedFixStore } from './store/dropped-fixes';
 import { Plausibility } from './ingest/plausibility';
-import { closeServer, createHttpsServer, createOsmandServer, listen } from './listeners';
+import { closeServer, createHttpsServer, createOsmandServer, listen } from './http/ports';
 import { loadOrCreateCertificate } from './tls/certificate';
 import type http from 'node:http';
 import type https from 'node:https';

@@ -5,6 +5,7 @@
 import Type, { type Static } from 'typebox';
 import { Id, RoleSchema } from '../ids';
 import { DeviceStatus } from '../protocol/device';
+import { IsoTime, Nullable } from './schema-helpers';
 
 export const API_PREFIX = '/api/v1';
 
@@ -27,8 +28,6 @@ export const ErrorBody = Type.Object(
 );
 export type ErrorBody = Static<typeof ErrorBody>;
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const IsoTime = (description: string) => Type.String({ format: 'date-time', description });
 // Nullable request fields are `type: [t, 'null']`, not anyOf: with Fastify's type coercion an
 // anyOf coerces for its first branch (null, meaning "clear this field", became "") or its
 // last (a max_connections of 0 became null) instead of rejecting the value.

@@ -1,12 +1,10 @@
 /**
- * Trips, driving events, accidents and the event log, declared once (REST + OpenAPI + console).
- * The event and object names are the seed's (shared/reference/protocols.md §3). All values SI
- * (metres, seconds, m/s); times ISO-8601.
+ * Trips, driving events, raw and processed tracks and their exports, declared once (REST +
+ * OpenAPI + console). All values SI (metres, seconds, m/s); times ISO-8601.
  */
 import Type, { type Static } from 'typebox';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const IsoTime = (description: string) => Type.String({ format: 'date-time', description });
+import { IsoTime, Nullable } from './schema-helpers';
 
 // ---- trip detection settings (per company) ----
 
@@ -173,109 +171,3 @@ export type IncomingTrack = Static<typeof IncomingTrack>;
 
 export const EXPORT_FORMATS = ['gpx', 'geojson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-// ---- accidents (crash pipeline) ----
-
-export const ACCIDENT_SOURCES = ['driver-app', 'device', 'server'] as const;
-
-export const Accident = Type.Object(
-  {
-    id: Type.String(),
-    type: Type.Literal('Accident'),
-    device_id: Type.String(),
-    source: Type.String({ description: 'driver-app (crash report), device (alarm=accident) or server (detected from speeds)' }),
-    time: IsoTime('device time of the impact'),
-    lat: Nullable(Type.Number()),
-    lng: Nullable(Type.Number()),
-    peak_g: Nullable(Type.Number()),
-    received_at: IsoTime('AccidentEventReceived'),
-    extra_received_at: Nullable(IsoTime('AccidentEventExtraReceived')),
-    package_received_at: Nullable(IsoTime('AccidentEventCompletePackageReceived')),
-    passed_filters: Nullable(Type.Boolean()),
-    filter_reasons: Type.Array(Type.String(), { description: 'what the filters found, passed or not' }),
-    filtered_at: Nullable(IsoTime('AccidentEventFiltered: confirmed')),
-    alert_id: Nullable(Type.Integer()),
-  },
-  { $id: 'Accident' },
-);
-export type Accident = Static<typeof Accident>;
-
-export const AccidentExtra = Type.Object(
-  {
-    id: Type.String(),
-    type: Type.Literal('AccidentExtra'),
-    motion: Type.Array(Type.Object({ t: Type.Number(), x: Type.Number(), y: Type.Number(), z: Type.Number() })),
-    positions: Type.Array(Type.Object({ time: Type.String(), lat: Type.Number(), lng: Type.Number(), speed: Type.Number(), bearing: Type.Number() })),
-  },
-  { $id: 'AccidentExtra' },
-);
-export type AccidentExtra = Static<typeof AccidentExtra>;
-
-// ---- the event log (what notifications will deliver) ----
-
-export const EVENT_NAMES = [
-  'IncomingTrackRemoved',
-  'IncomingTrackReceived',
-  'TrackEnrichmentFinished',
-  'AccidentEventReceived',
-  'AccidentEventExtraReceived',
-  'AccidentEventCompletePackageReceived',
-  'AccidentEventFiltered',
-  'HeartbeatReceived',
-  'SosReceived',
-] as const;
-export type EventName = (typeof EVENT_NAMES)[number];
-
-export const OBJECT_TYPES = ['IncomingTrack', 'IncomingTrackSummary', 'RichTrack', 'Accident', 'AccidentExtra', 'RawHeartbeat', 'Alert'] as const;
-export type ObjectType = (typeof OBJECT_TYPES)[number];
-
-/** Where each dataset is fetched; notifications carry these (made absolute) as Object.Url. */
-export const DATASET_PATHS = {
-  IncomingTrack: (id: string) => `/api/v1/tracks/incoming/${id}`,
-  IncomingTrackSummary: (id: string) => `/api/v1/tracks/incoming/${id}`,
-  RichTrack: (id: string) => `/api/v1/tracks/rich/${id}`,
-  Accident: (id: string) => `/api/v1/accidents/${id}`,
-  AccidentExtra: (id: string) => `/api/v1/accidents/${id}/extra`,
-  Alert: (id: string) => `/api/v1/alerts/${id}`,
-} as const;
-
-export const LoggedEvent = Type.Object(
-  {
-    id: Type.Integer({ description: 'increasing; page with ?after=' }),
-    event: Type.String(),
-    device_id: Nullable(Type.String()),
-    object: Type.Object({ id: Type.String(), type: Type.String(), path: Nullable(Type.String()) }),
-    details: Type.Record(Type.String(), Type.Unknown()),
-    timestamp: IsoTime('when it happened on the server'),
-  },
-  { $id: 'LoggedEvent' },
-);
-export type LoggedEvent = Static<typeof LoggedEvent>;
-
-export const EventQuery = Type.Object({
-  after: Type.Optional(Type.Integer({ minimum: 0, description: 'events with a larger id' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-});
-export type EventQuery = Static<typeof EventQuery>;
-
-// ---- API keys (backends fetch datasets without a user session) ----
-
-export const API_KEY_HEADER = 'x-api-key';
-
-export const ApiKey = Type.Object(
-  {
-    id: Type.Integer(),
-    name: Type.String(),
-    prefix: Type.String({ description: 'the first characters, to recognise it' }),
-    created_at: IsoTime('created'),
-    last_used_at: Nullable(IsoTime('last used')),
-  },
-  { $id: 'ApiKey' },
-);
-export type ApiKey = Static<typeof ApiKey>;
-
-export const ApiKeyCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false });
-export type ApiKeyCreate = Static<typeof ApiKeyCreate>;
-
-export const ApiKeyCreated = Type.Intersect([ApiKey, Type.Object({ key: Type.String({ description: 'shown once' }) })]);
-export type ApiKeyCreated = Static<typeof ApiKeyCreated>;

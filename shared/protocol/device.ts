@@ -4,6 +4,8 @@
  * a driver's queued fixes. Used by the server, the driver web app and the console.
  */
 import Type, { type Static } from 'typebox';
+import { Nullable } from '../api/schema-helpers';
+import type { AlertView } from '../api/alerts';
 import { LocationPayload, Seq, Timestamp } from './tracking';
 
 /** A `location_batch` carries at most this many fixes (and stays under the frame limit). */
@@ -13,7 +15,7 @@ export const GPS_PERMISSIONS = ['granted', 'denied', 'prompt'] as const;
 export const CONNECTIONS = ['wifi', 'mobile', 'offline'] as const;
 export const ALERT_KINDS = ['sos', 'crash'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
-const AlertKindSchema = Type.Union([Type.Literal('sos'), Type.Literal('crash')]);
+export const AlertKindSchema = Type.Union([Type.Literal('sos'), Type.Literal('crash')]);
 const GpsSchema = Type.Union([Type.Literal('granted'), Type.Literal('denied'), Type.Literal('prompt')], { description: 'location permission state' });
 const ConnectionSchema = Type.Union([Type.Literal('wifi'), Type.Literal('mobile'), Type.Literal('offline')]);
 
@@ -93,19 +95,18 @@ export type AlertMessage = Static<typeof AlertMessage>;
 
 // ---- server → office ----
 
-const NullableOf = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 /** A device's merged status as the console shows it (REST `Device.status` and `device_status`). */
 export const DeviceStatus = Type.Object(
   {
-    battery: NullableOf(Type.Number({ description: 'battery level, %' })),
-    charging: NullableOf(Type.Boolean()),
-    gps: NullableOf(GpsSchema),
-    online: NullableOf(Type.Boolean()),
-    pending: NullableOf(Type.Integer({ description: 'fixes queued on the phone' })),
-    duty: NullableOf(Type.Boolean()),
-    connection: NullableOf(ConnectionSchema),
-    app: NullableOf(Type.String()),
+    battery: Nullable(Type.Number({ description: 'battery level, %' })),
+    charging: Nullable(Type.Boolean()),
+    gps: Nullable(GpsSchema),
+    online: Nullable(Type.Boolean()),
+    pending: Nullable(Type.Integer({ description: 'fixes queued on the phone' })),
+    duty: Nullable(Type.Boolean()),
+    connection: Nullable(ConnectionSchema),
+    app: Nullable(Type.String()),
     source: Type.String({ description: 'protocol of the last report: ws (driver app), osmand, owntracks, gpslogger' }),
     time: Type.String({ format: 'date-time', description: 'time of the last status report' }),
   },
@@ -119,55 +120,7 @@ export interface DeviceStatusUpdate {
   payload: DeviceStatus;
 }
 
-export const AlertView = Type.Object(
-  {
-    id: Type.Integer(),
-    device_id: Type.String(),
-    kind: AlertKindSchema,
-    time: Type.String({ format: 'date-time', description: 'device time of the event' }),
-    received_at: Type.String({ format: 'date-time' }),
-    lat: NullableOf(Type.Number()),
-    lng: NullableOf(Type.Number()),
-    source: Type.String(),
-    peak_g: NullableOf(Type.Number({ description: 'crash reports: peak acceleration, g' })),
-    acknowledged_at: NullableOf(Type.String({ format: 'date-time' })),
-    acknowledged_by: NullableOf(Type.String()),
-    resolved_at: NullableOf(Type.String({ format: 'date-time', description: 'when a dispatcher closed it with a note' })),
-    resolved_by: NullableOf(Type.String()),
-    note: NullableOf(Type.String({ description: 'what was done (given when resolving)' })),
-    accident_id: NullableOf(Type.String({ description: 'crash alerts: the accident (GET /api/v1/accidents/:id)' })),
-    confirmed: NullableOf(
-      Type.Boolean({ description: 'crash alerts: true = the crash filters confirmed it, false = unconfirmed possible crash, null = not yet judged (or SOS)' }),
-    ),
-  },
-  { $id: 'Alert' },
-);
-export type AlertView = Static<typeof AlertView>;
-
-export const ALERT_STATES = ['open', 'acknowledged', 'resolved', 'all'] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
-
-/** GET /api/v1/alerts: history filters (by arrival time, newest first). */
-export const AlertListQuery = Type.Object({
-  open: Type.Optional(Type.Boolean({ description: 'only alerts not yet acknowledged (same as state=open)' })),
-  state: Type.Optional(
-    Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('resolved'), Type.Literal('all')], {
-      description: 'open: not acknowledged; acknowledged: acknowledged, not resolved; resolved; all (default)',
-    }),
-  ),
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'received at or after (inclusive)' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'received before (exclusive)' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-});
-export type AlertListQuery = Static<typeof AlertListQuery>;
-
-/** POST /api/v1/alerts/:id/resolve */
-export const AlertResolve = Type.Object(
-  { note: Type.String({ minLength: 1, maxLength: 1000, description: 'what was done' }) },
-  { additionalProperties: false },
-);
-export type AlertResolve = Static<typeof AlertResolve>;
-
+/** An alert as it goes to offices live (the REST shape of ../api/alerts.ts). */
 export interface AlertNotice {
   type: 'alert';
   id: string;

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { offsetM } from '../../shared/geo';
-import type { LoggedEvent } from '../../shared/api/trips';
+import type { LoggedEvent } from '../../shared/api/events';
 import { startTestServer, tempDir, type TestServer } from '../support/server';
 import { TestSocket } from '../support/ws-client';
 

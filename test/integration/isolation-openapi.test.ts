@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { API_KEY_HEADER } from '../../shared/api/trips';
+import { API_KEY_HEADER } from '../../shared/api/api-keys';
 import { ACTIONS, COMPANY_DRIVERS, type Action } from '../../shared/protocol/tracking';
 import { createLoginLink } from '../../main/server/login-links';
 import { startTestServer, type TestServer } from '../support/server';

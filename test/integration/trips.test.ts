@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { IncomingTrack, LoggedEvent, RichTrack, TripSummary } from '../../shared/api/trips';
+import type { IncomingTrack, RichTrack, TripSummary } from '../../shared/api/trips';
+import type { LoggedEvent } from '../../shared/api/events';
 import type { RawFix } from '../../main/server/trips/process';
 import { startTestServer, type TestServer } from '../support/server';
 import { Trace, munichTrace, visnjanTrace } from '../support/synthetic-trips';

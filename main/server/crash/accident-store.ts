@@ -1,4 +1,4 @@
-import type { Accident, AccidentExtra } from '../../../shared/api/trips';
+import type { Accident, AccidentExtra } from '../../../shared/api/accidents';
 import type { Db } from '../store/database';
 
 /** The stored crash buffer (the AccidentExtra dataset without its id and type). */

@@ -1,4 +1,4 @@
-import type { AccidentExtra } from '../../../shared/api/trips';
+import type { AccidentExtra } from '../../../shared/api/accidents';
 import type { LocationPayload } from '../../../shared/protocol/tracking';
 import { fromTrackingPayload } from '../ingest/tracking-adapter';
 import type { PositionRow } from '../store/positions';

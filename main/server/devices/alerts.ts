@@ -1,4 +1,5 @@
-import type { AlertKind, AlertState, AlertView } from '../../../shared/protocol/device';
+import type { AlertKind } from '../../../shared/protocol/device';
+import type { AlertState, AlertView } from '../../../shared/api/alerts';
 import type { EventLog } from '../events/event-log';
 import type { Db } from '../store/database';
 import type { DeviceRef } from './device-status';

@@ -1,5 +1,5 @@
-import type { EventName, LoggedEvent, ObjectType } from '../../../shared/api/trips';
-import { DATASET_PATHS } from '../../../shared/api/trips';
+import type { EventName, LoggedEvent, ObjectType } from '../../../shared/api/events';
+import { DATASET_PATHS } from '../../../shared/api/events';
 import type { Db } from '../store/database';
 
 export interface NewEvent {

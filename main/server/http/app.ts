@@ -8,7 +8,7 @@ import { HttpError, nameForStatus } from './errors';
 import { registerRoutes } from './routes/index';
 import { validatorCompiler } from './validators';
 import http from 'node:http';
-import { applyLimits, serverOptions } from '../listeners';
+import { applyLimits, serverOptions } from './ports';
 import { safeUrl } from '../logger';
 
 export type App = FastifyInstance<

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal';
 import { AuthError, authenticateToken } from '../auth/principal';
 import type { ServerContext } from '../context';
 import { HttpError, forbidden, unauthorized } from './errors';
-import { API_KEY_HEADER } from '../../../shared/api/trips';
+import { API_KEY_HEADER } from '../../../shared/api/api-keys';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -19,8 +19,10 @@ import type {
   UserCreate,
   UserUpdate,
 } from '../../../shared/api/schemas';
-import type { Accident, ApiKey, ApiKeyCreated, ExportFormat, RichTrack, TripSettings, TripSettingsUpdate, TripSummary } from '../../../shared/api/trips';
-import type { AlertView } from '../../../shared/protocol/device';
+import type { Accident } from '../../../shared/api/accidents';
+import type { ApiKey, ApiKeyCreated } from '../../../shared/api/api-keys';
+import type { ExportFormat, RichTrack, TripSettings, TripSettingsUpdate, TripSummary } from '../../../shared/api/trips';
+import type { AlertView } from '../../../shared/api/alerts';
 import type { DeviceReception } from '../../../shared/protocol/reception';
 
 /** An alert as the server answers it; the resolution and crash-pipeline fields arrive with the crash pipeline. */

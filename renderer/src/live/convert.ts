@@ -4,7 +4,8 @@
  * m/s and epoch ms.
  */
 import type { Device, Position } from '../../../shared/api/schemas';
-import type { AlertView, DeviceStatus as PhoneStatus } from '../../../shared/protocol/device';
+import type { AlertView } from '../../../shared/api/alerts';
+import type { DeviceStatus as PhoneStatus } from '../../../shared/protocol/device';
 import type { LocationUpdatePayload } from '../../../shared/protocol/tracking';
 import { kmhToMs } from '../../../shared/units';
 import type { LiveDevice, LivePosition } from '../store/fleet-store';

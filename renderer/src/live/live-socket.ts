@@ -8,7 +8,7 @@ import type { ServerMessage } from '../../../shared/protocol/tracking';
 import { CLOSE, COMPANY_DRIVERS, TRACK_PATH } from '../../../shared/protocol/tracking';
 import type { ApiClient } from '../api/client';
 import type { FleetStore } from '../store/fleet-store';
-import type { AlertView } from '../../../shared/protocol/device';
+import type { AlertView } from '../../../shared/api/alerts';
 import { alertFromNotice, liveDeviceFromRest, phoneStatusFromUpdate, positionFromUpdate } from './convert';
 
 export const BACKOFF_MIN_MS = 500;

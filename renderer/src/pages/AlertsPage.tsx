@@ -4,7 +4,7 @@
  * stages when an accident is linked; acknowledge, resolve and "Show on map" from each row.
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { Accident } from '../../../shared/api/trips';
+import type { Accident } from '../../../shared/api/accidents';
 import type { AlertRecord, AlertState } from '../api/client';
 import { useConsole } from '../app/console-context';
 import { alertPosition, alertState, alertTitle, STATE_LABEL } from '../components/alerts/alert-info';

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { API_PREFIX } from '../../../../shared/api/schemas';
-import { Accident, AccidentExtra } from '../../../../shared/api/trips';
+import { Accident, AccidentExtra } from '../../../../shared/api/accidents';
 import type { ServerContext } from '../../context';
 import { accidentView, type ExtraData } from '../../crash/accident-store';
 import type { App } from '../app';

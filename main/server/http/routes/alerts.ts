@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { AlertIdParams, API_PREFIX } from '../../../../shared/api/schemas';
-import { AlertListQuery, AlertResolve, AlertView } from '../../../../shared/protocol/device';
+import { AlertListQuery, AlertResolve, AlertView } from '../../../../shared/api/alerts';
 import type { ServerContext } from '../../context';
 import type { App } from '../app';
 import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';

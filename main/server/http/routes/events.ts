@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { API_PREFIX } from '../../../../shared/api/schemas';
-import { EventQuery, LoggedEvent } from '../../../../shared/api/trips';
+import { EventQuery, LoggedEvent } from '../../../../shared/api/events';
 import type { ServerContext } from '../../context';
 import type { App } from '../app';
 import { authorizeDataset, bearerOrApiKey, datasetCompany } from '../authn';

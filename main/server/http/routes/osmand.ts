@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { ServerContext } from '../../context';
 import { fromOsmandParams, fromTraccarJson, type PhoneReport } from '../../ingest/osmand-adapter';
 import { formParams, queryOf } from '../../ingest/wire-values';
-import { OSMAND_PATH } from '../../listeners';
+import { OSMAND_PATH } from '../../../../shared/protocol/osmand';
 import type { App } from '../app';
 import { badRequest } from '../errors';
 import { acceptAnyBodyAsText, bodyText, deliver, emptyOk, guardPhoneRoutes, looksLikeJson } from './phone-delivery';

@@ -3,7 +3,7 @@
  * accidents and events that notifications point to. A new key is shown once, here.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { ApiKey } from '../../../../shared/api/trips';
+import type { ApiKey } from '../../../../shared/api/api-keys';
 import { useConsole } from '../../app/console-context';
 import { copyText } from './copy-text';
 

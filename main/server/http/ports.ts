@@ -1,18 +1,17 @@
 /**
- * The extra ports the same app answers on: HTTPS/WSS (phones' browsers give positions only to
- * secure pages) and the OsmAnd port Traccar Client posts to at `/`. Both hand requests to the
- * one Fastify app, so every route, limit and error is the same as on the main port.
+ * Every port the app answers on, with the same timeouts and connection cap: the main port, and
+ * the extra ones: HTTPS/WSS (phones' browsers give positions only to secure pages) and the OsmAnd
+ * port Traccar Client posts to at `/`. The extra ones hand requests to the one Fastify app, so
+ * every route, limit and error is the same as on the main port.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { HttpLimits } from './config';
-import type { App } from './http/app';
-import type { TlsMaterial } from './tls/certificate';
-import type { TrackServer } from './ws/track-server';
-
-/** Where the OsmAnd port's requests land on the app. */
-export const OSMAND_PATH = '/osmand';
+import type { HttpLimits } from '../config';
+import { OSMAND_PATH } from '../../../shared/protocol/osmand';
+import type { App } from './app';
+import type { TlsMaterial } from '../tls/certificate';
+import type { TrackServer } from '../ws/track-server';
 
 /** Options every port's server is created with: a slow sender cannot keep a request open for ever. */
 export function serverOptions(l: HttpLimits): http.ServerOptions {
