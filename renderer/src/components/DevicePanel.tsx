@@ -6,7 +6,7 @@ import { today } from '../trips/trip-day';
 import { formatAge, formatBearing, formatCoord, formatMetres, formatSpeed, formatTime } from '../lib/format';
 import { useFleetDevice, useNow } from '../lib/use-fleet';
 import type { TodayTrack } from '../lib/use-today-track';
-import { deviceStatus } from '../store/fleet-store';
+import { motionState } from '../store/fleet-store';
 import { DeviceProfileForm } from './DeviceProfileForm';
 import { ConnectPhoneDialog } from './phones/ConnectPhoneDialog';
 import { PhoneStatusFacts } from './phones/phone-status';
@@ -33,7 +33,7 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
   }
 
   const p = device.position;
-  const status = deviceStatus(device, now);
+  const status = motionState(device, now);
   return (
     <aside className="device-panel" data-testid="device-panel" data-device-id={device.id} aria-label={`Device ${device.name}`}>
       <div className="panel-head">

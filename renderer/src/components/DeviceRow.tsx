@@ -2,17 +2,17 @@
 import { memo } from 'react';
 import { formatAge, formatSpeed } from '../lib/format';
 import type { SpeedUnit } from '../prefs/units';
-import type { DeviceStatus, LiveDevice } from '../store/fleet-store';
+import type { MotionState, LiveDevice } from '../store/fleet-store';
 import { clockNote } from '../lib/phone-clock';
 import { appLabel, Battery } from './phones/phone-status';
 
 export const ROW_HEIGHT = 56;
 
-const STATUS_LABEL: Record<DeviceStatus, string> = { moving: 'Moving', stopped: 'Stopped', offline: 'Offline' };
+const STATUS_LABEL: Record<MotionState, string> = { moving: 'Moving', stopped: 'Stopped', offline: 'Offline' };
 
 interface Props {
   device: LiveDevice;
-  status: DeviceStatus;
+  status: MotionState;
   now: number;
   units: SpeedUnit;
   selected: boolean;

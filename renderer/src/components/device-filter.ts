@@ -1,7 +1,7 @@
 /** Search, state filter and sort of the device list: plain functions, cheap enough for thousands of devices. */
-import { deviceStatus, type DeviceStatus, type LiveDevice } from '../store/fleet-store';
+import { motionState, type MotionState, type LiveDevice } from '../store/fleet-store';
 
-export type StateFilter = 'all' | DeviceStatus;
+export type StateFilter = 'all' | MotionState;
 export type SortKey = 'name' | 'last_seen' | 'speed' | 'status';
 
 export const STATE_FILTERS: { value: StateFilter; label: string }[] = [
@@ -20,7 +20,7 @@ export const SORT_KEYS: { value: SortKey; label: string }[] = [
 
 export interface ListEntry {
   device: LiveDevice;
-  status: DeviceStatus;
+  status: MotionState;
 }
 
 export interface FilteredList {
@@ -29,7 +29,7 @@ export interface FilteredList {
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-const STATUS_ORDER: Record<DeviceStatus, number> = { moving: 0, stopped: 1, offline: 2 };
+const STATUS_ORDER: Record<MotionState, number> = { moving: 0, stopped: 1, offline: 2 };
 
 /**
  * Collation order of device names, cached: names rarely change while positions stream in, so
@@ -63,7 +63,7 @@ export function filterDevices(devices: readonly LiveDevice[], now: number, query
   const entries: ListEntry[] = [];
   for (const device of devices) {
     if (q && !matches(device, q)) continue;
-    const status = deviceStatus(device, now);
+    const status = motionState(device, now);
     counts.all++;
     counts[status]++;
     if (filter === 'all' || filter === status) entries.push({ device, status });

@@ -4,7 +4,7 @@
  * are queried again only when the view or the index changed.
  */
 import Supercluster from 'supercluster';
-import { deviceStatus } from '../store/fleet-store';
+import { motionState } from '../store/fleet-store';
 import type { DeviceMotion } from './device-motion';
 import { CLUSTER_MAX_ZOOM, CLUSTER_RADIUS, CLUSTER_REBUILD_MS } from './map-style';
 
@@ -57,7 +57,7 @@ export class DeviceClusters {
       }
       f.geometry.coordinates[0] = p.lng;
       f.geometry.coordinates[1] = p.lat;
-      const status = deviceStatus(m.device, epochNow);
+      const status = motionState(m.device, epochNow);
       f.properties.m = status === 'moving' ? 1 : 0;
       f.properties.o = status === 'offline' ? 1 : 0;
       this.loaded.push(f);

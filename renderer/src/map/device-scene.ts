@@ -4,7 +4,7 @@
  * It also records what it drew where (the hit list) for hover and click.
  */
 import L from 'leaflet';
-import { deviceStatus } from '../store/fleet-store';
+import { motionState } from '../store/fleet-store';
 import { DeviceClusters, isCluster } from './device-clusters';
 import { DeviceLabels } from './device-labels';
 import type { DeviceMotion } from './device-motion';
@@ -162,7 +162,7 @@ export class DeviceScene {
 
   /** x, y in container pixels; sprites land on whole device pixels (no resampling). */
   private drawSprite(ctx: CanvasRenderingContext2D, m: DeviceMotion, x: number, y: number, selected: boolean, epochNow: number): void {
-    const sprite = this.sprites.get(deviceStatus(m.device, epochNow), selected, m.bearing);
+    const sprite = this.sprites.get(motionState(m.device, epochNow), selected, m.bearing);
     const half = sprite.width >> 1;
     ctx.drawImage(sprite, Math.round(x * this.dpr) - half, Math.round(y * this.dpr) - half);
   }

@@ -3,11 +3,11 @@
  * of rotation, plain and selected. Drawing a marker is then one drawImage at whole device
  * pixels, which keeps thousands of markers per frame cheap on a software-rendered canvas.
  */
-import type { DeviceStatus } from '../store/fleet-store';
+import type { MotionState } from '../store/fleet-store';
 import { HALO_RADIUS, MARKER_RADIUS, OFFLINE_ALPHA, SELECTED_COLOR, STATUS_COLORS } from './map-style';
 
 const STEPS = 72;
-const STATUSES: DeviceStatus[] = ['moving', 'stopped', 'offline'];
+const STATUSES: MotionState[] = ['moving', 'stopped', 'offline'];
 
 export class MarkerSprites {
   /** half the side of a plain / selected sprite, device pixels (small sprites: less to blend) */
@@ -20,7 +20,7 @@ export class MarkerSprites {
     this.selectedHalf = Math.ceil((HALO_RADIUS + 2) * dpr);
   }
 
-  get(status: DeviceStatus, selected: boolean, bearing: number): HTMLCanvasElement {
+  get(status: MotionState, selected: boolean, bearing: number): HTMLCanvasElement {
     const step = ((Math.round((bearing * STEPS) / 360) % STEPS) + STEPS) % STEPS;
     const key = (STATUSES.indexOf(status) * 2 + (selected ? 1 : 0)) * STEPS + step;
     let sprite = this.cache.get(key);
@@ -31,7 +31,7 @@ export class MarkerSprites {
     return sprite;
   }
 
-  private render(status: DeviceStatus, selected: boolean, bearing: number): HTMLCanvasElement {
+  private render(status: MotionState, selected: boolean, bearing: number): HTMLCanvasElement {
     const half = selected ? this.selectedHalf : this.half;
     const c = document.createElement('canvas');
     c.width = c.height = half * 2;
@@ -87,7 +87,7 @@ export function clusterText(count: number): string {
 
 /** Draws a cluster bubble at device-pixel coordinates; the colour follows most of its members. */
 export function drawCluster(ctx: CanvasRenderingContext2D, dpr: number, x: number, y: number, count: number, moving: number, offline: number): void {
-  const status: DeviceStatus = offline * 2 > count ? 'offline' : moving * 2 >= count ? 'moving' : 'stopped';
+  const status: MotionState = offline * 2 > count ? 'offline' : moving * 2 >= count ? 'moving' : 'stopped';
   const r = clusterRadius(count) * dpr;
   ctx.fillStyle = STATUS_COLORS[status];
   ctx.globalAlpha = 0.3;

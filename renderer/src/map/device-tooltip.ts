@@ -1,5 +1,5 @@
 /** The hover card of a device marker: name, state, speed and how long ago it was last seen. */
-import { deviceStatus, type LiveDevice } from '../store/fleet-store';
+import { motionState, type LiveDevice } from '../store/fleet-store';
 import { STATUS_COLORS, STATUS_LABELS } from './map-style';
 
 export type SpeedUnit = 'kmh' | 'mph';
@@ -32,7 +32,7 @@ export function deviceTooltip(d: LiveDevice, now: number, unit: SpeedUnit): HTML
   const name = document.createElement('strong');
   name.textContent = d.name;
   root.append(name);
-  const status = deviceStatus(d, now);
+  const status = motionState(d, now);
   const line = document.createElement('div');
   const dot = document.createElement('span');
   dot.className = 'fleet-tooltip-dot';

@@ -1,13 +1,13 @@
 /** Colours and sizes of the live map, in one place so the device list can match them. */
-import type { DeviceStatus } from '../store/fleet-store';
+import type { MotionState } from '../store/fleet-store';
 
-export const STATUS_COLORS: Record<DeviceStatus, string> = {
+export const STATUS_COLORS: Record<MotionState, string> = {
   moving: '#16a34a',
   stopped: '#e09a1a', // the device list's --stopped: one colour per state everywhere
   offline: '#6b7280',
 };
 
-export const STATUS_LABELS: Record<DeviceStatus, string> = {
+export const STATUS_LABELS: Record<MotionState, string> = {
   moving: 'Moving',
   stopped: 'Stopped',
   offline: 'Offline',

@@ -6,7 +6,8 @@
  */
 import type { DeviceStatus as PhoneStatus } from '../../../shared/protocol/device';
 
-export type DeviceStatus = 'moving' | 'stopped' | 'offline';
+/** What the console reads from the last fix; the phone's own report about itself is PhoneStatus. */
+export type MotionState = 'moving' | 'stopped' | 'offline';
 export type { PhoneStatus };
 
 export interface LivePosition {
@@ -46,7 +47,7 @@ export const MOVING_SPEED_MS = 1;
 /** No fix for this long: offline/stale. */
 export const STALE_AFTER_MS = 10 * 60_000;
 
-export function deviceStatus(d: LiveDevice, now: number): DeviceStatus {
+export function motionState(d: LiveDevice, now: number): MotionState {
   if (!d.position || now - d.position.time > STALE_AFTER_MS) return 'offline';
   return d.position.speed >= MOVING_SPEED_MS ? 'moving' : 'stopped';
 }
