@@ -54,9 +54,20 @@ export class ApiError extends Error {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-/** One request; `baseUrl` is '' in a browser (same origin) or the server URL in the desktop app. */
-export async function request<T>(baseUrl: string, method: Method, path: string, opts: { token?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** what the answer may be (default JSON) */
+  accept?: string;
+}
+
+/**
+ * One request whose answer is a success, else an ApiError; `baseUrl` is '' in a browser (same
+ * origin) or the server URL in the desktop app.
+ */
+async function send(baseUrl: string, method: Method, path: string, opts: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { accept: opts.accept ?? 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
@@ -71,20 +82,27 @@ export async function request<T>(baseUrl: string, method: Method, path: string, 
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'NetworkError', 'cannot reach the server; check the connection and try again');
   }
+  if (res.ok) return res;
+  const e = parseJson(await res.text()) as { error?: unknown; message?: unknown } | null;
+  const message = typeof e?.message === 'string' && e.message ? e.message : `the server answered ${res.status} ${res.statusText}`.trim();
+  const retryAfter = Number(res.headers.get('retry-after'));
+  throw new ApiError(res.status, typeof e?.error === 'string' ? e.error : 'HttpError', message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One JSON request. */
+export async function request<T>(baseUrl: string, method: Method, path: string, opts: Omit<RequestOptions, 'accept'> = {}): Promise<T> {
+  const res = await send(baseUrl, method, path, opts);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON: handled below */
-  }
-  if (!res.ok) {
-    const e = body as { error?: unknown; message?: unknown } | null;
-    const message = typeof e?.message === 'string' && e.message ? e.message : `the server answered ${res.status} ${res.statusText}`.trim();
-    const retryAfter = Number(res.headers.get('retry-after'));
-    throw new ApiError(res.status, typeof e?.error === 'string' ? e.error : 'HttpError', message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
-  }
+  const body = parseJson(text);
   if (body === null && text) throw new ApiError(res.status, 'BadResponse', 'the server sent a reply that is not JSON');
   return body as T;
 }
@@ -101,9 +119,14 @@ export class ApiClient {
     private readonly onUnauthorized: () => void,
   ) {}
 
-  async call<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  call<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    return this.signedIn(request<T>(this.baseUrl, method, path, { token: this.token, body, signal }));
+  }
+
+  /** A 401 ends the session, whatever the call. */
+  private async signedIn<T>(answer: Promise<T>): Promise<T> {
     try {
-      return await request<T>(this.baseUrl, method, path, { token: this.token, body, signal });
+      return await answer;
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) this.onUnauthorized();
       throw err;
@@ -159,27 +182,10 @@ export class ApiClient {
 
   /** A track export as text (GPX, GeoJSON or CSV), fetched with this session's token. */
   async exportTrack(id: string, format: ExportFormat): Promise<{ text: string; type: string; filename: string | null }> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.baseUrl}${API_PREFIX}/tracks/rich/${enc(id)}/export?format=${format}`, { headers: { authorization: `Bearer ${this.token}` } });
-    } catch {
-      throw new ApiError(0, 'NetworkError', 'cannot reach the server; check the connection and try again');
-    }
-    const text = await res.text();
-    if (!res.ok) {
-      if (res.status === 401) this.onUnauthorized();
-      let message = `the server answered ${res.status}`;
-      try {
-        const e = JSON.parse(text) as { message?: unknown };
-        if (typeof e.message === 'string' && e.message) message = e.message;
-      } catch {
-        /* not JSON */
-      }
-      throw new ApiError(res.status, 'HttpError', message);
-    }
+    const res = await this.signedIn(send(this.baseUrl, 'GET', `/tracks/rich/${enc(id)}/export?format=${format}`, { token: this.token, accept: '*/*' }));
     const disposition = res.headers.get('content-disposition') ?? '';
     const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null;
-    return { text, type: res.headers.get('content-type') ?? 'text/plain', filename };
+    return { text: await res.text(), type: res.headers.get('content-type') ?? 'text/plain', filename };
   }
 
   users = () => this.call<User[]>('GET', '/users');

@@ -21,6 +21,12 @@ export function formatAge(time: number, now: number): string {
   return `${Math.floor(h / 24)} d ago`;
 }
 
+/** When a refused request may be tried again, from a 429's Retry-After: "in 30 seconds", "in 5 minutes" or "later". */
+export function retryWhen(retryAfterS: number | null): string {
+  const wait = retryAfterS ?? 0;
+  return wait > 90 ? `in ${Math.ceil(wait / 60)} minutes` : wait > 0 ? `in ${wait} seconds` : 'later';
+}
+
 export const formatCoord = (v: number): string => v.toFixed(5);
 
 export function formatTime(ms: number): string {

@@ -1,17 +1,14 @@
 /** Browser sign-in: company, user and password, exchanged for a session at POST /api/v1/auth/login. */
 import { useState, type FormEvent } from 'react';
 import { ApiError, signIn } from '../api/client';
+import { retryWhen } from '../lib/format';
 import type { Session } from '../session/session';
 
 const LAST_COMPANY_KEY = 'fleetdesk.lastCompany';
 
 function signInMessage(err: unknown): string {
   if (err instanceof ApiError) {
-    if (err.status === 429) {
-      const wait = err.retryAfterS ?? 0;
-      const when = wait > 90 ? `in ${Math.ceil(wait / 60)} minutes` : wait > 0 ? `in ${wait} seconds` : 'later';
-      return `Too many failed sign-ins for this account. Try again ${when}.`;
-    }
+    if (err.status === 429) return `Too many failed sign-ins for this account. Try again ${retryWhen(err.retryAfterS)}.`;
     if (err.status === 401) return 'Wrong company, user or password.';
     if (err.status === 403) return capitalize(err.message) + '.';
     return capitalize(err.message);
