@@ -5,8 +5,10 @@
  * after a silence or a reconnect), and reconnects with backoff when the connection drops.
  */
 import WebSocket from 'ws';
-import { CLOSE, type LocationPayload, type ServerMessage } from '../../shared/protocol/tracking';
 import type { DeviceStatusPayload } from '../../shared/protocol/device';
+import type { ServerMessage } from '../../shared/protocol/server-messages';
+import { CLOSE, type LocationPayload } from '../../shared/protocol/tracking';
+import { droppedFixes, TrackingClient, type Backoff } from '../../shared/tracking-client';
 
 /** What the phone sends: speed in km/h, timestamp in epoch ms (device time). */
 export type OutgoingLocation = Required<Pick<LocationPayload, 'lat' | 'lng' | 'speed' | 'bearing' | 'accuracy'>> & { timestamp: number };
@@ -51,9 +53,8 @@ export interface DriverSocketStats {
   connections: number;
 }
 
-const BACKOFF_MIN_MS = 1000;
-const BACKOFF_MAX_MS = 30_000;
-const CLOSE_GRACE_MS = 1000;
+/** 1 s doubling to 30 s; a demo's phones have no crowd to spread out. */
+const BACKOFF: Backoff = { minMs: 1000, maxMs: 30_000, jitter: 0 };
 /** an ack reaches us a little after the server timed the arrival; this covers clock granularity */
 const ACK_SLACK_MS = 50;
 
@@ -61,8 +62,7 @@ export class DriverSocket {
   readonly stats: DriverSocketStats = { sent: 0, acked: 0, resent: 0, rateLimited: 0, dropped: 0, connections: 0 };
   /** the newest position the server confirmed it stored */
   lastAcked: OutgoingLocation | null = null;
-  private ws: WebSocket | null = null;
-  private authenticated = false;
+  private readonly client: TrackingClient;
   private closing = false;
   private readonly queue: Pending[] = [];
   private nextSeq = 1;
@@ -70,9 +70,7 @@ export class DriverSocket {
   private lastAckAt = -Infinity;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
-  private reconnectTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
-  private backoffMs = BACKOFF_MIN_MS;
   private readonly minGapMs: number;
   private readonly ackTimeoutMs: number;
   private readonly maxPending: number;
@@ -81,10 +79,22 @@ export class DriverSocket {
     this.minGapMs = options.minGapMs ?? 1000;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 5000;
     this.maxPending = options.maxPending ?? 120;
+    this.client = new TrackingClient({
+      WebSocket,
+      url: options.url,
+      userId: options.userId,
+      role: 'driver',
+      token: () => options.token(),
+      backoff: BACKOFF,
+      onReady: () => this.onReady(),
+      onMessage: (msg) => this.onMessage(msg),
+      onClose: (code, reason) => this.onClose(code, reason),
+      onProblem: (message) => this.problem(message),
+    });
   }
 
   get connected(): boolean {
-    return this.authenticated;
+    return this.client.ready;
   }
 
   /** positions not yet acknowledged */
@@ -93,7 +103,7 @@ export class DriverSocket {
   }
 
   start(): void {
-    if (!this.ws && !this.closing) this.connect();
+    if (!this.closing) this.client.start();
   }
 
   /** Queues a position; it goes out as soon as the connection and the one-per-second pace allow. */
@@ -108,81 +118,41 @@ export class DriverSocket {
   async close(): Promise<void> {
     this.closing = true;
     this.clearTimer();
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
-      ws.once('close', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-      else ws.close(1000, 'driver signing off');
-    });
+    await this.client.stop('driver signing off');
   }
 
-  private connect(): void {
-    const ws = new WebSocket(this.options.url);
-    this.ws = ws;
-    ws.on('open', () => {
-      let token: string;
-      try {
-        token = this.options.token();
-      } catch (err) {
-        this.problem(`no token: ${(err as Error).message}`);
-        ws.close();
-        return;
-      }
-      ws.send(JSON.stringify({ action: 'authenticate', payload: { user_id: this.options.userId, role: 'driver', token } }));
-    });
-    ws.on('message', (data) => this.onMessage(data.toString()));
-    ws.on('error', (err) => {
-      if (!this.closing) this.problem(`connection error: ${err.message}`);
-    });
-    ws.on('close', (code, reason) => {
-      this.ws = null;
-      this.authenticated = false;
-      this.clearTimer();
-      if (this.closing) return;
-      if (code === CLOSE.accessRevoked) {
-        // Disabled or deleted in the console: a real phone would show "access revoked" and stop.
-        this.problem(`access revoked (${reason.toString() || code}); not reconnecting`);
-        this.closing = true;
-        return;
-      }
-      this.reconnectTimer = setTimeout(() => this.connect(), this.backoffMs);
-      this.backoffMs = Math.min(BACKOFF_MAX_MS, this.backoffMs * 2);
-    });
+  private onReady(): void {
+    this.stats.connections++;
+    // Whatever was in flight on the previous connection may never have arrived.
+    for (const p of this.queue) if (p.sentAt !== null) p.sentAt = null;
+    this.heartbeat();
+    this.heartbeatTimer ??= setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 180_000);
+    this.pump();
   }
 
-  private onMessage(text: string): void {
-    let msg: ServerMessage;
-    try {
-      msg = JSON.parse(text) as ServerMessage;
-    } catch {
-      return this.problem('the server sent something that is not JSON');
-    }
-    if (msg.type === 'authenticated') {
-      this.authenticated = true;
-      this.stats.connections++;
-      this.backoffMs = BACKOFF_MIN_MS;
-      // Whatever was in flight on the previous connection may never have arrived.
-      for (const p of this.queue) if (p.sentAt !== null) p.sentAt = null;
-      this.heartbeat();
-      this.heartbeatTimer ??= setInterval(() => this.heartbeat(), this.options.heartbeatMs ?? 180_000);
-      this.pump();
-    } else if (msg.type === 'ack') {
+  private onClose(code: number, reason: string): null | undefined {
+    this.clearTimer();
+    if (code !== CLOSE.accessRevoked) return undefined;
+    // Disabled or deleted in the console: a real phone would show "access revoked" and stop.
+    this.problem(`access revoked (${reason || code}); not reconnecting`);
+    this.closing = true;
+    void this.client.stop();
+    return null;
+  }
+
+  private onMessage(msg: ServerMessage): void {
+    if (msg.type === 'ack') {
       const i = this.queue.findIndex((p) => p.seq === msg.seq);
       if (i < 0) return; // an ack for a resent position we already dropped
       const [p] = this.queue.splice(i, 1);
       this.stats.acked++;
       this.lastAckAt = Date.now();
-      if (msg.dropped && !Array.isArray(msg.dropped)) {
+      const dropped = droppedFixes(msg)[0];
+      if (dropped) {
         // delivered, but the server can never store it: it leaves the buffer all the same
         this.stats.dropped++;
-        this.problem(`position ${msg.seq} dropped by the server: ${msg.dropped.message}`);
+        this.problem(`position ${msg.seq} dropped by the server: ${dropped.message}`);
       } else if (!this.lastAcked || p!.location.timestamp >= this.lastAcked.timestamp) this.lastAcked = p!.location;
       this.pump();
     } else if (msg.type === 'error') {
@@ -204,7 +174,12 @@ export class DriverSocket {
       this.stats.dropped++;
     }
     this.problem(`${error}: ${message}`);
-    if (error === 'Unauthorized' && !this.authenticated) this.ws?.close(); // reconnect with backoff and a new token
+    if (error === 'Unauthorized' && !this.client.ready) this.client.reconnect('unauthorized'); // with backoff and a new token
+  }
+
+  private heartbeat(): void {
+    if (!this.options.status) return;
+    this.client.send({ action: 'heartbeat', id: this.options.userId, payload: { ...this.options.status(), pending: this.queue.length } });
   }
 
   /**
@@ -215,13 +190,8 @@ export class DriverSocket {
    * live; older ones left behind by a hiccup or a reconnect go out in the free slots while
    * the vehicle stands (standing phones report less often).
    */
-  private heartbeat(): void {
-    if (!this.options.status || !this.authenticated || !this.ws) return;
-    this.ws.send(JSON.stringify({ action: 'heartbeat', id: this.options.userId, payload: { ...this.options.status(), pending: this.queue.length } }));
-  }
-
   private pump(): void {
-    if (!this.authenticated || !this.ws || this.closing) return;
+    if (!this.client.ready || this.closing) return;
     const now = Date.now();
     const inFlight = this.queue.find((p) => p.sentAt !== null);
     if (inFlight && now - inFlight.sentAt! < this.ackTimeoutMs) return this.schedule(inFlight.sentAt! + this.ackTimeoutMs - now);
@@ -235,7 +205,7 @@ export class DriverSocket {
     next.resend = true;
     this.lastSendAt = now;
     this.stats.sent++;
-    this.ws.send(JSON.stringify({ action: 'driver_location', id: this.options.userId, seq: next.seq, payload: next.location }));
+    this.client.send({ action: 'driver_location', id: this.options.userId, seq: next.seq, payload: next.location });
     this.schedule(this.ackTimeoutMs);
   }
 

@@ -5,8 +5,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { Nullable } from '../api/schema-helpers';
-import type { AlertView } from '../api/alerts';
-import { LocationPayload, Seq, Timestamp } from './tracking';
+import { DeviceNotice, LocationPayload, Seq, Timestamp } from './tracking';
 
 /** A `location_batch` carries at most this many fixes (and stays under the frame limit). */
 export const MAX_BATCH_POSITIONS = 200;
@@ -95,7 +94,6 @@ export type AlertMessage = Static<typeof AlertMessage>;
 
 // ---- server → office ----
 
-
 /** A device's merged status as the console shows it (REST `Device.status` and `device_status`). */
 export const DeviceStatus = Type.Object(
   {
@@ -114,15 +112,6 @@ export const DeviceStatus = Type.Object(
 );
 export type DeviceStatus = Static<typeof DeviceStatus>;
 
-export interface DeviceStatusUpdate {
-  type: 'device_status';
-  id: string;
-  payload: DeviceStatus;
-}
-
-/** An alert as it goes to offices live (the REST shape of ../api/alerts.ts). */
-export interface AlertNotice {
-  type: 'alert';
-  id: string;
-  payload: AlertView;
-}
+/** A device's merged status, whenever a report changes it. */
+export const DeviceStatusUpdate = DeviceNotice('device_status', DeviceStatus);
+export type DeviceStatusUpdate = Static<typeof DeviceStatusUpdate>;

@@ -4,9 +4,8 @@
  * an optional `seq` on `driver_location` answered by `ack` after the position is committed, and
  * the `location_batch`, `heartbeat` and `alert` messages of ./device.ts.
  */
-import Type, { type Static } from 'typebox';
-import type { AlertNotice, DeviceStatusUpdate } from './device';
-import type { DroppedFix } from './reception';
+import Type, { type Static, type TSchema } from 'typebox';
+import { DroppedFix } from './reception';
 
 export const TRACK_PATH = '/v1/track';
 export const DRIVER_LOCATION_PATH = '/v1/driver/location';
@@ -28,6 +27,7 @@ export const CLOSE = {
 } as const;
 
 export const TRACK_ROLES = ['driver', 'office', 'admin'] as const;
+export type TrackRole = (typeof TRACK_ROLES)[number];
 
 export const Timestamp = Type.Union([Type.Number(), Type.String({ minLength: 1, maxLength: 40 })], {
   description: 'Device time of the fix: epoch milliseconds, epoch seconds (values below 1e11) or an ISO-8601 string',
@@ -92,49 +92,75 @@ export const COMPANY_DRIVERS = 'company:drivers';
 export const DRIVER_ENTITY_PREFIX = 'driver:';
 
 // ---- server → client ----
+// The replies to a client's own messages; what offices receive besides them (location_update
+// here, device_status and alert from ./device.ts and ../api/alerts.ts) is gathered in ./server-messages.ts.
 
-export interface AuthenticatedReply {
-  type: 'authenticated';
-  user_id: string;
-  role: string;
-  company: string;
-}
+export const AuthenticatedReply = Type.Object({
+  type: Type.Literal('authenticated'),
+  user_id: Type.String(),
+  role: Type.String(),
+  company: Type.String(),
+});
+export type AuthenticatedReply = Static<typeof AuthenticatedReply>;
+
+/** One fix of a `location_batch` that was dropped: its index in the batch and why. */
+export const BatchDroppedFix = Type.Intersect([Type.Object({ index: Type.Integer({ minimum: 0 }) }), DroppedFix]);
+export type BatchDroppedFix = Static<typeof BatchDroppedFix>;
+
 /**
  * The message with this `seq` is delivered: never send it again. `dropped` says that the fix
  * (driver_location: one object; location_batch: one entry per fix, by index) can never be
  * stored and was dropped, with the reason. A fix already stored (sent again) is acked plainly.
  */
-export interface AckReply {
-  type: 'ack';
-  seq: number;
-  dropped?: DroppedFix | ({ index: number } & DroppedFix)[];
-}
-export interface SubscribedReply {
-  type: 'subscribed' | 'unsubscribed';
-  entity: string;
-}
-export interface ErrorReply {
-  type: 'error';
-  error: TrackErrorCode;
-  message: string;
-  seq?: number;
-}
-export interface LocationUpdatePayload {
-  lat: number;
-  lng: number;
-  /** km/h, as on the rest of this API */
-  speed: number;
-  bearing: number;
-  accuracy?: number;
-  altitude?: number;
-  /** device time of the fix, ISO-8601 */
-  timestamp: string;
-  /** FleetDesk adds, only when the server corrected `timestamp` because the phone's clock was wrong: the phone's own time */
-  reported_time?: string;
-}
-export interface LocationUpdate {
-  type: 'location_update';
-  id: string;
-  payload: LocationUpdatePayload;
-}
-export type ServerMessage = AuthenticatedReply | AckReply | SubscribedReply | ErrorReply | LocationUpdate | DeviceStatusUpdate | AlertNotice;
+export const AckReply = Type.Object({
+  type: Type.Literal('ack'),
+  seq: Seq,
+  dropped: Type.Optional(Type.Union([DroppedFix, Type.Array(BatchDroppedFix)])),
+});
+export type AckReply = Static<typeof AckReply>;
+
+export const SubscribedReply = Type.Object({
+  type: Type.Union([Type.Literal('subscribed'), Type.Literal('unsubscribed')]),
+  entity: Type.String(),
+});
+export type SubscribedReply = Static<typeof SubscribedReply>;
+
+export const ErrorReply = Type.Object({
+  type: Type.Literal('error'),
+  error: Type.Enum(ERROR_CODES),
+  message: Type.String(),
+  seq: Type.Optional(Seq),
+});
+export type ErrorReply = Static<typeof ErrorReply>;
+
+/** What a connection answers its client's own messages with. */
+export const TrackReply = Type.Union([AuthenticatedReply, AckReply, SubscribedReply, ErrorReply]);
+export type TrackReply = Static<typeof TrackReply>;
+
+export const LocationUpdatePayload = Type.Object({
+  lat: Type.Number(),
+  lng: Type.Number(),
+  speed: Type.Number({ description: 'km/h, as on the rest of this API' }),
+  bearing: Type.Number(),
+  accuracy: Type.Optional(Type.Number()),
+  altitude: Type.Optional(Type.Number()),
+  timestamp: Type.String({ format: 'date-time', description: 'device time of the fix' }),
+  reported_time: Type.Optional(
+    Type.String({ format: 'date-time', description: "FleetDesk adds, only when the server corrected `timestamp` because the phone's clock was wrong: the phone's own time" }),
+  ),
+});
+export type LocationUpdatePayload = Static<typeof LocationUpdatePayload>;
+
+/** What a subscribed office hears about one device: the news of kind `type`, and the device. */
+export const DeviceNotice = <Kind extends string, Payload extends TSchema>(type: Kind, payload: Payload) =>
+  Type.Object({ type: Type.Literal(type), id: Type.String({ description: "the device: its driver's user id" }), payload });
+
+/** A driver's new position. */
+export const LocationUpdate = DeviceNotice('location_update', LocationUpdatePayload);
+export type LocationUpdate = Static<typeof LocationUpdate>;
+
+/**
+ * @deprecated Every server message is `ServerMessage` of ./server-messages.ts; this name stays
+ * only until main/server/ws/connection.ts (which sends replies alone) imports from there.
+ */
+export type ServerMessage = TrackReply;

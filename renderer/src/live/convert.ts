@@ -4,8 +4,6 @@
  * m/s and epoch ms.
  */
 import type { Device, Position } from '../../../shared/api/schemas';
-import type { AlertView } from '../../../shared/api/alerts';
-import type { DeviceStatus as PhoneStatus } from '../../../shared/protocol/device';
 import type { LocationUpdatePayload } from '../../../shared/protocol/tracking';
 import { kmhToMs } from '../../../shared/units';
 import type { LiveDevice, LivePosition } from '../store/fleet-store';
@@ -29,15 +27,15 @@ export function positionFromRest(p: Position): LivePosition {
   };
 }
 
-/** null when the payload is not a usable position (the server validates; this guards the UI). */
+/** null when the time is not one (the message's shape was checked on arrival, by the tracking client). */
 export function positionFromUpdate(p: LocationUpdatePayload): LivePosition | null {
   const time = Date.parse(p.timestamp);
-  if (!Number.isFinite(p.lat) || !Number.isFinite(p.lng) || !Number.isFinite(time)) return null;
+  if (!Number.isFinite(time)) return null;
   return {
     lat: p.lat,
     lng: p.lng,
-    speed: kmhToMs(Number.isFinite(p.speed) ? p.speed : 0),
-    bearing: Number.isFinite(p.bearing) ? p.bearing : 0,
+    speed: kmhToMs(p.speed),
+    bearing: p.bearing,
     accuracy: p.accuracy ?? null,
     altitude: p.altitude ?? null,
     time,
@@ -58,16 +56,4 @@ export function liveDeviceFromRest(d: Device): LiveDevice {
     phoneStatus: d.status ?? null,
     position: d.last_position ? positionFromRest(d.last_position) : null,
   };
-}
-
-/** null when the payload is not a usable status (it needs its report time). */
-export function phoneStatusFromUpdate(p: PhoneStatus | undefined): PhoneStatus | null {
-  if (!p || typeof p !== 'object' || typeof p.time !== 'string' || !Number.isFinite(Date.parse(p.time))) return null;
-  return p;
-}
-
-/** null when the payload is not an alert the console can show. */
-export function alertFromNotice(a: AlertView | undefined): AlertView | null {
-  if (!a || typeof a !== 'object' || !Number.isInteger(a.id) || typeof a.device_id !== 'string' || (a.kind !== 'sos' && a.kind !== 'crash')) return null;
-  return a;
 }

@@ -4,15 +4,16 @@
  * reconnects with exponential backoff and jitter, and re-syncs the device list from REST on
  * every (re)connect and whenever an update names a device the list does not know yet.
  */
-import type { ServerMessage } from '../../../shared/protocol/tracking';
-import { CLOSE, COMPANY_DRIVERS, TRACK_PATH } from '../../../shared/protocol/tracking';
+import type { AlertView } from '../../../shared/api/alerts';
+import type { ServerMessage } from '../../../shared/protocol/server-messages';
+import { CLOSE, COMPANY_DRIVERS } from '../../../shared/protocol/tracking';
+import { TrackingClient, trackUrl, type Backoff } from '../../../shared/tracking-client';
 import type { ApiClient } from '../api/client';
 import type { FleetStore } from '../store/fleet-store';
-import type { AlertView } from '../../../shared/api/alerts';
-import { alertFromNotice, liveDeviceFromRest, phoneStatusFromUpdate, positionFromUpdate } from './convert';
+import { liveDeviceFromRest, positionFromUpdate } from './convert';
 
-export const BACKOFF_MIN_MS = 500;
-export const BACKOFF_MAX_MS = 15_000;
+/** 0.5 s doubling to 15 s, ±25 %, so that consoles do not reconnect in step. */
+export const BACKOFF: Backoff = { minMs: 500, maxMs: 15_000, jitter: 0.25 };
 /** Unknown ids arrive in bursts (a new fleet coming online); one re-sync covers them all. */
 const UNKNOWN_RESYNC_DEBOUNCE_MS = 1_000;
 
@@ -31,21 +32,8 @@ export interface LiveSocketOptions {
   onOnline?: () => void;
 }
 
-export function trackUrl(baseUrl: string): string {
-  if (baseUrl) return baseUrl.replace(/^http/, 'ws') + TRACK_PATH;
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${TRACK_PATH}`;
-}
-
-/** Exponential backoff, 0.5 s doubling to 15 s, with ±25 % jitter so consoles do not reconnect in step. */
-export function backoffDelay(attempt: number, random = Math.random): number {
-  const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
-  return Math.round(base * (0.75 + random() * 0.5));
-}
-
 export class LiveSocket {
-  private ws: WebSocket | null = null;
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly client: TrackingClient;
   private unknownTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = true;
   private syncing: Promise<void> | null = null;
@@ -53,7 +41,25 @@ export class LiveSocket {
   private wasOnline = false;
   private unsubscribeStore: (() => void) | null = null;
 
-  constructor(private readonly o: LiveSocketOptions) {}
+  constructor(private readonly o: LiveSocketOptions) {
+    this.client = new TrackingClient({
+      WebSocket,
+      url: trackUrl(o.baseUrl || location.origin),
+      userId: o.userId,
+      role: 'office',
+      token: () => o.token,
+      subscribe: [COMPANY_DRIVERS],
+      backoff: BACKOFF,
+      onOpen: () => void this.resync(),
+      onReady: () => {
+        this.wasOnline = true;
+        o.store.setConnection('online');
+        o.onOnline?.();
+      },
+      onMessage: (msg) => this.onMessage(msg),
+      onClose: (code) => this.onClose(code),
+    });
+  }
 
   /** Whether this socket has been online: a later outage is "reconnecting", not "cannot reach". */
   get everOnline(): boolean {
@@ -75,31 +81,22 @@ export class LiveSocket {
     window.addEventListener('offline', this.onBrowserOffline);
     // The store outlives sessions: never show the previous session's state.
     this.o.store.setConnection('connecting');
-    this.connect();
+    this.client.start();
   }
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
     clearTimeout(this.unknownTimer);
     this.unknownTimer = undefined;
     this.unsubscribeStore?.();
     window.removeEventListener('online', this.onBrowserOnline);
     window.removeEventListener('offline', this.onBrowserOffline);
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-      ws.close(1000, 'signed out');
-    }
+    void this.client.stop('signed out');
   }
 
   /** Skips the rest of the backoff wait (the banner's "Retry now"). */
   retryNow(): void {
-    if (this.stopped || this.ws) return;
-    clearTimeout(this.retryTimer);
-    this.attempt = 0;
-    this.connect();
+    this.client.retryNow();
   }
 
   /** Settles once the device list being loaded (if any) is in the store. */
@@ -131,55 +128,18 @@ export class LiveSocket {
     return this.syncing;
   }
 
-  private connect(): void {
-    if (this.stopped) return;
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(trackUrl(this.o.baseUrl));
-    } catch {
-      this.scheduleReconnect();
-      return;
-    }
-    this.ws = ws;
-    ws.onopen = () => {
-      ws.send(JSON.stringify({ action: 'authenticate', payload: { user_id: this.o.userId, role: 'office', token: this.o.token } }));
-      ws.send(JSON.stringify({ action: 'subscribe', entity: COMPANY_DRIVERS }));
-      void this.resync();
-    };
-    ws.onmessage = (e) => this.onMessage(e.data);
-    ws.onclose = (e) => this.onClose(ws, e.code);
-    // onerror is always followed by onclose, which does the work.
-  }
-
-  private onMessage(data: unknown): void {
-    if (typeof data !== 'string') return;
-    let msg: ServerMessage;
-    try {
-      msg = JSON.parse(data) as ServerMessage;
-    } catch {
-      return;
-    }
+  private onMessage(msg: ServerMessage): void {
     switch (msg.type) {
       case 'location_update': {
-        const p = msg.payload && positionFromUpdate(msg.payload);
-        if (p && typeof msg.id === 'string') this.o.store.applyPosition(msg.id, p);
+        const p = positionFromUpdate(msg.payload);
+        if (p) this.o.store.applyPosition(msg.id, p);
         break;
       }
-      case 'device_status': {
-        const status = phoneStatusFromUpdate(msg.payload);
-        if (status && typeof msg.id === 'string') this.o.store.applyPhoneStatus(msg.id, status);
+      case 'device_status':
+        this.o.store.applyPhoneStatus(msg.id, msg.payload);
         break;
-      }
-      case 'alert': {
-        const alert = alertFromNotice(msg.payload);
-        if (alert) this.o.onAlert?.(alert);
-        break;
-      }
-      case 'subscribed':
-        this.attempt = 0;
-        this.wasOnline = true;
-        this.o.store.setConnection('online');
-        this.o.onOnline?.();
+      case 'alert':
+        this.o.onAlert?.(msg.payload);
         break;
       case 'error':
         if (msg.error === 'Unauthorized') this.authLost('Your session is no longer valid; sign in again.');
@@ -190,27 +150,19 @@ export class LiveSocket {
     }
   }
 
-  private onClose(ws: WebSocket, code: number): void {
-    if (ws !== this.ws) return;
-    this.ws = null;
-    if (this.stopped) return;
+  private onClose(code: number): number | null | undefined {
     if (code === CLOSE.tokenExpired) return this.authLost('Your session expired; sign in again.');
     if (code === CLOSE.accessRevoked) return this.authLost('Your access was revoked or your account disabled.');
     // A drop after being online is "reconnecting"; never having reached the server is "offline".
     this.o.store.setConnection(this.wasOnline && navigator.onLine !== false ? 'connecting' : 'offline');
-    this.scheduleReconnect(code === CLOSE.connectionLimit ? BACKOFF_MAX_MS : undefined);
+    return code === CLOSE.connectionLimit ? BACKOFF.maxMs : undefined;
   }
 
-  private scheduleReconnect(delay = backoffDelay(this.attempt)): void {
-    this.attempt++;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.connect(), delay);
-  }
-
-  private authLost(message: string): void {
+  private authLost(message: string): null {
     this.stop();
     this.o.store.setConnection('offline');
     this.o.onAuthLost(message);
+    return null;
   }
 
   private readonly onBrowserOnline = () => this.retryNow();

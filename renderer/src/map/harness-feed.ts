@@ -4,7 +4,9 @@
  * edge to the store's SI units (km/h → m/s, ISO time → epoch ms).
  */
 import type { Device } from '../../../shared/api/schemas';
-import type { ServerMessage } from '../../../shared/protocol/tracking';
+import { COMPANY_DRIVERS } from '../../../shared/protocol/tracking';
+import { TrackingClient, type Backoff } from '../../../shared/tracking-client';
+import { request } from '../api/client';
 import { liveDeviceFromRest, positionFromUpdate } from '../live/convert';
 import type { FleetStore } from '../store/fleet-store';
 
@@ -21,17 +23,15 @@ export interface HarnessFeedOptions {
 }
 
 const REFETCH_MS = 1000;
-const RECONNECT_MS = 1000;
+/** A test page: back after a second, every time. */
+const RECONNECT: Backoff = { minMs: 1000, maxMs: 1000, jitter: 0 };
 
 export function startHarnessFeed(store: FleetStore, o: HarnessFeedOptions): () => void {
   let stopped = false;
-  let ws: WebSocket | null = null;
   let refetch: ReturnType<typeof setTimeout> | null = null;
 
   const loadDevices = async (): Promise<void> => {
-    const res = await fetch(`${o.apiBase}/api/v1/devices`, { headers: { authorization: `Bearer ${o.token}` } });
-    if (!res.ok) throw new Error(`GET /api/v1/devices: HTTP ${res.status}`);
-    const list = (await res.json()) as Device[];
+    const list = await request<Device[]>(o.apiBase, 'GET', '/devices', { token: o.token });
     if (!stopped) store.setDevices(list.map((d) => liveDeviceFromRest(d)));
   };
 
@@ -44,40 +44,36 @@ export function startHarnessFeed(store: FleetStore, o: HarnessFeedOptions): () =
     }, REFETCH_MS);
   });
 
-  const connect = (): void => {
-    store.setConnection('connecting');
-    const socket = new WebSocket(o.wsUrl);
-    ws = socket;
-    socket.onopen = () => {
-      socket.send(JSON.stringify({ action: 'authenticate', payload: { user_id: o.userId, role: 'office', token: o.token } }));
-      socket.send(JSON.stringify({ action: 'subscribe', entity: 'company:drivers' }));
-    };
-    socket.onmessage = (ev: MessageEvent<string>) => {
-      const m = JSON.parse(ev.data) as ServerMessage;
+  const client = new TrackingClient({
+    WebSocket,
+    url: o.wsUrl,
+    userId: o.userId,
+    role: 'office',
+    token: () => o.token,
+    subscribe: [COMPANY_DRIVERS],
+    backoff: RECONNECT,
+    onReady: () => store.setConnection('online'),
+    onMessage: (m) => {
       if (m.type === 'location_update') {
         const p = positionFromUpdate(m.payload); // the console's own conversion: units once, at the edge
         if (p) store.applyPosition(m.id, p);
         o.onUpdate?.();
-      }
-      else if (m.type === 'subscribed') store.setConnection('online');
-      else if (m.type === 'error') o.onError(`${m.error}: ${m.message}`);
-    };
-    socket.onclose = () => {
-      store.setConnection('offline');
-      if (!stopped) setTimeout(connect, RECONNECT_MS);
-    };
-  };
+      } else if (m.type === 'error') o.onError(`${m.error}: ${m.message}`);
+    },
+    onClose: () => store.setConnection('offline'),
+  });
 
+  store.setConnection('connecting');
   loadDevices()
     .catch((err: Error) => o.onError(err.message))
     .finally(() => {
-      if (!stopped) connect();
+      if (!stopped) client.start();
     });
 
   return () => {
     stopped = true;
     unsubscribe();
     if (refetch) clearTimeout(refetch);
-    ws?.close();
+    void client.stop();
   };
 }

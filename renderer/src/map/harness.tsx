@@ -5,6 +5,9 @@
  */
 import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { PositionPage } from '../../../shared/api/schemas';
+import { trackUrl } from '../../../shared/tracking-client';
+import { request } from '../api/client';
 import { FleetStore } from '../store/fleet-store';
 import { FleetMap } from './FleetMap';
 import { startHarnessFeed } from './harness-feed';
@@ -19,7 +22,7 @@ declare global {
 }
 const counters = { updates: 0 };
 window.__fleetdeskHarness = counters;
-const wsDefault = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/track`;
+const wsDefault = trackUrl(location.origin);
 
 function Harness() {
   const store = useMemo(() => new FleetStore(), []);
@@ -41,14 +44,13 @@ function Harness() {
     if (!selected) return;
     const midnight = new Date();
     midnight.setHours(0, 0, 0, 0);
-    const url = `${apiBase}/api/v1/devices/${encodeURIComponent(selected)}/positions?limit=10000&from=${encodeURIComponent(midnight.toISOString())}`;
+    const path = `/devices/${encodeURIComponent(selected)}/positions?limit=10000&from=${encodeURIComponent(midnight.toISOString())}`;
     let cancelled = false;
-    fetch(url, { headers: { authorization: `Bearer ${token}` } })
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`track: HTTP ${r.status}`))))
-      .then((page: { items: { lat: number; lng: number }[] }) => {
+    request<PositionPage>(apiBase, 'GET', path, { token })
+      .then((page) => {
         if (!cancelled) setTrack(page.items.map((p) => [p.lat, p.lng]));
       })
-      .catch((err: Error) => setError(err.message));
+      .catch((err: Error) => setError(`track: ${err.message}`));
     return () => {
       cancelled = true;
     };
