@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { Value } from 'typebox/value';
 import { BatchedLocation } from '../../shared/protocol/device';
-import { backoffMs, FixThrottle, planSends, toPayload, type QueuedFix } from '../../renderer/src/driver/wire';
+import { backoffDelay } from '../../shared/tracking-client';
+import { BACKOFF, FixThrottle, planSends, toPayload, type QueuedFix } from '../../renderer/src/driver/wire';
 import { codeFromHash, codeFromText } from '../../renderer/src/driver/enrol-code';
 
 const T0 = Date.UTC(2026, 10, 30, 8, 0, 0);
@@ -61,6 +62,7 @@ test('planSends: a backlog goes oldest-first in batches of max_batch, at most ma
 });
 
 test('backoff doubles from ~1 s to at most ~30 s', () => {
+  const backoffMs = (attempt: number, random: () => number) => backoffDelay(BACKOFF, attempt, random);
   assert.equal(backoffMs(0, () => 0.5), 1000);
   assert.equal(backoffMs(3, () => 0.5), 8000);
   assert.equal(backoffMs(20, () => 0.5), 30_000);

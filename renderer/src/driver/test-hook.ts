@@ -2,7 +2,9 @@
  * `window.__fleetdeskDriver`: lets the end-to-end tests read what the app produced and what it
  * still queues (IndexedDB), instead of guessing from the screen.
  */
-import type { DriverEngine, DriverState, ProducedFix } from './engine';
+import type { DriverState } from './driver-state';
+import type { DriverEngine } from './engine';
+import type { ProducedFix } from './position-watch';
 import type { QueuedFix } from './wire';
 
 export interface DriverTestHook {

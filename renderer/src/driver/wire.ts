@@ -8,6 +8,7 @@
  * `driver_location` when nothing older is waiting, otherwise in `location_batch` messages.
  */
 import type { BatchedLocation } from '../../../shared/protocol/device';
+import type { Backoff } from '../../../shared/tracking-client';
 
 /** The parts of a GeolocationPosition the app uses (speed m/s, heading degrees, both nullable). */
 export interface FixInput {
@@ -90,8 +91,5 @@ export function planSends(
   return plans;
 }
 
-/** Reconnect delay after `attempt` failures: 1 s doubling to 30 s, with ±20 % jitter. */
-export function backoffMs(attempt: number, random = Math.random): number {
-  const base = Math.min(30_000, 1000 * 2 ** Math.max(0, attempt));
-  return Math.round(base * (0.8 + 0.4 * random()));
-}
+/** Reconnecting: 1 s doubling to 30 s, with ±20 % jitter. */
+export const BACKOFF: Backoff = { minMs: 1000, maxMs: 30_000, jitter: 0.2 };

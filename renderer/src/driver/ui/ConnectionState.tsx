@@ -1,4 +1,4 @@
-import type { DriverState } from '../engine';
+import type { DriverState } from '../driver-state';
 import { plural } from './format';
 
 const waiting = (n: number): string => `${plural(n, 'fix', 'fixes')} waiting`;

@@ -1,4 +1,5 @@
-import type { DriverEngine, DriverState } from '../engine';
+import type { DriverState } from '../driver-state';
+import type { DriverEngine } from '../engine';
 import { useNow } from './use-now';
 
 /**

@@ -1,4 +1,5 @@
-import type { DriverEngine, DriverState } from '../engine';
+import type { DriverState } from '../driver-state';
+import type { DriverEngine } from '../engine';
 import { ConnectionState } from './ConnectionState';
 import { CrashPanel } from './CrashPanel';
 import { LastFix } from './LastFix';

@@ -1,4 +1,4 @@
-import type { DriverState } from '../engine';
+import type { DriverState } from '../driver-state';
 import { dropReasonLabel } from '../../lib/drop-reasons';
 import { ago, clock } from './format';
 import { useNow } from './use-now';

@@ -1,4 +1,5 @@
-import type { DriverEngine, DriverState } from '../engine';
+import type { DriverState } from '../driver-state';
+import type { DriverEngine } from '../engine';
 import { plural } from './format';
 
 /** The device key was refused: the office rotated it or removed the driver. */

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import type { DriverEngine, DriverState } from '../engine';
+import type { DriverState } from '../driver-state';
+import type { DriverEngine } from '../engine';
 import { codeFromText } from '../enrol-code';
 
 /** Not enrolled yet: how to get a link, and a field to paste one. */

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { DriverEngine, DriverState } from '../engine';
+import type { DriverState } from '../driver-state';
+import type { DriverEngine } from '../engine';
 import { clock } from './format';
 
 /** Held this long before an SOS goes out, so a press in a pocket does nothing. */
