@@ -117,13 +117,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   let simulator: FleetSimulator | null = null;
   try {
     const ctx = server.context;
-    const accounts: Accounts = { companies: ctx.companies, users: ctx.users, tokens: ctx.tokens };
+    const accounts: Accounts = ctx.accounts;
     await provisionDemo(accounts, profiles, adminPassword);
 
     // A browser on this machine reaches a wildcard-bound server at localhost.
     const shownHost = WILDCARD_HOSTS.has(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
     const url = `http://${shownHost}:${started.port}`;
-    const link = createLoginLink(ctx.db, accounts, DEMO_COMPANY_ID, DEMO_ADMIN_ID, options.linkTtlSeconds ?? LINK_TTL_S);
+    const link = createLoginLink(accounts, DEMO_COMPANY_ID, DEMO_ADMIN_ID, options.linkTtlSeconds ?? LINK_TTL_S);
     const wsUrl = `ws://${loopbackFor(host)}:${started.port}${TRACK_PATH}`;
 
     const seed = options.seed ?? DEFAULT_SEED;

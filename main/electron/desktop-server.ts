@@ -4,17 +4,14 @@
  * time. Whichever it is, the window and IPC get a URL and the owner's accounts.
  */
 import type { Accounts } from '../server/accounts';
-import { loadOrCreateSecret } from '../server/auth/secret';
-import { TokenService } from '../server/auth/tokens';
 import type { TrackingServerConfig } from '../server/index';
-import { CompanyStore } from '../server/store/companies';
 import { openDatabase } from '../server/store/database';
 import { SCHEMA_VERSION } from '../server/store/migrations';
 import { VERSION } from '../server/version';
-import { UserStore } from '../server/store/users';
 import { saveDesktopSetting, type RememberedPorts } from './desktop-settings';
 import { startEmbeddedServer, type PortMove, type ServerFactory } from './embedded-server';
 import { findExistingServer, otherVersionMessage, unresponsiveMessage, type ProbeOptions } from '../server/existing-server';
+import { accountsOn } from '../server/open-accounts';
 
 export interface DesktopServer {
   /** 'embedded': this app runs it; 'existing': another process does, and keeps it at quit. */
@@ -55,7 +52,7 @@ export async function openDesktopServer(o: DesktopServerOptions): Promise<Deskto
     if (existing.schemaVersion !== SCHEMA_VERSION) throw new Error(otherVersionMessage(existing, { version: VERSION, schemaVersion: SCHEMA_VERSION }, dataDir));
     // The CLI does the same beside a running server: WAL lets both use the file.
     const db = openDatabase(dataDir);
-    const accounts: Accounts = { companies: new CompanyStore(db), users: new UserStore(db), tokens: new TokenService(loadOrCreateSecret(dataDir)) };
+    const accounts: Accounts = accountsOn(db, dataDir);
     o.config.logger?.info({ url: existing.url, pid: existing.info.pid, version: existing.version }, 'a FleetDesk server already serves this data folder; the window opens on it');
     return {
       mode: 'existing',
@@ -81,7 +78,7 @@ export async function openDesktopServer(o: DesktopServerOptions): Promise<Deskto
     }
   }
   const ctx = embedded.server.context;
-  const accounts: Accounts = { companies: ctx.companies, users: ctx.users, tokens: ctx.tokens };
+  const accounts: Accounts = ctx.accounts;
   return {
     mode: 'embedded',
     localUrl: embedded.localUrl,

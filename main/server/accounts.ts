@@ -9,6 +9,8 @@ import { MAX_TTL_SECONDS, type TokenService } from './auth/tokens';
 import type { CompanyRow, CompanyStore } from './store/companies';
 import { slugify } from './store/companies';
 import type { Profile, UserRow, UserStore } from './store/users';
+import type { LoginLinkStore } from './store/login-links';
+import type { Clock } from './clock';
 
 export class AccountError extends Error {
   constructor(
@@ -19,10 +21,17 @@ export class AccountError extends Error {
   }
 }
 
+/**
+ * The accounts facade: the stores and services company and user management needs. The server
+ * builds it once (ServerContext.accounts); the CLI, the demo and the desktop app open one on a
+ * data folder with openAccounts (./open-accounts.ts).
+ */
 export interface Accounts {
   companies: CompanyStore;
   users: UserStore;
   tokens: TokenService;
+  links: LoginLinkStore;
+  clock: Clock;
 }
 
 function checkId(what: string, id: string): void {

@@ -5,7 +5,7 @@ import type { WriterOptions } from './store/position-writer';
 import type { TlsFiles } from './tls/certificate';
 import type { CrashOptions } from './crash/accident-pipeline';
 import { MAX_PLAUSIBLE_SPEED_MS } from './ingest/plausibility';
-import { DEFAULT_CLOCK_TOLERANCE_MS } from './ingest/clock';
+import { DEFAULT_CLOCK_TOLERANCE_MS } from './ingest/phone-clock';
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_OSMAND_PORT } from '../../shared/protocol/osmand';
 
@@ -72,7 +72,7 @@ export interface TrackingServerConfig {
   crash?: Partial<CrashOptions>;
   /**
    * A device time more than this ahead of arrival is a phone's wrong clock: the fix is stored at
-   * arrival time, its own time kept beside it (ingest/clock.ts); default 5 minutes.
+   * arrival time, its own time kept beside it (ingest/phone-clock.ts); default 5 minutes.
    */
   clockToleranceMs?: number;
   /** "now" for everything time-dependent that reads it; default the system clock (tests move a manual one). */

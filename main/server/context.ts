@@ -1,4 +1,5 @@
 import type { AccessEvents } from './auth/access-events';
+import type { Accounts } from './accounts';
 import type { ApiKeyStore } from './auth/api-keys';
 import type { EventLog } from './events/event-log';
 import type { AttemptLimiter } from './auth/attempt-limiter';
@@ -39,6 +40,8 @@ export interface ServerContext {
   positions: PositionStore;
   writer: PositionWriter;
   tokens: TokenService;
+  /** the accounts facade (companies, users, tokens, sign-in links) shared with the CLI, demo and desktop app */
+  accounts: Accounts;
   ingest: IngestPipeline;
   /** failed sign-ins and device keys per account and address (http/attempts.ts) */
   attempts: AttemptLimiter;

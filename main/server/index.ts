@@ -3,8 +3,6 @@ import { AccessEvents } from './auth/access-events';
 import { ApiKeyStore } from './auth/api-keys';
 import { EventLog } from './events/event-log';
 import { AttemptLimiter } from './auth/attempt-limiter';
-import { loadOrCreateSecret } from './auth/secret';
-import { TokenService } from './auth/tokens';
 import type { TrackingServerConfig } from './config';
 import { resolveConfig } from './config';
 import type { ServerContext } from './context';
@@ -12,12 +10,12 @@ import { buildApp, type App } from './http/app';
 import { IngestPipeline } from './ingest/pipeline';
 import { DriverRateLimit } from './ingest/rate-limit';
 import { createLogger, secretSafe } from './logger';
-import { CompanyStore } from './store/companies';
+import { accountsOn } from './open-accounts';
+import type { Timer } from './clock';
 import { DB_FILE, openDatabase } from './store/database';
 import { secureDataFolder } from './store/data-folder';
 import { PositionWriter } from './store/position-writer';
 import { PositionStore } from './store/positions';
-import { UserStore } from './store/users';
 import { removeServerFile, serverFileInfo, writeServerFile, type ServerFile } from './server-file';
 import { VERSION } from './version';
 import { TrackServer } from './ws/track-server';
@@ -71,7 +69,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
   let stopping: Promise<void> | null = null;
   let serverFile: ServerFile | null = null;
   let extra: (http.Server | https.Server)[] = [];
-  let sweeper: NodeJS.Timeout | null = null;
+  let sweeper: Timer | null = null;
 
   const start = async () => {
     if (ctx) throw new Error('the server is already started');
@@ -82,18 +80,20 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const writer = new PositionWriter(db, positions, resolved.writer);
     const events = new EventLog(db);
     const alerts = new AlertStore(db, events);
-    const companies = new CompanyStore(db);
-    const trips = new TripService({ db, events, logger });
+    const accounts = accountsOn(db, resolved.dataDir, resolved.clock);
+    const companies = accounts.companies;
+    const trips = new TripService({ db, events, logger, clock: resolved.clock });
     const dropped = new DroppedFixStore(db, resolved.clock);
     ctx = {
       config: resolved,
       logger,
       db,
       companies,
-      users: new UserStore(db),
+      users: accounts.users,
       positions,
       writer,
-      tokens: new TokenService(loadOrCreateSecret(resolved.dataDir)),
+      tokens: accounts.tokens,
+      accounts,
       ingest: new IngestPipeline(
         writer,
         positions,
@@ -108,19 +108,18 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       events,
       deviceStatus: new DeviceStatusService(db),
       alerts,
-      accidents: new AccidentPipeline({ db, events, alerts, positions, companies, logger }, resolved.crash),
+      accidents: new AccidentPipeline({ db, events, alerts, positions, companies, logger, clock: resolved.clock }, resolved.crash),
       unknownDevices: new UnknownDeviceStore(db),
       dropped,
       clock: resolved.clock,
       trips,
       listening: { port: 0, httpsPort: null, osmandPort: null, tlsFingerprint: null, tlsSelfSigned: false },
-      startedAt: Date.now(),
+      startedAt: resolved.clock.now(),
       version: VERSION,
     };
     ctx.accidents.start();
     // Failed sign-ins and device keys are forgotten when their windows pass (memory stays flat).
-    sweeper = setInterval(() => ctx?.attempts.sweep(), 60_000);
-    sweeper.unref();
+    sweeper = resolved.clock.every(60_000, () => ctx?.attempts.sweep());
     ctx.ingest.onPosition((req) => trips.onPosition(req));
     if (resolved.crash.detect) attachServerDetection(ctx);
     try {
@@ -130,7 +129,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       await app.listen({ host: resolved.host, port: resolved.port });
       ctx.listening.port = (app.server.address() as AddressInfo).port;
       if (resolved.httpsPort !== null) {
-        const tls = await loadOrCreateCertificate(resolved.dataDir, resolved.tls);
+        const tls = await loadOrCreateCertificate(resolved.dataDir, resolved.tls, resolved.clock.now());
         const server = createHttpsServer(app, track, tls, resolved.http);
         extra.push(server);
         ctx.listening.httpsPort = await listen(server, resolved.host, resolved.httpsPort);
@@ -150,7 +149,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       await app?.close().catch(() => undefined);
       app = null;
       ctx.accidents.stop();
-      if (sweeper) clearInterval(sweeper);
+      sweeper?.clear();
       await trips.stop();
       dropped.close();
       db.close();
@@ -162,7 +161,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     url = `http://${shownHost}:${addr.port}`;
     // Tells the CLI on this data folder where to point sign-in links; not fatal when unwritable.
     try {
-      serverFile = serverFileInfo(resolved.host, addr.port);
+      serverFile = serverFileInfo(resolved.host, addr.port, resolved.clock.now());
       writeServerFile(resolved.dataDir, serverFile);
     } catch (err) {
       serverFile = null;
@@ -176,7 +175,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
 
   const doStop = async () => {
     if (!ctx || !app || !track) return;
-    if (sweeper) clearInterval(sweeper);
+    sweeper?.clear();
     track.stopAccepting();
     // Drivers' in-flight positions commit and are acked before their sockets close.
     ctx.writer.close();

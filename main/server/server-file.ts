@@ -28,7 +28,7 @@ export function localUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-export function serverFileInfo(host: string, port: number, now = Date.now()): ServerFile {
+export function serverFileInfo(host: string, port: number, now: number): ServerFile {
   return { url: localUrl(host, port), port, host, pid: process.pid, started_at: new Date(now).toISOString() };
 }
 

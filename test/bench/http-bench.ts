@@ -24,12 +24,9 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { addCompany, addUser, type Accounts } from '../../main/server/accounts';
-import { loadOrCreateSecret } from '../../main/server/auth/secret';
-import { TokenService } from '../../main/server/auth/tokens';
-import { CompanyStore } from '../../main/server/store/companies';
 import { DB_FILE, openDatabase } from '../../main/server/store/database';
-import { UserStore } from '../../main/server/store/users';
 import type { FromServer, ToServer } from './ipc';
+import { accountsOn } from '../../main/server/open-accounts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -55,7 +52,7 @@ async function provision(): Promise<{ dataDir: string; keys: string[] }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-http-bench-'));
   const db = openDatabase(dataDir);
   try {
-    const accounts: Accounts = { companies: new CompanyStore(db), users: new UserStore(db), tokens: new TokenService(loadOrCreateSecret(dataDir)) };
+    const accounts: Accounts = accountsOn(db, dataDir);
     addCompany(accounts, 'Bench Logistics', COMPANY);
     db.exec('BEGIN');
     for (let i = 0; i < N; i++) await addUser(accounts, { companyId: COMPANY, userId: `DR_${i}`, role: 'driver' });

@@ -25,15 +25,14 @@ import { DEFAULT_TRIP_SETTINGS } from '../../shared/api/trips';
 import { addCompany, addUser } from '../../main/server/accounts';
 import { EventLog } from '../../main/server/events/event-log';
 import type { IngestRequest } from '../../main/server/ingest/pipeline';
-import { CompanyStore } from '../../main/server/store/companies';
 import { openDatabase } from '../../main/server/store/database';
 import { PositionStore } from '../../main/server/store/positions';
-import { UserStore } from '../../main/server/store/users';
-import { TokenService } from '../../main/server/auth/tokens';
 import { TripDetector, type TripBoundary } from '../../main/server/trips/detector';
 import type { RawFix } from '../../main/server/trips/process';
 import { TripService } from '../../main/server/trips/trip-service';
+import { systemClock } from '../../main/server/clock';
 import { munichTrace } from '../support/synthetic-trips';
+import { accountsOn } from '../../main/server/open-accounts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -63,13 +62,13 @@ log(`detector: ${N} devices × ${fixes.length} fixes, ${ended} trips, ${detector
 // 2. the ingest hook on a real database
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-trips-bench-'));
 const db = openDatabase(dir);
-const users = new UserStore(db);
-const accounts = { companies: new CompanyStore(db), users, tokens: new TokenService(Buffer.alloc(32, 7)) };
+const accounts = accountsOn(db, dir);
+const users = accounts.users;
 const company = addCompany(accounts, 'Bench', 'bench').id;
 for (let i = 0; i < N; i++) await addUser(accounts, { companyId: company, userId: `d${i}`, role: 'driver' });
 const pks = Array.from({ length: N }, (_, i) => users.get(company, `d${i}`)!.pk);
 const logger = pino({ level: 'silent' });
-const service = new TripService({ db, events: new EventLog(db), logger }, { sweepIntervalMs: 0 });
+const service = new TripService({ db, events: new EventLog(db), logger, clock: systemClock }, { sweepIntervalMs: 0 });
 const reqs = pks.map((pk, i) => ({ companyId: company, userPk: pk, userId: `d${i}`, source: 'bench', live: false }));
 const t2 = process.hrtime.bigint();
 for (const f of fixes) {

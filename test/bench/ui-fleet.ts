@@ -10,11 +10,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { addCompany, addUser, issueToken, type Accounts } from '../../main/server/accounts';
-import { loadOrCreateSecret } from '../../main/server/auth/secret';
-import { TokenService } from '../../main/server/auth/tokens';
-import { CompanyStore } from '../../main/server/store/companies';
 import { openDatabase } from '../../main/server/store/database';
-import { UserStore } from '../../main/server/store/users';
+import { accountsOn } from '../../main/server/open-accounts';
 
 export const COMPANY = 'ui-bench';
 export const OFFICE = 'dispatch';
@@ -45,7 +42,7 @@ export async function provision(n: number, ttlSeconds: number): Promise<Provisio
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-ui-bench-'));
   const db = openDatabase(dataDir);
   try {
-    const accounts: Accounts = { companies: new CompanyStore(db), users: new UserStore(db), tokens: new TokenService(loadOrCreateSecret(dataDir)) };
+    const accounts: Accounts = accountsOn(db, dataDir);
     addCompany(accounts, 'UI Bench Transport', COMPANY);
     accounts.companies.update(COMPANY, { max_connections: n + 20 });
     const driverIds = Array.from({ length: n }, (_, i) => `VAN_${String(i).padStart(4, '0')}`);

@@ -25,13 +25,10 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { addCompany, addUser, issueToken, type Accounts } from '../../main/server/accounts';
-import { loadOrCreateSecret } from '../../main/server/auth/secret';
-import { TokenService } from '../../main/server/auth/tokens';
-import { CompanyStore } from '../../main/server/store/companies';
 import { DB_FILE, openDatabase } from '../../main/server/store/database';
-import { UserStore } from '../../main/server/store/users';
 import { COMPANY_DRIVERS, TRACK_PATH } from '../../shared/protocol/tracking';
 import type { FromServer, LoopDelay, ServerSample, ToServer } from './ipc';
+import { accountsOn } from '../../main/server/open-accounts';
 
 // ---------------------------------------------------------------- options
 
@@ -121,7 +118,7 @@ async function provision(): Promise<Provisioned> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-bench-'));
   const db = openDatabase(dataDir);
   try {
-    const accounts: Accounts = { companies: new CompanyStore(db), users: new UserStore(db), tokens: new TokenService(loadOrCreateSecret(dataDir)) };
+    const accounts: Accounts = accountsOn(db, dataDir);
     addCompany(accounts, 'Bench Logistics', COMPANY);
     accounts.companies.update(COMPANY, { max_connections: N + M + 100 });
     const driverIds = Array.from({ length: N }, (_, i) => `DR_${i}`);

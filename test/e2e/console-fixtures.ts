@@ -45,7 +45,7 @@ export async function startConsoleServer(drivers: DriverSpec[] = [], config: Par
 
 /** A one-time sign-in URL for `user`, as the CLI's `login-link` prints it. */
 export function loginLink(srv: TestServer, user = ADMIN): string {
-  const { code } = createLoginLink(srv.ctx.db, { companies: srv.ctx.companies, users: srv.ctx.users, tokens: srv.ctx.tokens }, COMPANY, user);
+  const { code } = createLoginLink(srv.ctx.accounts, COMPANY, user);
   return loginLinkUrl(srv.url, code);
 }
 

@@ -216,7 +216,7 @@ describe('enrolment links', () => {
     assert.match(expired.body.message, /expired/);
 
     // an office sign-in link is no enrolment link, and an enrolment link signs no one in
-    const login = createLoginLink(s.ctx.db, { companies: s.ctx.companies, users: s.ctx.users, tokens: s.ctx.tokens }, 'acme', 'ops');
+    const login = createLoginLink(s.ctx.accounts, 'acme', 'ops');
     const asEnrol = await enrol(login.code);
     assert.equal(asEnrol.status, 401);
     assert.match(asEnrol.body.message, /enrolment link is not valid/);
@@ -264,7 +264,7 @@ describe('the limiter', () => {
     const post = (p: string, body: unknown) => t.api('POST', p, { body });
     await t.user('acme', 'DR_9', 'driver');
     const old = t.ctx.users.get('acme', 'DR_9')!.device_key;
-    rotateDeviceKey({ companies: t.ctx.companies, users: t.ctx.users, tokens: t.ctx.tokens }, 'acme', 'DR_9');
+    rotateDeviceKey(t.ctx.accounts, 'acme', 'DR_9');
     for (let i = 0; i < 60; i++) {
       const r = await post('/api/v1/driver/session', { device_key: old });
       assert.equal(r.status, 401, `attempt ${i + 1}`);

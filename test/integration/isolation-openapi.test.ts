@@ -203,7 +203,7 @@ before(async () => {
   const key = await ok('POST', '/api/v1/api-keys', { name: 'Acme backend' });
   aIds['api-keys'] = [String(key.id)];
   const enrol = await ok('POST', `/api/v1/devices/${A_DRIVERS[0]}/enrolment`, {});
-  const login = createLoginLink(s.ctx.db, { companies: s.ctx.companies, users: s.ctx.users, tokens: s.ctx.tokens }, A, A_OFFICE);
+  const login = createLoginLink(s.ctx.accounts, A, A_OFFICE);
 
   aIds.companies = [A];
   aIds.devices = [...A_DRIVERS];

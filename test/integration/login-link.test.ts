@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { AccountError } from '../../main/server/accounts';
 import { createLoginLink, loginLinkUrl } from '../../main/server/login-links';
+import { ManualClock } from '../support/manual-clock';
 import { startTestServer, type TestServer } from '../support/server';
 import { TestSocket } from '../support/ws-client';
 
@@ -20,7 +21,7 @@ async function setUp(config: Parameters<typeof startTestServer>[0] = {}): Promis
 }
 
 const link = (s: TestServer, userId: string, ttl?: number) =>
-  createLoginLink(s.ctx.db, { companies: s.ctx.companies, users: s.ctx.users, tokens: s.ctx.tokens }, 'acme', userId, ttl).code;
+  createLoginLink(s.ctx.accounts, 'acme', userId, ttl).code;
 const redeem = (s: TestServer, code: unknown) => s.api('POST', '/api/v1/auth/link', { body: { code } });
 const usedAt = (s: TestServer, code: string) =>
   (s.ctx.db.prepare('SELECT used_at FROM login_links WHERE code_hash = ?').get(crypto.createHash('sha256').update(code).digest('hex')) as { used_at: number | null }).used_at;
@@ -122,7 +123,9 @@ describe('sign-in links', () => {
 });
 
 test('failed link attempts are rate-limited per address, apart from password sign-ins', async () => {
-  const s = await setUp({ login: { windowMs: 1500 } });
+  // The lock runs on the server's clock: the test moves it instead of waiting.
+  const clock = new ManualClock();
+  const s = await setUp({ login: { windowMs: 1500 }, clock });
   try {
     const valid = link(s, 'OF_1');
     for (let i = 0; i < 5; i++) assert.equal((await redeem(s, `wrong-${i}`)).status, 401);
@@ -136,7 +139,9 @@ test('failed link attempts are rate-limited per address, apart from password sig
     const login = await s.api('POST', '/api/v1/auth/login', { body: { company: 'acme', user_id: 'AD_1', password: PASSWORD } });
     assert.equal(login.status, 200);
 
-    await new Promise((r) => setTimeout(r, 1600));
+    clock.advance(1499);
+    assert.equal((await redeem(s, valid)).status, 429, 'still locked a moment before the window ends');
+    clock.advance(1);
     const res = await redeem(s, valid);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.user.id, 'OF_1');

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { COMPANY_DRIVERS } from '../../shared/protocol/tracking';
-import { GPS_ROLLOVER_MS } from '../../main/server/ingest/clock';
+import { GPS_ROLLOVER_MS } from '../../main/server/ingest/phone-clock';
 import { TestSocket } from '../support/ws-client';
 import { droppedByReason, send, startPhones, type Phones, type Sent } from './phone-fixtures';
 

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { TokenService } from '../../main/server/auth/tokens';
 import { CLOSE } from '../../shared/protocol/tracking';
+import { ManualClock } from '../support/manual-clock';
 import { startTestServer, type TestServer } from '../support/server';
 import { TestSocket } from '../support/ws-client';
 
@@ -22,6 +23,8 @@ const AUTH_TIMEOUT_MS = 300;
 const PING_MS = 200;
 
 let s: TestServer;
+/** The auth deadline and token expiry run on the server's clock: tests move it instead of waiting. */
+const clock = new ManualClock();
 const sockets: TestSocket[] = [];
 let nextId = 0;
 
@@ -52,7 +55,7 @@ function isOpen(sock: TestSocket): boolean {
 }
 
 before(async () => {
-  s = await startTestServer({ ws: { authTimeoutMs: AUTH_TIMEOUT_MS, pingIntervalMs: PING_MS } });
+  s = await startTestServer({ ws: { authTimeoutMs: AUTH_TIMEOUT_MS, pingIntervalMs: PING_MS }, clock });
   s.company('acme');
 });
 
@@ -226,7 +229,10 @@ describe('authenticate', () => {
 
   test('a connection not authenticated within authTimeoutMs closes with 4000', async () => {
     const sock = await open();
-    const closed = await within(sock.closed, AUTH_TIMEOUT_MS + 2000);
+    clock.advance(AUTH_TIMEOUT_MS - 1);
+    assert.ok(await within(sock.closed, 100).then((c) => c === null), 'open until the deadline');
+    clock.advance(1);
+    const closed = await within(sock.closed, 2000);
     assert.ok(closed, 'closed by the server');
     assert.equal(closed.code, CLOSE.authTimeout);
     assert.equal(closed.code, 4000);
@@ -237,6 +243,7 @@ describe('authenticate', () => {
     const sock = await open();
     sock.send(auth(id, 'driver', 'garbage'));
     assert.equal((await sock.next()).error, 'Unauthorized');
+    clock.advance(AUTH_TIMEOUT_MS);
     assert.equal((await sock.closed).code, 4000);
   });
 
@@ -244,7 +251,8 @@ describe('authenticate', () => {
     const id = await newUser('driver');
     const sock = await open();
     assert.equal((await sock.authenticate(id, 'driver', s.token('acme', id))).type, 'authenticated');
-    await sleep(AUTH_TIMEOUT_MS * 2);
+    clock.advance(AUTH_TIMEOUT_MS * 2);
+    await sleep(50);
     assert.ok(isOpen(sock));
     sock.send(location(id, 1));
     assert.deepEqual(await sock.nextOfType('ack'), { type: 'ack', seq: 1 });
@@ -295,6 +303,8 @@ describe('heartbeat', () => {
 
   test('an unauthenticated client answering pings is still closed by the auth deadline', async () => {
     const sock = await open();
+    await new Promise((resolve) => sock.ws.once('ping', resolve)); // it answers (autoPong)
+    clock.advance(AUTH_TIMEOUT_MS);
     assert.equal((await sock.closed).code, 4000);
   });
 });
@@ -303,13 +313,14 @@ describe('what ends a live connection', () => {
   test('the token expiring closes the connection with 4001', async () => {
     const id = await newUser('office');
     const sock = await open();
-    const started = Date.now();
     assert.equal((await sock.authenticate(id, 'office', s.token('acme', id, 2))).type, 'authenticated');
-    const closed = await within(sock.closed, 4000);
+    clock.advance(900);
+    assert.equal(await within(sock.closed, 100), null, 'not before the token expired (its exp is 1–2 s away)');
+    clock.advance(1100);
+    const closed = await within(sock.closed, 2000);
     assert.ok(closed, 'closed when the token expired');
     assert.equal(closed.code, CLOSE.tokenExpired);
     assert.equal(closed.code, 4001);
-    assert.ok(Date.now() - started >= 900, 'not before the token expired (its exp is 1–2 s away)');
   });
 
   test('re-authenticating with a fresh token of the same user keeps the connection past the old expiry', async () => {
@@ -318,7 +329,8 @@ describe('what ends a live connection', () => {
     // ttl 2 s: the token's exp (whole seconds) is 1–2 s away.
     assert.equal((await sock.authenticate(id, 'office', s.token('acme', id, 2))).type, 'authenticated');
     assert.equal((await sock.authenticate(id, 'office', s.token('acme', id, 3600))).type, 'authenticated');
-    await sleep(2100);
+    clock.advance(2100);
+    await sleep(50);
     assert.ok(isOpen(sock), 'still open after the first token expired');
     sock.send({ action: 'subscribe', entity: 'company:drivers' });
     assert.deepEqual(await sock.next(), { type: 'subscribed', entity: 'company:drivers' });

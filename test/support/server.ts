@@ -34,7 +34,7 @@ export async function startTestServer(config: Partial<TrackingServerConfig> = {}
   const server = createTrackingServer({ host: '127.0.0.1', port: 0, httpsPort: null, osmandPort: null, logger, ...config, dataDir });
   const { url } = await server.start();
   const ctx = server.context;
-  const accounts = { companies: ctx.companies, users: ctx.users, tokens: ctx.tokens };
+  const accounts = ctx.accounts;
   return {
     server,
     ctx,

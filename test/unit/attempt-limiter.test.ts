@@ -2,12 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AttemptLimiter, attemptKeys, DEFAULT_LIMITS, type AttemptRule } from '../../main/server/auth/attempt-limiter';
+import { ManualClock } from '../support/manual-clock';
 
 const MIN = 60_000;
 function limiter() {
-  const clock = { t: 1_000_000, now() {
-    return this.t;
-  } };
+  const clock = new ManualClock(1_000_000);
   return { l: new AttemptLimiter(clock), clock };
 }
 const rule: AttemptRule = { max: 3, windowMs: MIN, maxLockMs: 8 * MIN };
@@ -19,9 +18,9 @@ test('allowed until the limit, then locked for the window; nothing counts while 
   assert.equal(l.waitMs('k'), 0, 'two failures are fine');
   l.fail('k', rule);
   assert.equal(l.waitMs('k'), MIN);
-  clock.t += 30_000;
+  clock.advance(30_000);
   assert.equal(l.waitMs('k'), 30_000);
-  clock.t += 30_000;
+  clock.advance(30_000);
   assert.equal(l.waitMs('k'), 0, 'the lock ends with the window');
   assert.equal(l.waitMs('other'), 0, 'other keys are not affected');
 });
@@ -30,7 +29,7 @@ test('failures spread over more than a window never lock', () => {
   const { l, clock } = limiter();
   for (let i = 0; i < 20; i++) {
     l.fail('slow', rule);
-    clock.t += 31_000; // two per window at most
+    clock.advance(31_000); // two per window at most
   }
   assert.equal(l.waitMs('slow'), 0);
 });
@@ -41,7 +40,7 @@ test('each further lock doubles, up to maxLockMs; a success forgets everything',
   for (let round = 0; round < 6; round++) {
     for (let i = 0; i < 3; i++) l.fail('g', rule);
     locks.push(l.waitMs('g'));
-    clock.t += l.waitMs('g');
+    clock.advance(l.waitMs('g'));
   }
   assert.deepEqual(locks, [1, 2, 4, 8, 8, 8].map((m) => m * MIN));
   l.succeed('g');
@@ -52,10 +51,10 @@ test('each further lock doubles, up to maxLockMs; a success forgets everything',
 test('strikes are forgotten a maxLockMs after the last failure', () => {
   const { l, clock } = limiter();
   for (let i = 0; i < 3; i++) l.fail('s', rule);
-  clock.t += MIN;
+  clock.advance(MIN);
   for (let i = 0; i < 3; i++) l.fail('s', rule);
   assert.equal(l.waitMs('s'), 2 * MIN);
-  clock.t += 2 * MIN + 8 * MIN + 1;
+  clock.advance(2 * MIN + 8 * MIN + 1);
   for (let i = 0; i < 3; i++) l.fail('s', rule);
   assert.equal(l.waitMs('s'), MIN);
 });
@@ -69,14 +68,14 @@ test('memory stays flat under a stream of distinct failed account names (sweeps 
       const k = keys.account(`made-up-${minute}-${i}`, '203.0.113.7');
       l.fail(k.key, k.rule);
     }
-    clock.t += MIN;
+    clock.advance(MIN);
     l.sweep();
     sizes.push(l.size);
   }
   // 120,000 distinct names failed; only the last minute or two are held
   assert.ok(Math.max(...sizes) <= 4000, `held ${Math.max(...sizes)}`);
   assert.ok(sizes.at(-1)! <= 2000);
-  clock.t += 2 * MIN;
+  clock.advance(2 * MIN);
   l.sweep();
   assert.equal(l.size, 0);
 });

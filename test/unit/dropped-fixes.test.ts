@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { openDatabase } from '../../main/server/store/database';
 import { DROPPED_RETENTION_MS, DroppedFixStore, type DropRecord } from '../../main/server/store/dropped-fixes';
+import { ManualClock } from '../support/manual-clock';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-dropped-'));
 const db = openDatabase(dir);
@@ -22,8 +23,7 @@ const a = pk('acme', 'a');
 const b = pk('acme', 'b');
 const c = pk('beta', 'c');
 
-let now = T;
-const clock = { now: () => now };
+const clock = new ManualClock(T);
 const drop = (userPk: number, reason: DropRecord['reason'], at: number, message: string = reason): DropRecord => ({ userPk, reason, message, source: 'osmand', at, lat: 1, lng: 2, deviceTime: at });
 
 test('counts by reason, most frequent first, with the last one’s message; since counts from its hour', () => {
@@ -70,7 +70,8 @@ test('counts survive a restart (written at flush and at close) and add up', () =
 
 test('counts older than the retention are removed as time moves on; a deleted device takes its counts along', () => {
   const store = new DroppedFixStore(db, clock);
-  now = T + DROPPED_RETENTION_MS + 2 * 3600_000;
+  clock.advance(DROPPED_RETENTION_MS + 2 * 3600_000);
+  const now = clock.now();
   store.record(drop(b, 'impossible_speed', now));
   store.flush();
   assert.deepEqual(store.summary(b, 0).map((d) => d.reason), ['impossible_speed']);

@@ -81,7 +81,7 @@ test('the preload runs in a sandbox-like context and exposes one function per ch
   try {
     const e = createElectronStub();
     const logger = pino({ level: 'silent' });
-    const accounts = () => ({ companies: srv.ctx.companies, users: srv.ctx.users, tokens: srv.ctx.tokens });
+    const accounts = () => srv.ctx.accounts;
     await ensureDesktopOwner(accounts(), logger);
     createMainWindow(e.api.BrowserWindow, e.api.shell, { serverUrl: srv.url, preloadPath: '/p.cjs', onError: () => {} });
     const win = e.windows[0]!;

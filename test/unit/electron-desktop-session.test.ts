@@ -6,7 +6,7 @@ import { DESKTOP_OWNER, desktopSession, ensureDesktopOwner } from '../../main/el
 import { startTestServer, tempDir, type TestServer } from '../support/server';
 
 const logger = pino({ level: 'silent' });
-const accountsOf = (srv: TestServer) => ({ companies: srv.ctx.companies, users: srv.ctx.users, tokens: srv.ctx.tokens });
+const accountsOf = (srv: TestServer) => srv.ctx.accounts;
 
 test('first start creates the local company and its admin; later starts on the same folder reuse them', async () => {
   const dataDir = tempDir();

@@ -23,7 +23,7 @@ before(async () => {
 after(() => srv.stop());
 
 const logger = pino({ level: 'silent' });
-const accounts = () => ({ companies: srv.ctx.companies, users: srv.ctx.users, tokens: srv.ctx.tokens });
+const accounts = () => srv.ctx.accounts;
 
 /** A window on the test server with the IPC registered exactly as the desktop app does it. */
 async function desktop() {

@@ -102,7 +102,7 @@ test('a server that holds the folder but does not answer stops the launch with a
   const hung = net.createServer(() => {});
   await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
   const port = (hung.address() as net.AddressInfo).port;
-  writeServerFile(dataDir, serverFileInfo('127.0.0.1', port)); // this test's own pid: alive
+  writeServerFile(dataDir, serverFileInfo('127.0.0.1', port, Date.now())); // this test's own pid: alive
   try {
     const e = createElectronStub();
     const desktop = launch(e, dataDir, await freePort());
@@ -120,9 +120,9 @@ test('a server that holds the folder but does not answer stops the launch with a
 
 test('a server.json left behind (dead process, or nothing on its port) does not keep the app from starting', async () => {
   const dataDir = tempDir();
-  writeServerFile(dataDir, { ...serverFileInfo('127.0.0.1', await freePort()), pid: 2 ** 22 + 12345 });
+  writeServerFile(dataDir, { ...serverFileInfo('127.0.0.1', await freePort(), Date.now()), pid: 2 ** 22 + 12345 });
   assert.deepEqual(await findExistingServer(dataDir), { kind: 'none' });
-  writeServerFile(dataDir, serverFileInfo('127.0.0.1', await freePort())); // a live pid, nothing listening
+  writeServerFile(dataDir, serverFileInfo('127.0.0.1', await freePort(), Date.now())); // a live pid, nothing listening
   assert.deepEqual(await findExistingServer(dataDir), { kind: 'none' });
 
   const e = createElectronStub();
@@ -200,7 +200,7 @@ test('beside a server of another FleetDesk version the app explains instead of m
   const older = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: '0.0.9', uptime_s: 5, schema_version: 2 })));
   await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
   const port = (older.address() as net.AddressInfo).port;
-  writeServerFile(dataDir, serverFileInfo('127.0.0.1', port));
+  writeServerFile(dataDir, serverFileInfo('127.0.0.1', port, Date.now()));
   try {
     const e = createElectronStub();
     const desktop = launch(e, dataDir, await freePort());

@@ -34,7 +34,7 @@ let electron: { requests: string[] };
 const overrides = new Map<string, Buffer>();
 
 before(async () => {
-  const tls = await loadOrCreateCertificate(tempDir());
+  const tls = await loadOrCreateCertificate(tempDir(), undefined, Date.now());
   electron = installElectronModule({ ca: tls.cert });
   server = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
     const name = decodeURIComponent(new URL(req.url ?? '/', 'https://x').pathname.replace(/^\/feed\//, ''));

@@ -1,7 +1,7 @@
-/** The phone's clock judged against arrival (main/server/ingest/clock.ts) and the fix rules. */
+/** The phone's clock judged against arrival (main/server/ingest/phone-clock.ts) and the fix rules. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chooseSkew, DEFAULT_CLOCK_TOLERANCE_MS, GPS_ROLLOVER_MS, judgeTime, ROLLOVER_QUEUE_MS } from '../../main/server/ingest/clock';
+import { chooseSkew, DEFAULT_CLOCK_TOLERANCE_MS, GPS_ROLLOVER_MS, judgeTime, ROLLOVER_QUEUE_MS } from '../../main/server/ingest/phone-clock';
 import { fixProblem } from '../../main/server/ingest/fix-rules';
 import { FLAG_CLOCK_AHEAD, FLAG_GPS_ROLLOVER } from '../../main/server/store/position-flags';
 import type { PositionRecord } from '../../main/server/store/positions';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, mock, test } from 'node:test';
-import { setTimeoutAt } from '../../main/server/ws/timers';
+import { systemClock } from '../../main/server/clock';
+
+const setTimeoutAt = (at: number, fn: () => void) => systemClock.at(at, fn);
 
 afterEach(() => mock.timers.reset());
 

@@ -27,7 +27,7 @@ export function loginLinkCommand(): Command {
     .action(async (o: { company: string; user: string; ttl: string; url?: string; data: string }) => {
       if (!/^\d+$/.test(o.ttl)) throw new CliError('--ttl must be a whole number of seconds');
       const base = o.url !== undefined ? baseUrl(o.url) : runningServerUrl(o.data);
-      const { code } = await withAccounts(o.data, (a, db) => createLoginLink(db, a, o.company, o.user, Number(o.ttl)));
+      const { code } = await withAccounts(o.data, (a) => createLoginLink(a, o.company, o.user, Number(o.ttl)));
       console.log(loginLinkUrl(base, code));
     });
 }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '../store/database';
+import { systemClock, type Clock } from '../clock';
 
 export interface ApiKeyRow {
   id: number;
@@ -25,7 +26,10 @@ export class ApiKeyStore {
   private readonly listStmt;
   private readonly del;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
+  ) {
     this.byHash = db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE key_hash = ?');
     this.insert = db.prepare('INSERT INTO api_keys (company_id, name, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)');
     this.touch = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
@@ -34,14 +38,14 @@ export class ApiKeyStore {
   }
 
   /** Creates a key; the key itself is returned only here. */
-  create(companyId: string, name: string, now = Date.now()): { row: ApiKeyRow; key: string } {
+  create(companyId: string, name: string, now = this.clock.now()): { row: ApiKeyRow; key: string } {
     const key = PREFIX + crypto.randomBytes(32).toString('base64url');
     const r = this.insert.run(companyId, name, hash(key), key.slice(0, PREFIX.length + 6), now);
     return { row: this.listStmt.all(companyId).find((k) => k.id === Number(r.lastInsertRowid)) as ApiKeyRow, key };
   }
 
   /** The key's row when it is valid (and notes its use, at most once a minute). */
-  verify(key: string, now = Date.now()): ApiKeyRow | undefined {
+  verify(key: string, now = this.clock.now()): ApiKeyRow | undefined {
     if (!key.startsWith(PREFIX) || key.length > 200) return undefined;
     const row = this.byHash.get(hash(key));
     if (row && (row.last_used_at === null || now - row.last_used_at > 60_000)) this.touch.run(now, row.id);

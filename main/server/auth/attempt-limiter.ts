@@ -28,7 +28,7 @@ interface Entry {
 export class AttemptLimiter {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Pick<Clock, 'now'>) {}
 
   /** Milliseconds before `key` may try again; 0 when it may now. */
   waitMs(key: string): number {

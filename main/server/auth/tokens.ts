@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Role } from '../../../shared/ids';
 import { isRole } from '../../../shared/ids';
+import { systemClock, type Clock } from '../clock';
 
 /** What a FleetDesk token says about its holder. */
 export interface TokenClaims {
@@ -33,12 +34,17 @@ export class TokenService {
   /** A KeyObject made once: given raw bytes, jsonwebtoken tries (and fails) to parse a public key on every verify. */
   private readonly secret: crypto.KeyObject;
 
-  constructor(secret: Buffer) {
+  constructor(
+    secret: Buffer,
+    /** tokens are issued and expire on the server's clock */
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
+  ) {
     this.secret = crypto.createSecretKey(secret);
   }
 
   sign(claims: { userId: string; userPk: number; role: Role; company: string; tokenVersion: number }, ttlSeconds: number): { token: string; expiresAt: Date } {
-    const token = jwt.sign({ role: claims.role, company: claims.company, uid: claims.userPk, tv: claims.tokenVersion }, this.secret, {
+    const iat = Math.floor(this.clock.now() / 1000);
+    const token = jwt.sign({ role: claims.role, company: claims.company, uid: claims.userPk, tv: claims.tokenVersion, iat }, this.secret, {
       algorithm: ALGORITHM,
       subject: claims.userId,
       expiresIn: ttlSeconds,
@@ -51,7 +57,7 @@ export class TokenService {
   verify(token: string): TokenClaims {
     let decoded: unknown;
     try {
-      decoded = jwt.verify(token, this.secret, { algorithms: [ALGORITHM] });
+      decoded = jwt.verify(token, this.secret, { algorithms: [ALGORITHM], clockTimestamp: Math.floor(this.clock.now() / 1000) });
     } catch (err) {
       if (err instanceof jwt.TokenExpiredError) throw new TokenError('the token has expired', true);
       throw new TokenError('the token is not valid');

@@ -3,6 +3,7 @@ import type { AlertStore, RecordedAlert } from '../devices/alerts';
 import type { DeviceRef } from '../devices/device-status';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
+import type { Clock, Timer } from '../clock';
 import type { CompanyStore } from '../store/companies';
 import type { Db } from '../store/database';
 import type { PositionStore } from '../store/positions';
@@ -26,6 +27,7 @@ export interface CrashDeps {
   positions: PositionStore;
   companies: CompanyStore;
   logger: Logger;
+  clock: Clock;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -45,7 +47,7 @@ const MAX_EXTRA_POSITIONS = 2_000;
  */
 export class AccidentPipeline {
   readonly store: AccidentStore;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, Timer>();
   private stopped = false;
   private readonly assembleTx;
 
@@ -66,7 +68,7 @@ export class AccidentPipeline {
   /** Hooks the first stage into every new crash alert and resumes what a restart left pending. */
   start(): void {
     this.deps.alerts.onRecord((device, alert) => this.received(device, alert));
-    const now = Date.now();
+    const now = this.deps.clock.now();
     for (const row of this.store.pending()) {
       if (row.extra_received_at === null) this.schedule(row.id, row.received_at + this.options.extraDelayMs - now);
       else this.schedule(row.id, 0);
@@ -75,7 +77,7 @@ export class AccidentPipeline {
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) t.clear();
     this.timers.clear();
   }
 
@@ -132,7 +134,7 @@ export class AccidentPipeline {
     if (this.stopped) return;
     const row = this.store.row(id);
     if (!row || row.package_received_at !== null) return;
-    const now = Date.now();
+    const now = this.deps.clock.now();
     try {
       const w = this.options.windowMs;
       const extra = row.extra === null ? extraFromPositions(this.deps.positions.range(row.user_pk, row.time - w, row.time + w + 1, MAX_EXTRA_POSITIONS)) : null;
@@ -146,9 +148,7 @@ export class AccidentPipeline {
 
   private schedule(id: string, delayMs: number): void {
     if (this.stopped || this.timers.has(id)) return;
-    const t = setTimeout(() => this.assemble(id), Math.max(0, delayMs));
-    t.unref();
-    this.timers.set(id, t);
+    this.timers.set(id, this.deps.clock.at(this.deps.clock.now() + Math.max(0, delayMs), () => this.assemble(id)));
   }
 
   private event(device: { pk: number; company_id: string }, id: string, event: Parameters<EventLog['record']>[0]['event'], objectType: 'Accident' | 'AccidentExtra', details: Record<string, unknown>, now: number): number {

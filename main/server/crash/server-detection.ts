@@ -24,7 +24,7 @@ export function attachServerDetection(deps: { ingest: IngestPipeline; alerts: Al
         {
           kind: 'crash',
           deviceTime: hit.time,
-          serverTime: Date.now(),
+          serverTime: req.position.serverTime,
           lat: hit.lat,
           lng: hit.lng,
           source: 'server',

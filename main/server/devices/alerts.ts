@@ -3,6 +3,7 @@ import type { AlertState, AlertView } from '../../../shared/api/alerts';
 import type { EventLog } from '../events/event-log';
 import type { Db } from '../store/database';
 import type { DeviceRef } from './device-status';
+import { systemClock, type Clock } from '../clock';
 
 export interface NewAlert {
   kind: AlertKind;
@@ -113,6 +114,7 @@ export class AlertStore {
   constructor(
     db: Db,
     private readonly events: EventLog,
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
   ) {
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (user_pk, kind, device_time, server_time, lat, lng, source, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -191,7 +193,7 @@ export class AlertStore {
   }
 
   /** Marks the alert acknowledged by `userId`; undefined when it is not the company's. */
-  acknowledge(companyId: string, id: number, userId: string, now = Date.now()): AlertView | undefined {
+  acknowledge(companyId: string, id: number, userId: string, now = this.clock.now()): AlertView | undefined {
     const r = this.byId.get(id);
     if (!r || !this.belongs(r, companyId)) return undefined;
     const changed = this.ackStmt.run(now, userId, id).changes === 1;
@@ -202,7 +204,7 @@ export class AlertStore {
   }
 
   /** Closes the alert with a note (acknowledging it too if nobody had); once only. */
-  resolve(companyId: string, id: number, userId: string, note: string, now = Date.now()): ResolveOutcome {
+  resolve(companyId: string, id: number, userId: string, note: string, now = this.clock.now()): ResolveOutcome {
     const r = this.byId.get(id);
     if (!r || !this.belongs(r, companyId)) return { ok: false, reason: 'not-found' };
     const changed = this.resolveStmt.run(now, userId, note, userId, now, id).changes === 1;

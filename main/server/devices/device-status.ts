@@ -1,5 +1,6 @@
 import type { DeviceStatus, DeviceStatusPayload } from '../../../shared/protocol/device';
 import type { Db } from '../store/database';
+import { systemClock, type Clock } from '../clock';
 
 /** A status report as adapters produce it: what the phone said, in FleetDesk's terms. */
 export type StatusReport = DeviceStatusPayload;
@@ -64,7 +65,10 @@ export class DeviceStatusService {
   private readonly latest;
   private readonly latestOfCompany;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
+  ) {
     this.insert = db.prepare(
       `INSERT INTO heartbeats (user_pk, time, source, battery, charging, gps, online, pending, duty, connection, app)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -95,7 +99,7 @@ export class DeviceStatusService {
   }
 
   /** Merges a report into the device's status; returns the new status. */
-  report(device: DeviceRef, report: StatusReport, source: string, time = Date.now()): DeviceStatus {
+  report(device: DeviceRef, report: StatusReport, source: string, time = this.clock.now()): DeviceStatus {
     const prev = this.current.get(device.pk) ?? this.loaded(device.pk);
     const base = prev?.status;
     const status: DeviceStatus = {

@@ -1,4 +1,5 @@
 import type { Db } from '../store/database';
+import { systemClock, type Clock } from '../clock';
 
 /** Why an identifier that is no key is listed, and to which company. */
 export type UnknownKind = 'retired' | 'expected';
@@ -45,7 +46,10 @@ export class UnknownDeviceStore {
   private readonly expectedStmt;
   private readonly unexpectStmt;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
+  ) {
     this.upsert = db.prepare(
       `INSERT INTO unknown_devices (identifier, company_id, kind, user_id, protocol, first_seen, last_seen, attempts, remote_address, lat, lng)
        VALUES (@identifier, @company_id, @kind, @user_id, @protocol, @now, @now, 1, @remote, @lat, @lng)
@@ -71,7 +75,7 @@ export class UnknownDeviceStore {
     protocol: string,
     remote: string | null,
     at?: { lat: number; lng: number },
-    now = Date.now(),
+    now = this.clock.now(),
   ): void {
     const ok = at && Number.isFinite(at.lat) && Number.isFinite(at.lng);
     this.upsert.run({ ...entry, user_id: entry.user_id ?? null, protocol, now, remote, lat: ok ? at.lat : null, lng: ok ? at.lng : null });
@@ -94,7 +98,7 @@ export class UnknownDeviceStore {
   }
 
   /** Declares that a phone will report with this identifier; false when another company did first. */
-  expect(companyId: string, identifier: string, note: string | null, now = Date.now()): boolean {
+  expect(companyId: string, identifier: string, note: string | null, now = this.clock.now()): boolean {
     try {
       this.expectStmt.run(identifier, companyId, note, now);
       return true;

@@ -1,6 +1,7 @@
 import type { EventName, LoggedEvent, ObjectType } from '../../../shared/api/events';
 import { DATASET_PATHS } from '../../../shared/api/events';
 import type { Db } from '../store/database';
+import { systemClock, type Clock } from '../clock';
 
 export interface NewEvent {
   companyId: string;
@@ -37,7 +38,10 @@ export class EventLog {
   private readonly page;
   private readonly listeners: EventListener[] = [];
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
+  ) {
     this.insert = db.prepare(
       `INSERT INTO events (company_id, user_pk, event, object_id, object_type, object_path, details, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -53,7 +57,7 @@ export class EventLog {
   }
 
   /** Inserts the event (inside the caller's transaction) and returns its id. */
-  record(e: NewEvent, now = Date.now()): number {
+  record(e: NewEvent, now = this.clock.now()): number {
     const path = e.objectType in DATASET_PATHS ? DATASET_PATHS[e.objectType as keyof typeof DATASET_PATHS](e.objectId) : null;
     const r = this.insert.run(e.companyId, e.userPk, e.event, e.objectId, e.objectType, path, JSON.stringify(e.details), now);
     return Number(r.lastInsertRowid);

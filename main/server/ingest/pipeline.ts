@@ -2,7 +2,7 @@ import type { DroppedFix } from '../../../shared/protocol/reception';
 import type { DroppedFixStore, DropRecord } from '../store/dropped-fixes';
 import type { PositionRecord, PositionStore } from '../store/positions';
 import type { PositionWriter } from '../store/position-writer';
-import { chooseSkew, judgeTime } from './clock';
+import { chooseSkew, judgeTime } from './phone-clock';
 import { DUPLICATE, fixProblem } from './fix-rules';
 import { isHidden } from '../store/position-flags';
 import type { Plausibility } from './plausibility';
@@ -41,7 +41,7 @@ export class IngestPipeline {
   private readonly listeners: PositionListener[] = [];
   /** newest device time fanned out per device, so late fixes never move a live marker back */
   private readonly newest = new Map<number, number>();
-  /** how far ahead each phone's clock was last found to run (clock.ts), so its fixes keep their spacing */
+  /** how far ahead each phone's clock was last found to run (phone-clock.ts), so its fixes keep their spacing */
   private readonly skews = new Map<number, number>();
 
   constructor(
@@ -50,7 +50,7 @@ export class IngestPipeline {
     private readonly rateLimit: DriverRateLimit,
     private readonly plausibility: Plausibility,
     private readonly dropped: DroppedFixStore,
-    /** a device time this far ahead of arrival is a wrong clock (clock.ts) */
+    /** a device time this far ahead of arrival is a wrong clock (phone-clock.ts) */
     private readonly clockToleranceMs: number,
   ) {}
 
@@ -111,7 +111,7 @@ export class IngestPipeline {
 
   /**
    * How far ahead this phone's clock runs, for what it sent now (its newest device time): the
-   * skew every fix of a report is moved back by (clock.ts chooseSkew); undefined when on time.
+   * skew every fix of a report is moved back by (phone-clock.ts chooseSkew); undefined when on time.
    */
   clockSkew(userPk: number, newest: number, arrival: number): number | undefined {
     return chooseSkew(newest, arrival, this.clockToleranceMs, this.skews.get(userPk));

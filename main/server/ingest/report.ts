@@ -3,7 +3,7 @@ import type { DroppedFix } from '../../../shared/protocol/reception';
 import type { AlertStore } from '../devices/alerts';
 import type { DeviceRef, DeviceStatusService, StatusReport } from '../devices/device-status';
 import type { PositionRecord } from '../store/positions';
-import { judgeTime } from './clock';
+import { judgeTime } from './phone-clock';
 import type { IngestPipeline } from './pipeline';
 
 export interface AlarmReport {

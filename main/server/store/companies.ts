@@ -1,5 +1,6 @@
 import type { Db } from './database';
 import type { DisplayField } from '../../../shared/api/schemas';
+import { systemClock, type Clock } from '../clock';
 
 export interface CompanyRow {
   id: string;
@@ -21,7 +22,10 @@ export class CompanyStore {
   private readonly all;
   private readonly insertStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
+  ) {
     this.byId = db.prepare<[string], CompanyRow>('SELECT * FROM companies WHERE id = ?');
     this.all = db.prepare<[], CompanyRow>('SELECT * FROM companies ORDER BY id');
     this.insertStmt = db.prepare('INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING');
@@ -36,7 +40,7 @@ export class CompanyStore {
   }
 
   /** Returns false when the id is taken. */
-  create(id: string, name: string, now = Date.now()): boolean {
+  create(id: string, name: string, now = this.clock.now()): boolean {
     const r = this.insertStmt.run(id, name, now);
     return r.changes === 1;
   }

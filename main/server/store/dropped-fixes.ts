@@ -49,7 +49,7 @@ export class DroppedFixStore {
 
   constructor(
     db: Db,
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {
     this.upsert = db.prepare(
       `INSERT INTO dropped_fixes (user_pk, hour, reason, count, last_at, last_message, last_source, last_lat, last_lng, last_device_time)

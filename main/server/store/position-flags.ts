@@ -5,9 +5,9 @@
 
 /** The fix implies an impossible speed from the device's last one (a GPS jump; ingest/plausibility.ts). */
 export const FLAG_IMPLAUSIBLE = 1;
-/** The device time was ahead of arrival: stored at arrival, the phone's own time in reported_time (ingest/clock.ts). */
+/** The device time was ahead of arrival: stored at arrival, the phone's own time in reported_time (ingest/phone-clock.ts). */
 export const FLAG_CLOCK_AHEAD = 2;
-/** A GPS week-rollover date, corrected; the phone's own time in reported_time (ingest/clock.ts). */
+/** A GPS week-rollover date, corrected; the phone's own time in reported_time (ingest/phone-clock.ts). */
 export const FLAG_GPS_ROLLOVER = 4;
 
 export const HIDDEN_FLAGS = FLAG_IMPLAUSIBLE;

@@ -1,6 +1,7 @@
 import type { Db } from './database';
 import type { Role } from '../../../shared/ids';
 import { newDeviceKey } from '../devices/device-key';
+import { systemClock, type Clock } from '../clock';
 
 export interface UserRow {
   pk: number;
@@ -63,7 +64,10 @@ export class UserStore {
   private readonly retire;
   private readonly retiredStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Pick<Clock, 'now'> = systemClock,
+  ) {
     this.byId = db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE company_id = ? AND user_id = ?');
     this.byPk = db.prepare<[number], UserRow>('SELECT * FROM users WHERE pk = ?');
     this.listAll = db.prepare<[string], UserRow>('SELECT * FROM users WHERE company_id = ? ORDER BY user_id');
@@ -95,7 +99,7 @@ export class UserStore {
   }
 
   /** Returns the new row, or undefined when the user id is taken in that company. */
-  create(u: NewUser, now = Date.now()): UserRow | undefined {
+  create(u: NewUser, now = this.clock.now()): UserRow | undefined {
     const r = this.insertStmt.run({
       company_id: u.companyId,
       user_id: u.userId,
@@ -112,7 +116,7 @@ export class UserStore {
     return r.changes === 1 ? this.getByPk(Number(r.lastInsertRowid)) : undefined;
   }
 
-  update(companyId: string, userId: string, changes: UserChanges, now = Date.now()): UserRow | undefined {
+  update(companyId: string, userId: string, changes: UserChanges, now = this.clock.now()): UserRow | undefined {
     const keys = Object.keys(changes).filter((k) => UPDATABLE.has(k) && changes[k as keyof UserChanges] !== undefined);
     if (keys.length > 0) {
       const params: Record<string, unknown> = { company_id: companyId, user_id: userId, now };
@@ -138,7 +142,7 @@ export class UserStore {
    * retired. The old key is retired: remembered with the company, so a phone still sending it
    * is told "replaced", and no other company can ever adopt it.
    */
-  setDeviceKey(pk: number, key: string, now = Date.now()): boolean {
+  setDeviceKey(pk: number, key: string, now = this.clock.now()): boolean {
     const user = this.getByPk(pk);
     if (!user || this.retired(key)) return false;
     try {
@@ -153,7 +157,7 @@ export class UserStore {
   }
 
   /** Every token issued to the user before now stops working. */
-  revokeTokens(companyId: string, userId: string, now = Date.now()): boolean {
+  revokeTokens(companyId: string, userId: string, now = this.clock.now()): boolean {
     return this.bumpTokenVersion.run(now, companyId, userId).changes === 1;
   }
 
@@ -163,7 +167,7 @@ export class UserStore {
   }
 
   /** Deletes the user; its device key is retired (see setDeviceKey). */
-  delete(companyId: string, userId: string, now = Date.now()): boolean {
+  delete(companyId: string, userId: string, now = this.clock.now()): boolean {
     const user = this.get(companyId, userId);
     if (!user) return false;
     return this.db.transaction(() => {

@@ -29,7 +29,7 @@ export const tlsDir = (dataDir: string) => path.join(dataDir, 'tls');
  * first start (EC P-256, ten years, names: localhost, this machine's LAN addresses) and kept in
  * the data folder so phones that accepted it once keep trusting it.
  */
-export async function loadOrCreateCertificate(dataDir: string, files?: TlsFiles): Promise<TlsMaterial> {
+export async function loadOrCreateCertificate(dataDir: string, files: TlsFiles | undefined, now: number): Promise<TlsMaterial> {
   if (files) {
     const cert = readOrExplain(files.certFile, 'certificate');
     const key = readOrExplain(files.keyFile, 'private key');
@@ -50,7 +50,7 @@ export async function loadOrCreateCertificate(dataDir: string, files?: TlsFiles)
   ];
   const made = await generate([{ name: 'commonName', value: 'FleetDesk' }, { name: 'organizationName', value: 'FleetDesk self-signed' }], {
     keyType: 'ec',
-    notAfterDate: new Date(Date.now() + TEN_YEARS_DAYS * 24 * 3600 * 1000),
+    notAfterDate: new Date(now + TEN_YEARS_DAYS * 24 * 3600 * 1000),
     algorithm: 'sha256',
     extensions: [
       { name: 'basicConstraints', cA: false },

@@ -4,6 +4,7 @@ import type { EventLog } from '../events/event-log';
 import type { IngestRequest } from '../ingest/pipeline';
 import type { Logger } from '../logger';
 import type { Db } from '../store/database';
+import type { Clock, Timer } from '../clock';
 import { TripDetector, type TripBoundary } from './detector';
 import { processTrack } from './process';
 import { TripSettingsStore } from './settings';
@@ -54,22 +55,21 @@ export class TripService {
   readonly settingsStore: TripSettingsStore;
   private readonly devices = new Map<number, Device>();
   private readonly settingsCache = new Map<string, TripSettings>();
-  private readonly timer: NodeJS.Timeout | null;
+  private readonly timer: Timer | null;
   private pending = 0;
   private drained: (() => void)[] = [];
   private readonly finishTx;
   private stopped = false;
 
   constructor(
-    private readonly deps: { db: Db; events: EventLog; logger: Logger },
+    private readonly deps: { db: Db; events: EventLog; logger: Logger; clock: Clock },
     private readonly options: TripServiceOptions = {},
   ) {
     this.store = new TripStore(deps.db);
     this.settingsStore = new TripSettingsStore(deps.db);
     this.finishTx = deps.db.transaction((work: () => number[]) => work());
     const every = options.sweepIntervalMs ?? 60_000;
-    this.timer = every > 0 ? setInterval(() => this.sweep(), every) : null;
-    this.timer?.unref();
+    this.timer = every > 0 ? deps.clock.every(every, () => this.sweep()) : null;
   }
 
   /** The company's effective settings (cached; updateSettings refreshes them). */
@@ -90,7 +90,7 @@ export class TripService {
   }
 
   /** The ingest listener: a new, unflagged, newest fix of a device. */
-  onPosition(req: IngestRequest, now = Date.now()): void {
+  onPosition(req: IngestRequest, now = this.deps.clock.now()): void {
     const dev = this.device(req.companyId, req.userPk, req.position.deviceTime);
     dev.lastArrival = now;
     const ended = dev.detector.push({ t: req.position.deviceTime, lat: req.position.lat, lng: req.position.lng });
@@ -98,7 +98,7 @@ export class TripService {
   }
 
   /** Ends the trips of moving devices silent for gap_split_s of wall time ('sweep'). */
-  sweep(now = Date.now()): number {
+  sweep(now = this.deps.clock.now()): number {
     let ended = 0;
     for (const dev of this.devices.values()) {
       if (!dev.detector.moving) continue;
@@ -125,7 +125,7 @@ export class TripService {
 
   /** Stops the sweep and waits for recorded trip ends; trips in progress continue after a restart. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.clear();
     await this.idle();
     this.stopped = true;
   }
@@ -174,7 +174,7 @@ export class TripService {
   }
 
   /** Judges, processes and records one finished trip (exported for tests through the service). */
-  finish(companyId: string, userPk: number, b: TripBoundary, now = Date.now()): FinishedTrip | null {
+  finish(companyId: string, userPk: number, b: TripBoundary, now = this.deps.clock.now()): FinishedTrip | null {
     if (this.store.overlaps(userPk, b.start, b.end)) return null;
     const s = this.settings(companyId);
     const raw = this.store.rawFixes(userPk, b.start, b.end);

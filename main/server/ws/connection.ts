@@ -2,6 +2,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal';
 import { AuthError, authenticateToken, stillValid } from '../auth/principal';
 import type { ServerContext } from '../context';
+import type { Timer } from '../clock';
 import { fromTrackingPayload } from '../ingest/tracking-adapter';
 import { parseDeviceTime } from '../ingest/device-time';
 import { ingestReport, type DeviceReport } from '../ingest/report';
@@ -13,7 +14,6 @@ import type { ErrorReply, ServerMessage, TrackErrorCode } from '../../../shared/
 import { ACTIONS, CLOSE, COMPANY_DRIVERS, DRIVER_ENTITY_PREFIX, MAX_MESSAGE_BYTES } from '../../../shared/protocol/tracking';
 import type { Fanout, Subscriber } from './fanout';
 import { SendQueue } from './send-queue';
-import { setTimeoutAt } from './timers';
 import { describeError, validators } from './validators';
 
 /** What a connection needs from the server that owns it. */
@@ -41,8 +41,8 @@ export class TrackConnection implements Subscriber {
   alive = true;
   private readonly drivers = new Set<number>();
   private readonly queue: SendQueue;
-  private authTimer: NodeJS.Timeout | null;
-  private expiryTimer: { clear(): void } | null = null;
+  private authTimer: Timer | null;
+  private expiryTimer: Timer | null = null;
   private failedAuth = 0;
 
   constructor(
@@ -51,12 +51,13 @@ export class TrackConnection implements Subscriber {
     readonly remoteAddress: string,
   ) {
     const ws_ = host.ctx.config.ws;
-    this.queue = new SendQueue(ws, {
+    const clock = host.ctx.clock;
+    this.queue = new SendQueue(ws, clock, {
       highWaterBytes: ws_.sendHighWaterBytes,
       slowConsumerTimeoutMs: ws_.slowConsumerTimeoutMs,
       onSlowConsumer: () => this.close(CLOSE.slowConsumer, 'too many unread messages'),
     });
-    this.authTimer = setTimeout(() => this.close(CLOSE.authTimeout, 'not authenticated in time'), ws_.authTimeoutMs);
+    this.authTimer = clock.at(clock.now() + ws_.authTimeoutMs, () => this.close(CLOSE.authTimeout, 'not authenticated in time'));
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.alive = true));
     ws.on('close', () => this.dispose());
@@ -145,10 +146,10 @@ export class TrackConnection implements Subscriber {
     if (!this.principal) this.host.releasePending(this.remoteAddress);
     this.principal = p;
     this.failedAuth = 0;
-    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer?.clear();
     this.authTimer = null;
     this.expiryTimer?.clear();
-    this.expiryTimer = setTimeoutAt(p.expiresAt, () => this.close(CLOSE.tokenExpired, 'token expired'));
+    this.expiryTimer = this.host.ctx.clock.at(p.expiresAt, () => this.close(CLOSE.tokenExpired, 'token expired'));
     this.send({ type: 'authenticated', user_id: p.userId, role: p.role === 'admin' ? role : p.role, company: p.companyId });
   }
 
@@ -294,7 +295,7 @@ export class TrackConnection implements Subscriber {
 
   private dispose(): void {
     if (!this.principal) this.host.releasePending(this.remoteAddress);
-    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer?.clear();
     this.expiryTimer?.clear();
     this.queue.close();
     if (this.principal) {

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { Clock } from '../clock';
 
 export interface SendQueueOptions {
   highWaterBytes: number;
@@ -20,6 +21,8 @@ export class SendQueue {
 
   constructor(
     private readonly ws: WebSocket,
+    /** the slow-consumer timeout is business time; the drain poll is I/O pacing and stays on the event loop */
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly options: SendQueueOptions,
   ) {}
 
@@ -35,7 +38,7 @@ export class SendQueue {
     this.held.delete(key); // re-insert at the end: newest last
     this.held.set(key, data);
     if (!this.timer) {
-      this.congestedSince = Date.now();
+      this.congestedSince = this.clock.now();
       this.timer = setInterval(() => this.drain(), DRAIN_POLL_MS);
     }
   }
@@ -54,7 +57,7 @@ export class SendQueue {
       this.ws.send(data);
     }
     if (this.held.size === 0) return this.close();
-    if (Date.now() - this.congestedSince > this.options.slowConsumerTimeoutMs) {
+    if (this.clock.now() - this.congestedSince > this.options.slowConsumerTimeoutMs) {
       this.close();
       this.options.onSlowConsumer();
     }

@@ -15,7 +15,7 @@ const keyView = (u: UserRow): DeviceKey => ({ device_id: u.user_id, device_key: 
 /** A driver's device key (shown in "Connect a phone"), rotating it, and enrolment links for the driver app. */
 export function deviceKeyRoutes(app: App, ctx: ServerContext): void {
   const onRequest = authorize(ctx, ...OFFICE_ROLES);
-  const accounts = { companies: ctx.companies, users: ctx.users, tokens: ctx.tokens };
+  const accounts = ctx.accounts;
 
   app.get(
     `${API_PREFIX}/devices/:id/key`,
@@ -70,7 +70,7 @@ export function deviceKeyRoutes(app: App, ctx: ServerContext): void {
     (req) => {
       const device = requireDevice(ctx, caller(req).companyId, req.params.id);
       if (device.disabled) throw badRequest(`device "${device.user_id}" is disabled; enable it first`);
-      const { code, expiresAt } = insertLink(ctx.db, device.pk, 'enrol', req.body?.ttl_seconds ?? 24 * 3600);
+      const { code, expiresAt } = insertLink(ctx.accounts, device.pk, 'enrol', req.body?.ttl_seconds ?? 24 * 3600);
       return { code, expires_at: expiresAt.toISOString(), path: `${DRIVER_APP_PATH}#${ENROL_PARAM}=${code}` };
     },
   );

@@ -75,7 +75,7 @@ export function driverSessionRoutes(app: App, ctx: ServerContext): void {
     },
     (req) =>
       limited(req.ip, () => {
-        const user = redeemLink(ctx.db, req.body.code, 'enrol');
+        const user = redeemLink(ctx.accounts, req.body.code, 'enrol');
         if (user.role !== 'driver') throw new AccountError('NotFound', 'this enrolment link is not for a driver');
         return user;
       }),

@@ -10,7 +10,7 @@ export function healthRoutes(app: App, ctx: ServerContext): void {
     () => ({
       status: 'ok' as const,
       version: ctx.version,
-      uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000),
+      uptime_s: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
       schema_version: schemaVersion(ctx.db),
     }),
   );

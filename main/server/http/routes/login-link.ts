@@ -29,7 +29,7 @@ export function loginLinkRoutes(app: App, ctx: ServerContext): void {
       assertNotLocked(ctx, keys, 'failed sign-ins');
       let user;
       try {
-        user = redeemLoginLink(ctx.db, req.body.code);
+        user = redeemLoginLink(ctx.accounts, req.body.code);
       } catch (err) {
         if (!(err instanceof AccountError)) throw err;
         countFailure(ctx, keys);

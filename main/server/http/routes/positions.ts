@@ -69,7 +69,7 @@ export function positionRoutes(app: App, ctx: ServerContext): void {
       const { companyId } = caller(req);
       const u = requireDevice(ctx, companyId, req.params.id);
       const q = req.query;
-      const to = parseTime('to', q.to, Date.now());
+      const to = parseTime('to', q.to, ctx.clock.now());
       const from = parseTime('from', q.from, to - DAY_MS);
       if (from >= to) throw badRequest('from must be before to');
       const limit = q.limit ?? 1000;

@@ -27,8 +27,8 @@ const fileResponse = {
 };
 
 /** [from, to) of a trip query: default today 00:00 UTC for a day. */
-function period(q: TripQuery): { from: number; to: number } {
-  const from = q.from ? Date.parse(q.from) : Math.floor(Date.now() / DAY_MS) * DAY_MS;
+function period(q: TripQuery, now: number): { from: number; to: number } {
+  const from = q.from ? Date.parse(q.from) : Math.floor(now / DAY_MS) * DAY_MS;
   const to = q.to ? Date.parse(q.to) : from + DAY_MS;
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw badRequest('from and to must be ISO-8601 date-times');
   if (to <= from) throw badRequest('to must be after from');
@@ -72,7 +72,7 @@ export function tripRoutes(app: App, ctx: ServerContext): void {
       const companyId = datasetCompany(req);
       const device = ctx.users.get(companyId, req.params.id);
       if (!device) throw notFound(`no device "${req.params.id}"`);
-      const { from, to } = period(req.query);
+      const { from, to } = period(req.query, ctx.clock.now());
       const list = ctx.trips.store.richList(device.pk, from, to).map((r) => richSummary(r, device.user_id));
       if (req.query.removed !== false) {
         const s = ctx.trips.settings(companyId);

@@ -21,7 +21,7 @@ const view = (u: UnknownRow): UnknownDevice => ({ ...u, first_seen: iso(u.first_
  */
 export function unknownDeviceRoutes(app: App, ctx: ServerContext): void {
   const onRequest = authorize(ctx, 'admin');
-  const accounts = { companies: ctx.companies, users: ctx.users, tokens: ctx.tokens };
+  const accounts = ctx.accounts;
 
   app.get(
     `${API_PREFIX}/unknown-devices`,

@@ -12,7 +12,7 @@ import { errors } from './responses';
 /** Company users (admins, office staff, drivers); admins only, always within the caller's company. */
 export function userRoutes(app: App, ctx: ServerContext): void {
   const onRequest = authorize(ctx, 'admin');
-  const accounts = { companies: ctx.companies, users: ctx.users, tokens: ctx.tokens };
+  const accounts = ctx.accounts;
 
   app.get(
     `${API_PREFIX}/users`,
