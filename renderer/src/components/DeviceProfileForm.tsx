@@ -2,7 +2,9 @@
 import { useState, type FormEvent } from 'react';
 import type { DeviceUpdate } from '../../../shared/api/schemas';
 import { useConsole } from '../app/console-context';
+import { useAsyncAction } from '../lib/use-async-action';
 import type { LiveDevice } from '../store/fleet-store';
+import { FormFeedback } from './FormFeedback';
 
 export const PROFILE_FIELDS = [
   { key: 'display_name', label: 'Display name', autoComplete: 'off' },
@@ -34,27 +36,20 @@ export function DeviceProfileForm({ device }: { device: LiveDevice }) {
   const { api, store } = useConsole();
   const saved = profileValues(device);
   const [values, setValues] = useState<Values>(saved);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const { busy, feedback, setFeedback, run } = useAsyncAction();
   const dirty = PROFILE_FIELDS.some((f) => values[f.key] !== saved[f.key]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const r = profileChanges(values, saved);
-    if ('error' in r) return setMessage({ kind: 'error', text: r.error });
-    if (Object.keys(r.changes).length === 0) return setMessage({ kind: 'ok', text: 'Nothing to save.' });
-    setBusy(true);
-    setMessage(null);
-    try {
+    if ('error' in r) return setFeedback({ kind: 'error', text: r.error });
+    if (Object.keys(r.changes).length === 0) return setFeedback({ kind: 'ok', text: 'Nothing to save.' });
+    await run(async () => {
       const d = await api.updateDevice(device.id, r.changes);
       store.updateDevice(device.id, { name: d.name, display_name: d.display_name, first_name: d.first_name, last_name: d.last_name, phone: d.phone, vehicle_plate: d.vehicle_plate });
       setValues(profileValues(d));
-      setMessage({ kind: 'ok', text: 'Saved.' });
-    } catch (err) {
-      setMessage({ kind: 'error', text: (err as Error).message });
-    } finally {
-      setBusy(false);
-    }
+      return 'Saved.';
+    });
   }
 
   return (
@@ -68,16 +63,12 @@ export function DeviceProfileForm({ device }: { device: LiveDevice }) {
             autoComplete={f.autoComplete}
             onChange={(e) => {
               setValues({ ...values, [f.key]: e.target.value });
-              setMessage(null);
+              setFeedback(null);
             }}
           />
         </label>
       ))}
-      {message && (
-        <p className={message.kind === 'error' ? 'form-error' : 'form-ok'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="profile-message">
-          {message.text}
-        </p>
-      )}
+      <FormFeedback feedback={feedback} testId="profile-message" />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy || !dirty}>
           {busy ? 'Saving…' : 'Save profile'}

@@ -3,14 +3,15 @@
  * a date range; who acknowledged and resolved each and when, the note, the crash pipeline's
  * stages when an accident is linked; acknowledge, resolve and "Show on map" from each row.
  */
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { Accident } from '../../../shared/api/accidents';
+import { useState, useSyncExternalStore } from 'react';
 import type { AlertRecord, AlertState } from '../api/client';
 import { useConsole } from '../app/console-context';
 import { alertPosition, alertState, alertTitle, STATE_LABEL } from '../components/alerts/alert-info';
 import { browserNotifications, requestBrowserNotifications } from '../components/alerts/notify';
 import { ResolveForm } from '../components/alerts/ResolveForm';
 import { useFleetVersion } from '../lib/use-fleet';
+import { useAsyncAction } from '../lib/use-async-action';
+import { useLoad } from '../lib/use-load';
 import { addDays, dayRange, today } from '../trips/trip-day';
 
 const STATES: AlertState[] = ['open', 'acknowledged', 'resolved', 'all'];
@@ -23,24 +24,13 @@ export function AlertsPage() {
   const [state, setState] = useState<AlertState>('all');
   const [from, setFrom] = useState(() => addDays(today(), -6));
   const [to, setTo] = useState(() => today());
-  const [list, setList] = useState<AlertRecord[] | null>(null);
-  const [error, setError] = useState('');
-  const [reload, setReload] = useState(0);
   // Any alert news (a new one, an update, an acknowledgement from the banner) reloads the page.
   const version = useSyncExternalStore(alerts.subscribe, alerts.getVersion);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    setError('');
-    api.alerts({ state, from: dayRange(from).from, to: dayRange(to).to }, ctl.signal).then(setList, (err: Error) => {
-      if (err.name !== 'AbortError') setError(err.message);
-    });
-    return () => ctl.abort();
-  }, [api, state, from, to, reload, version]);
+  const { data: list, error, reload } = useLoad((signal) => api.alerts({ state, from: dayRange(from).from, to: dayRange(to).to }, signal), [api, state, from, to, version]);
 
   const update = (a: AlertRecord) => {
     alerts.apply(a);
-    setReload((n) => n + 1);
+    reload();
   };
 
   return (
@@ -68,7 +58,7 @@ export function AlertsPage() {
       {error && (
         <div className="form-error" role="alert" data-testid="alerts-error">
           Could not load the alerts: {error}{' '}
-          <button type="button" className="link-button" onClick={() => setReload((n) => n + 1)}>
+          <button type="button" className="link-button" onClick={reload}>
             Try again
           </button>
         </div>
@@ -95,21 +85,10 @@ function AlertRow({ alert, onChange }: { alert: AlertRecord; onChange: (a: Alert
   const device = store.get(alert.device_id);
   const st = alertState(alert);
   const [resolving, setResolving] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, feedback, run } = useAsyncAction();
   const at = alertPosition(alert, device);
 
-  async function acknowledge() {
-    setBusy(true);
-    setError('');
-    try {
-      onChange(await api.acknowledgeAlert(alert.id));
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const acknowledge = () => run(async () => onChange(await api.acknowledgeAlert(alert.id)));
 
   return (
     <li className={`alert-row alert-row-${st} alert-row-${alert.kind}`} data-testid="alert-row" data-alert-id={alert.id} data-kind={alert.kind} data-state={st}>
@@ -172,7 +151,7 @@ function AlertRow({ alert, onChange }: { alert: AlertRecord; onChange: (a: Alert
         )}
       </dl>
       {alert.accident_id && <AccidentStages id={alert.accident_id} />}
-      {error && <div className="form-error">{error}</div>}
+      {feedback && <div className="form-error">{feedback.text}</div>}
       {resolving && (
         <ResolveForm
           alert={alert}
@@ -190,13 +169,7 @@ function AlertRow({ alert, onChange }: { alert: AlertRecord; onChange: (a: Alert
 /** The crash pipeline's four stages (GET /accidents/:id). */
 function AccidentStages({ id }: { id: string }) {
   const { api } = useConsole();
-  const [acc, setAcc] = useState<Accident | null>(null);
-  const [error, setError] = useState('');
-  useEffect(() => {
-    const ctl = new AbortController();
-    api.accident(id, ctl.signal).then(setAcc, (err: Error) => err.name !== 'AbortError' && setError(err.message));
-    return () => ctl.abort();
-  }, [api, id]);
+  const { data: acc, error } = useLoad((signal) => api.accident(id, signal), [api, id]);
   if (error) return <div className="muted small">Accident {id}: {error}</div>;
   if (!acc) return <div className="muted small">Loading the accident…</div>;
   const stages: { label: string; at: string | null; extra?: string }[] = [

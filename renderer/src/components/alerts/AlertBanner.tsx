@@ -8,6 +8,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { AlertRecord as AlertView } from '../../api/client';
 import { useConsole } from '../../app/console-context';
 import { formatAge, formatTime } from '../../lib/format';
+import { useAsyncAction } from '../../lib/use-async-action';
 import { useFleetVersion, useNow } from '../../lib/use-fleet';
 import { alertPosition, alertTitle } from './alert-info';
 import { alarmsPlayed } from './alarm';
@@ -38,26 +39,19 @@ function AlertLine({ alert }: { alert: AlertView }) {
   const { api, alerts, store, focusDevice } = useConsole();
   useFleetVersion(store);
   const now = useNow();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, feedback, setFeedback, run } = useAsyncAction();
   const [resolving, setResolving] = useState(false);
   const device = store.get(alert.device_id);
   const at = alertPosition(alert, device);
   const time = Date.parse(alert.time);
 
-  useEffect(() => setError(''), [alert.id]);
+  useEffect(() => setFeedback(null), [alert.id, setFeedback]);
 
-  async function acknowledge() {
-    setBusy(true);
-    setError('');
-    try {
+  const acknowledge = () =>
+    run(async () => {
       await api.acknowledgeAlert(alert.id);
       alerts.remove(alert.id);
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <div className={`alert-line alert-${alert.kind}${alert.confirmed ? ' alert-confirmed' : ''}`} data-testid="alert" data-alert-id={alert.id} data-kind={alert.kind} data-confirmed={String(alert.confirmed ?? '')}>
@@ -77,7 +71,7 @@ function AlertLine({ alert }: { alert: AlertView }) {
         </span>
         {alert.kind === 'crash' && alert.peak_g !== null && <span data-testid="alert-peak">peak {alert.peak_g.toFixed(1)} g</span>}
         {!at && <span className="alert-dim">no position</span>}
-        {error && <span className="alert-error">{error}</span>}
+        {feedback && <span className="alert-error">{feedback.text}</span>}
       </div>
       <div className="alert-actions">
         <button type="button" onClick={() => focusDevice(alert.device_id, at)} data-testid="alert-show">

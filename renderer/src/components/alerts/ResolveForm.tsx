@@ -2,14 +2,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { useConsole } from '../../app/console-context';
 import type { AlertRecord } from '../../api/client';
+import { useAsyncAction } from '../../lib/use-async-action';
 
 export const NOTE_MAX = 1000;
 
 export function ResolveForm(props: { alert: AlertRecord; onDone: (a: AlertRecord) => void; onCancel: () => void; className?: string }) {
   const { api } = useConsole();
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, feedback, setFeedback, run } = useAsyncAction();
+  const error = feedback?.text ?? '';
   const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => input.current?.focus(), []);
 
@@ -17,17 +18,10 @@ export function ResolveForm(props: { alert: AlertRecord; onDone: (a: AlertRecord
     e.preventDefault();
     const text = note.trim();
     if (!text) {
-      setError('Write a note: what happened and what was done.');
+      setFeedback({ kind: 'error', text: 'Write a note: what happened and what was done.' });
       return;
     }
-    setBusy(true);
-    setError('');
-    try {
-      props.onDone(await api.resolveAlert(props.alert.id, text));
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
+    await run(async () => props.onDone(await api.resolveAlert(props.alert.id, text)));
   }
 
   return (
@@ -44,7 +38,7 @@ export function ResolveForm(props: { alert: AlertRecord; onDone: (a: AlertRecord
           placeholder="e.g. Called the driver: minor collision, nobody hurt, recovery ordered."
           onChange={(e) => {
             setNote(e.target.value);
-            if (error) setError('');
+            if (error) setFeedback(null);
           }}
           onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}
           data-testid="resolve-note"

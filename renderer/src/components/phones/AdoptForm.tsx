@@ -3,6 +3,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import type { UnknownDevice } from '../../../../shared/api/schemas';
 import { ID_REGEX } from '../../../../shared/ids';
 import { useConsole } from '../../app/console-context';
+import { useAsyncAction } from '../../lib/use-async-action';
 import { idFromIdentifier } from './connect-urls';
 
 export function AdoptForm(props: { entry: UnknownDevice; onAdopted: (id: string) => void }) {
@@ -12,8 +13,8 @@ export function AdoptForm(props: { entry: UnknownDevice; onAdopted: (id: string)
   const [newId, setNewId] = useState(() => idFromIdentifier(props.entry.identifier));
   const [name, setName] = useState(props.entry.identifier.slice(0, 100));
   const [existing, setExisting] = useState(drivers[0]?.id ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, feedback, setFeedback, run } = useAsyncAction();
+  const setError = (text: string) => setFeedback({ kind: 'error', text });
 
   const taken = mode === 'new' && store.get(newId.trim()) ? store.get(newId.trim()) : undefined;
 
@@ -22,17 +23,12 @@ export function AdoptForm(props: { entry: UnknownDevice; onAdopted: (id: string)
     const userId = mode === 'new' ? newId.trim() : existing;
     if (!userId) return setError(mode === 'new' ? 'Enter an id for the new driver.' : 'Choose a driver.');
     if (mode === 'new' && !ID_REGEX.test(userId)) return setError('An id has 1–64 letters, digits, “_”, “.” or “-”, and starts with a letter or digit.');
-    setBusy(true);
-    setError('');
-    try {
+    await run(async () => {
       const body = mode === 'new' && name.trim() && !taken ? { user_id: userId, display_name: name.trim() } : { user_id: userId };
       const device = await api.adoptUnknown(props.entry.identifier, body);
       await live.resync();
       props.onAdopted(device.id);
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -75,9 +71,9 @@ export function AdoptForm(props: { entry: UnknownDevice; onAdopted: (id: string)
           </label>
         )}
         <span className="hint">The identifier “{props.entry.identifier}” becomes the driver’s device key. It is short and guessable: replace it later under Connect a phone.</span>
-        {error && (
+        {feedback && (
           <p className="form-error" role="alert">
-            {error}
+            {feedback.text}
           </p>
         )}
         <div className="form-actions">

@@ -2,6 +2,8 @@
 import { useState } from 'react';
 import type { Enrolment, ServerInfo } from '../../../../shared/api/schemas';
 import { useConsole } from '../../app/console-context';
+import { useAsyncAction } from '../../lib/use-async-action';
+import { FormFeedback } from '../FormFeedback';
 import { enrolmentUrl } from './connect-urls';
 import { CopyField } from './CopyField';
 import { QrCode } from './QrCode';
@@ -9,20 +11,9 @@ import { QrCode } from './QrCode';
 export function DriverAppTab(props: { deviceId: string; info: ServerInfo; host: string }) {
   const { api } = useConsole();
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, feedback, run } = useAsyncAction();
 
-  async function create() {
-    setBusy(true);
-    setError('');
-    try {
-      setEnrolment(await api.createEnrolment(props.deviceId));
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const create = () => run(async () => setEnrolment(await api.createEnrolment(props.deviceId)));
 
   const link = enrolment ? enrolmentUrl(props.info, props.host, enrolment.path) : null;
   return (
@@ -36,11 +27,7 @@ export function DriverAppTab(props: { deviceId: string; info: ServerInfo; host: 
           {busy ? 'Creating…' : enrolment ? 'Create a new link' : 'Create enrolment link'}
         </button>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormFeedback feedback={feedback} />
       {enrolment && link && (
         <div className="connect-grid">
           <div className="connect-fields">

@@ -2,26 +2,20 @@
 import { useState } from 'react';
 import type { DeviceKey } from '../../../../shared/api/schemas';
 import { useConsole } from '../../app/console-context';
+import { useAsyncAction } from '../../lib/use-async-action';
+import { FormFeedback } from '../FormFeedback';
 
 export function ReplaceKey(props: { deviceId: string; deviceKey: DeviceKey; onRotated: (k: DeviceKey) => void }) {
   const { api } = useConsole();
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const { busy, feedback, run } = useAsyncAction();
 
-  async function rotate() {
-    setBusy(true);
-    setMessage(null);
-    try {
+  const rotate = () =>
+    run(async () => {
       props.onRotated(await api.rotateDeviceKey(props.deviceId));
-      setMessage({ ok: true, text: 'Key replaced. Enter the new key in the phone apps of this driver.' });
       setConfirming(false);
-    } catch (err) {
-      setMessage({ ok: false, text: (err as Error).message });
-    } finally {
-      setBusy(false);
-    }
-  }
+      return 'Key replaced. Enter the new key in the phone apps of this driver.';
+    });
 
   return (
     <section className="key-section" data-testid="device-key-section">
@@ -56,11 +50,7 @@ export function ReplaceKey(props: { deviceId: string; deviceKey: DeviceKey; onRo
           </div>
         </div>
       )}
-      {message && (
-        <p className={message.ok ? 'form-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'} data-testid="rotate-message">
-          {message.text}
-        </p>
-      )}
+      <FormFeedback feedback={feedback} testId="rotate-message" />
     </section>
   );
 }

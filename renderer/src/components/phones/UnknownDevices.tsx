@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import type { UnknownDevice } from '../../../../shared/api/schemas';
 import { useConsole } from '../../app/console-context';
+import { useAsyncAction } from '../../lib/use-async-action';
 import { formatAge } from '../../lib/format';
 import { useNow } from '../../lib/use-fleet';
 import { AdoptForm } from './AdoptForm';
@@ -60,20 +61,13 @@ function UnknownEntry(props: { entry: UnknownDevice; adopting: boolean; onAdopt:
   const { api } = useConsole();
   const now = useNow();
   const u = props.entry;
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, feedback, run } = useAsyncAction();
 
-  async function dismiss() {
-    setBusy(true);
-    setError('');
-    try {
+  const dismiss = () =>
+    run(async () => {
       await api.dismissUnknown(u.identifier);
       props.onDone(null);
-    } catch (err) {
-      setError((err as Error).message);
-      setBusy(false);
-    }
-  }
+    });
 
   const last = Date.parse(u.last_seen);
   const seen = (
@@ -105,7 +99,7 @@ function UnknownEntry(props: { entry: UnknownDevice; adopting: boolean; onAdopt:
           Dismiss
         </button>
       </div>
-      {error && <p className="form-error">{error}</p>}
+      {feedback && <p className="form-error">{feedback.text}</p>}
       {props.adopting && <AdoptForm entry={u} onAdopted={(id) => props.onDone(id)} />}
     </li>
   );

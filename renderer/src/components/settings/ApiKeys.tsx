@@ -2,52 +2,42 @@
  * The company's API keys (admins): a backend sends one as `X-API-Key` to fetch the tracks,
  * accidents and events that notifications point to. A new key is shown once, here.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ApiKey } from '../../../../shared/api/api-keys';
 import { useConsole } from '../../app/console-context';
+import { useAsyncAction } from '../../lib/use-async-action';
+import { useLoad } from '../../lib/use-load';
 import { copyText } from './copy-text';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
 
 export function ApiKeys() {
   const { api, isAdmin } = useConsole();
-  const [keys, setKeys] = useState<ApiKey[] | null>(null);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = useCallback(() => {
-    api.apiKeys().then(setKeys, (err: Error) => setError(err.message));
-  }, [api]);
-  useEffect(() => {
-    if (isAdmin) load();
-  }, [isAdmin, load]);
+  const { busy, feedback, setFeedback, run } = useAsyncAction();
+  const { data: keys, error: loadError, reload } = useLoad(isAdmin ? () => api.apiKeys() : null, [api, isAdmin]);
+  const error = feedback?.text ?? loadError;
+  const setError = (text: string) => setFeedback({ kind: 'error', text });
 
   if (!isAdmin) return null;
 
   async function create(e: FormEvent) {
     e.preventDefault();
     if (!name.trim()) return setError('Give the key a name, e.g. "billing backend".');
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const k = await api.createApiKey(name.trim());
       setCreated({ name: k.name, key: k.key });
       setName('');
-      load();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+      reload();
+    });
   }
 
   async function revoke(k: ApiKey) {
     if (!window.confirm(`Revoke "${k.name}"? Backends using it are refused at once.`)) return;
     try {
       await api.revokeApiKey(k.id);
-      load();
+      reload();
     } catch (err) {
       setError((err as Error).message);
     }

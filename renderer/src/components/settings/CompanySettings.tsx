@@ -2,6 +2,8 @@
 import { useState, type FormEvent } from 'react';
 import { CRASH_G_MAX, CRASH_G_MIN, DEFAULT_TILE_URL, DISPLAY_FIELDS, tileUrlProblem, type Company, type CompanyUpdate, type DisplayField } from '../../../../shared/api/schemas';
 import { useConsole } from '../../app/console-context';
+import { useAsyncAction } from '../../lib/use-async-action';
+import { FormFeedback } from '../FormFeedback';
 
 export const DISPLAY_FIELD_LABEL: Record<DisplayField, string> = {
   display_name: 'Display name',
@@ -22,8 +24,7 @@ export function CompanySettings({ company }: { company: Company }) {
   const [tileUrl, setTileUrl] = useState(company.tile_url ?? '');
   const [crashG, setCrashG] = useState(String(company.crash_threshold_g));
   const [friends, setFriends] = useState(company.owntracks_friends);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const { busy, feedback, setFeedback, run } = useAsyncAction();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -37,17 +38,15 @@ export function CompanySettings({ company }: { company: Company }) {
         : url === ''
           ? null
           : tileUrlProblem(url);
-    if (problem) return setMessage({ kind: 'error', text: `${capitalize(problem)}.` });
+    if (problem) return setFeedback({ kind: 'error', text: `${capitalize(problem)}.` });
     const changes: CompanyUpdate = {};
     if (name.trim() !== company.name) changes.name = name.trim();
     if (displayField !== company.display_field) changes.display_field = displayField;
     if (url !== (company.tile_url ?? '')) changes.tile_url = url === '' ? null : url;
     if (g !== company.crash_threshold_g) changes.crash_threshold_g = g;
     if (friends !== company.owntracks_friends) changes.owntracks_friends = friends;
-    if (Object.keys(changes).length === 0) return setMessage({ kind: 'ok', text: 'Nothing to save.' });
-    setBusy(true);
-    setMessage(null);
-    try {
+    if (Object.keys(changes).length === 0) return setFeedback({ kind: 'ok', text: 'Nothing to save.' });
+    await run(async () => {
       const updated = await api.updateCompany(company.id, changes);
       setCompany(updated);
       setTileUrl(updated.tile_url ?? '');
@@ -55,12 +54,8 @@ export function CompanySettings({ company }: { company: Company }) {
       setFriends(updated.owntracks_friends);
       // Device names follow the display field: reload them.
       if (changes.display_field) void live.resync();
-      setMessage({ kind: 'ok', text: 'Saved.' });
-    } catch (err) {
-      setMessage({ kind: 'error', text: (err as Error).message });
-    } finally {
-      setBusy(false);
-    }
+      return 'Saved.';
+    });
   }
 
   return (
@@ -113,11 +108,7 @@ export function CompanySettings({ company }: { company: Company }) {
           </span>
         </label>
       </fieldset>
-      {message && (
-        <p className={message.kind === 'error' ? 'form-error' : 'form-ok'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="company-message">
-          {message.text}
-        </p>
-      )}
+      <FormFeedback feedback={feedback} testId="company-message" />
       {isAdmin && (
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>

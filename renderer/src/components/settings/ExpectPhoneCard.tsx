@@ -5,6 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useConsole } from '../../app/console-context';
+import { useAsyncAction } from '../../lib/use-async-action';
 
 const MIN_LENGTH = 22;
 const PATTERN = /^[A-Za-z0-9._~-]+$/;
@@ -13,31 +14,26 @@ export function ExpectPhoneCard() {
   const { api, isAdmin } = useConsole();
   const [identifier, setIdentifier] = useState('');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, feedback, setFeedback, run } = useAsyncAction();
   if (!isAdmin) return null;
+  const setError = (text: string) => setFeedback({ kind: 'error', text });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setDone(null);
     const id = identifier.trim();
     if (!PATTERN.test(id)) return setError('The identifier has letters, digits and . _ ~ - only, as the app shows it.');
     if (id.length < MIN_LENGTH) {
       return setError(`This identifier is too short (${id.length} characters; at least ${MIN_LENGTH}): it could be guessed. Set the app's identifier to the device key shown in Connect a phone instead.`);
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await api.expectPhone(id, note.trim() || null);
-      setDone(id);
-      setIdentifier('');
-      setNote('');
-    } catch (err) {
-      setError((err as { status?: number }).status === 409 ? 'This identifier is already declared, or is or was a device key.' : (err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await api.expectPhone(id, note.trim() || null);
+        setIdentifier('');
+        setNote('');
+        return 'Declared: when the phone reports, it appears on the map page to adopt.';
+      },
+      (err) => ((err as { status?: number }).status === 409 ? 'This identifier is already declared, or is or was a device key.' : (err as Error).message),
+    );
   }
 
   return (
@@ -63,14 +59,14 @@ export function ExpectPhoneCard() {
           </button>
         </fieldset>
       </form>
-      {error && (
+      {feedback?.kind === 'error' && (
         <p className="form-error" role="alert" data-testid="expect-error">
-          {error}
+          {feedback.text}
         </p>
       )}
-      {done && (
+      {feedback?.kind === 'ok' && (
         <p className="form-ok" data-testid="expect-done">
-          Declared: when the phone reports, it appears on the map page to adopt.
+          {feedback.text}
         </p>
       )}
     </section>

@@ -1,7 +1,10 @@
 /** Trip detection settings (admins change them): what makes a stop, a trip, a merge, speeding. */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { DEFAULT_TRIP_SETTINGS, type TripSettings } from '../../../../shared/api/trips';
 import { useConsole } from '../../app/console-context';
+import { useAsyncAction } from '../../lib/use-async-action';
+import { useLoad } from '../../lib/use-load';
+import { FormFeedback } from '../FormFeedback';
 
 type Key = keyof TripSettings;
 
@@ -21,16 +24,14 @@ export function TripSettingsCard({ companyId }: { companyId: string }) {
   const { api, isAdmin } = useConsole();
   const [saved, setSaved] = useState<TripSettings | null>(null);
   const [form, setForm] = useState<Record<Key, string> | null>(null);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, feedback, setFeedback, run } = useAsyncAction();
 
   const show = (s: TripSettings) => {
     setSaved(s);
     setForm(Object.fromEntries(FIELDS.map((f) => [f.key, String(s[f.key])])) as Record<Key, string>);
   };
-  useEffect(() => {
-    api.tripSettings(companyId).then(show, (err: Error) => setMessage({ kind: 'error', text: err.message }));
-  }, [api, companyId]);
+  const loaded = useLoad(async () => show(await api.tripSettings(companyId)), [api, companyId]);
+  const message = feedback ?? (loaded.error ? { kind: 'error' as const, text: loaded.error } : null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -38,20 +39,14 @@ export function TripSettingsCard({ companyId }: { companyId: string }) {
     const changes: Partial<TripSettings> = {};
     for (const f of FIELDS) {
       const v = Number(form[f.key].trim().replace(',', '.'));
-      if (form[f.key].trim() === '' || !Number.isFinite(v)) return setMessage({ kind: 'error', text: `${f.label} must be a number.` });
+      if (form[f.key].trim() === '' || !Number.isFinite(v)) return setFeedback({ kind: 'error', text: `${f.label} must be a number.` });
       if (v !== saved[f.key]) changes[f.key] = v;
     }
-    if (Object.keys(changes).length === 0) return setMessage({ kind: 'ok', text: 'Nothing to save.' });
-    setBusy(true);
-    setMessage(null);
-    try {
+    if (Object.keys(changes).length === 0) return setFeedback({ kind: 'ok', text: 'Nothing to save.' });
+    await run(async () => {
       show(await api.updateTripSettings(companyId, changes));
-      setMessage({ kind: 'ok', text: 'Saved. New trips use these settings.' });
-    } catch (err) {
-      setMessage({ kind: 'error', text: (err as Error).message });
-    } finally {
-      setBusy(false);
-    }
+      return 'Saved. New trips use these settings.';
+    });
   }
 
   return (
@@ -76,11 +71,7 @@ export function TripSettingsCard({ companyId }: { companyId: string }) {
       ) : (
         !message && <p className="hint">Loading…</p>
       )}
-      {message && (
-        <p className={message.kind === 'error' ? 'form-error' : 'form-ok'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="trip-settings-message">
-          {message.text}
-        </p>
-      )}
+      <FormFeedback feedback={message} testId="trip-settings-message" />
       {isAdmin && form && (
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>

@@ -5,6 +5,8 @@
 import { useState, type FormEvent } from 'react';
 import type { User } from '../../../../shared/api/schemas';
 import { useConsole } from '../../app/console-context';
+import { useAsyncAction } from '../../lib/use-async-action';
+import { FormFeedback } from '../FormFeedback';
 import { PASSWORD_MIN } from './UserEditor';
 
 type Mode = 'idle' | 'password' | 'delete' | 'revoke';
@@ -15,22 +17,17 @@ export function UserActions(props: { user: User; onEdit: () => void; onChanged: 
   const isSelf = u.id === session.user.id;
   const [mode, setMode] = useState<Mode>('idle');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const action = useAsyncAction();
+  const { busy, setFeedback } = action;
 
-  async function run(action: () => Promise<string>) {
-    setBusy(true);
-    setMessage(null);
-    try {
-      setMessage({ kind: 'ok', text: await action() });
+  /** Every outcome is reported on the row; a done action closes its inline form. */
+  const run = (act: () => Promise<string>) =>
+    action.run(async () => {
+      const done = await act();
       setMode('idle');
       setPassword('');
-    } catch (err) {
-      setMessage({ kind: 'error', text: (err as Error).message });
-    } finally {
-      setBusy(false);
-    }
-  }
+      return done;
+    });
 
   const toggleDisabled = () =>
     run(async () => {
@@ -40,7 +37,7 @@ export function UserActions(props: { user: User; onEdit: () => void; onChanged: 
 
   function resetPassword(e: FormEvent) {
     e.preventDefault();
-    if (password.length < PASSWORD_MIN) return setMessage({ kind: 'error', text: `A password needs at least ${PASSWORD_MIN} characters.` });
+    if (password.length < PASSWORD_MIN) return setFeedback({ kind: 'error', text: `A password needs at least ${PASSWORD_MIN} characters.` });
     void run(async () => {
       props.onChanged(await api.updateUser(u.id, { password }));
       return 'Password changed.';
@@ -115,11 +112,7 @@ export function UserActions(props: { user: User; onEdit: () => void; onChanged: 
           }
         />
       )}
-      {message && (
-        <p className={message.kind === 'error' ? 'form-error' : 'form-ok'} role={message.kind === 'error' ? 'alert' : 'status'}>
-          {message.text}
-        </p>
-      )}
+      <FormFeedback feedback={action.feedback} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { User, UserCreate, UserUpdate } from '../../../../shared/api/schemas';
 import type { Role } from '../../../../shared/ids';
 import { useConsole } from '../../app/console-context';
+import { useAsyncAction } from '../../lib/use-async-action';
 import { PROFILE_FIELDS, profileChanges, profileValues } from '../DeviceProfileForm';
 
 export const ROLE_LABEL: Record<Role, string> = { driver: 'Driver', office: 'Office', admin: 'Admin' };
@@ -17,8 +18,9 @@ export function UserEditor(props: { user: User | null; onSaved: (u: User, create
   const [role, setRole] = useState<Role>(editing?.role ?? 'driver');
   const [password, setPassword] = useState('');
   const [values, setValues] = useState(profileValues(editing ?? { display_name: null, first_name: null, last_name: null, phone: null, vehicle_plate: null }));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, feedback, setFeedback, run } = useAsyncAction();
+  const error = feedback?.text ?? '';
+  const setError = (text: string) => setFeedback({ kind: 'error', text });
   const isSelf = editing?.id === session.user.id;
 
   function validate(): string | null {
@@ -37,9 +39,7 @@ export function UserEditor(props: { user: User | null; onSaved: (u: User, create
     const before = profileValues(editing ?? { display_name: null, first_name: null, last_name: null, phone: null, vehicle_plate: null });
     const diff = profileChanges(values, before);
     if ('error' in diff) return setError(diff.error);
-    setBusy(true);
-    setError('');
-    try {
+    await run(async () => {
       if (editing) {
         const changes: UserUpdate = { ...diff.changes };
         if (role !== editing.role) changes.role = role;
@@ -50,11 +50,7 @@ export function UserEditor(props: { user: User | null; onSaved: (u: User, create
         if (role !== 'driver') body.password = password;
         props.onSaved(await api.addUser(body), true);
       }
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
