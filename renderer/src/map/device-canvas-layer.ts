@@ -6,6 +6,7 @@
  */
 import L from 'leaflet';
 import type { FleetStore, LiveDevice } from '../store/fleet-store';
+import { CanvasLayer } from './canvas-layer';
 import { DeviceClusters, isCluster } from './device-clusters';
 import { DeviceHover } from './device-hover';
 import { DeviceMotion } from './device-motion';
@@ -14,9 +15,7 @@ import type { SpeedUnit } from './device-tooltip';
 import { FramePacer } from './frame-pacer';
 import { MOVE_ANIMATION_MS } from './map-style';
 import { latOf, lngOf } from './mercator';
-import { zoomAnimTransform } from './zoom-transform';
 
-const PANE = 'fleetDevices';
 /** Offline is a matter of time passing: re-evaluate states even when nothing moves. */
 const STATE_REFRESH_S = 15;
 /** A draw due within this much of the current frame is drawn now. */
@@ -27,9 +26,7 @@ export interface DeviceLayerCallbacks {
   speedUnit(): SpeedUnit;
 }
 
-export class DeviceCanvasLayer extends L.Layer {
-  private canvas: HTMLCanvasElement | null = null;
-  private ctx: CanvasRenderingContext2D | null = null;
+export class DeviceCanvasLayer extends CanvasLayer {
   private readonly scene = new DeviceScene(1);
   private readonly motions = new Map<string, DeviceMotion>();
   private readonly pacer = new FramePacer(() => this.frame());
@@ -49,7 +46,8 @@ export class DeviceCanvasLayer extends L.Layer {
   private ticks = 0;
 
   constructor(private readonly callbacks: DeviceLayerCallbacks) {
-    super();
+    // above tracks (overlayPane, 400), below tooltips and popups
+    super({ name: 'fleetDevices', zIndex: 450, className: 'fleet-devices-canvas' });
     this.hover = new DeviceHover(callbacks.speedUnit);
   }
 
@@ -90,29 +88,18 @@ export class DeviceCanvasLayer extends L.Layer {
 
   // ---------------------------------------------------------------- Leaflet layer
 
-  override onAdd(map: L.Map): this {
-    const pane = map.getPane(PANE) ?? map.createPane(PANE);
-    pane.style.zIndex = '450'; // above tracks (overlayPane, 400), below tooltips and popups
-    const canvas = L.DomUtil.create('canvas', 'leaflet-zoom-animated fleet-devices-canvas', pane);
-    canvas.style.pointerEvents = 'none'; // the map itself receives clicks; we hit-test them
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+  protected override added(): void {
     this.resize();
     this.ticker = setInterval(this.tick, 1000);
     this.pacer.start();
     this.invalidate();
-    return this;
   }
 
-  override onRemove(map: L.Map): this {
+  protected override removing(map: L.Map): void {
     this.pacer.stop();
     if (this.ticker) clearInterval(this.ticker);
     this.hover.hide(map);
     map.getContainer().style.cursor = '';
-    this.canvas?.remove();
-    this.canvas = null;
-    this.ctx = null;
-    return this;
   }
 
   override getEvents(): Record<string, L.LeafletEventHandlerFn> {
@@ -226,15 +213,9 @@ export class DeviceCanvasLayer extends L.Layer {
 
   private resize(): void {
     const map = this._map as L.Map | undefined;
-    const canvas = this.canvas;
-    if (!map || !canvas) return;
-    const dpr = window.devicePixelRatio || 1;
-    this.scene.setPixelRatio(dpr);
+    if (!map || !this.canvas) return;
     const size = map.getSize();
-    canvas.width = Math.round(size.x * dpr);
-    canvas.height = Math.round(size.y * dpr);
-    canvas.style.width = `${size.x}px`;
-    canvas.style.height = `${size.y}px`;
+    this.scene.setPixelRatio(this.fitCanvas(size.x, size.y));
   }
 
   private readonly onResize = (): void => {
@@ -245,7 +226,7 @@ export class DeviceCanvasLayer extends L.Layer {
   private readonly onZoomAnim = (e: L.ZoomAnimEvent): void => {
     if (!this.canvas) return;
     this.zooming = true;
-    zoomAnimTransform(this._map, this.canvas, e);
+    this.followZoom(e);
   };
 
   private readonly onZoomEnd = (): void => {

@@ -6,44 +6,31 @@
  * and clipping 140,000 points at every pan and zoom.
  */
 import L from 'leaflet';
+import { CanvasLayer } from './canvas-layer';
 import { BORDER_COLOR, COAST_COLOR, LAND_COLOR } from './map-style';
 import type { WorldGeometry, WorldShape } from './world-geometry';
-import { zoomAnimTransform } from './zoom-transform';
 
-const PANE = 'fleetWorld';
 /** The canvas reaches this share of the map size beyond each edge, so pans start on drawn land. */
 const PAD = 0.25;
 /** Points closer than this (device px) to the last drawn one are skipped. */
 const MIN_STEP_PX = 1.5;
 
-export class WorldCanvasLayer extends L.Layer {
-  private canvas: HTMLCanvasElement | null = null;
-  private ctx: CanvasRenderingContext2D | null = null;
+export class WorldCanvasLayer extends CanvasLayer {
   private raf = 0;
   /** container point of the canvas's top-left corner when last drawn */
   private drawnAt = L.point(0, 0);
 
   constructor(private readonly world: WorldGeometry) {
-    super();
+    super({ name: 'fleetWorld', zIndex: 150 }); // below the tile pane
   }
 
-  override onAdd(map: L.Map): this {
-    const pane = map.getPane(PANE) ?? map.createPane(PANE);
-    pane.style.zIndex = '150'; // below the tile pane (200)
-    pane.style.pointerEvents = 'none';
-    this.canvas = L.DomUtil.create('canvas', 'leaflet-zoom-animated', pane);
-    this.ctx = this.canvas.getContext('2d');
+  protected override added(): void {
     this.draw();
-    return this;
   }
 
-  override onRemove(): this {
+  protected override removing(): void {
     if (this.raf) cancelAnimationFrame(this.raf);
     this.raf = 0;
-    this.canvas?.remove();
-    this.canvas = null;
-    this.ctx = null;
-    return this;
   }
 
   override getEvents(): Record<string, L.LeafletEventHandlerFn> {
@@ -56,9 +43,7 @@ export class WorldCanvasLayer extends L.Layer {
     };
   }
 
-  private readonly onZoomAnim = (e: L.ZoomAnimEvent): void => {
-    if (this.canvas) zoomAnimTransform(this._map, this.canvas, e);
-  };
+  private readonly onZoomAnim = (e: L.ZoomAnimEvent): void => this.followZoom(e);
 
   /** While dragging: redraw once the view is about to leave the drawn area. */
   private readonly onMove = (): void => {
@@ -77,18 +62,12 @@ export class WorldCanvasLayer extends L.Layer {
     const canvas = this.canvas;
     const ctx = this.ctx;
     if (!map || !canvas || !ctx) return;
-    const dpr = window.devicePixelRatio || 1;
     const size = map.getSize();
     const padX = Math.round(size.x * PAD);
     const padY = Math.round(size.y * PAD);
     const w = size.x + 2 * padX;
     const h = size.y + 2 * padY;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(h * dpr);
-      canvas.style.width = `${w}px`;
-      canvas.style.height = `${h}px`;
-    }
+    const dpr = this.fitCanvas(w, h);
     L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([-padX, -padY]));
     this.drawnAt = L.point(-padX, -padY);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
