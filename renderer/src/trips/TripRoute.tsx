@@ -1,0 +1,40 @@
+/**
+ * The trip's route coloured by speed: one SVG path per run of segments in the same speed band
+ * (a segment takes the mean of its two ends' speeds). A new route brings the view to it.
+ */
+import L from 'leaflet';
+import { useLayerGroup } from '../map/use-layer-group';
+import type { TrackSamples } from './replay';
+import { speedBand, SPEED_BANDS } from './speed-scale';
+import type { TripDrawn } from './trip-drawn';
+
+export function TripRoute({ samples, drawn }: { samples: TrackSamples | null; drawn: TripDrawn }) {
+  useLayerGroup(
+    (g, map) => {
+      drawn.runs = [];
+      if (!samples) return;
+      let run: [number, number][] = [[samples.lat[0]!, samples.lng[0]!]];
+      let band = -1;
+      const flush = () => {
+        if (run.length < 2 || band < 0) return;
+        const color = SPEED_BANDS[band]!.color;
+        L.polyline(run, { color, weight: 5, opacity: 0.95, lineJoin: 'round', lineCap: 'round', className: 'trip-route', interactive: false }).addTo(g);
+        drawn.runs.push({ color, points: run.length });
+      };
+      for (let i = 1; i < samples.t.length; i++) {
+        const b = speedBand((samples.speed[i - 1]! + samples.speed[i]!) / 2);
+        if (b !== band && band >= 0) {
+          flush();
+          run = [run[run.length - 1]!];
+        }
+        band = b;
+        run.push([samples.lat[i]!, samples.lng[i]!]);
+      }
+      flush();
+      const bounds = L.latLngBounds(samples.lat.map((lat, i) => [lat, samples.lng[i]!] as [number, number]));
+      map.fitBounds(bounds, { padding: [40, 40], maxZoom: 17, animate: false });
+    },
+    [samples, drawn],
+  );
+  return null;
+}
