@@ -9,6 +9,7 @@
  */
 import type { BatchedLocation } from '../../../shared/protocol/device';
 import type { Backoff } from '../../../shared/tracking-client';
+import { msToKmh, round } from '../../../shared/units';
 
 /** The parts of a GeolocationPosition the app uses (speed m/s, heading degrees, both nullable). */
 export interface FixInput {
@@ -37,7 +38,7 @@ export function toPayload(fix: FixInput): QueuedFix['payload'] {
   const payload: QueuedFix['payload'] = {
     lat: coords.latitude,
     lng: coords.longitude,
-    speed: finite(coords.speed) && coords.speed > 0 ? Math.round(coords.speed * 3.6 * 10) / 10 : 0,
+    speed: finite(coords.speed) && coords.speed > 0 ? round(msToKmh(coords.speed), 1) : 0,
     bearing: finite(coords.heading) ? coords.heading : 0,
     accuracy: finite(coords.accuracy) && coords.accuracy >= 0 ? coords.accuracy : 0,
     timestamp: new Date(fix.timestamp).toISOString(),

@@ -1,7 +1,8 @@
 /** Display formatting: ages, coordinates, speeds. Stored values are SI; conversion happens here, once. */
+import { KMH_PER_MS } from '../../../shared/units';
 import type { SpeedUnit } from '../prefs/units';
 
-const MS_PER_KMH = 1 / 3.6;
+const MS_PER_KMH = 1 / KMH_PER_MS;
 const MS_PER_MPH = 0.44704;
 
 export function formatSpeed(ms: number, unit: SpeedUnit): string {

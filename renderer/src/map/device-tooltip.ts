@@ -1,11 +1,12 @@
 /** The hover card of a device marker: name, state, speed and how long ago it was last seen. */
+import { KMH_PER_MS } from '../../../shared/units';
 import { motionState, type LiveDevice } from '../store/fleet-store';
 import { STATUS_COLORS, STATUS_LABELS } from './map-style';
 
 export type SpeedUnit = 'kmh' | 'mph';
 
 const MS_TO: Record<SpeedUnit, { factor: number; label: string }> = {
-  kmh: { factor: 3.6, label: 'km/h' },
+  kmh: { factor: KMH_PER_MS, label: 'km/h' },
   mph: { factor: 2.2369362920544, label: 'mph' },
 };
 

@@ -7,11 +7,12 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { DrivingEvent } from '../../../shared/api/trips';
+import { KMH_PER_MS } from '../../../shared/units';
 import type { SpeedUnit } from '../prefs/units';
 import type { TrackSamples } from './replay';
 import { EVENT_COLOR, EVENT_GLYPH } from './trip-format';
 
-const unitFactor = (u: SpeedUnit) => (u === 'mph' ? 2.2369363 : 3.6);
+const unitFactor = (u: SpeedUnit) => (u === 'mph' ? 2.2369363 : KMH_PER_MS);
 
 export function SpeedChart(props: { samples: TrackSamples; events: DrivingEvent[]; time: number | null; units: SpeedUnit; onTime: (t: number) => void }) {
   const box = useRef<HTMLDivElement>(null);

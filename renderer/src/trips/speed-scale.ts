@@ -2,6 +2,7 @@
  * The route's speed colours: a fixed scale in km/h (the same on every trip, so colours can be
  * compared between trips), green for slow through red to purple above motorway speed.
  */
+import { msToKmh } from '../../../shared/units';
 import type { SpeedUnit } from '../prefs/units';
 
 export const SPEED_BANDS: readonly { upToKmh: number; color: string }[] = [
@@ -15,7 +16,7 @@ export const SPEED_BANDS: readonly { upToKmh: number; color: string }[] = [
 
 /** The band index of a speed in m/s. */
 export function speedBand(ms: number): number {
-  const kmh = ms * 3.6;
+  const kmh = msToKmh(ms);
   const i = SPEED_BANDS.findIndex((b) => kmh < b.upToKmh);
   return i < 0 ? SPEED_BANDS.length - 1 : i;
 }
