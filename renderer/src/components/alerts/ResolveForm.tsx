@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useConsole } from '../../app/console-context';
 import type { AlertRecord } from '../../api/client';
 import { useAsyncAction } from '../../lib/use-async-action';
+import { FormFeedback } from '../FormFeedback';
 
 export const NOTE_MAX = 1000;
 
@@ -10,7 +11,6 @@ export function ResolveForm(props: { alert: AlertRecord; onDone: (a: AlertRecord
   const { api } = useConsole();
   const [note, setNote] = useState('');
   const { busy, feedback, setFeedback, run } = useAsyncAction();
-  const error = feedback?.text ?? '';
   const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => input.current?.focus(), []);
 
@@ -38,17 +38,13 @@ export function ResolveForm(props: { alert: AlertRecord; onDone: (a: AlertRecord
           placeholder="e.g. Called the driver: minor collision, nobody hurt, recovery ordered."
           onChange={(e) => {
             setNote(e.target.value);
-            if (error) setFeedback(null);
+            if (feedback) setFeedback(null);
           }}
           onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}
           data-testid="resolve-note"
         />
       </label>
-      {error && (
-        <div className="form-error" role="alert" data-testid="resolve-error">
-          {error}
-        </div>
-      )}
+      <FormFeedback feedback={feedback} testId="resolve-error" />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy} data-testid="resolve-submit">
           {busy ? 'Resolving…' : 'Resolve'}

@@ -4,6 +4,7 @@ import type { UnknownDevice } from '../../../../shared/api/schemas';
 import { ID_REGEX } from '../../../../shared/ids';
 import { useConsole } from '../../app/console-context';
 import { useAsyncAction } from '../../lib/use-async-action';
+import { FormFeedback } from '../FormFeedback';
 import { idFromIdentifier } from './connect-urls';
 
 export function AdoptForm(props: { entry: UnknownDevice; onAdopted: (id: string) => void }) {
@@ -71,11 +72,7 @@ export function AdoptForm(props: { entry: UnknownDevice; onAdopted: (id: string)
           </label>
         )}
         <span className="hint">The identifier “{props.entry.identifier}” becomes the driver’s device key. It is short and guessable: replace it later under Connect a phone.</span>
-        {feedback && (
-          <p className="form-error" role="alert">
-            {feedback.text}
-          </p>
-        )}
+        <FormFeedback feedback={feedback} />
         <div className="form-actions">
           <button type="submit" className="primary" data-testid="adopt-submit">
             {busy ? 'Adopting…' : 'Adopt'}

@@ -4,6 +4,7 @@ import type { User, UserCreate, UserUpdate } from '../../../../shared/api/schema
 import type { Role } from '../../../../shared/ids';
 import { useConsole } from '../../app/console-context';
 import { useAsyncAction } from '../../lib/use-async-action';
+import { FormFeedback } from '../FormFeedback';
 import { PROFILE_FIELDS, profileChanges, profileValues } from '../DeviceProfileForm';
 
 export const ROLE_LABEL: Record<Role, string> = { driver: 'Driver', office: 'Office', admin: 'Admin' };
@@ -19,7 +20,6 @@ export function UserEditor(props: { user: User | null; onSaved: (u: User, create
   const [password, setPassword] = useState('');
   const [values, setValues] = useState(profileValues(editing ?? { display_name: null, first_name: null, last_name: null, phone: null, vehicle_plate: null }));
   const { busy, feedback, setFeedback, run } = useAsyncAction();
-  const error = feedback?.text ?? '';
   const setError = (text: string) => setFeedback({ kind: 'error', text });
   const isSelf = editing?.id === session.user.id;
 
@@ -94,11 +94,7 @@ export function UserEditor(props: { user: User | null; onSaved: (u: User, create
           </label>
         ))}
       </div>
-      {error && (
-        <p className="form-error" role="alert" data-testid="user-editor-error">
-          {error}
-        </p>
-      )}
+      <FormFeedback feedback={feedback} testId="user-editor-error" />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Saving…' : editing ? 'Save changes' : `Add ${ROLE_LABEL[role].toLowerCase()}`}
