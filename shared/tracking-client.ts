@@ -5,9 +5,13 @@
  * bookkeeping of messages sent with a `seq` until the server answers them. It takes a WebSocket
  * constructor, so the browser's WebSocket and Node's `ws` both work.
  */
-import type { TrackRole } from './protocol/tracking';
-import { TRACK_PATH, type AckReply, type BatchDroppedFix } from './protocol/tracking';
+import type { AlertMessage, HeartbeatMessage, LocationBatchMessage } from './protocol/device';
 import { parseServerMessage, type ServerMessage } from './protocol/server-messages';
+import type { DriverLocationMessage, SubscribeMessage, TrackRole } from './protocol/tracking';
+import { TRACK_PATH, type AckReply, type BatchDroppedFix } from './protocol/tracking';
+
+/** What a client sends once connected (authenticate is the client's own business). */
+export type ClientMessage = DriverLocationMessage | LocationBatchMessage | HeartbeatMessage | AlertMessage | SubscribeMessage;
 
 /** What the client needs of a WebSocket; the browser's and `ws`'s both have it. */
 export interface TrackingSocket {
@@ -171,7 +175,7 @@ export class TrackingClient {
     void this.connect();
   }
 
-  send(message: object): boolean {
+  send(message: ClientMessage): boolean {
     if (!this.ready) return false;
     this.socket!.send(JSON.stringify(message));
     return true;

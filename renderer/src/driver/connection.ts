@@ -7,7 +7,7 @@
 import type { DriverSession } from '../../../shared/api/schemas';
 import type { ServerMessage } from '../../../shared/protocol/server-messages';
 import { CLOSE } from '../../../shared/protocol/tracking';
-import { TrackingClient, trackUrl } from '../../../shared/tracking-client';
+import { TrackingClient, trackUrl, type ClientMessage } from '../../../shared/tracking-client';
 import { ApiError } from '../api/client';
 import { newSession } from './api';
 import { saveDevice, type SavedDevice } from './device-store';
@@ -40,7 +40,7 @@ export class DriverConnection {
     return this.client?.ready ?? false;
   }
 
-  send(message: object): boolean {
+  send(message: ClientMessage): boolean {
     return this.client?.send(message) ?? false;
   }
 

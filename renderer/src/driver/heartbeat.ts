@@ -1,4 +1,5 @@
 /** The phone's status for the office, every few minutes and on every change that matters (a connection, duty on or off). */
+import type { DeviceStatusPayload } from '../../../shared/protocol/device';
 import type { DriverConnection } from './connection';
 import type { DriverContext } from './driver-state';
 import { battery, gpsPermission } from './sensors';
@@ -27,7 +28,7 @@ export class Heartbeat {
     const device = this.ctx.state.device;
     if (!this.conn.ready || !device) return;
     const [b, gps, pending] = await Promise.all([battery(), gpsPermission(), this.ctx.outbox?.countFixes() ?? Promise.resolve(0)]);
-    const payload: Record<string, unknown> = { ...b, online: navigator.onLine, pending, duty: this.ctx.state.duty, app: APP_NAME };
+    const payload: DeviceStatusPayload = { ...b, online: navigator.onLine, pending, duty: this.ctx.state.duty, app: APP_NAME };
     if (gps) payload.gps = gps;
     this.conn.send({ action: 'heartbeat', id: device.user_id, payload });
   }
