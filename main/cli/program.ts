@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { AccountError } from '../server/accounts';
+import { DomainError } from '../server/errors';
 import { SchemaTooNewError } from '../server/store/database';
 import { VERSION } from '../server/version';
 import { apiKeyCommand } from './commands/api-key';
@@ -39,7 +39,7 @@ export async function runCli(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode; // commander already printed its message (or help/version)
       return;
     }
-    const known = err instanceof CliError || err instanceof AccountError || err instanceof SchemaTooNewError;
+    const known = err instanceof CliError || err instanceof DomainError || err instanceof SchemaTooNewError;
     const message = known ? (err as Error).message : `unexpected error: ${(err as Error).stack ?? String(err)}`;
     process.stderr.write(`fleetdesk: ${message}\n`);
     process.exitCode = 1;

@@ -4,7 +4,7 @@
  * server's origin) and then validates the argument against the channel's schema. Until
  * then the argument is `unknown`; a handler only ever sees a valid one.
  */
-import { Compile } from 'typebox/compile';
+import { schemaCheck, type SchemaCheck } from '../../shared/schema-check';
 import { IPC_CHANNELS, type IpcArg, type IpcChannel, type IpcResult } from '../../shared/ipc';
 import type { FrameLike, IpcMainInvokeEventLike, IpcMainLike } from './electron-api';
 import { originOf } from './security';
@@ -40,32 +40,9 @@ export function senderCheck(current: () => { webContents: { mainFrame: FrameLike
   };
 }
 
-interface ValidationError {
-  keyword: string;
-  schemaPath: string;
-  instancePath: string;
-  message: string;
-}
-
-interface Validator {
-  Check(value: unknown): boolean;
-  Errors(value: unknown): Iterable<ValidationError>;
-}
-
 const CHANNELS = Object.keys(IPC_CHANNELS) as IpcChannel[];
-const validators = {} as Record<IpcChannel, Validator>;
-for (const channel of CHANNELS) validators[channel] = Compile(IPC_CHANNELS[channel].arg);
-
-/** The first schema error as a readable phrase: "title must not have fewer than 1 characters". */
-function describe(channel: IpcChannel, value: unknown): string {
-  for (const e of validators[channel].Errors(value)) {
-    const where = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    // "schema is false" is how an unexpected field shows up; say so instead.
-    const message = e.keyword === 'boolean' && e.schemaPath.endsWith('/additionalProperties') ? 'is not an accepted field' : e.message;
-    return where ? `${where} ${message}` : message;
-  }
-  return 'does not match the channel';
-}
+const validators = {} as Record<IpcChannel, SchemaCheck<unknown>>;
+for (const channel of CHANNELS) validators[channel] = schemaCheck(IPC_CHANNELS[channel].arg);
 
 /** Checks sender and argument of one call; returns the argument, typed, or throws IpcRejected. */
 export function acceptCall<C extends IpcChannel>(channel: C, check: SenderCheck, event: IpcMainInvokeEventLike, args: unknown[]): IpcArg<C> {
@@ -73,7 +50,8 @@ export function acceptCall<C extends IpcChannel>(channel: C, check: SenderCheck,
   if (refused) throw new IpcRejected(`${channel}: refused: ${refused}`);
   if (args.length > 1) throw new IpcRejected(`${channel}: takes one argument, got ${args.length}`);
   const arg: unknown = args[0];
-  if (!validators[channel].Check(arg)) throw new IpcRejected(`${channel}: invalid argument: ${describe(channel, arg)}`);
+  const problem = validators[channel].problem(arg);
+  if (problem !== null) throw new IpcRejected(`${channel}: invalid argument: ${problem}`);
   return arg as IpcArg<C>;
 }
 

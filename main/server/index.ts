@@ -22,7 +22,8 @@ import { TrackServer } from './ws/track-server';
 import { TripService } from './trips/trip-service';
 import { AlertStore } from './devices/alerts';
 import { AccidentPipeline } from './crash/accident-pipeline';
-import { attachServerDetection } from './crash/server-detection';
+import { ServerCrashDetection } from './crash/server-detection';
+import { postCommitStages } from './ingest/stages';
 import { DeviceStatusService } from './devices/device-status';
 import { UnknownDeviceStore } from './devices/unknown-devices';
 import { DroppedFixStore } from './store/dropped-fixes';
@@ -78,12 +79,13 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const db = openDatabase(resolved.dataDir);
     const positions = new PositionStore(db);
     const writer = new PositionWriter(db, positions, resolved.writer);
-    const events = new EventLog(db);
-    const alerts = new AlertStore(db, events);
+    const events = new EventLog(db, resolved.clock);
+    const alerts = new AlertStore(db, events, resolved.clock);
     const accounts = accountsOn(db, resolved.dataDir, resolved.clock);
     const companies = accounts.companies;
     const trips = new TripService({ db, events, logger, clock: resolved.clock });
     const dropped = new DroppedFixStore(db, resolved.clock);
+    const deviceStatus = new DeviceStatusService(db, resolved.clock);
     ctx = {
       config: resolved,
       logger,
@@ -94,22 +96,25 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       writer,
       tokens: accounts.tokens,
       accounts,
-      ingest: new IngestPipeline(
+      ingest: new IngestPipeline({
         writer,
         positions,
-        new DriverRateLimit(resolved.ws.minUpdateIntervalMs),
-        new Plausibility(resolved.maxPlausibleSpeedMs),
+        rateLimit: new DriverRateLimit(resolved.ws.minUpdateIntervalMs),
+        plausibility: new Plausibility(resolved.maxPlausibleSpeedMs),
         dropped,
-        resolved.clockToleranceMs,
-      ),
+        deviceStatus,
+        alerts,
+        clockToleranceMs: resolved.clockToleranceMs,
+        onStageError: (stage, err) => logger.error({ err, stage }, 'a post-commit stage failed'),
+      }),
       attempts: new AttemptLimiter(resolved.clock),
       access: new AccessEvents(),
-      apiKeys: new ApiKeyStore(db),
+      apiKeys: new ApiKeyStore(db, resolved.clock),
       events,
-      deviceStatus: new DeviceStatusService(db),
+      deviceStatus,
       alerts,
       accidents: new AccidentPipeline({ db, events, alerts, positions, companies, logger, clock: resolved.clock }, resolved.crash),
-      unknownDevices: new UnknownDeviceStore(db),
+      unknownDevices: new UnknownDeviceStore(db, resolved.clock),
       dropped,
       clock: resolved.clock,
       trips,
@@ -120,11 +125,12 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     ctx.accidents.start();
     // Failed sign-ins and device keys are forgotten when their windows pass (memory stays flat).
     sweeper = resolved.clock.every(60_000, () => ctx?.attempts.sweep());
-    ctx.ingest.onPosition((req) => trips.onPosition(req));
-    if (resolved.crash.detect) attachServerDetection(ctx);
     try {
       app = await buildApp(ctx);
       track = new TrackServer(ctx);
+      ctx.ingest.useStages(
+        postCommitStages({ trips, crashDetection: resolved.crash.detect ? new ServerCrashDetection(ctx) : null, liveFanout: track }),
+      );
       track.attach(app.server);
       await app.listen({ host: resolved.host, port: resolved.port });
       ctx.listening.port = (app.server.address() as AddressInfo).port;
@@ -177,8 +183,10 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     if (!ctx || !app || !track) return;
     sweeper?.clear();
     track.stopAccepting();
-    // Drivers' in-flight positions commit and are acked before their sockets close.
+    // Drivers' in-flight positions commit and are acked before their sockets close: the acks go
+    // out from promise callbacks of the commit, which run before the next turn of the event loop.
     ctx.writer.close();
+    await new Promise((resolve) => setImmediate(resolve));
     await track.closeAll();
     await Promise.all(extra.map((s) => closeServer(s)));
     await app.close();

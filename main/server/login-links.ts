@@ -3,7 +3,8 @@
  * code, of which only a SHA-256 hash is stored, exchanged once for a session token.
  */
 import type { Accounts } from './accounts';
-import { AccountError, requireUser } from './accounts';
+import { requireUser } from './accounts';
+import { DomainError } from './errors';
 import type { UserRow } from './store/users';
 import type { LinkPurpose } from './store/login-links';
 
@@ -19,7 +20,7 @@ export type { LinkPurpose };
 
 function checkTtl(ttlSeconds: number): void {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 10 || ttlSeconds > 7 * 24 * 3600) {
-    throw new AccountError('BadRequest', 'a sign-in link lives from 10 seconds to 7 days');
+    throw new DomainError('BadRequest', 'a sign-in link lives from 10 seconds to 7 days');
   }
 }
 
@@ -31,8 +32,8 @@ export function insertLink(a: Accounts, userPk: number, purpose: LinkPurpose, tt
 
 export function createLoginLink(a: Accounts, companyId: string, userId: string, ttlSeconds = DEFAULT_LINK_TTL_SECONDS): { code: string; expiresAt: Date } {
   const user = requireUser(a, companyId, userId);
-  if (user.role === 'driver') throw new AccountError('BadRequest', 'sign-in links are for office and admin users; drivers connect with a device token');
-  if (user.disabled) throw new AccountError('BadRequest', `user "${userId}" is disabled`);
+  if (user.role === 'driver') throw new DomainError('BadRequest', 'sign-in links are for office and admin users; drivers connect with a device token');
+  if (user.disabled) throw new DomainError('BadRequest', `user "${userId}" is disabled`);
   return insertLink(a, user.pk, 'login', ttlSeconds);
 }
 
@@ -46,11 +47,11 @@ export function redeemLink(a: Accounts, code: string, purpose: LinkPurpose): Use
   const noun = purpose === 'login' ? 'sign-in link' : 'enrolment link';
   const r = a.links.redeem(code, purpose);
   if (!r.ok) {
-    if (r.why === 'unknown') throw new AccountError('NotFound', `this ${noun} is not valid`);
-    if (r.why === 'used') throw new AccountError('Conflict', `this ${noun} was already used; ask for a new one`);
-    throw new AccountError('Conflict', `this ${noun} has expired; ask for a new one`);
+    if (r.why === 'unknown') throw new DomainError('NotFound', `this ${noun} is not valid`);
+    if (r.why === 'used') throw new DomainError('Conflict', `this ${noun} was already used; ask for a new one`);
+    throw new DomainError('Conflict', `this ${noun} has expired; ask for a new one`);
   }
   const user = a.users.getByPk(r.userPk);
-  if (!user || user.disabled) throw new AccountError('NotFound', `the user of this ${noun} no longer exists or is disabled`);
+  if (!user || user.disabled) throw new DomainError('NotFound', `the user of this ${noun} no longer exists or is disabled`);
   return user;
 }

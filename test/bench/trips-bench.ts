@@ -24,7 +24,7 @@ import pino from 'pino';
 import { DEFAULT_TRIP_SETTINGS } from '../../shared/api/trips';
 import { addCompany, addUser } from '../../main/server/accounts';
 import { EventLog } from '../../main/server/events/event-log';
-import type { IngestRequest } from '../../main/server/ingest/pipeline';
+import type { CommittedFix } from '../../main/server/ingest/pipeline';
 import { openDatabase } from '../../main/server/store/database';
 import { PositionStore } from '../../main/server/store/positions';
 import { TripDetector, type TripBoundary } from '../../main/server/trips/detector';
@@ -73,7 +73,7 @@ const reqs = pks.map((pk, i) => ({ companyId: company, userPk: pk, userId: `d${i
 const t2 = process.hrtime.bigint();
 for (const f of fixes) {
   const position = { lat: f.lat, lng: f.lng, speed: f.speed, bearing: f.bearing, accuracy: f.accuracy, altitude: f.altitude, deviceTime: f.t, serverTime: f.t };
-  for (const r of reqs) service.onPosition({ ...r, position } as IngestRequest);
+  for (const r of reqs) service.onPosition({ ...r, position } as CommittedFix);
 }
 const hookNs = Number(process.hrtime.bigint() - t2) / totalFixes;
 log(`ingest hook: ${hookNs.toFixed(0)} ns/fix`);

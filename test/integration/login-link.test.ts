@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { AccountError } from '../../main/server/accounts';
+import { DomainError as AccountError } from '../../main/server/errors';
 import { createLoginLink, loginLinkUrl } from '../../main/server/login-links';
 import { ManualClock } from '../support/manual-clock';
 import { startTestServer, type TestServer } from '../support/server';

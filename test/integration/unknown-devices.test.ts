@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { resolveDevice } from '../../main/server/devices/device-keys';
+import { DomainError } from '../../main/server/errors';
 import { MAX_UNKNOWN_DEVICES } from '../../main/server/devices/unknown-devices';
 import { startTestServer, type TestServer } from '../support/server';
 import { TestSocket } from '../support/ws-client';
@@ -18,8 +19,15 @@ let office: string;
 let betaAdmin: string;
 let serial = 0;
 
-const resolve = (identifier: string, protocol = 'osmand', remote: string | null = '192.168.1.50', at?: { lat: number; lng: number }) =>
-  resolveDevice(s.ctx.users, s.ctx.unknownDevices, identifier, protocol, remote, at);
+/** resolveDevice's answer as a result: the driver, or the refusal as its HTTP status would be. */
+function resolve(identifier: string, protocol = 'osmand', remote: string | null = '192.168.1.50', at?: { lat: number; lng: number }) {
+  try {
+    return { ok: true as const, device: resolveDevice(s.ctx.users, s.ctx.unknownDevices, identifier, protocol, remote, at) };
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    return { ok: false as const, status: err.kind === 'Unauthorized' ? 401 : 404, error: err.kind, message: err.message };
+  }
+}
 const list = async (token = admin) => {
   const r = await s.api('GET', '/api/v1/unknown-devices', { token });
   assert.equal(r.status, 200);

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseDeviceTime } from '../../main/server/ingest/device-time';
+import { parseDeviceTime as parseDeviceTimeThrowing } from '../../main/server/ingest/device-time';
+import { orReason } from '../support/or-reason';
+
+const parseDeviceTime = orReason(parseDeviceTimeThrowing);
 
 const T = Date.UTC(2025, 0, 15, 10, 30, 0); // 1736937000000
 

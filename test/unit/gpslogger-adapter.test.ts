@@ -1,10 +1,13 @@
 /** The GPSLogger adapter alone: its custom-URL parameters → reports in SI units. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fromGpsloggerParams } from '../../main/server/ingest/gpslogger-adapter';
+import { fromGpsloggerParams as fromGpsloggerParamsThrowing } from '../../main/server/ingest/gpslogger-adapter';
+import { orReason } from '../support/or-reason';
 import type { PhoneReport } from '../../main/server/ingest/osmand-adapter';
 import { formParams } from '../../main/server/ingest/wire-values';
 import { GPSLOGGER_URL_TEMPLATE } from '../../shared/protocol/gpslogger';
+
+const fromGpsloggerParams = orReason(fromGpsloggerParamsThrowing);
 
 const NOW = Date.UTC(2026, 0, 1);
 const parse = (q: string) => fromGpsloggerParams(formParams(q), NOW);

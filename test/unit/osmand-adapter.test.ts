@@ -1,9 +1,14 @@
 /** The OsmAnd adapter alone: wire parameters and Traccar Client JSON → reports in SI units. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alarmKind, fromOsmandParams, fromTraccarJson, parseOsmandTime, type PhoneReport } from '../../main/server/ingest/osmand-adapter';
+import { alarmKind, fromOsmandParams as fromOsmandParamsThrowing, fromTraccarJson as fromTraccarJsonThrowing, parseOsmandTime as parseOsmandTimeThrowing, type PhoneReport } from '../../main/server/ingest/osmand-adapter';
+import { orReason } from '../support/or-reason';
 import { formParams } from '../../main/server/ingest/wire-values';
 import { KNOTS_PER_MS } from '../../shared/units';
+
+const fromOsmandParams = orReason(fromOsmandParamsThrowing);
+const fromTraccarJson = orReason(fromTraccarJsonThrowing);
+const parseOsmandTime = orReason(parseOsmandTimeThrowing);
 
 const NOW = Date.UTC(2026, 0, 1);
 const parse = (query: string): PhoneReport => {

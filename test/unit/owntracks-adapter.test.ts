@@ -1,8 +1,11 @@
 /** The OwnTracks adapter alone: messages → reports, Basic credentials, tracker ids, friends. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignTids, basicCredentials, friendsReply, parseOwntracksBody } from '../../main/server/ingest/owntracks-adapter';
+import { assignTids, basicCredentials, friendsReply, parseOwntracksBody as parseOwntracksBodyThrowing } from '../../main/server/ingest/owntracks-adapter';
+import { orReason } from '../support/or-reason';
 import { OWNTRACKS_ENCRYPTED_MESSAGE } from '../../shared/protocol/owntracks';
+
+const parseOwntracksBody = orReason(parseOwntracksBodyThrowing);
 
 const NOW = Date.UTC(2026, 0, 1);
 const parse = (m: unknown) => parseOwntracksBody(typeof m === 'string' ? m : JSON.stringify(m), NOW);

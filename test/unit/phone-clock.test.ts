@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { chooseSkew, DEFAULT_CLOCK_TOLERANCE_MS, GPS_ROLLOVER_MS, judgeTime, ROLLOVER_QUEUE_MS } from '../../main/server/ingest/phone-clock';
 import { fixProblem } from '../../main/server/ingest/fix-rules';
 import { FLAG_CLOCK_AHEAD, FLAG_GPS_ROLLOVER } from '../../main/server/store/position-flags';
-import type { PositionRecord } from '../../main/server/store/positions';
+import type { PositionRecord } from '../../main/server/ingest/position';
 
 const arrival = Date.UTC(2026, 11, 5, 12, 0, 0);
 const tol = DEFAULT_CLOCK_TOLERANCE_MS;

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { distanceM, offsetM } from '../../shared/geo';
 import { MAX_PLAUSIBLE_SPEED_MS, Plausibility } from '../../main/server/ingest/plausibility';
 import { FLAG_IMPLAUSIBLE } from '../../main/server/store/position-flags';
-import type { PositionRecord, PositionRow } from '../../main/server/store/positions';
+import type { PositionRow } from '../../main/server/store/positions';
+import type { PositionRecord } from '../../main/server/ingest/position';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
 const BASE = { lat: 9.01234, lng: 38.70321 };

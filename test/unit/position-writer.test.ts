@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { CompanyStore } from '../../main/server/store/companies';
 import { DB_FILE, openDatabase, type Db } from '../../main/server/store/database';
 import { PositionWriter, type PendingWrite } from '../../main/server/store/position-writer';
-import { PositionStore, type PositionRecord } from '../../main/server/store/positions';
+import { PositionStore } from '../../main/server/store/positions';
+import type { PositionRecord } from '../../main/server/ingest/position';
 import { UserStore } from '../../main/server/store/users';
 
 let dir: string;

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fromTrackingPayload } from '../../main/server/ingest/tracking-adapter';
-import type { PositionRecord } from '../../main/server/store/positions';
+import { fromTrackingPayload as fromTrackingPayloadThrowing } from '../../main/server/ingest/tracking-adapter';
+import { orReason } from '../support/or-reason';
+import type { PositionRecord } from '../../main/server/ingest/position';
+
+const fromTrackingPayload = orReason(fromTrackingPayloadThrowing);
 
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
 const base = { lat: 9.01234, lng: 38.70321, speed: 36, bearing: 90 };

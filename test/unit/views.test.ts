@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DisplayField } from '../../shared/api/schemas';
-import type { PositionRecord, PositionRow } from '../../main/server/store/positions';
+import type { PositionRow } from '../../main/server/store/positions';
+import type { PositionRecord } from '../../main/server/ingest/position';
 import type { UserRow } from '../../main/server/store/users';
 import { deviceName, deviceView, locationUpdate, positionView, userView } from '../../main/server/views';
 

@@ -1,5 +1,6 @@
 import type { AccidentExtra } from '../../../shared/api/accidents';
 import type { LocationPayload } from '../../../shared/protocol/tracking';
+import { DomainError } from '../errors';
 import { fromTrackingPayload } from '../ingest/tracking-adapter';
 import type { PositionRow } from '../store/positions';
 import { isHidden } from '../store/position-flags';
@@ -20,8 +21,13 @@ export function extraFromAlertDetails(details: Record<string, unknown> | null, s
   if (!motion && !raw) return null;
   const positions: AccidentExtra['positions'] = [];
   for (const p of raw ?? []) {
-    const r = fromTrackingPayload(p, serverTime);
-    if (typeof r === 'string') continue; // an unreadable time: not placeable on the time line
+    let r;
+    try {
+      r = fromTrackingPayload(p, serverTime);
+    } catch (err) {
+      if (err instanceof DomainError) continue; // an unreadable time: not placeable on the time line
+      throw err;
+    }
     positions.push({ time: new Date(r.deviceTime).toISOString(), lat: r.lat, lng: r.lng, speed: r.speed, bearing: r.bearing });
   }
   positions.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));

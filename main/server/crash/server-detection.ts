@@ -1,5 +1,5 @@
 import type { AlertStore } from '../devices/alerts';
-import type { IngestPipeline } from '../ingest/pipeline';
+import type { CommittedFix } from '../ingest/pipeline';
 import type { Logger } from '../logger';
 import { SpeedDropDetector } from './detector';
 
@@ -10,9 +10,14 @@ import { SpeedDropDetector } from './detector';
  * replaying the same trace again detects the same drop, and the alert's device+time
  * uniqueness keeps it one alert.
  */
-export function attachServerDetection(deps: { ingest: IngestPipeline; alerts: AlertStore; logger: Logger }): Map<number, SpeedDropDetector> {
-  const detectors = new Map<number, SpeedDropDetector>();
-  deps.ingest.onPosition((req) => {
+export class ServerCrashDetection {
+  readonly detectors = new Map<number, SpeedDropDetector>();
+
+  constructor(private readonly deps: { alerts: AlertStore; logger: Logger }) {}
+
+  /** The post-commit stage (ingest/stages.ts). */
+  onPosition(req: CommittedFix): void {
+    const { deps, detectors } = this;
     let d = detectors.get(req.userPk);
     if (!d) detectors.set(req.userPk, (d = new SpeedDropDetector()));
     const p = req.position;
@@ -40,6 +45,5 @@ export function attachServerDetection(deps: { ingest: IngestPipeline; alerts: Al
     } catch (err) {
       deps.logger.error({ err, device: req.userId }, 'detected crash not stored');
     }
-  });
-  return detectors;
+  }
 }

@@ -2,6 +2,7 @@ import type { AlertKind } from '../../../shared/protocol/device';
 import type { AlertState, AlertView } from '../../../shared/api/alerts';
 import type { EventLog } from '../events/event-log';
 import type { Db } from '../store/database';
+import { conflict, notFound } from '../errors';
 import type { DeviceRef } from './device-status';
 import { systemClock, type Clock } from '../clock';
 
@@ -59,7 +60,6 @@ export interface AlertListOptions {
   limit?: number;
 }
 
-export type ResolveOutcome = { ok: true; alert: AlertView } | { ok: false; reason: 'not-found' | 'resolved'; alert?: AlertView };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -203,15 +203,15 @@ export class AlertStore {
     return alert;
   }
 
-  /** Closes the alert with a note (acknowledging it too if nobody had); once only. */
-  resolve(companyId: string, id: number, userId: string, note: string, now = this.clock.now()): ResolveOutcome {
+  /** Closes the alert with a note (acknowledging it too if nobody had); once only (else Conflict, saying who did). */
+  resolve(companyId: string, id: number, userId: string, note: string, now = this.clock.now()): AlertView {
     const r = this.byId.get(id);
-    if (!r || !this.belongs(r, companyId)) return { ok: false, reason: 'not-found' };
+    if (!r || !this.belongs(r, companyId)) throw notFound(`no alert ${id}`);
     const changed = this.resolveStmt.run(now, userId, note, userId, now, id).changes === 1;
     const alert = view(this.byId.get(id) as AlertRow);
-    if (!changed) return { ok: false, reason: 'resolved', alert };
+    if (!changed) throw conflict(`alert ${id} was already resolved by ${alert.resolved_by ?? 'someone'} at ${alert.resolved_at ?? '?'}`);
     this.tell(r, alert);
-    return { ok: true, alert };
+    return alert;
   }
 
   /** Tells the listeners (the consoles) an alert changed, e.g. its crash was judged. */

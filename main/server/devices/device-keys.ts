@@ -1,18 +1,16 @@
 import type { Accounts } from '../accounts';
-import { AccountError, addUser, requireUser } from '../accounts';
+import { addUser, requireUser } from '../accounts';
+import { DomainError } from '../errors';
+import { notFound, unauthorized } from '../errors';
 import type { UserRow } from '../store/users';
 import { DEVICE_KEY_REGEX, STRONG_KEY_LENGTH, newDeviceKey } from './device-key';
 import type { UnknownDeviceStore } from './unknown-devices';
 
-export type Resolution =
-  | { ok: true; device: UserRow }
-  | { ok: false; status: 401 | 404; error: 'Unauthorized' | 'NotFound'; message: string; /** a guess: counts against the address */ unknown: boolean };
-
 /**
- * The driver a phone's identifier belongs to. A disabled driver is refused (401). A key its
- * company replaced is refused as replaced (401), and listed for that company only; an
- * identifier the company declared in advance is listed for it to adopt (404). Anything else
- * is unknown (404) and recorded nowhere: it belongs to no company.
+ * The driver a phone's identifier belongs to. A disabled driver is refused (Unauthorized). A key
+ * its company replaced is refused as replaced (Unauthorized), and listed for that company only;
+ * an identifier the company declared in advance is listed for it to adopt (NotFound). Anything
+ * else is unknown (NotFound, a guess) and recorded nowhere: it belongs to no company.
  */
 export function resolveDevice(
   users: Accounts['users'],
@@ -21,31 +19,25 @@ export function resolveDevice(
   protocol: string,
   remote: string | null,
   at?: { lat: number; lng: number },
-): Resolution {
+): UserRow {
   const shown = identifier.length > 40 ? `${identifier.slice(0, 40)}…` : identifier;
   const valid = DEVICE_KEY_REGEX.test(identifier);
   const user = valid ? users.getByDeviceKey(identifier) : undefined;
   if (user && user.role === 'driver') {
-    if (user.disabled) return { ok: false, status: 401, error: 'Unauthorized', message: `the driver of device "${shown}" is disabled`, unknown: false };
-    return { ok: true, device: user };
+    if (user.disabled) throw unauthorized(`the driver of device "${shown}" is disabled`);
+    return user;
   }
   const retired = valid && !user ? users.retired(identifier) : undefined;
   if (retired) {
     unknown.record({ identifier, company_id: retired.company_id, kind: 'retired', user_id: retired.user_id }, protocol, remote, at);
-    return {
-      ok: false,
-      status: 401,
-      error: 'Unauthorized',
-      message: 'this device key was replaced in FleetDesk: enter the new key shown in the console (Connect a phone) in this app',
-      unknown: false,
-    };
+    throw unauthorized('this device key was replaced in FleetDesk: enter the new key shown in the console (Connect a phone) in this app');
   }
   const expected = valid && !user ? unknown.expected(identifier) : undefined;
   if (expected) {
     unknown.record({ identifier, company_id: expected.company_id, kind: 'expected' }, protocol, remote, at);
-    return { ok: false, status: 404, error: 'NotFound', message: `device "${shown}" is not adopted yet: an admin adopts it in the console`, unknown: false };
+    throw notFound(`device "${shown}" is not adopted yet: an admin adopts it in the console`);
   }
-  return { ok: false, status: 404, error: 'NotFound', message: `unknown device "${shown}": no driver has this device key`, unknown: true };
+  throw notFound(`unknown device "${shown}": no driver has this device key`, { guess: true });
 }
 
 /** Gives a driver a new random device key: the old key and every token stop working at once. */
@@ -58,7 +50,7 @@ export function rotateDeviceKey(a: Accounts, companyId: string, userId: string):
 
 export function requireDriver(a: Accounts, companyId: string, userId: string): UserRow {
   const user = requireUser(a, companyId, userId);
-  if (user.role !== 'driver') throw new AccountError('BadRequest', `user "${userId}" is not a driver; only drivers have device keys`);
+  if (user.role !== 'driver') throw new DomainError('BadRequest', `user "${userId}" is not a driver; only drivers have device keys`);
   return user;
 }
 
@@ -77,9 +69,9 @@ export function weakIdentifierProblem(identifier: string): string | null {
  */
 export function expectDevice(a: Accounts, unknown: UnknownDeviceStore, companyId: string, identifier: string, note: string | null): void {
   const weak = weakIdentifierProblem(identifier);
-  if (weak) throw new AccountError('BadRequest', weak);
-  if (a.users.getByDeviceKey(identifier) || a.users.retired(identifier)) throw new AccountError('Conflict', `"${identifier}" is already a device key, or was one`);
-  if (!unknown.expect(companyId, identifier, note)) throw new AccountError('Conflict', `"${identifier}" is already declared`);
+  if (weak) throw new DomainError('BadRequest', weak);
+  if (a.users.getByDeviceKey(identifier) || a.users.retired(identifier)) throw new DomainError('Conflict', `"${identifier}" is already a device key, or was one`);
+  if (!unknown.expect(companyId, identifier, note)) throw new DomainError('Conflict', `"${identifier}" is already declared`);
 }
 
 /**
@@ -94,20 +86,20 @@ export async function adoptDevice(
   target: { userId: string; displayName?: string | null },
 ): Promise<UserRow> {
   const entry = unknown.get(companyId, identifier);
-  if (!entry) throw new AccountError('NotFound', `no unknown device "${identifier}"`);
-  if (entry.kind !== 'expected') throw new AccountError('Conflict', `"${identifier}" is a key this company replaced: set the new key in the phone's app instead`);
+  if (!entry) throw new DomainError('NotFound', `no unknown device "${identifier}"`);
+  if (entry.kind !== 'expected') throw new DomainError('Conflict', `"${identifier}" is a key this company replaced: set the new key in the phone's app instead`);
   const weak = weakIdentifierProblem(identifier);
-  if (weak) throw new AccountError('BadRequest', weak);
-  if (a.users.getByDeviceKey(identifier)) throw new AccountError('Conflict', `"${identifier}" is already a device key`);
+  if (weak) throw new DomainError('BadRequest', weak);
+  if (a.users.getByDeviceKey(identifier)) throw new DomainError('Conflict', `"${identifier}" is already a device key`);
   const existing = a.users.get(companyId, target.userId);
   let user: UserRow;
   if (existing) {
-    if (existing.role !== 'driver') throw new AccountError('BadRequest', `user "${target.userId}" is not a driver`);
-    if (!a.users.setDeviceKey(existing.pk, identifier)) throw new AccountError('Conflict', `"${identifier}" is already a device key`);
+    if (existing.role !== 'driver') throw new DomainError('BadRequest', `user "${target.userId}" is not a driver`);
+    if (!a.users.setDeviceKey(existing.pk, identifier)) throw new DomainError('Conflict', `"${identifier}" is already a device key`);
     user = a.users.getByPk(existing.pk) as UserRow;
   } else {
     user = await addUser(a, { companyId, userId: target.userId, role: 'driver', display_name: target.displayName ?? null });
-    if (!a.users.setDeviceKey(user.pk, identifier)) throw new AccountError('Conflict', `"${identifier}" is already a device key`);
+    if (!a.users.setDeviceKey(user.pk, identifier)) throw new DomainError('Conflict', `"${identifier}" is already a device key`);
     user = a.users.getByPk(user.pk) as UserRow;
   }
   unknown.remove(companyId, identifier);

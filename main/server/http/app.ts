@@ -2,9 +2,8 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance } from 
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { API_PREFIX, ErrorBody } from '../../../shared/api/schemas';
-import { AccountError } from '../accounts';
 import type { ServerContext } from '../context';
-import { HttpError, nameForStatus } from './errors';
+import { DomainError, httpAnswer, nameForStatus } from './errors';
 import { registerRoutes } from './routes/index';
 import { validatorCompiler } from './validators';
 import http from 'node:http';
@@ -19,7 +18,12 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-const ACCOUNT_STATUS = { BadRequest: 400, NotFound: 404, Conflict: 409 } as const;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** the error name of a body that cannot be read (default BadRequest; the Tracking API's routes say BadPayload) */
+    unreadableBody?: 'BadPayload';
+  }
+}
 
 /** The HTTP side: REST under /api/v1, the driver HTTP fallback, the OpenAPI document. */
 export async function buildApp(ctx: ServerContext): Promise<App> {
@@ -62,11 +66,18 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     },
   });
 
-  app.setErrorHandler((err: FastifyError | HttpError | AccountError, req, reply) => {
-    if (err instanceof HttpError) {
-      return reply.code(err.statusCode).headers(err.headers).send({ error: err.error, message: err.message });
+  app.setErrorHandler((err: FastifyError | DomainError, req, reply) => {
+    if (err instanceof DomainError) {
+      const a = httpAnswer(err);
+      if (a.status >= 500) req.log.error({ err, url: safeUrl(req.url) }, 'request failed');
+      return reply.code(a.status).headers(a.headers).send(a.body);
     }
-    if (err instanceof AccountError) return reply.code(ACCOUNT_STATUS[err.kind]).send({ error: err.kind, message: err.message });
+    // A route of the Tracking API calls an unreadable body BadPayload, with the field named as the protocol does.
+    const { code } = err as { code?: string };
+    if (req.routeOptions.config?.unreadableBody === 'BadPayload' && (err.validation || code?.startsWith('FST_ERR_CTP_'))) {
+      const message = err.validation ? err.message.replace(/^body\/?/, '').replaceAll('/', '.') || err.message : err.message;
+      return reply.code(400).send({ error: 'BadPayload', message });
+    }
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err, url: safeUrl(req.url) }, 'request failed');
     const message = err.validation ? `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}` : err.message;

@@ -4,7 +4,7 @@
  */
 import { attemptKeys, type AttemptKey } from '../auth/attempt-limiter';
 import type { ServerContext } from '../context';
-import { HttpError } from './errors';
+import { rateLimited } from './errors';
 
 /** The keys a request counts against (see attemptKeys). */
 export const keysOf = (ctx: ServerContext) => attemptKeys(ctx.config.login);
@@ -14,7 +14,7 @@ export function assertNotLocked(ctx: ServerContext, keys: AttemptKey[], what = '
   const waitMs = Math.max(0, ...keys.map((k) => ctx.attempts.waitMs(k.key)));
   if (waitMs === 0) return;
   const s = Math.ceil(waitMs / 1000);
-  throw new HttpError(429, 'RateLimited', `too many ${what} from here; try again in ${waitDescription(s)}`, { 'retry-after': String(s) });
+  throw rateLimited(`too many ${what} from here; try again in ${waitDescription(s)}`, s);
 }
 
 export function countFailure(ctx: ServerContext, keys: AttemptKey[]): void {

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../../shared/ids';
 import type { Principal } from '../auth/principal';
-import { AuthError, authenticateToken } from '../auth/principal';
+import { authenticateToken } from '../auth/principal';
 import type { ServerContext } from '../context';
-import { HttpError, forbidden, unauthorized } from './errors';
+import { forbidden, unauthorized } from './errors';
 import { API_KEY_HEADER } from '../../../shared/api/api-keys';
 
 declare module 'fastify' {
@@ -20,12 +20,7 @@ export function principalOf(ctx: ServerContext, req: FastifyRequest): Principal 
   const header = req.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) throw unauthorized('send the token as "Authorization: Bearer <token>"');
-  try {
-    return authenticateToken(match[1] as string, ctx.tokens, ctx.users);
-  } catch (err) {
-    if (err instanceof AuthError) throw unauthorized(err.message);
-    throw err;
-  }
+  return authenticateToken(match[1] as string, ctx.tokens, ctx.users);
 }
 
 /**
@@ -49,7 +44,7 @@ export function authorizeDataset(ctx: ServerContext) {
     const key = req.headers[API_KEY_HEADER];
     if (typeof key === 'string' && !req.headers.authorization) {
       const row = ctx.apiKeys.verify(key.trim());
-      if (!row) throw new HttpError(401, 'Unauthorized', 'this API key is not valid (it may have been revoked)', { 'www-authenticate': 'Bearer' });
+      if (!row) throw unauthorized('this API key is not valid (it may have been revoked)');
       req.datasetCompany = row.company_id;
       return;
     }

@@ -1,22 +1,35 @@
+/**
+ * The domain's errors as HTTP answers: the one place a DomainError's kind becomes a status, its
+ * details become headers (Retry-After, WWW-Authenticate) and its message the `{error, message}`
+ * body every route answers with. Routes throw the domain's errors (re-exported here).
+ */
 import type { ApiErrorName } from '../../../shared/api/schemas';
+import { DomainError, type ErrorKind } from '../errors';
 
-/** An error with an HTTP status and a stable name; the error handler turns it into `{error, message}`. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly error: ApiErrorName,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+export { DomainError, badPayload, badRequest, conflict, forbidden, notFound, rateLimited, unauthorized } from '../errors';
+
+const STATUS: Record<ErrorKind, number> = {
+  BadRequest: 400,
+  BadPayload: 400,
+  InvalidAction: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  Conflict: 409,
+  PayloadTooLarge: 413,
+  RateLimited: 429,
+  InternalError: 503,
+};
+
+/** A storage or other failure the client may retry: 503, the message saying so. */
+export const unavailable = (m: string) => new DomainError('InternalError', m);
+
+export function httpAnswer(err: DomainError): { status: number; headers: Record<string, string>; body: { error: ErrorKind; message: string } } {
+  const headers: Record<string, string> = {};
+  if (err.details.retryAfterS !== undefined) headers['retry-after'] = String(err.details.retryAfterS);
+  if (err.kind === 'Unauthorized') headers['www-authenticate'] = err.details.challenge ?? 'Bearer';
+  return { status: STATUS[err.kind], headers, body: { error: err.kind, message: err.message } };
 }
-
-export const badRequest = (m: string) => new HttpError(400, 'BadRequest', m);
-export const unauthorized = (m: string) => new HttpError(401, 'Unauthorized', m, { 'www-authenticate': 'Bearer' });
-export const forbidden = (m: string) => new HttpError(403, 'Forbidden', m);
-export const notFound = (m: string) => new HttpError(404, 'NotFound', m);
-export const conflict = (m: string) => new HttpError(409, 'Conflict', m);
 
 /** The error name for a status, for errors Fastify raises itself. */
 export function nameForStatus(status: number): ApiErrorName {

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { HttpLimits } from '../config';
 import { OSMAND_PATH } from '../../../shared/protocol/osmand';
 import type { App } from './app';
+import { httpAnswer, notFound } from './errors';
 import type { TlsMaterial } from '../tls/certificate';
 import type { TrackServer } from '../ws/track-server';
 
@@ -58,8 +59,9 @@ export function createOsmandServer(app: App, limits: HttpLimits): http.Server {
       app.routing(req, res);
       return;
     }
-    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ error: 'NotFound', message: 'this port speaks the OsmAnd protocol: send positions to / (GET or POST)' }));
+    const a = httpAnswer(notFound('this port speaks the OsmAnd protocol: send positions to / (GET or POST)'));
+    res.writeHead(a.status, { ...a.headers, 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(a.body));
   });
   return applyLimits(server, limits);
 }

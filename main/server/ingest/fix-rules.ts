@@ -5,7 +5,7 @@
  */
 import type { DroppedFix } from '../../../shared/protocol/reception';
 import { kmhToMs, msToKmh } from '../../../shared/units';
-import type { PositionRecord } from '../store/positions';
+import type { PositionRecord } from './position';
 
 /** No vehicle and no phone's GPS reports more: 2,000 km/h. */
 export const MAX_REPORTED_SPEED_MS = kmhToMs(2000);

@@ -1,7 +1,8 @@
 /**
  * The OsmAnd protocol (Traccar Client, OsmAnd's live monitoring, and most Traccar-compatible
  * apps) and Traccar Client 9's JSON body: wire values in, one DeviceReport in SI units out.
- * Pure: no I/O, the caller resolves the device key and hands the report to the pipeline.
+ * Pure: no I/O, the caller resolves the device key and hands the report to the pipeline. A
+ * request that cannot be read throws a DomainError (BadRequest) saying what is wrong.
  *
  * Decisions where the protocol leaves room:
  * - `speed` is knots (Traccar's default). OsmAnd itself sends m/s: a 10 % over-read there.
@@ -16,10 +17,11 @@
 import type { AlertKind } from '../../../shared/protocol/device';
 import { knotsToMs } from '../../../shared/units';
 import type { StatusReport } from '../devices/device-status';
-import type { PositionRecord } from '../store/positions';
+import type { PositionRecord } from './position';
 import { parseDeviceTime } from './device-time';
 import type { DeviceReport } from './report';
-import { WireProblem, batteryPercent, firstOf, flag, normalBearing, reader } from './wire-values';
+import { DomainError, badRequest } from '../errors';
+import { batteryPercent, firstOf, flag, normalBearing, reader } from './wire-values';
 
 /** A report and the identifier of the device that sent it. */
 export interface PhoneReport {
@@ -30,7 +32,7 @@ export interface PhoneReport {
 const TWO_POW_31 = 2 ** 31;
 
 /** Epoch seconds; ≥ 2^31 milliseconds (as Traccar decides); ISO-8601 or `yyyy-MM-dd HH:mm:ss` (UTC). */
-export function parseOsmandTime(value: string): number | string {
+export function parseOsmandTime(value: string): number {
   const v = value.trim();
   if (/^\d+(\.\d+)?$/.test(v)) {
     const n = Number(v);
@@ -48,85 +50,84 @@ export function alarmKind(value: unknown): AlertKind | undefined {
   return undefined;
 }
 
-/** One OsmAnd request's parameters (query or form body) → report, or why it is malformed. */
-export function fromOsmandParams(p: Record<string, string | undefined>, serverTime: number): PhoneReport | string {
+/** One OsmAnd request's parameters (query or form body) → report; throws BadRequest saying why it is malformed. */
+export function fromOsmandParams(p: Record<string, string | undefined>, serverTime: number): PhoneReport {
   const deviceKey = firstOf(p, 'id', 'deviceid');
-  if (!deviceKey) return 'id is missing: send id=DEVICE_KEY (or deviceid=DEVICE_KEY)';
-  try {
-    const num = reader(p);
-    let lat = num('lat');
-    let lon = num('lon');
-    const location = p.location?.trim();
-    if (location) {
-      const parts = location.split(',');
-      if (parts.length !== 2) return `location "${location.slice(0, 40)}" is not "lat,lon"`;
-      const both = reader({ lat: parts[0], lon: parts[1] });
-      lat = both('lat');
-      lon = both('lon');
-    }
-    let deviceTime = serverTime;
-    const timestamp = p.timestamp?.trim();
-    if (timestamp) {
-      const t = parseOsmandTime(timestamp);
-      if (typeof t === 'string') return t;
-      deviceTime = t;
-    }
-    const report: DeviceReport = { positions: [] };
-    if (lat !== undefined || lon !== undefined) {
-      if (lat === undefined) return 'lat is missing';
-      if (lon === undefined) return 'lon is missing';
-      const accuracy = num('accuracy') ?? num('hdop');
-      const position: PositionRecord = {
-        lat,
-        lng: lon,
-        speed: knotsToMs(num('speed') ?? 0),
-        bearing: normalBearing(num('bearing', 'heading') ?? 0),
-        accuracy: accuracy ?? null,
-        altitude: num('altitude') ?? null,
-        deviceTime,
-        serverTime,
-      };
-      if (flag(p.valid) !== false) report.positions.push(position);
-      else report.unusable = [{ position, dropped: { reason: 'no_gps_fix', message: 'the app marked this fix as not valid (no GPS lock)' } }];
-    }
-    const status: StatusReport = {};
-    const battery = batteryPercent(num('batt'));
-    if (battery !== undefined) status.battery = battery;
-    const charging = flag(p.charge);
-    if (charging !== undefined) status.charging = charging;
-    if (Object.keys(status).length > 0) report.status = status;
-    const kind = alarmKind(p.alarm);
-    if (kind) report.alarm = { kind, deviceTime };
-    return { deviceKey, report };
-  } catch (err) {
-    if (err instanceof WireProblem) return err.message;
-    throw err;
+  if (!deviceKey) throw badRequest('id is missing: send id=DEVICE_KEY (or deviceid=DEVICE_KEY)');
+  const num = reader(p);
+  let lat = num('lat');
+  let lon = num('lon');
+  const location = p.location?.trim();
+  if (location) {
+    const parts = location.split(',');
+    if (parts.length !== 2) throw badRequest(`location "${location.slice(0, 40)}" is not "lat,lon"`);
+    const both = reader({ lat: parts[0], lon: parts[1] });
+    lat = both('lat');
+    lon = both('lon');
   }
+  let deviceTime = serverTime;
+  const timestamp = p.timestamp?.trim();
+  if (timestamp) deviceTime = parseOsmandTime(timestamp);
+  const report: DeviceReport = { positions: [] };
+  if (lat !== undefined || lon !== undefined) {
+    if (lat === undefined) throw badRequest('lat is missing');
+    if (lon === undefined) throw badRequest('lon is missing');
+    const accuracy = num('accuracy') ?? num('hdop');
+    const position: PositionRecord = {
+      lat,
+      lng: lon,
+      speed: knotsToMs(num('speed') ?? 0),
+      bearing: normalBearing(num('bearing', 'heading') ?? 0),
+      accuracy: accuracy ?? null,
+      altitude: num('altitude') ?? null,
+      deviceTime,
+      serverTime,
+    };
+    if (flag(p.valid) !== false) report.positions.push(position);
+    else report.unusable = [{ position, dropped: { reason: 'no_gps_fix', message: 'the app marked this fix as not valid (no GPS lock)' } }];
+  }
+  const status: StatusReport = {};
+  const battery = batteryPercent(num('batt'));
+  if (battery !== undefined) status.battery = battery;
+  const charging = flag(p.charge);
+  if (charging !== undefined) status.charging = charging;
+  if (Object.keys(status).length > 0) report.status = status;
+  const kind = alarmKind(p.alarm);
+  if (kind) report.alarm = { kind, deviceTime };
+  return { deviceKey, report };
 }
 
 type Json = Record<string, unknown>;
+
+/** Runs `fn`; a problem it finds is named with where in the body it is ("location[2].timestamp …"). */
+function within<T>(where: string, fn: () => T, sep = '.'): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof DomainError) throw badRequest(`${where}${sep}${err.message}`);
+    throw err;
+  }
+}
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const numberOr = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const identifier = (v: unknown): string | undefined =>
   typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 
 /** One transistorsoft-style `location` object (coords in SI already) → part of a report. */
-function fromJsonLocation(loc: unknown, where: string, serverTime: number, into: DeviceReport): string | null {
-  if (!isObject(loc)) return `${where} is not an object`;
+function fromJsonLocation(loc: unknown, where: string, serverTime: number, into: DeviceReport): void {
+  if (!isObject(loc)) throw badRequest(`${where} is not an object`);
   let deviceTime = serverTime;
   if (loc.timestamp !== undefined && loc.timestamp !== null) {
-    if (typeof loc.timestamp !== 'string' && typeof loc.timestamp !== 'number') return `${where}.timestamp is not a time`;
-    const t = parseDeviceTime(loc.timestamp);
-    if (typeof t === 'string') return `${where}.${t}`;
-    deviceTime = t;
+    if (typeof loc.timestamp !== 'string' && typeof loc.timestamp !== 'number') throw badRequest(`${where}.timestamp is not a time`);
+    deviceTime = within(where, () => parseDeviceTime(loc.timestamp as string | number));
   }
   if (loc.coords !== undefined && loc.coords !== null) {
     const c = loc.coords;
-    if (!isObject(c)) return `${where}.coords is not an object`;
+    if (!isObject(c)) throw badRequest(`${where}.coords is not an object`);
     const lat = numberOr(c.latitude);
     const lng = numberOr(c.longitude);
-    if (lat === undefined) return `${where}.coords.latitude is missing or not a number`;
-    if (lng === undefined) return `${where}.coords.longitude is missing or not a number`;
+    if (lat === undefined) throw badRequest(`${where}.coords.latitude is missing or not a number`);
+    if (lng === undefined) throw badRequest(`${where}.coords.longitude is missing or not a number`);
     const speed = numberOr(c.speed);
     const heading = numberOr(c.heading);
     const accuracy = numberOr(c.accuracy);
@@ -151,7 +152,6 @@ function fromJsonLocation(loc: unknown, where: string, serverTime: number, into:
   }
   const kind = alarmKind(loc.alarm) ?? alarmKind(isObject(loc.extras) ? loc.extras.alarm : undefined);
   if (kind) into.alarm = { kind, deviceTime };
-  return null;
 }
 
 /** Flat JSON objects of Traccar Client's JSON mode carry the OsmAnd form fields as JSON values. */
@@ -165,21 +165,19 @@ function asParams(o: Json): Record<string, string> {
   return out;
 }
 
-function fromJsonObject(o: Json, where: string, serverTime: number): PhoneReport | string {
+function fromJsonObject(o: Json, where: string, serverTime: number): PhoneReport {
   if (o.location === undefined && o.coords === undefined) {
     // Traccar Client's newer JSON mode: the OsmAnd fields as a flat object
-    const r = fromOsmandParams(asParams(o), serverTime);
-    return typeof r === 'string' && where ? `${where}: ${r}` : r;
+    return where ? within(`${where}:`, () => fromOsmandParams(asParams(o), serverTime), ' ') : fromOsmandParams(asParams(o), serverTime);
   }
   const deviceKey = identifier(o.device_id) ?? identifier(o.id) ?? identifier(o.deviceid);
-  if (!deviceKey) return `${where ? `${where}.` : ''}device_id is missing`;
+  if (!deviceKey) throw badRequest(`${where ? `${where}.` : ''}device_id is missing`);
   const locations = Array.isArray(o.location) ? o.location : o.location !== undefined ? [o.location] : [o];
   const report: DeviceReport = { positions: [] };
   const rootKind = alarmKind(o.alarm);
   for (const [i, loc] of locations.entries()) {
     const name = `${where ? `${where}.` : ''}location${Array.isArray(o.location) ? `[${i}]` : ''}`;
-    const problem = fromJsonLocation(loc, name, serverTime, report);
-    if (problem) return problem;
+    fromJsonLocation(loc, name, serverTime, report);
   }
   if (rootKind && !report.alarm) report.alarm = { kind: rootKind, deviceTime: report.positions.at(-1)?.deviceTime ?? serverTime };
   return { deviceKey, report };
@@ -189,15 +187,14 @@ function fromJsonObject(o: Json, where: string, serverTime: number): PhoneReport
  * Traccar Client 9's JSON: `{location:{…}, device_id}` (location may be an array of them), or a
  * JSON array of such objects or of flat OsmAnd-field objects. Reports of one key are merged.
  */
-export function fromTraccarJson(body: unknown, serverTime: number): PhoneReport[] | string {
+export function fromTraccarJson(body: unknown, serverTime: number): PhoneReport[] {
   const items = Array.isArray(body) ? body : [body];
-  if (items.length === 0) return 'the JSON array holds no locations';
+  if (items.length === 0) throw badRequest('the JSON array holds no locations');
   const byKey = new Map<string, DeviceReport>();
   for (const [i, item] of items.entries()) {
     const where = Array.isArray(body) ? `[${i}]` : '';
-    if (!isObject(item)) return `${where ? `${where} ` : 'the body '}is not a JSON object`;
+    if (!isObject(item)) throw badRequest(`${where ? `${where} ` : 'the body '}is not a JSON object`);
     const r = fromJsonObject(item, where, serverTime);
-    if (typeof r === 'string') return r;
     const into = byKey.get(r.deviceKey);
     if (!into) {
       byKey.set(r.deviceKey, r.report);

@@ -13,6 +13,7 @@
 import { OWNTRACKS_CONNECTIONS, OWNTRACKS_ENCRYPTED_MESSAGE, type OwntracksReply } from '../../../shared/protocol/owntracks';
 import { kmhToMs, msToKmh } from '../../../shared/units';
 import type { StatusReport } from '../devices/device-status';
+import { DomainError, badRequest } from '../errors';
 import { parseDeviceTime } from './device-time';
 import type { DeviceReport } from './report';
 import { batteryPercent, normalBearing } from './wire-values';
@@ -26,18 +27,20 @@ const nonNegative = (v: unknown): number | undefined => {
   return n !== undefined && n >= 0 ? n : undefined;
 };
 
-function fromLocation(m: Json, serverTime: number): OwntracksMessage | string {
+function fromLocation(m: Json, serverTime: number): OwntracksMessage {
   for (const k of ['lat', 'lon'] as const) {
-    if (m[k] === undefined || m[k] === null) return `${k} is missing`;
-    if (finite(m[k]) === undefined) return `${k} must be a number`;
+    if (m[k] === undefined || m[k] === null) throw badRequest(`${k} is missing`);
+    if (finite(m[k]) === undefined) throw badRequest(`${k} must be a number`);
   }
   let deviceTime = serverTime;
   if (m.tst !== undefined) {
     const tst = finite(m.tst);
-    if (tst === undefined) return 'tst must be a number (epoch seconds)';
-    const t = parseDeviceTime(tst);
-    if (typeof t === 'string') return `tst: ${t}`;
-    deviceTime = t;
+    if (tst === undefined) throw badRequest('tst must be a number (epoch seconds)');
+    try {
+      deviceTime = parseDeviceTime(tst);
+    } catch (err) {
+      throw err instanceof DomainError ? badRequest(`tst: ${err.message}`) : err;
+    }
   }
   const vel = nonNegative(m.vel);
   const cog = nonNegative(m.cog);
@@ -65,17 +68,17 @@ function fromLocation(m: Json, serverTime: number): OwntracksMessage | string {
   return { kind: 'location', report };
 }
 
-/** One POST body → what to do with it, or why it is refused (answered 400). */
-export function parseOwntracksBody(text: string, serverTime: number): OwntracksMessage | string {
+/** One POST body → what to do with it; throws BadRequest saying why it is refused. */
+export function parseOwntracksBody(text: string, serverTime: number): OwntracksMessage {
   if (text.trim() === '') return { kind: 'ignored', type: 'empty body' };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return 'the body is not valid JSON';
+    throw badRequest('the body is not valid JSON');
   }
   if (Array.isArray(json)) return { kind: 'ignored', type: 'array' };
-  if (typeof json !== 'object' || json === null) return 'the body must be a JSON object (an OwnTracks message)';
+  if (typeof json !== 'object' || json === null) throw badRequest('the body must be a JSON object (an OwnTracks message)');
   const m = json as Json;
   switch (m._type) {
     case 'location':
@@ -83,7 +86,7 @@ export function parseOwntracksBody(text: string, serverTime: number): OwntracksM
     case 'lwt':
       return { kind: 'lwt', report: { positions: [], status: { online: false } } };
     case 'encrypted':
-      return OWNTRACKS_ENCRYPTED_MESSAGE;
+      throw badRequest(OWNTRACKS_ENCRYPTED_MESSAGE);
     default:
       return { kind: 'ignored', type: typeof m._type === 'string' ? m._type : 'no _type' };
   }

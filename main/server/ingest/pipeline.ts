@@ -1,160 +1,184 @@
 import type { DroppedFix } from '../../../shared/protocol/reception';
-import type { DroppedFixStore, DropRecord } from '../store/dropped-fixes';
-import type { PositionRecord, PositionStore } from '../store/positions';
-import type { PositionWriter } from '../store/position-writer';
-import { chooseSkew, judgeTime } from './phone-clock';
-import { DUPLICATE, fixProblem } from './fix-rules';
+import type { AlertStore } from '../devices/alerts';
+import type { DeviceRef, DeviceStatusService } from '../devices/device-status';
+import { rateLimited } from '../errors';
+import type { DroppedFixStore } from '../store/dropped-fixes';
 import { isHidden } from '../store/position-flags';
+import type { PositionWriter } from '../store/position-writer';
+import type { PositionStore } from '../store/positions';
+import { DUPLICATE, fixProblem } from './fix-rules';
+import { chooseSkew, judgeTime } from './phone-clock';
 import type { Plausibility } from './plausibility';
+import type { PositionRecord } from './position';
 import type { DriverRateLimit } from './rate-limit';
+import type { AcceptOptions, DeviceReport, ReportOutcome } from './report';
+import type { PostCommitStage } from './stages';
 
-export interface IngestRequest {
+/** A committed, visible, newest fix of a device: what the post-commit stages get. */
+export interface CommittedFix {
   companyId: string;
   userPk: number;
   userId: string;
-  /** as the adapter made it; a device time the server corrects is corrected in place */
   position: PositionRecord;
-  /** which adapter it came through: 'ws', 'http', 'osmand', 'owntracks', … */
   source: string;
-  /** live updates obey the per-driver rate limit; replayed and app-buffered fixes do not */
-  live: boolean;
-  /** how far the clock of the report this fix came in runs ahead (clockSkew); lone fixes leave it out */
-  skewMs?: number;
 }
 
-/** A fix the pipeline will not take now but may later: the phone must send it again. */
-export type IngestRefusal = { error: 'RateLimited'; message: string };
-/** What became of a fix: stored, or dropped for good (never to be sent again). */
-export type FixOutcome = { stored: true } | { stored: false; dropped: DroppedFix };
-export type CommitCallback = (err: Error | null, outcome: FixOutcome) => void;
-export type PositionListener = (req: IngestRequest) => void;
+/** What became of one fix: stored, or dropped for good (never to be sent again). */
+type FixOutcome = { stored: true } | { stored: false; dropped: DroppedFix };
+
+export interface IngestDeps {
+  writer: PositionWriter;
+  positions: PositionStore;
+  rateLimit: DriverRateLimit;
+  plausibility: Plausibility;
+  dropped: DroppedFixStore;
+  deviceStatus: DeviceStatusService;
+  alerts: AlertStore;
+  /** a device time this far ahead of arrival is a wrong clock (phone-clock.ts) */
+  clockToleranceMs: number;
+  /** a post-commit stage that throws is logged and the others go on */
+  onStageError: (stage: string, err: unknown) => void;
+}
 
 const STORED: FixOutcome = { stored: true };
 
 /**
- * The one path every position takes, whichever protocol brought it: sanity checks and the
- * phone's clock (a fix that can never be stored is dropped and counted, not refused) → rate
- * limit (live only) → plausibility flag → group-commit store → (after commit) listeners such as
- * the live fan-out. Adapters convert units before this; nothing converts after it.
+ * The one door every report goes through, whichever protocol brought it (adapters make a
+ * DeviceReport in SI units and call `accept`): per fix, sanity checks and the phone's clock (a
+ * fix that can never be stored is dropped and counted, not refused) → rate limit (live only) →
+ * plausibility flag → group-commit store → after the commit, the post-commit stages in their
+ * declared order (./stages.ts); then the report's device status and its alarm.
  */
 export class IngestPipeline {
-  private readonly listeners: PositionListener[] = [];
-  /** newest device time fanned out per device, so late fixes never move a live marker back */
+  private stages: readonly PostCommitStage[] = [];
+  /** newest device time that went through the stages per device, so a late fix never moves a live marker back */
   private readonly newest = new Map<number, number>();
   /** how far ahead each phone's clock was last found to run (phone-clock.ts), so its fixes keep their spacing */
   private readonly skews = new Map<number, number>();
 
-  constructor(
-    private readonly writer: PositionWriter,
-    private readonly positions: PositionStore,
-    private readonly rateLimit: DriverRateLimit,
-    private readonly plausibility: Plausibility,
-    private readonly dropped: DroppedFixStore,
-    /** a device time this far ahead of arrival is a wrong clock (phone-clock.ts) */
-    private readonly clockToleranceMs: number,
-  ) {}
+  constructor(private readonly deps: IngestDeps) {}
 
-  onPosition(listener: PositionListener): void {
-    this.listeners.push(listener);
+  /** The stages that follow every committed fix, in order (declared once, in ./stages.ts). */
+  useStages(stages: readonly PostCommitStage[]): void {
+    this.stages = stages;
   }
 
   /**
-   * Returns a refusal at once (the phone sends the fix again later), or null and then calls
-   * `done` exactly once: after the commit, or at once for a fix dropped for good.
+   * One report through the door. Resolves once its positions are committed (or dropped), with
+   * what became of each. A live update over the rate limit rejects with RateLimited (the phone
+   * sends it again); a storage failure rejects too (the phone keeps the fixes and resends).
+   * Everything up to the first commit runs synchronously, so messages handled in arrival order
+   * are stored in that order.
    */
-  submit(req: IngestRequest, done: CommitCallback): IngestRefusal | null {
-    const p = req.position;
-    const problem = fixProblem(p);
-    if (problem) return this.drop(req, problem, done);
-    const skew = req.skewMs ?? this.clockSkew(req.userPk, p.deviceTime, p.serverTime);
-    const clock = judgeTime(p.deviceTime, p.serverTime, this.clockToleranceMs, skew);
-    if (!clock.ok) return this.drop(req, clock.drop, done);
-    if (req.live && !this.rateLimit.allow(req.userPk, p.serverTime)) {
-      return { error: 'RateLimited', message: 'at most one location update per second per driver' };
-    }
-    if (clock.skew !== undefined) this.skews.set(req.userPk, clock.skew);
-    else if (clock.flags === 0 && p.deviceTime > p.serverTime - this.clockToleranceMs) this.skews.delete(req.userPk); // a fix on time: the clock is right again
-    p.deviceTime = clock.time;
-    p.reportedTime = clock.reported;
-    const stored = () => this.positions.latest(req.userPk);
-    // Learn the device's newest time before this write commits: read after the commit, the
-    // batch's own newest fix would hide every earlier one of the same batch from the fan-out.
-    if (!this.newest.has(req.userPk)) this.newest.set(req.userPk, stored()?.device_time ?? -Infinity);
-    const flags = this.plausibility.judge(req.userPk, p, stored) | clock.flags;
-    this.writer.enqueue({
-      userPk: req.userPk,
-      position: p,
-      source: req.source,
-      flags,
-      done: (err, ok) => {
-        if (err) return done(err, STORED);
-        if (!ok) {
-          this.record(req, DUPLICATE);
-          return done(null, { stored: false, dropped: DUPLICATE });
-        }
-        if (!isHidden(flags) && this.isNewest(req.userPk, p.deviceTime)) {
-          for (const l of this.listeners) l(req);
-        }
-        done(null, STORED);
-      },
+  accept(device: DeviceRef, report: DeviceReport, o: AcceptOptions): Promise<ReportOutcome> {
+    const tolerance = this.deps.clockToleranceMs;
+    // A clock that runs ahead does so for every fix of the report: they move back together.
+    const newestTime = report.positions.reduce((m, p) => Math.max(m, p.deviceTime), report.alarm?.deviceTime ?? -Infinity);
+    const skewMs = chooseSkew(newestTime, o.arrival, tolerance, this.skews.get(device.pk));
+    for (const { position: p, dropped } of report.unusable ?? []) this.record(device.pk, o.source, o.arrival, p, dropped);
+    const fixes = report.positions.map((position) => this.storeFix(device, position, o, skewMs));
+    return Promise.all(fixes).then((results) => {
+      const outcome: ReportOutcome = { stored: 0, duplicates: 0, dropped: [] };
+      for (const [index, r] of results.entries()) {
+        if (r.stored) outcome.stored++;
+        else if (r.dropped.reason === 'duplicate') outcome.duplicates++;
+        else outcome.dropped.push({ index, ...r.dropped });
+      }
+      if (report.status && Object.keys(report.status).length > 0) this.deps.deviceStatus.report(device, report.status, o.source, o.arrival);
+      if (report.alarm) this.recordAlarm(device, report, o, skewMs);
+      return outcome;
     });
-    return null;
-  }
-
-  /** submit() as a promise of the outcome; a refusal rejects with IngestRefused. */
-  store(req: IngestRequest): Promise<FixOutcome> {
-    return new Promise((resolve, reject) => {
-      const refused = this.submit(req, (err, outcome) => (err ? reject(err) : resolve(outcome)));
-      if (refused) reject(new IngestRefused(refused));
-    });
-  }
-
-  /**
-   * How far ahead this phone's clock runs, for what it sent now (its newest device time): the
-   * skew every fix of a report is moved back by (phone-clock.ts chooseSkew); undefined when on time.
-   */
-  clockSkew(userPk: number, newest: number, arrival: number): number | undefined {
-    return chooseSkew(newest, arrival, this.clockToleranceMs, this.skews.get(userPk));
-  }
-
-  /** Counts a fix an adapter already knew it could not store (marked not valid by the app, a time it cannot read). */
-  recordDrop(drop: DropRecord): void {
-    this.dropped.record(drop);
-  }
-
-  private record(req: Pick<IngestRequest, 'userPk' | 'position' | 'source'>, dropped: DroppedFix): void {
-    const p = req.position;
-    this.dropped.record({ userPk: req.userPk, ...dropped, source: req.source, at: p.serverTime, lat: p.lat, lng: p.lng, deviceTime: p.deviceTime });
-  }
-
-  private drop(req: IngestRequest, dropped: DroppedFix, done: CommitCallback): null {
-    this.record(req, dropped);
-    done(null, { stored: false, dropped });
-    return null;
   }
 
   /** The device's newest stored position (not a flagged one). */
   lastKnown(userPk: number): { lat: number; lng: number } | undefined {
-    return this.positions.latest(userPk);
+    return this.deps.positions.latest(userPk);
   }
 
   /** A new device key or a re-enabled driver starts from a clean slate. */
   forget(userPk: number): void {
     this.newest.delete(userPk);
     this.skews.delete(userPk);
-    this.rateLimit.forget(userPk);
-    this.plausibility.forget(userPk);
+    this.deps.rateLimit.forget(userPk);
+    this.deps.plausibility.forget(userPk);
+  }
+
+  private storeFix(device: DeviceRef, p: PositionRecord, o: AcceptOptions, skewMs: number | undefined): Promise<FixOutcome> {
+    const problem = fixProblem(p);
+    if (problem) return this.drop(device.pk, o, p, problem);
+    const clock = judgeTime(p.deviceTime, p.serverTime, this.deps.clockToleranceMs, skewMs);
+    if (!clock.ok) return this.drop(device.pk, o, p, clock.drop);
+    // Only a fix that would be stored uses up the live slot (a dropped one is answered as such).
+    if (o.live && !this.deps.rateLimit.allow(device.pk, o.arrival)) return Promise.reject(rateLimited('at most one location update per second per driver'));
+    if (clock.skew !== undefined) this.skews.set(device.pk, clock.skew);
+    else if (clock.flags === 0 && p.deviceTime > p.serverTime - this.deps.clockToleranceMs) this.skews.delete(device.pk); // on time: the clock is right again
+    p.deviceTime = clock.time;
+    p.reportedTime = clock.reported;
+    const stored = () => this.deps.positions.latest(device.pk);
+    // Learn the device's newest time before this write commits: read after the commit, the
+    // batch's own newest fix would hide every earlier one of the same batch from the stages.
+    if (!this.newest.has(device.pk)) this.newest.set(device.pk, stored()?.device_time ?? -Infinity);
+    const flags = this.deps.plausibility.judge(device.pk, p, stored) | clock.flags;
+    return new Promise((resolve, reject) => {
+      this.deps.writer.enqueue({
+        userPk: device.pk,
+        position: p,
+        source: o.source,
+        flags,
+        done: (err, ok) => {
+          if (err) return reject(err);
+          if (!ok) {
+            this.record(device.pk, o.source, p.serverTime, p, DUPLICATE);
+            return resolve({ stored: false, dropped: DUPLICATE });
+          }
+          if (!isHidden(flags) && this.isNewest(device.pk, p.deviceTime)) this.runStages({ companyId: device.company_id, userPk: device.pk, userId: device.user_id, position: p, source: o.source });
+          resolve(STORED);
+        },
+      });
+    });
+  }
+
+  private runStages(fix: CommittedFix): void {
+    for (const stage of this.stages) {
+      try {
+        stage.run(fix);
+      } catch (err) {
+        this.deps.onStageError(stage.name, err);
+      }
+    }
+  }
+
+  /** An alarm is never dropped for a broken phone clock: its time is corrected as a fix's would be, or, when it cannot be true at all, it is placed at arrival. */
+  private recordAlarm(device: DeviceRef, report: DeviceReport, o: AcceptOptions, skewMs: number | undefined): void {
+    const a = report.alarm!;
+    // Where it happened: as reported, else the report's newest fix, else the device's last known one.
+    const newest = report.positions.reduce<PositionRecord | undefined>((m, p) => (!m || p.deviceTime > m.deviceTime ? p : m), undefined) ?? this.lastKnown(device.pk);
+    const clock = judgeTime(a.deviceTime, o.arrival, this.deps.clockToleranceMs, skewMs);
+    const time = clock.ok ? clock.time : o.arrival;
+    const details = time !== a.deviceTime ? { ...a.details, reported_time: a.deviceTime, clock_problem: clock.ok ? 'the phone clock was corrected' : clock.drop.message } : (a.details ?? null);
+    this.deps.alerts.record(device, {
+      kind: a.kind,
+      deviceTime: time,
+      serverTime: o.arrival,
+      lat: a.lat ?? newest?.lat ?? null,
+      lng: a.lng ?? newest?.lng ?? null,
+      source: o.source,
+      details,
+    });
+  }
+
+  private drop(userPk: number, o: AcceptOptions, p: PositionRecord, dropped: DroppedFix): Promise<FixOutcome> {
+    this.record(userPk, o.source, o.arrival, p, dropped);
+    return Promise.resolve({ stored: false, dropped });
+  }
+
+  private record(userPk: number, source: string, at: number, p: Partial<PositionRecord>, dropped: DroppedFix): void {
+    this.deps.dropped.record({ userPk, ...dropped, source, at, lat: p.lat, lng: p.lng, deviceTime: p.deviceTime });
   }
 
   private isNewest(userPk: number, deviceTime: number): boolean {
     if (deviceTime < (this.newest.get(userPk) ?? -Infinity)) return false;
     this.newest.set(userPk, deviceTime);
     return true;
-  }
-}
-
-export class IngestRefused extends Error {
-  constructor(readonly refusal: IngestRefusal) {
-    super(refusal.message);
   }
 }

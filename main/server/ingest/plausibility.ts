@@ -1,5 +1,6 @@
 import { distanceM } from '../../../shared/geo';
-import type { PositionRecord, PositionRow } from '../store/positions';
+import type { PositionRow } from '../store/positions';
+import type { PositionRecord } from './position';
 import { FLAG_IMPLAUSIBLE } from '../store/position-flags';
 
 /** Faster than any road vehicle: 100 m/s (360 km/h). Configurable (maxPlausibleSpeedMs). */

@@ -1,3 +1,5 @@
+import { badRequest } from '../errors';
+
 /**
  * Reading the loosely typed values phone apps put in query strings, form bodies and JSON:
  * one place decides what counts as a number, a boolean or "not given", so the OsmAnd,
@@ -47,14 +49,12 @@ export const normalBearing = (deg: number): number => (deg >= 0 && deg < 360 ? d
 export const batteryPercent = (pct: number | undefined): number | undefined =>
   pct === undefined || !Number.isFinite(pct) || pct < 0 || pct > 100 ? undefined : pct;
 
-export class WireProblem extends Error {}
-
-/** Reads decimal fields and throws WireProblem for a malformed one, so parsers stay linear. */
+/** Reads decimal fields and throws BadRequest for a malformed one, so parsers stay linear. */
 export function reader(params: Record<string, string | undefined>) {
   return (...names: string[]): number | undefined => {
     for (const name of names) {
       const v = decimal(name, params[name]);
-      if (typeof v === 'object') throw new WireProblem(v.problem);
+      if (typeof v === 'object') throw badRequest(v.problem);
       if (v !== undefined) return v;
     }
     return undefined;

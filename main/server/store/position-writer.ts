@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { PositionRecord } from './positions';
+import type { PositionRecord } from '../ingest/position';
 import { PositionStore } from './positions';
 
 export interface PendingWrite {

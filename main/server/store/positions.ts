@@ -1,21 +1,6 @@
+import type { PositionRecord } from '../ingest/position';
 import type { Db } from './database';
 import { isHidden } from './position-flags';
-
-/** One position as stored: SI units, times in epoch milliseconds. */
-export interface PositionRecord {
-  lat: number;
-  lng: number;
-  /** m/s */
-  speed: number;
-  /** degrees, 0 ≤ bearing < 360 */
-  bearing: number;
-  accuracy: number | null;
-  altitude: number | null;
-  deviceTime: number;
-  serverTime: number;
-  /** the phone's own time when the server corrected deviceTime (a clock ahead, a GPS week rollover) */
-  reportedTime?: number | null;
-}
 
 export interface PositionRow {
   id: number;

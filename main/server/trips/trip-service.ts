@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { TripSettings, TripSettingsUpdate } from '../../../shared/api/trips';
 import type { EventLog } from '../events/event-log';
-import type { IngestRequest } from '../ingest/pipeline';
+import type { CommittedFix } from '../ingest/pipeline';
 import type { Logger } from '../logger';
 import type { Db } from '../store/database';
 import type { Clock, Timer } from '../clock';
@@ -89,8 +89,8 @@ export class TripService {
     return s;
   }
 
-  /** The ingest listener: a new, unflagged, newest fix of a device. */
-  onPosition(req: IngestRequest, now = this.deps.clock.now()): void {
+  /** The post-commit stage: a new, unflagged, newest fix of a device. */
+  onPosition(req: CommittedFix, now = this.deps.clock.now()): void {
     const dev = this.device(req.companyId, req.userPk, req.position.deviceTime);
     dev.lastArrival = now;
     const ended = dev.detector.push({ t: req.position.deviceTime, lat: req.position.lat, lng: req.position.lng });

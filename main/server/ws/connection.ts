@@ -1,20 +1,19 @@
 import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal';
-import { AuthError, authenticateToken, stillValid } from '../auth/principal';
+import { authenticateToken, stillValid } from '../auth/principal';
 import type { ServerContext } from '../context';
 import type { Timer } from '../clock';
-import { fromTrackingPayload } from '../ingest/tracking-adapter';
-import { parseDeviceTime } from '../ingest/device-time';
-import { ingestReport, type DeviceReport } from '../ingest/report';
+import { fromAlertPayload, fromLocationBatch, fromTrackingPayload } from '../ingest/tracking-adapter';
+import { DomainError, unauthorized } from '../errors';
+import { trackErrorCode } from './errors';
 import type { AlertMessage } from '../../../shared/protocol/device';
-import type { DroppedFix } from '../../../shared/protocol/reception';
 import { rowToRecord } from '../store/positions';
 import { deviceStatusUpdate, locationUpdate } from '../views';
 import type { ErrorReply, ServerMessage, TrackErrorCode } from '../../../shared/protocol/tracking';
 import { ACTIONS, CLOSE, COMPANY_DRIVERS, DRIVER_ENTITY_PREFIX, MAX_MESSAGE_BYTES } from '../../../shared/protocol/tracking';
 import type { Fanout, Subscriber } from './fanout';
 import { SendQueue } from './send-queue';
-import { describeError, validators } from './validators';
+import { validators } from './validators';
 
 /** What a connection needs from the server that owns it. */
 export interface ConnectionHost {
@@ -119,16 +118,16 @@ export class TrackConnection implements Subscriber {
   }
 
   private authenticate(msg: unknown): void {
-    if (!validators.authenticate.Check(msg)) return this.error('BadPayload', describeError(validators.authenticate, msg));
+    if (!validators.authenticate.check(msg)) return this.error('BadPayload', validators.authenticate.problem(msg) ?? '');
     const { user_id, role, token } = msg.payload;
     let p: Principal;
     try {
       p = authenticateToken(token, this.host.ctx.tokens, this.host.ctx.users);
-      if (p.userId !== user_id) throw new AuthError('user_id does not match the token');
+      if (p.userId !== user_id) throw unauthorized('user_id does not match the token');
       const roleMatches = role === p.role || (role === 'office' && p.role === 'admin');
-      if (!roleMatches) throw new AuthError(`role "${role}" does not match the token`);
+      if (!roleMatches) throw unauthorized(`role "${role}" does not match the token`);
     } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
+      if (!(err instanceof DomainError)) throw err;
       this.error('Unauthorized', err.message);
       if (++this.failedAuth >= MAX_FAILED_AUTH) this.close(CLOSE.accessRevoked, 'too many failed authentications');
       return;
@@ -157,29 +156,36 @@ export class TrackConnection implements Subscriber {
     const p = this.principal as Principal;
     const seq = seqOf(msg);
     if (p.role !== 'driver') return this.error('Forbidden', 'only drivers send locations', seq);
-    if (!validators.driverLocation.Check(msg)) return this.error('BadPayload', describeError(validators.driverLocation, msg), seq);
+    if (!validators.driverLocation.check(msg)) return this.error('BadPayload', validators.driverLocation.problem(msg) ?? '', seq);
     if (msg.id !== p.userId) return this.error('Forbidden', 'a driver sends locations for its own id only', seq);
-    const position = fromTrackingPayload(msg.payload, this.host.ctx.clock.now());
-    if (typeof position === 'string') return this.error('BadPayload', position, seq);
-    const refused = this.host.ctx.ingest.submit(
-      { companyId: p.companyId, userPk: p.userPk, userId: p.userId, position, source: 'ws', live: true },
-      (err, outcome) => {
-        if (err) {
-          this.host.ctx.logger.error({ err }, 'position not stored');
-          return; // no ack: the client keeps it and resends
-        }
+    let position;
+    try {
+      position = fromTrackingPayload(msg.payload, this.host.ctx.clock.now());
+    } catch (err) {
+      return this.refused(err, seq, 'position not read');
+    }
+    const { ctx } = this.host;
+    const device = { pk: p.userPk, company_id: p.companyId, user_id: p.userId };
+    ctx.ingest.accept(device, { positions: [position] }, { source: 'ws', arrival: position.serverTime, live: true }).then(
+      (out) => {
         // A duplicate is delivered (already stored): a plain ack, as for a new fix.
-        const dropped = !outcome.stored && outcome.dropped.reason !== 'duplicate' ? outcome.dropped : null;
+        const dropped = out.dropped[0];
         if (seq !== undefined) {
           // Delivered either way: a dropped fix can never be stored, so the phone must not resend it.
-          this.send(dropped ? { type: 'ack', seq, dropped } : { type: 'ack', seq });
+          this.send(dropped ? { type: 'ack', seq, dropped: { reason: dropped.reason, message: dropped.message } } : { type: 'ack', seq });
         } else if (dropped) {
           // Without a seq the seed's own error table answers.
           this.error('BadPayload', dropped.message);
         }
       },
+      (err: unknown) => this.refused(err, seq, 'position not stored'),
     );
-    if (refused) this.error(refused.error, refused.message, seq);
+  }
+
+  /** A report the door did not take: RateLimited is answered; a storage failure is logged and not acked (the client resends). */
+  private refused(err: unknown, seq: number | undefined, what: string): void {
+    if (err instanceof DomainError) return this.error(trackErrorCode(err.kind), err.message, seq);
+    this.host.ctx.logger.error({ err }, what);
   }
 
   /** What FleetDesk adds for its driver app: replayed fixes, heartbeats, SOS and crash alerts. */
@@ -188,70 +194,44 @@ export class TrackConnection implements Subscriber {
     const seq = seqOf(msg);
     if (p.role !== 'driver') return this.error('Forbidden', `only drivers send ${action}`, seq);
     const v = action === 'location_batch' ? validators.locationBatch : action === 'heartbeat' ? validators.heartbeat : validators.alert;
-    if (!v.Check(msg)) return this.error('BadPayload', describeError(v, msg), seq);
+    if (!v.check(msg)) return this.error('BadPayload', v.problem(msg) ?? '', seq);
     const m = msg as { id: string };
     if (m.id !== p.userId) return this.error('Forbidden', `a driver sends ${action} for its own id only`, seq);
     const device = { pk: p.userPk, company_id: p.companyId, user_id: p.userId };
     const { ctx } = this.host;
     const now = ctx.clock.now();
-    if (validators.heartbeat.Check(msg)) {
-      ctx.deviceStatus.report(device, msg.payload, 'ws', now);
-      if (seq !== undefined) this.send({ type: 'ack', seq });
-      return;
-    }
-    let report: DeviceReport;
-    if (validators.locationBatch.Check(msg)) {
-      report = { positions: [] };
-      const dropped: ({ index: number } & DroppedFix)[] = [];
-      const indexOf: number[] = [];
-      msg.payload.positions.forEach((fix, index) => {
-        const position = fromTrackingPayload(fix, now);
-        if (typeof position !== 'string') {
-          indexOf.push(index);
-          report.positions.push(position);
-          return;
-        }
-        const drop: DroppedFix = { reason: 'bad_time', message: position };
-        dropped.push({ index, ...drop });
-        ctx.ingest.recordDrop({ userPk: p.userPk, ...drop, source: 'ws', at: now, lat: fix.lat, lng: fix.lng });
-      });
-      ingestReport(ctx, device, report, 'ws', now).then(
-        (out) => {
-          for (const d of out.dropped) dropped.push({ ...d, index: indexOf[d.index] as number });
-          dropped.sort((a, b) => a.index - b.index);
-          this.send(dropped.length > 0 ? { type: 'ack', seq: seq as number, dropped } : { type: 'ack', seq: seq as number });
-        },
-        (err: unknown) => ctx.logger.error({ err }, 'batch not stored'), // no ack: the phone keeps the fixes and resends
+    const ack = () => this.send({ type: 'ack', seq: seq as number });
+    if (validators.heartbeat.check(msg)) {
+      ctx.ingest.accept(device, { positions: [], status: msg.payload }, { source: 'ws', arrival: now }).then(
+        () => seq !== undefined && ack(),
+        (err: unknown) => this.refused(err, seq, 'heartbeat not stored'),
       );
       return;
     }
-    const a = (msg as AlertMessage).payload;
-    const deviceTime = parseDeviceTime(a.timestamp);
-    if (typeof deviceTime === 'string') return this.error('BadPayload', `payload.timestamp: ${deviceTime}`, seq);
-    // No position given: the newest of the crash buffer (else ingestReport uses the last known one).
-    const buffered = a.positions?.at(-1);
-    const details: Record<string, unknown> = {};
-    for (const k of ['peak_g', 'threshold_g', 'motion', 'positions'] as const) if (a[k] !== undefined) details[k] = a[k];
-    report = {
-      positions: [],
-      alarm: {
-        kind: a.kind,
-        deviceTime,
-        lat: a.lat ?? buffered?.lat ?? null,
-        lng: a.lng ?? buffered?.lng ?? null,
-        details: Object.keys(details).length > 0 ? details : null,
-      },
-    };
-    ingestReport(ctx, device, report, 'ws', now).then(
-      () => this.send({ type: 'ack', seq: seq as number }),
-      (err: unknown) => ctx.logger.error({ err }, 'alert not stored'),
-    );
+    if (validators.locationBatch.check(msg)) {
+      const { report, indexes, unreadable } = fromLocationBatch(msg.payload.positions, now);
+      ctx.ingest.accept(device, report, { source: 'ws', arrival: now }).then(
+        (out) => {
+          const dropped = [...unreadable, ...out.dropped.map((d) => ({ ...d, index: indexes[d.index] as number }))].sort((a, b) => a.index - b.index);
+          this.send(dropped.length > 0 ? { type: 'ack', seq: seq as number, dropped } : { type: 'ack', seq: seq as number });
+        },
+        (err: unknown) => this.refused(err, seq, 'batch not stored'), // no ack: the phone keeps the fixes and resends
+      );
+      return;
+    }
+    let report;
+    try {
+      report = fromAlertPayload((msg as AlertMessage).payload);
+    } catch (err) {
+      return this.refused(err, seq, 'alert not read');
+    }
+    ctx.ingest.accept(device, report, { source: 'ws', arrival: now }).then(ack, (err: unknown) => this.refused(err, seq, 'alert not stored'));
   }
 
   private subscription(msg: unknown): void {
     const p = this.principal as Principal;
     if (p.role === 'driver') return this.error('Forbidden', 'drivers cannot subscribe');
-    if (!validators.subscribe.Check(msg)) return this.error('BadPayload', describeError(validators.subscribe, msg));
+    if (!validators.subscribe.check(msg)) return this.error('BadPayload', validators.subscribe.problem(msg) ?? '');
     const { action, entity } = msg;
     const { fanout, ctx } = this.host;
     if (entity === COMPANY_DRIVERS) {

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ServerContext } from '../context';
+import type { CommittedFix } from '../ingest/pipeline';
 import { deviceStatusUpdate, locationUpdate } from '../views';
 import { CLOSE, TRACK_PATH } from '../../../shared/protocol/tracking';
 import { Fanout } from './fanout';
@@ -45,10 +46,6 @@ export class TrackServer implements ConnectionHost {
   constructor(readonly ctx: ServerContext) {
     const count = Math.max(1, Math.min(MAX_SLICES, Math.floor(ctx.config.ws.pingIntervalMs / MIN_SLICE_MS)));
     this.slices = Array.from({ length: count }, () => new Set<TrackConnection>());
-    ctx.ingest.onPosition((req) => {
-      if (!this.fanout.hasSubscribers(req.companyId, req.userPk)) return;
-      this.fanout.publish(req.companyId, req.userPk, JSON.stringify(locationUpdate(req.userId, req.position)));
-    });
     ctx.access.onChange((userPk) => {
       for (const c of this.connections) if (c.principal?.userPk === userPk) c.recheck();
     });
@@ -61,6 +58,12 @@ export class TrackServer implements ConnectionHost {
     ctx.alerts.onAlert((device, alert) => {
       this.fanout.publishUrgent(device.company_id, device.pk, JSON.stringify({ type: 'alert', id: device.user_id, payload: alert }));
     });
+  }
+
+  /** The live fan-out stage (ingest/stages.ts): a committed fix to the offices subscribed to its device. */
+  publishPosition(fix: CommittedFix): void {
+    if (!this.fanout.hasSubscribers(fix.companyId, fix.userPk)) return;
+    this.fanout.publish(fix.companyId, fix.userPk, JSON.stringify(locationUpdate(fix.userId, fix.position)));
   }
 
   get connectionCount(): number {

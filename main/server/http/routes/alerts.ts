@@ -4,7 +4,7 @@ import { AlertListQuery, AlertResolve, AlertView } from '../../../../shared/api/
 import type { ServerContext } from '../../context';
 import type { App } from '../app';
 import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';
-import { badRequest, conflict, notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { errors } from './responses';
 
 const AlertDetail = Type.Intersect([AlertView, Type.Object({ details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]) })]);
@@ -90,10 +90,7 @@ export function alertRoutes(app: App, ctx: ServerContext): void {
       const p = caller(req);
       const note = req.body.note.trim();
       if (note.length === 0) throw badRequest('note must say what was done');
-      const r = ctx.alerts.resolve(p.companyId, req.params.id, p.userId, note);
-      if (r.ok) return r.alert;
-      if (r.reason === 'not-found') throw notFound(`no alert ${req.params.id}`);
-      throw conflict(`alert ${req.params.id} was already resolved by ${r.alert?.resolved_by ?? 'someone'} at ${r.alert?.resolved_at ?? '?'}`);
+      return ctx.alerts.resolve(p.companyId, req.params.id, p.userId, note);
     },
   );
 }

@@ -2,10 +2,10 @@ import Type from 'typebox';
 import { DRIVER_LOCATION_PATH, HttpDriverLocationBody } from '../../../../shared/protocol/tracking';
 import { DroppedFix } from '../../../../shared/protocol/reception';
 import type { ServerContext } from '../../context';
-import type { FixOutcome } from '../../ingest/pipeline';
+import { DomainError } from '../../errors';
 import { fromTrackingPayload } from '../../ingest/tracking-adapter';
 import type { App } from '../app';
-import { HttpError, forbidden } from '../errors';
+import { forbidden, unavailable } from '../errors';
 import { authorize, bearer, caller } from '../authn';
 import { errors } from './responses';
 
@@ -29,33 +29,25 @@ export function driverLocationRoutes(app: App, ctx: ServerContext): void {
         response: { 200: Stored, ...errors(400, 401, 403, 429, 503) },
       },
       onRequest: authorize(ctx, 'driver'),
-      errorHandler: (err) => {
-        // Schema failures answer with the Tracking API's own error name.
-        if ((err as { validation?: unknown }).validation) {
-          throw new HttpError(400, 'BadPayload', err.message.replace(/^body\/?/, '').replaceAll('/', '.') || err.message);
-        }
-        // So do bodies that are not JSON at all (Fastify's FST_ERR_CTP_INVALID_JSON_BODY, …_EMPTY_JSON_BODY).
-        const { statusCode, code } = err as { statusCode?: number; code?: string };
-        if (statusCode === 400 && code?.startsWith('FST_ERR_CTP_')) throw new HttpError(400, 'BadPayload', err.message);
-        throw err;
-      },
+      // A body that is not JSON or does not match the schema answers with the Tracking API's name for it.
+      config: { unreadableBody: 'BadPayload' },
     },
     async (req) => {
       const p = caller(req);
       const body = req.body;
       if (body.id !== p.userId) throw forbidden('a driver sends locations for its own id only');
       const position = fromTrackingPayload(body.payload, ctx.clock.now(), body.time_stamp);
-      if (typeof position === 'string') throw new HttpError(400, 'BadPayload', position);
-      const outcome = await new Promise<FixOutcome>((resolve, reject) => {
-        const refused = ctx.ingest.submit(
-          { companyId: p.companyId, userPk: p.userPk, userId: p.userId, position, source: 'http', live: true },
-          (err, o) => (err ? reject(new HttpError(503, 'InternalError', 'the position could not be stored; retry')) : resolve(o)),
-        );
-        if (refused) reject(new HttpError(429, refused.error, refused.message));
-      });
-      if (outcome.stored) return { ok: true as const, duplicate: false };
-      if (outcome.dropped.reason === 'duplicate') return { ok: true as const, duplicate: true };
-      return { ok: true as const, duplicate: false, dropped: outcome.dropped };
+      let out;
+      try {
+        out = await ctx.ingest.accept({ pk: p.userPk, company_id: p.companyId, user_id: p.userId }, { positions: [position] }, { source: 'http', arrival: position.serverTime, live: true });
+      } catch (err) {
+        if (err instanceof DomainError) throw err; // RateLimited: 429
+        ctx.logger.error({ err }, 'position not stored');
+        throw unavailable('the position could not be stored; retry');
+      }
+      const dropped = out.dropped[0];
+      if (dropped) return { ok: true as const, duplicate: false, dropped: { reason: dropped.reason, message: dropped.message } };
+      return { ok: true as const, duplicate: out.duplicates > 0 };
     },
   );
 }

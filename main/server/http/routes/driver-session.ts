@@ -1,6 +1,6 @@
 import { API_PREFIX, DriverSession, DriverSessionBody, EnrolBody } from '../../../../shared/api/schemas';
 import { MAX_BATCH_POSITIONS } from '../../../../shared/protocol/device';
-import { AccountError } from '../../accounts';
+import { DomainError } from '../../errors';
 import type { ServerContext } from '../../context';
 import { redeemLink } from '../../login-links';
 import type { UserRow } from '../../store/users';
@@ -56,7 +56,7 @@ export function driverSessionRoutes(app: App, ctx: ServerContext): void {
       user = attempt();
     } catch (err) {
       if (err instanceof NotAGuess) throw unauthorized(err.message);
-      if (!(err instanceof AccountError)) throw err;
+      if (!(err instanceof DomainError)) throw err;
       countFailure(ctx, keys);
       throw unauthorized(err.message);
     }
@@ -76,7 +76,7 @@ export function driverSessionRoutes(app: App, ctx: ServerContext): void {
     (req) =>
       limited(req.ip, () => {
         const user = redeemLink(ctx.accounts, req.body.code, 'enrol');
-        if (user.role !== 'driver') throw new AccountError('NotFound', 'this enrolment link is not for a driver');
+        if (user.role !== 'driver') throw new DomainError('NotFound', 'this enrolment link is not for a driver');
         return user;
       }),
   );
@@ -97,7 +97,7 @@ export function driverSessionRoutes(app: App, ctx: ServerContext): void {
         if (user?.role === 'driver' && user.disabled) throw new NotAGuess('this driver is disabled; ask the office');
         if (user?.role === 'driver') return user;
         if (ctx.users.retired(req.body.device_key)) throw new NotAGuess('this device key was replaced by the office; ask the office for a new link');
-        throw new AccountError('NotFound', 'this device key is not valid; ask the office for a new link');
+        throw new DomainError('NotFound', 'this device key is not valid; ask the office for a new link');
       }),
   );
 }

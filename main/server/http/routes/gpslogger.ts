@@ -45,7 +45,6 @@ export function gpsloggerRoutes(app: App, ctx: ServerContext): void {
         const params = { ...fromBody, ...formParams(queryOf(req.url)) };
         const now = ctx.clock.now();
         const r = fromGpsloggerParams(params, now);
-        if (typeof r === 'string') throw badRequest(r);
         await deliver(ctx, [r], 'gpslogger', req.ip, now);
         return emptyOk(reply);
       },

@@ -1,5 +1,5 @@
 import { API_PREFIX, LoginLinkBody, LoginReply } from '../../../../shared/api/schemas';
-import { AccountError } from '../../accounts';
+import { DomainError } from '../../errors';
 import type { ServerContext } from '../../context';
 import { redeemLoginLink } from '../../login-links';
 import type { App } from '../app';
@@ -31,7 +31,7 @@ export function loginLinkRoutes(app: App, ctx: ServerContext): void {
       try {
         user = redeemLoginLink(ctx.accounts, req.body.code);
       } catch (err) {
-        if (!(err instanceof AccountError)) throw err;
+        if (!(err instanceof DomainError)) throw err;
         countFailure(ctx, keys);
         throw unauthorized(err.message);
       }

@@ -31,7 +31,7 @@ export function osmandRoutes(app: App, ctx: ServerContext): void {
         const now = ctx.clock.now();
         const text = bodyText(req.body);
         const contentType = req.headers['content-type'];
-        let reports: PhoneReport[] | string;
+        let reports: PhoneReport[];
         if (contentType?.includes('json') || (!contentType?.includes('form-urlencoded') && looksLikeJson(text))) {
           let json: unknown;
           try {
@@ -43,10 +43,8 @@ export function osmandRoutes(app: App, ctx: ServerContext): void {
         } else {
           const query = queryOf(req.url);
           const params = formParams(query || text);
-          const r = fromOsmandParams(params, now);
-          reports = typeof r === 'string' ? r : [r];
+          reports = [fromOsmandParams(params, now)];
         }
-        if (typeof reports === 'string') throw badRequest(reports);
         await deliver(ctx, reports, 'osmand', req.ip, now);
         return emptyOk(reply);
       },

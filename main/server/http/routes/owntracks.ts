@@ -5,13 +5,13 @@ import { resolveDevice } from '../../devices/device-keys';
 import { basicCredentials, friendsReply, parseOwntracksBody } from '../../ingest/owntracks-adapter';
 import type { UserRow } from '../../store/users';
 import type { App } from '../app';
-import { HttpError, badRequest } from '../errors';
+import { DomainError, unauthorized } from '../errors';
 import { countFailure, keysOf } from '../attempts';
 import { acceptAnyBodyAsText, bodyText, guardPhoneRoutes, ingestFor } from './phone-delivery';
 import { errors } from './responses';
 
-const CHALLENGE = { 'www-authenticate': `Basic realm="${OWNTRACKS_REALM}"` };
-const refuse = (message: string) => new HttpError(401, 'Unauthorized', message, CHALLENGE);
+/** Every credential problem asks for Basic credentials again, so the app prompts for them. */
+const refuse = (message: string) => unauthorized(message, { challenge: `Basic realm="${OWNTRACKS_REALM}"` });
 
 /**
  * Who is posting: Basic auth with the driver's user id as user name and the device key as
@@ -26,17 +26,23 @@ function authenticate(ctx: ServerContext, headers: Record<string, string | strin
   }
   const limitU = headers['x-limit-u'];
   const userId = credentials.user || (typeof limitU === 'string' ? limitU.trim() : '');
-  const r = resolveDevice(ctx.users, ctx.unknownDevices, credentials.password, 'owntracks', remote);
   // A key of another user is answered exactly as an unknown one: the answer must not tell a
   // guesser that a key exists. The app labels this field "Password": an unknown value may be
   // someone's real password, so it is never shown (resolveDevice records only identifiers a
   // company has a claim on).
-  if ((!r.ok && r.unknown) || (r.ok && userId && r.device.user_id !== userId)) {
+  const wrong = () => {
     countFailure(ctx, [keysOf(ctx).phone(remote)]);
-    throw refuse('no driver has this user id and device key: use your FleetDesk user id as the username and the device key shown in the console as the password');
+    return refuse('no driver has this user id and device key: use your FleetDesk user id as the username and the device key shown in the console as the password');
+  };
+  let device: UserRow;
+  try {
+    device = resolveDevice(ctx.users, ctx.unknownDevices, credentials.password, 'owntracks', remote);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    throw err.details.guess ? wrong() : refuse(err.message);
   }
-  if (!r.ok) throw refuse(r.message);
-  return r.device;
+  if (userId && device.user_id !== userId) throw wrong();
+  return device;
 }
 
 function reply(ctx: ServerContext, device: UserRow): OwntracksReply {
@@ -77,7 +83,6 @@ export function owntracksRoutes(app: App, ctx: ServerContext): void {
         const device = authenticate(ctx, req.headers, req.ip);
         const now = ctx.clock.now();
         const message = parseOwntracksBody(bodyText(req.body), now);
-        if (typeof message === 'string') throw badRequest(message);
         if (message.kind !== 'ignored') await ingestFor(ctx, device, { deviceKey: device.device_key, report: message.report }, 'owntracks', now);
         return res.code(200).send(reply(ctx, device));
       },

@@ -7,11 +7,11 @@ import type { FastifyReply } from 'fastify';
 import type { ServerContext } from '../../context';
 import { resolveDevice } from '../../devices/device-keys';
 import type { PhoneReport } from '../../ingest/osmand-adapter';
-import { ingestReport, type ReportOutcome } from '../../ingest/report';
+import type { ReportOutcome } from '../../ingest/report';
 import type { UserRow } from '../../store/users';
 import type { App } from '../app';
 import { assertNotLocked, countFailure, keysOf } from '../attempts';
-import { HttpError } from '../errors';
+import { DomainError, unavailable } from '../errors';
 
 /** Phones' requests are small; a Traccar Client JSON array of queued fixes is the largest. */
 export const PHONE_BODY_LIMIT = 256 * 1024;
@@ -40,10 +40,12 @@ export function guardPhoneRoutes(sub: App, ctx: ServerContext): void {
 
 /** The device a key names, or the refusal: 404 unknown (a guess: counted), 401 replaced or disabled. */
 export function deviceFor(ctx: ServerContext, key: string, protocol: string, remote: string, at?: { lat: number; lng: number }): UserRow {
-  const r = resolveDevice(ctx.users, ctx.unknownDevices, key, protocol, remote, at);
-  if (r.ok) return r.device;
-  if (r.unknown) countFailure(ctx, [keysOf(ctx).phone(remote)]);
-  throw new HttpError(r.status, r.error, r.message);
+  try {
+    return resolveDevice(ctx.users, ctx.unknownDevices, key, protocol, remote, at);
+  } catch (err) {
+    if (err instanceof DomainError && err.details.guess) countFailure(ctx, [keysOf(ctx).phone(remote)]);
+    throw err;
+  }
 }
 
 /**
@@ -55,10 +57,10 @@ export function deviceFor(ctx: ServerContext, key: string, protocol: string, rem
  */
 export async function ingestFor(ctx: ServerContext, device: UserRow, phone: PhoneReport, protocol: string, arrival: number): Promise<ReportOutcome> {
   try {
-    return await ingestReport(ctx, device, phone.report, protocol, arrival);
+    return await ctx.ingest.accept(device, phone.report, { source: protocol, arrival });
   } catch (err) {
     ctx.logger.error({ err, protocol }, 'storing a phone report failed');
-    throw new HttpError(503, 'InternalError', 'the position could not be stored; retry');
+    throw unavailable('the position could not be stored; retry');
   }
 }
 
