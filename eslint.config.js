@@ -17,6 +17,44 @@ export default tseslint.config(
     files: ['renderer/src/**/*.{ts,tsx}', 'preload/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  // The layers stay apart (docs/architecture.md): the pages never reach into the main process,
+  // the tracking server never into Electron, and the domain never into its transports.
+  {
+    files: ['renderer/src/**/*.{ts,tsx}', 'preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/main/**'], message: 'The renderer talks to the server over HTTP/WebSocket and to Electron through the preload; share types through shared/.' }] }],
+    },
+  },
+  {
+    files: ['main/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The tracking server runs headless too: never import electron here.' }],
+          patterns: [
+            { group: ['**/electron/**', '**/renderer/**', '**/demo/**', '**/cli/**'], message: 'The tracking server is a library: the shells (Electron, CLI, demo) use it, not the other way round.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['main/server/{ingest,trips,crash,devices,store,auth,events,tls}/**/*.ts', 'main/server/*.ts'],
+    ignores: ['main/server/index.ts', 'main/server/context.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The tracking server runs headless too: never import electron here.' }],
+          patterns: [
+            { group: ['**/http/**', '**/ws/**', 'fastify', 'ws'], message: 'Domain code knows nothing of its transports: throw DomainError (main/server/errors.ts); http/ and ws/ map it.' },
+            { group: ['**/electron/**', '**/renderer/**', '**/demo/**', '**/cli/**'], message: 'The tracking server is a library: the shells (Electron, CLI, demo) use it, not the other way round.' },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Tests handle arbitrary JSON from the wire.
     files: ['test/**/*.ts'],

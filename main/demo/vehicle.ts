@@ -8,6 +8,7 @@
 import { offsetM, type LatLng } from '../../shared/geo';
 import type { Rng } from './rng';
 import type { Route } from './route';
+import { kmhToMs, msToKmh } from '../../shared/units';
 
 /** delivery: drives and stops all day; parked: never moves; flaky: a delivery van whose phone goes silent */
 export type VehicleKind = 'delivery' | 'parked' | 'flaky';
@@ -79,7 +80,7 @@ export class Vehicle {
     readonly kind: VehicleKind,
     options: Omit<VehicleOptions, 'kind'>,
   ) {
-    [this.minTau, this.maxTau] = route.slowSpan(STOP_BELOW_KMH / 3.6);
+    [this.minTau, this.maxTau] = route.slowSpan(kmhToMs(STOP_BELOW_KMH));
     this.tau = Math.min(this.maxTau, Math.max(this.minTau, options.startTau));
     this.direction = options.direction;
     this.lastBearing = route.bearingAt(route.at(this.tau).d, this.direction);
@@ -144,7 +145,7 @@ export class Vehicle {
     s.legLeft -= dt;
     if (this.atRouteEnd()) {
       this.state = { mode: 'stopped', reason: 'turnaround', anchor: this.route.at(this.tau), left: this.rng.range(...TURNAROUND_S) };
-    } else if (s.legLeft <= 0 && this.speedMs() * 3.6 <= STOP_BELOW_KMH) {
+    } else if (s.legLeft <= 0 && msToKmh(this.speedMs()) <= STOP_BELOW_KMH) {
       this.state = { mode: 'stopped', reason: 'delivery', anchor: this.route.at(this.tau), left: this.rng.range(...DELIVERY_STOP_S) };
     }
   }
@@ -164,7 +165,7 @@ export class Vehicle {
     return {
       lat: round(p.lat, 7),
       lng: round(p.lng, 7),
-      speedKmh: round(this.speedMs() * 3.6, 1),
+      speedKmh: round(msToKmh(this.speedMs()), 1),
       bearing: round(this.lastBearing, 1) % 360,
       accuracy: round(this.rng.range(3, 8), 1),
       ageSeconds: 0,

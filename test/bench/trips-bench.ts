@@ -24,7 +24,7 @@ import pino from 'pino';
 import { DEFAULT_TRIP_SETTINGS } from '../../shared/api/trips';
 import { addCompany, addUser } from '../../main/server/accounts';
 import { EventLog } from '../../main/server/events/event-log';
-import type { CommittedFix } from '../../main/server/ingest/pipeline';
+import type { CommittedFix } from '../../main/server/ingest/stages';
 import { openDatabase } from '../../main/server/store/database';
 import { PositionStore } from '../../main/server/store/positions';
 import { TripDetector, type TripBoundary } from '../../main/server/trips/detector';

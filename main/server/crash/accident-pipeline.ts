@@ -10,6 +10,7 @@ import type { PositionStore } from '../store/positions';
 import { AccidentStore, type AccidentRow, type ExtraData } from './accident-store';
 import { accidentSource, extraFromAlertDetails, extraFromPositions, filterFixes } from './extra';
 import { runFilters } from './filters';
+import { iso } from '../../../shared/time';
 
 export interface CrashOptions {
   /** sources without a buffer: the extra is cut from stored positions this long after the alert arrived */
@@ -30,7 +31,6 @@ export interface CrashDeps {
   clock: Clock;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const MAX_EXTRA_POSITIONS = 2_000;
 
 /**

@@ -1,5 +1,6 @@
 import type { Accident, AccidentExtra } from '../../../shared/api/accidents';
 import type { Db } from '../store/database';
+import { isoOrNull } from '../../../shared/time';
 
 /** The stored crash buffer (the AccidentExtra dataset without its id and type). */
 export type ExtraData = Pick<AccidentExtra, 'motion' | 'positions'>;
@@ -42,8 +43,6 @@ export interface AccidentQuery {
   limit?: number;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 export function accidentView(r: AccidentRow): Accident {
   const details = r.alert_details ? (JSON.parse(r.alert_details) as { peak_g?: unknown }) : null;
   return {
@@ -56,11 +55,11 @@ export function accidentView(r: AccidentRow): Accident {
     lng: r.lng,
     peak_g: typeof details?.peak_g === 'number' ? details.peak_g : null,
     received_at: new Date(r.received_at).toISOString(),
-    extra_received_at: iso(r.extra_received_at),
-    package_received_at: iso(r.package_received_at),
+    extra_received_at: isoOrNull(r.extra_received_at),
+    package_received_at: isoOrNull(r.package_received_at),
     passed_filters: r.passed_filters === null ? null : r.passed_filters === 1,
     filter_reasons: r.filter_reasons ? (JSON.parse(r.filter_reasons) as string[]) : [],
-    filtered_at: iso(r.filtered_at),
+    filtered_at: isoOrNull(r.filtered_at),
     alert_id: r.alert_id,
   };
 }

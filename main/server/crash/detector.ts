@@ -1,4 +1,5 @@
 import { distanceM } from '../../../shared/geo';
+import { kmhToMs } from '../../../shared/units';
 
 /**
  * Server-side crash detection from speeds alone, streaming per device in device time (a replayed
@@ -44,9 +45,9 @@ export interface SpeedDrop {
 
 export const DETECTOR_LIMITS = {
   /** driving speed before the drop, m/s (30 km/h) */
-  fromSpeed: 30 / 3.6,
+  fromSpeed: kmhToMs(30),
   /** standstill after it, m/s (5 km/h) */
-  stopSpeed: 5 / 3.6,
+  stopSpeed: kmhToMs(5),
   /** the drop happens within this long */
   maxDropMs: 3_000,
   /** and is at least this sharp, m/s² */

@@ -20,6 +20,7 @@
  * unconfirmed "possible crash". Every finding is written as a sentence, for pass and fail.
  */
 import { distanceM } from '../../../shared/geo';
+import { kmhToMs, msToKmh } from '../../../shared/units';
 
 export interface FilterFix {
   /** device time, epoch ms */
@@ -53,9 +54,9 @@ export const FILTER_LIMITS = {
   /** how far before the event driving speed is looked for */
   beforeMs: 30_000,
   /** driving speed, m/s (15 km/h) */
-  drivingSpeed: 15 / 3.6,
+  drivingSpeed: kmhToMs(15),
   /** nearly stationary below this speed, m/s (5 km/h) … */
-  stillSpeed: 5 / 3.6,
+  stillSpeed: kmhToMs(5),
   /** … or within this distance of where it stopped, m */
   stillRadiusM: 30,
   /** it must come to rest within this long after the event */
@@ -66,7 +67,7 @@ export const FILTER_LIMITS = {
   aroundMs: 60_000,
 } as const;
 
-const kmh = (ms: number) => `${Math.round(ms * 3.6)} km/h`;
+const kmh = (ms: number) => `${Math.round(msToKmh(ms))} km/h`;
 const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 function drivingBefore(t: number, fixes: FilterFix[]): { finding: Finding; reason: string } {

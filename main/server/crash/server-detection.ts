@@ -1,5 +1,5 @@
 import type { AlertStore } from '../devices/alerts';
-import type { CommittedFix } from '../ingest/pipeline';
+import type { CommittedFix } from '../ingest/stages';
 import type { Logger } from '../logger';
 import { SpeedDropDetector } from './detector';
 

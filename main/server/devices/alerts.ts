@@ -5,6 +5,7 @@ import type { Db } from '../store/database';
 import { conflict, notFound } from '../errors';
 import type { DeviceRef } from './device-status';
 import { systemClock, type Clock } from '../clock';
+import { isoOrNull } from '../../../shared/time';
 
 export interface NewAlert {
   kind: AlertKind;
@@ -61,8 +62,6 @@ export interface AlertListOptions {
 }
 
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 function view(r: AlertRow): AlertView {
   const details = r.details ? (JSON.parse(r.details) as { peak_g?: number }) : null;
   return {
@@ -75,9 +74,9 @@ function view(r: AlertRow): AlertView {
     lng: r.lng,
     source: r.source,
     peak_g: typeof details?.peak_g === 'number' ? details.peak_g : null,
-    acknowledged_at: iso(r.acknowledged_at),
+    acknowledged_at: isoOrNull(r.acknowledged_at),
     acknowledged_by: r.acknowledged_by,
-    resolved_at: iso(r.resolved_at),
+    resolved_at: isoOrNull(r.resolved_at),
     resolved_by: r.resolved_by,
     note: r.note,
     accident_id: r.accident_id,

@@ -2,8 +2,8 @@ import type { Accounts } from '../accounts';
 import { addUser, requireUser } from '../accounts';
 import { DomainError } from '../errors';
 import { notFound, unauthorized } from '../errors';
-import type { UserRow } from '../store/users';
-import { DEVICE_KEY_REGEX, STRONG_KEY_LENGTH, newDeviceKey } from './device-key';
+import { DEVICE_KEY_REGEX, STRONG_KEY_LENGTH } from '../../../shared/device-key';
+import { newDeviceKey, type UserRow } from '../store/users';
 import type { UnknownDeviceStore } from './unknown-devices';
 
 /**

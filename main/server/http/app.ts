@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyError } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { API_PREFIX, ErrorBody } from '../../../shared/api/schemas';
@@ -10,13 +10,9 @@ import http from 'node:http';
 import { applyLimits, serverOptions } from './ports';
 import { safeUrl } from '../logger';
 
-export type App = FastifyInstance<
-  import('node:http').Server,
-  import('node:http').IncomingMessage,
-  import('node:http').ServerResponse,
-  import('fastify').FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+import type { App } from './app-type';
+
+export type { App };
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -9,7 +9,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { HttpLimits } from '../config';
 import { OSMAND_PATH } from '../../../shared/protocol/osmand';
-import type { App } from './app';
+import type { App } from './app-type';
 import { httpAnswer, notFound } from './errors';
 import type { TlsMaterial } from '../tls/certificate';
 import type { TrackServer } from '../ws/track-server';

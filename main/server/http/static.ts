@@ -10,7 +10,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import type { ServerContext } from '../context';
-import type { App } from './app';
+import type { App } from './app-type';
 import { notFound } from './errors';
 
 /**

@@ -12,16 +12,7 @@ import type { Plausibility } from './plausibility';
 import type { PositionRecord } from './position';
 import type { DriverRateLimit } from './rate-limit';
 import type { AcceptOptions, DeviceReport, ReportOutcome } from './report';
-import type { PostCommitStage } from './stages';
-
-/** A committed, visible, newest fix of a device: what the post-commit stages get. */
-export interface CommittedFix {
-  companyId: string;
-  userPk: number;
-  userId: string;
-  position: PositionRecord;
-  source: string;
-}
+import type { CommittedFix, PostCommitStage } from './stages';
 
 /** What became of one fix: stored, or dropped for good (never to be sent again). */
 type FixOutcome = { stored: true } | { stored: false; dropped: DroppedFix };

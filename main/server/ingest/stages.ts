@@ -4,7 +4,16 @@
  * fails is logged and the next one still runs. Adding a stage ("share arrival", "notification
  * outbox") is one line in this list.
  */
-import type { CommittedFix } from './pipeline';
+import type { PositionRecord } from './position';
+
+/** A committed, visible, newest fix of a device: what the post-commit stages get. */
+export interface CommittedFix {
+  companyId: string;
+  userPk: number;
+  userId: string;
+  position: PositionRecord;
+  source: string;
+}
 
 export interface PostCommitStage {
   name: string;

@@ -1,6 +1,6 @@
 import type { Db } from './database';
 import type { Role } from '../../../shared/ids';
-import { newDeviceKey } from '../devices/device-key';
+import crypto from 'node:crypto';
 import { systemClock, type Clock } from '../clock';
 
 export interface UserRow {
@@ -20,6 +20,11 @@ export interface UserRow {
   updated_at: number;
   /** what its phone identifies with (migration 3); only a driver's key is accepted */
   device_key: string;
+}
+
+/** A new device key: 144 random bits, base64url (shared/device-key.ts). */
+export function newDeviceKey(): string {
+  return crypto.randomBytes(18).toString('base64url');
 }
 
 export interface RetiredKey {

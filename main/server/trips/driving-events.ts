@@ -1,4 +1,6 @@
 import type { DrivingEvent, DrivingEventKind, EventCounts } from '../../../shared/api/trips';
+import { iso } from '../../../shared/time';
+import { kmhToMs } from '../../../shared/units';
 
 /** A filtered fix with its speed (m/s) and course (degrees), as the event rules read it. */
 export interface Vertex {
@@ -26,12 +28,11 @@ export interface Vertex {
 export const HARSH_ACCELERATION_MS2 = 3.0;
 export const HARSH_BRAKING_MS2 = -3.5;
 export const HARSH_CORNERING_MS2 = 3.5;
-export const CORNERING_MIN_SPEED_MS = 20 / 3.6;
+export const CORNERING_MIN_SPEED_MS = kmhToMs(20);
 export const MAX_SAMPLE_GAP_S = 5;
 export const SPEEDING_MIN_S = 10;
 export const SPEEDING_MAX_GAP_S = 60;
 
-const iso = (t: number) => new Date(t).toISOString();
 const round = (x: number) => Math.round(x * 100) / 100;
 
 /** Signed smallest course change a → b in degrees (−180, 180]. */

@@ -4,6 +4,8 @@ import { countEvents, detectDrivingEvents, type Vertex } from './driving-events'
 import { safetyScore } from './score';
 import { isHidden } from '../store/position-flags';
 import { MAX_PLAUSIBLE_SPEED_MS } from '../ingest/plausibility';
+import { iso } from '../../../shared/time';
+import { kmhToMs } from '../../../shared/units';
 
 /** A raw fix as stored in positions (SI units, epoch ms); flags & 1 marks a GPS jump. */
 export interface RawFix {
@@ -161,7 +163,6 @@ function robustMaxSpeed(fixes: RawFix[], vs: Vertex[]): number {
   return max;
 }
 
-const iso = (t: number) => new Date(t).toISOString();
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**
@@ -211,7 +212,7 @@ export function processTrack(raw: RawFix[], s: Pick<TripSettings, 'speed_limit_k
   }
   closeRun();
   const durationS = (end - start) / 1000;
-  const events = detectDrivingEvents(all, s.speed_limit_kmh / 3.6);
+  const events = detectDrivingEvents(all, kmhToMs(s.speed_limit_kmh));
   const counts = countEvents(events);
   const speedingS = events.filter((e) => e.kind === 'speeding').reduce((sum, e) => sum + e.duration_s, 0);
   return {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { TripSettings, TripSettingsUpdate } from '../../../shared/api/trips';
 import type { EventLog } from '../events/event-log';
-import type { CommittedFix } from '../ingest/pipeline';
+import type { CommittedFix } from '../ingest/stages';
 import type { Logger } from '../logger';
 import type { Db } from '../store/database';
 import type { Clock, Timer } from '../clock';
@@ -10,7 +10,7 @@ import { processTrack } from './process';
 import { TripSettingsStore } from './settings';
 import { TripStore, type TripRow } from './store';
 import { judgeTrack } from './validate';
-import { richRow } from './views';
+import { richRow } from './track-views';
 
 interface Device {
   detector: TripDetector;

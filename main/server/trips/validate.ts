@@ -1,5 +1,6 @@
 import type { TripSettings } from '../../../shared/api/trips';
 import { pathDistance, percentile, removeJitter, removeOutliers, vertexSpeeds, type RawFix } from './process';
+import { msToKmh } from '../../../shared/units';
 
 export type TrackJudgement = { status: 'received'; reason: null } | { status: 'removed'; reason: string };
 
@@ -25,6 +26,6 @@ export function judgeTrack(raw: RawFix[], s: TripSettings): TrackJudgement {
   if (durationS < s.min_duration_s) return { status: 'removed', reason: REMOVAL_REASONS.duration };
   if (clean.length < s.min_fixes) return { status: 'removed', reason: REMOVAL_REASONS.fixes };
   const p95 = percentile(vertexSpeeds(kept).map((v) => v.speed), 0.95);
-  if (p95 * 3.6 < s.walking_max_kmh) return { status: 'removed', reason: REMOVAL_REASONS.walking };
+  if (msToKmh(p95) < s.walking_max_kmh) return { status: 'removed', reason: REMOVAL_REASONS.walking };
   return { status: 'received', reason: null };
 }

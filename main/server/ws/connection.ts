@@ -8,7 +8,7 @@ import { DomainError, unauthorized } from '../errors';
 import { trackErrorCode } from './errors';
 import type { AlertMessage } from '../../../shared/protocol/device';
 import { rowToRecord } from '../store/positions';
-import { deviceStatusUpdate, locationUpdate } from '../views';
+import { deviceStatusUpdate, locationUpdate } from '../api-views';
 import type { ErrorReply, ServerMessage, TrackErrorCode } from '../../../shared/protocol/tracking';
 import { ACTIONS, CLOSE, COMPANY_DRIVERS, DRIVER_ENTITY_PREFIX, MAX_MESSAGE_BYTES } from '../../../shared/protocol/tracking';
 import type { Fanout, Subscriber } from './fanout';

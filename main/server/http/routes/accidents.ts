@@ -3,11 +3,10 @@ import { API_PREFIX } from '../../../../shared/api/schemas';
 import { Accident, AccidentExtra } from '../../../../shared/api/accidents';
 import type { ServerContext } from '../../context';
 import { accidentView, type ExtraData } from '../../crash/accident-store';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { authorizeDataset, bearerOrApiKey, datasetCompany } from '../authn';
 import { badRequest, notFound } from '../errors';
-import { requireDevice } from './devices';
-import { errors } from './responses';
+import { errors, requireDevice } from './helpers';
 
 const AccidentQuery = Type.Object({
   from: Type.Optional(Type.String({ format: 'date-time', description: 'impact (device) time at or after (inclusive)' })),

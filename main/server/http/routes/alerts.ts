@@ -2,10 +2,10 @@ import Type from 'typebox';
 import { AlertIdParams, API_PREFIX } from '../../../../shared/api/schemas';
 import { AlertListQuery, AlertResolve, AlertView } from '../../../../shared/api/alerts';
 import type { ServerContext } from '../../context';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';
 import { badRequest, notFound } from '../errors';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 const AlertDetail = Type.Intersect([AlertView, Type.Object({ details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]) })]);
 

@@ -3,13 +3,13 @@ import { API_PREFIX } from '../../../../shared/api/schemas';
 import { ApiKey, ApiKeyCreate, ApiKeyCreated } from '../../../../shared/api/api-keys';
 import type { ApiKeyRow } from '../../auth/api-keys';
 import type { ServerContext } from '../../context';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { authorize, bearer, caller } from '../authn';
 import { badRequest, notFound } from '../errors';
-import { errors } from './responses';
+import { errors } from './helpers';
+import { iso, isoOrNull } from '../../../../shared/time';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-export const apiKeyView = (k: ApiKeyRow): ApiKey => ({ id: k.id, name: k.name, prefix: k.prefix, created_at: iso(k.created_at) as string, last_used_at: iso(k.last_used_at) });
+export const apiKeyView = (k: ApiKeyRow): ApiKey => ({ id: k.id, name: k.name, prefix: k.prefix, created_at: iso(k.created_at), last_used_at: isoOrNull(k.last_used_at) });
 
 /** Admins manage their company's API keys (the key itself is shown once, at creation). */
 export function apiKeyRoutes(app: App, ctx: ServerContext): void {

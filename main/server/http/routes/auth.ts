@@ -1,10 +1,10 @@
 import { API_PREFIX, LoginBody, LoginReply } from '../../../../shared/api/schemas';
 import { dummyPasswordHash, verifyPassword } from '../../auth/passwords';
 import type { ServerContext } from '../../context';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { assertNotLocked, countFailure, keysOf } from '../attempts';
 import { forbidden, unauthorized } from '../errors';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 export function authRoutes(app: App, ctx: ServerContext): void {
   app.post(

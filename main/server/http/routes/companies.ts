@@ -2,11 +2,11 @@ import Type from 'typebox';
 import { API_PREFIX, Company, CompanyUpdate, IdParams, tileUrlProblem } from '../../../../shared/api/schemas';
 import type { ServerContext } from '../../context';
 import type { CompanyRow } from '../../store/companies';
-import { companyView } from '../../views';
-import type { App } from '../app';
+import { companyView } from '../../api-views';
+import type { App } from '../app-type';
 import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';
 import { badRequest, notFound } from '../errors';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 /**
  * A caller sees its own company only: any other id answers 404, whether it exists or not,

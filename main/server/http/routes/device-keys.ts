@@ -1,14 +1,13 @@
 import { API_PREFIX, DRIVER_APP_PATH, DeviceKey, ENROL_PARAM, Enrolment, EnrolmentCreate, IdParams } from '../../../../shared/api/schemas';
 import type { ServerContext } from '../../context';
-import { STRONG_KEY_LENGTH } from '../../devices/device-key';
+import { STRONG_KEY_LENGTH } from '../../../../shared/device-key';
 import { rotateDeviceKey } from '../../devices/device-keys';
 import { insertLink } from '../../login-links';
 import type { UserRow } from '../../store/users';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';
 import { badRequest } from '../errors';
-import { requireDevice } from './devices';
-import { errors } from './responses';
+import { errors, requireDevice } from './helpers';
 
 const keyView = (u: UserRow): DeviceKey => ({ device_id: u.user_id, device_key: u.device_key, strong: u.device_key.length >= STRONG_KEY_LENGTH });
 

@@ -1,24 +1,11 @@
 import Type from 'typebox';
 import { API_PREFIX, Device, DeviceUpdate, IdParams } from '../../../../shared/api/schemas';
 import type { ServerContext } from '../../context';
-import type { UserRow } from '../../store/users';
-import { deviceView } from '../../views';
-import type { App } from '../app';
+import { deviceView } from '../../api-views';
+import type { App } from '../app-type';
 import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';
 import { notFound } from '../errors';
-import { errors } from './responses';
-
-/** The caller's company's display-field preference (the company row always exists for a valid token). */
-export function displayFieldOf(ctx: ServerContext, companyId: string) {
-  return ctx.companies.get(companyId)?.display_field ?? 'display_name';
-}
-
-/** A driver of the caller's company, or 404: other companies' ids look exactly like unknown ones. */
-export function requireDevice(ctx: ServerContext, companyId: string, id: string): UserRow {
-  const u = ctx.users.get(companyId, id);
-  if (!u || u.role !== 'driver') throw notFound(`no device "${id}"`);
-  return u;
-}
+import { displayFieldOf, errors, requireDevice } from './helpers';
 
 /** Devices are the company's drivers, named by its display-field preference, with their last position. */
 export function deviceRoutes(app: App, ctx: ServerContext): void {

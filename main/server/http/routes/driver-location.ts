@@ -4,10 +4,10 @@ import { DroppedFix } from '../../../../shared/protocol/reception';
 import type { ServerContext } from '../../context';
 import { DomainError } from '../../errors';
 import { fromTrackingPayload } from '../../ingest/tracking-adapter';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { forbidden, unavailable } from '../errors';
 import { authorize, bearer, caller } from '../authn';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 const Stored = Type.Object({
   ok: Type.Literal(true, { description: 'delivered: never send this fix again' }),

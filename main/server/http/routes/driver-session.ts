@@ -4,11 +4,11 @@ import { DomainError } from '../../errors';
 import type { ServerContext } from '../../context';
 import { redeemLink } from '../../login-links';
 import type { UserRow } from '../../store/users';
-import { deviceName } from '../../views';
-import type { App } from '../app';
+import { deviceName } from '../../api-views';
+import type { App } from '../app-type';
 import { assertNotLocked, countFailure, keysOf } from '../attempts';
 import { unauthorized } from '../errors';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 /** A refusal of a real (replaced or disabled) key: answered 401, not counted as a guess. */
 class NotAGuess extends Error {}

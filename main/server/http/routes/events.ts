@@ -2,9 +2,9 @@ import Type from 'typebox';
 import { API_PREFIX } from '../../../../shared/api/schemas';
 import { EventQuery, LoggedEvent } from '../../../../shared/api/events';
 import type { ServerContext } from '../../context';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { authorizeDataset, bearerOrApiKey, datasetCompany } from '../authn';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 const security = bearerOrApiKey;
 

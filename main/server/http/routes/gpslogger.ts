@@ -3,10 +3,10 @@ import { GPSLOGGER_PATH } from '../../../../shared/protocol/gpslogger';
 import type { ServerContext } from '../../context';
 import { fromGpsloggerParams } from '../../ingest/gpslogger-adapter';
 import { formParams, queryOf } from '../../ingest/wire-values';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { badRequest } from '../errors';
 import { acceptAnyBodyAsText, bodyText, deliver, emptyOk, guardPhoneRoutes, looksLikeJson } from './phone-delivery';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 /** A JSON object body's scalar fields as parameters (a user may template the body as JSON). */
 function jsonParams(text: string): Record<string, string> {

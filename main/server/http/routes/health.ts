@@ -1,7 +1,7 @@
 import { API_PREFIX, Health } from '../../../../shared/api/schemas';
 import type { ServerContext } from '../../context';
 import { schemaVersion } from '../../store/database';
-import type { App } from '../app';
+import type { App } from '../app-type';
 
 export function healthRoutes(app: App, ctx: ServerContext): void {
   app.get(

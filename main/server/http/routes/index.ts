@@ -1,5 +1,5 @@
 import type { ServerContext } from '../../context';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { consoleRoutes } from '../static';
 import { authRoutes } from './auth';
 import { companyRoutes } from './companies';

@@ -2,10 +2,10 @@ import { API_PREFIX, LoginLinkBody, LoginReply } from '../../../../shared/api/sc
 import { DomainError } from '../../errors';
 import type { ServerContext } from '../../context';
 import { redeemLoginLink } from '../../login-links';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { assertNotLocked, countFailure, keysOf } from '../attempts';
 import { forbidden, unauthorized } from '../errors';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 /**
  * Exchanges a one-time sign-in link (`/?login=CODE`) for a session, like POST /auth/login.

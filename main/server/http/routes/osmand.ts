@@ -3,10 +3,10 @@ import type { ServerContext } from '../../context';
 import { fromOsmandParams, fromTraccarJson, type PhoneReport } from '../../ingest/osmand-adapter';
 import { formParams, queryOf } from '../../ingest/wire-values';
 import { OSMAND_PATH } from '../../../../shared/protocol/osmand';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { badRequest } from '../errors';
 import { acceptAnyBodyAsText, bodyText, deliver, emptyOk, guardPhoneRoutes, looksLikeJson } from './phone-delivery';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 /**
  * The OsmAnd protocol (Traccar Client, OsmAnd, Traccar-compatible apps) at /osmand on the main

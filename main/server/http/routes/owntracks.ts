@@ -4,11 +4,11 @@ import type { ServerContext } from '../../context';
 import { resolveDevice } from '../../devices/device-keys';
 import { basicCredentials, friendsReply, parseOwntracksBody } from '../../ingest/owntracks-adapter';
 import type { UserRow } from '../../store/users';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { DomainError, unauthorized } from '../errors';
 import { countFailure, keysOf } from '../attempts';
 import { acceptAnyBodyAsText, bodyText, guardPhoneRoutes, ingestFor } from './phone-delivery';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 /** Every credential problem asks for Basic credentials again, so the app prompts for them. */
 const refuse = (message: string) => unauthorized(message, { challenge: `Basic realm="${OWNTRACKS_REALM}"` });

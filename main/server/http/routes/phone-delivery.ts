@@ -9,7 +9,7 @@ import { resolveDevice } from '../../devices/device-keys';
 import type { PhoneReport } from '../../ingest/osmand-adapter';
 import type { ReportOutcome } from '../../ingest/report';
 import type { UserRow } from '../../store/users';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { assertNotLocked, countFailure, keysOf } from '../attempts';
 import { DomainError, unavailable } from '../errors';
 

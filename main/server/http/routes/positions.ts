@@ -1,12 +1,11 @@
 import Type from 'typebox';
 import { API_PREFIX, IdParams, LatestPosition, PositionPage, PositionQuery } from '../../../../shared/api/schemas';
 import type { ServerContext } from '../../context';
-import { deviceName, positionView } from '../../views';
-import type { App } from '../app';
+import { deviceName, positionView } from '../../api-views';
+import type { App } from '../app-type';
 import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';
 import { badRequest } from '../errors';
-import { displayFieldOf, requireDevice } from './devices';
-import { errors } from './responses';
+import { displayFieldOf, errors, requireDevice } from './helpers';
 
 const DAY_MS = 24 * 3600 * 1000;
 

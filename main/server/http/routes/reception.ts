@@ -2,12 +2,11 @@ import { API_PREFIX, IdParams } from '../../../../shared/api/schemas';
 import { DeviceReception, ReceptionQuery } from '../../../../shared/protocol/reception';
 import type { ServerContext } from '../../context';
 import { DROPPED_RETENTION_MS } from '../../store/dropped-fixes';
-import { deviceClock } from '../../views';
-import type { App } from '../app';
+import { deviceClock } from '../../api-views';
+import type { App } from '../app-type';
 import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';
 import { badRequest } from '../errors';
-import { requireDevice } from './devices';
-import { errors } from './responses';
+import { errors, requireDevice } from './helpers';
 
 const DAY_MS = 24 * 3600_000;
 

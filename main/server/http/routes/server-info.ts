@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { API_PREFIX, ServerInfo } from '../../../../shared/api/schemas';
 import type { ServerContext } from '../../context';
 import { lanAddresses } from '../../lan-addresses';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { OFFICE_ROLES, authorize, bearer } from '../authn';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 const WILDCARD = new Set(['0.0.0.0', '::', '']);
 const LOOPBACK = /^(127\.|::1$|localhost$)/;

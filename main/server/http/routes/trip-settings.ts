@@ -1,10 +1,10 @@
 import { API_PREFIX, IdParams } from '../../../../shared/api/schemas';
 import { TripSettings, TripSettingsUpdate } from '../../../../shared/api/trips';
 import type { ServerContext } from '../../context';
-import type { App } from '../app';
+import type { App } from '../app-type';
 import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';
 import { badRequest, notFound } from '../errors';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 /** Only the caller's own company: any other id answers 404, so ids cannot be probed. */
 function own(ctx: ServerContext, companyId: string, id: string): string {

@@ -4,12 +4,12 @@ import { EXPORT_FORMATS, IncomingTrack, RichTrack, TripQuery, TripSummary, type 
 import type { ServerContext } from '../../context';
 import { processTrack } from '../../trips/process';
 import { toRawFix } from '../../trips/store';
-import { incomingView, removedSummary, richSummary, richView } from '../../trips/views';
-import type { App } from '../app';
+import { incomingView, removedSummary, richSummary, richView } from '../../trips/track-views';
+import type { App } from '../app-type';
 import { authorizeDataset, bearerOrApiKey, datasetCompany } from '../authn';
 import { badRequest, notFound } from '../errors';
 import { CONTENT_TYPES, contentDisposition, fromIncoming, fromRich, renderExport } from '../exports/index';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 const security = bearerOrApiKey;
 

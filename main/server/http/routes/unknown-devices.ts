@@ -3,14 +3,13 @@ import { API_PREFIX, AdoptBody, Device, ExpectBody, IdentifierParams, UnknownDev
 import type { ServerContext } from '../../context';
 import { adoptDevice, expectDevice } from '../../devices/device-keys';
 import type { UnknownDevice as UnknownRow } from '../../devices/unknown-devices';
-import { deviceView } from '../../views';
-import type { App } from '../app';
+import { deviceView } from '../../api-views';
+import type { App } from '../app-type';
 import { authorize, bearer, caller } from '../authn';
 import { notFound } from '../errors';
-import { displayFieldOf } from './devices';
-import { errors } from './responses';
+import { displayFieldOf, errors } from './helpers';
+import { iso } from '../../../../shared/time';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const view = (u: UnknownRow): UnknownDevice => ({ ...u, first_seen: iso(u.first_seen), last_seen: iso(u.last_seen) });
 
 /**

@@ -3,11 +3,11 @@ import { API_PREFIX, IdParams, User, UserCreate, UserQuery, UserUpdate } from '.
 import { addUser, passwordHashFor, requireUser } from '../../accounts';
 import type { ServerContext } from '../../context';
 import type { UserChanges } from '../../store/users';
-import { userView } from '../../views';
-import type { App } from '../app';
+import { userView } from '../../api-views';
+import type { App } from '../app-type';
 import { authorize, bearer, caller } from '../authn';
 import { badRequest, notFound } from '../errors';
-import { errors } from './responses';
+import { errors } from './helpers';
 
 /** Company users (admins, office staff, drivers); admins only, always within the caller's company. */
 export function userRoutes(app: App, ctx: ServerContext): void {

@@ -10,8 +10,7 @@ import { rowToRecord } from './store/positions';
 import type { UserRow } from './store/users';
 import type { DeviceClock } from '../../shared/protocol/reception';
 import { FLAG_CLOCK_AHEAD, FLAG_GPS_ROLLOVER } from './store/position-flags';
-
-const iso = (ms: number): string => new Date(ms).toISOString();
+import { iso } from '../../shared/time';
 
 export function positionView(p: PositionRecord | PositionRow): Position {
   const r = 'deviceTime' in p ? p : rowToRecord(p);

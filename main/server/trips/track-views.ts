@@ -4,6 +4,7 @@ import { isHidden } from '../store/position-flags';
 import type { ProcessedTrack } from './process';
 import { SCORE_FORMULA } from './score';
 import type { RichRow, TripRow } from './store';
+import { iso } from '../../../shared/time';
 
 /** What rich_tracks.data holds. */
 export interface RichData {
@@ -13,8 +14,6 @@ export interface RichData {
   counts: EventCounts;
   outliers: number;
 }
-
-const iso = (t: number) => new Date(t).toISOString();
 
 export function richRow(id: string, userPk: number, tripIds: string[], p: ProcessedTrack, now: number): RichRow {
   const data: RichData = { geometry: p.geometry, events: p.events, stops: p.stops, counts: p.counts, outliers: p.outliers };

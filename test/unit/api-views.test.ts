@@ -4,7 +4,7 @@ import type { DisplayField } from '../../shared/api/schemas';
 import type { PositionRow } from '../../main/server/store/positions';
 import type { PositionRecord } from '../../main/server/ingest/position';
 import type { UserRow } from '../../main/server/store/users';
-import { deviceName, deviceView, locationUpdate, positionView, userView } from '../../main/server/views';
+import { deviceName, deviceView, locationUpdate, positionView, userView } from '../../main/server/api-views';
 
 const T = Date.UTC(2025, 5, 1, 8, 0, 0);
 
