@@ -1,7 +1,7 @@
 import type { AccessEvents } from './auth/access-events';
 import type { Accounts } from './accounts';
-import type { ApiKeyStore } from './auth/api-keys';
-import type { EventLog } from './events/event-log';
+import type { ApiKeyStore } from './store/api-keys';
+import type { EventLog } from './store/events';
 import type { AttemptLimiter } from './auth/attempt-limiter';
 import type { TokenService } from './auth/tokens';
 import type { ResolvedConfig } from './config';
@@ -15,7 +15,7 @@ import type { UserStore } from './store/users';
 import type { AlertStore } from './devices/alerts';
 import type { AccidentPipeline } from './crash/accident-pipeline';
 import type { DeviceStatusService } from './devices/device-status';
-import type { UnknownDeviceStore } from './devices/unknown-devices';
+import type { UnknownDeviceStore } from './store/unknown-devices';
 import type { DroppedFixStore } from './store/dropped-fixes';
 import type { Clock } from './clock';
 import type { TripService } from './trips/trip-service';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { AccessEvents } from './auth/access-events';
-import { ApiKeyStore } from './auth/api-keys';
-import { EventLog } from './events/event-log';
+import { ApiKeyStore } from './store/api-keys';
+import { EventLog } from './store/events';
 import { AttemptLimiter } from './auth/attempt-limiter';
 import type { TrackingServerConfig } from './config';
 import { resolveConfig } from './config';
@@ -25,8 +25,9 @@ import { AccidentPipeline } from './crash/accident-pipeline';
 import { ServerCrashDetection } from './crash/server-detection';
 import { postCommitStages } from './ingest/stages';
 import { DeviceStatusService } from './devices/device-status';
-import { UnknownDeviceStore } from './devices/unknown-devices';
+import { UnknownDeviceStore } from './store/unknown-devices';
 import { DroppedFixStore } from './store/dropped-fixes';
+import { HeartbeatStore } from './store/heartbeats';
 import { Plausibility } from './ingest/plausibility';
 import { closeServer, createHttpsServer, createOsmandServer, listen } from './http/ports';
 import { loadOrCreateCertificate } from './tls/certificate';
@@ -85,7 +86,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const companies = accounts.companies;
     const trips = new TripService({ db, events, logger, clock: resolved.clock });
     const dropped = new DroppedFixStore(db, resolved.clock);
-    const deviceStatus = new DeviceStatusService(db, resolved.clock);
+    const deviceStatus = new DeviceStatusService(new HeartbeatStore(db), resolved.clock);
     ctx = {
       config: resolved,
       logger,

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { DEFAULT_TRIP_SETTINGS } from '../../shared/api/trips';
 import { addCompany, addUser } from '../../main/server/accounts';
-import { EventLog } from '../../main/server/events/event-log';
+import { EventLog } from '../../main/server/store/events';
 import type { CommittedFix } from '../../main/server/ingest/stages';
 import { openDatabase } from '../../main/server/store/database';
 import { PositionStore } from '../../main/server/store/positions';

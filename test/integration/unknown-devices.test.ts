@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { resolveDevice } from '../../main/server/devices/device-keys';
 import { DomainError } from '../../main/server/errors';
-import { MAX_UNKNOWN_DEVICES } from '../../main/server/devices/unknown-devices';
+import { MAX_UNKNOWN_DEVICES } from '../../main/server/store/unknown-devices';
 import { startTestServer, type TestServer } from '../support/server';
 import { TestSocket } from '../support/ws-client';
 

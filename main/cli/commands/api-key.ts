@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ApiKeyStore } from '../../server/auth/api-keys';
+import { ApiKeyStore } from '../../server/store/api-keys';
 import { requireCompany } from '../../server/accounts';
 import { dataOption } from '../data-option';
 import { CliError } from '../errors';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertStore, RecordedAlert } from '../devices/alerts';
 import type { DeviceRef } from '../devices/device-status';
-import type { EventLog } from '../events/event-log';
+import type { EventLog } from '../store/events';
 import type { Logger } from '../logger';
 import type { Clock, Timer } from '../clock';
 import type { CompanyStore } from '../store/companies';
 import type { Db } from '../store/database';
 import type { PositionStore } from '../store/positions';
-import { AccidentStore, type AccidentRow, type ExtraData } from './accident-store';
+import { AccidentStore, type AccidentRow, type ExtraData } from '../store/accidents';
 import { accidentSource, extraFromAlertDetails, extraFromPositions, filterFixes } from './extra';
 import { runFilters } from './filters';
 import { iso } from '../../../shared/time';
@@ -43,7 +43,7 @@ const MAX_EXTRA_POSITIONS = 2_000;
  * 3. AccidentEventCompletePackageReceived — the filters' verdict (filters.ts), as soon as 1 and 2 are in;
  * 4. AccidentEventFiltered — only when it passed (a confirmed crash). One that failed stays an
  *    open alert, "possible crash", confirmed=false.
- * Events are announced after each commit; the alert is re-sent to the consoles when its verdict lands.
+ * The alert is re-sent to the consoles when its verdict lands.
  */
 export class AccidentPipeline {
   readonly store: AccidentStore;
@@ -138,8 +138,7 @@ export class AccidentPipeline {
     try {
       const w = this.options.windowMs;
       const extra = row.extra === null ? extraFromPositions(this.deps.positions.range(row.user_pk, row.time - w, row.time + w + 1, MAX_EXTRA_POSITIONS)) : null;
-      const events = this.assembleTx(row, extra, now);
-      this.deps.events.announce(row.company_id, events);
+      this.assembleTx(row, extra, now);
       if (row.alert_id !== null) this.deps.alerts.notify(row.alert_id);
     } catch (err) {
       this.deps.logger.error({ err, accident: id }, 'crash extra not assembled');

@@ -4,7 +4,7 @@ import { DomainError } from '../errors';
 import { fromTrackingPayload } from '../ingest/tracking-adapter';
 import type { PositionRow } from '../store/positions';
 import { isHidden } from '../store/position-flags';
-import type { ExtraData } from './accident-store';
+import type { ExtraData } from '../store/accidents';
 import type { FilterFix } from './filters';
 
 /**

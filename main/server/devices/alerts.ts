@@ -1,6 +1,6 @@
 import type { AlertKind } from '../../../shared/protocol/device';
 import type { AlertState, AlertView } from '../../../shared/api/alerts';
-import type { EventLog } from '../events/event-log';
+import type { EventLog } from '../store/events';
 import type { Db } from '../store/database';
 import { conflict, notFound } from '../errors';
 import type { DeviceRef } from './device-status';
@@ -47,7 +47,7 @@ interface AlertRow {
 export type AlertListener = (device: DeviceRef, alert: AlertView) => void;
 /**
  * Runs inside the transaction that stores a new alert (e.g. the crash pipeline's first stage);
- * returns the ids of the events it recorded, announced after the commit.
+ * returns the ids of the events it recorded.
  */
 export type AlertHook = (device: DeviceRef, alert: RecordedAlert) => number[];
 
@@ -170,11 +170,10 @@ export class AlertStore {
     this.hooks.push(hook);
   }
 
-  /** Stores the alert; a resent one (same device, kind and device time) is not stored or announced twice. */
+  /** Stores the alert; a resent one (same device, kind and device time) is not stored or told twice. */
   record(device: DeviceRef, a: NewAlert): AlertView | null {
     const stored = this.store(device, a);
     if (!stored) return null;
-    this.events.announce(device.company_id, stored.events);
     const alert = view(this.byId.get(stored.id) as AlertRow);
     for (const l of this.listeners) l(device, alert);
     return alert;

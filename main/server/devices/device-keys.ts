@@ -4,7 +4,7 @@ import { DomainError } from '../errors';
 import { notFound, unauthorized } from '../errors';
 import { DEVICE_KEY_REGEX, STRONG_KEY_LENGTH } from '../../../shared/device-key';
 import { newDeviceKey, type UserRow } from '../store/users';
-import type { UnknownDeviceStore } from './unknown-devices';
+import type { UnknownDeviceStore } from '../store/unknown-devices';
 
 /**
  * The driver a phone's identifier belongs to. A disabled driver is refused (Unauthorized). A key

@@ -3,7 +3,7 @@ import type { PositionRow } from '../store/positions';
 import { isHidden } from '../store/position-flags';
 import type { ProcessedTrack } from './process';
 import { SCORE_FORMULA } from './score';
-import type { RichRow, TripRow } from './store';
+import type { RichRow, TripRow } from '../store/trips';
 import { iso } from '../../../shared/time';
 
 /** What rich_tracks.data holds. */

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { TripSettings, TripSettingsUpdate } from '../../../shared/api/trips';
-import type { EventLog } from '../events/event-log';
+import type { EventLog } from '../store/events';
 import type { CommittedFix } from '../ingest/stages';
 import type { Logger } from '../logger';
 import type { Db } from '../store/database';
@@ -8,7 +8,7 @@ import type { Clock, Timer } from '../clock';
 import { TripDetector, type TripBoundary } from './detector';
 import { processTrack } from './process';
 import { TripSettingsStore } from './settings';
-import { TripStore, type TripRow } from './store';
+import { TripStore, type TripRow } from '../store/trips';
 import { judgeTrack } from './validate';
 import { richRow } from './track-views';
 
@@ -43,7 +43,7 @@ const REBUILD_MAX_FIXES = 20_000;
  * never waits for it. Per trip end, in ONE transaction: the raw track with its event
  * (IncomingTrackReceived / IncomingTrackRemoved), and for a received one the RichTrack —
  * merged with the device's previous one when that ended within merge_gap_s — with
- * TrackEnrichmentFinished. Events are announced after the commit.
+ * TrackEnrichmentFinished.
  *
  * On server stop, trips in progress are NOT ended: their fixes are stored, and the detector of
  * a device is rebuilt from its stored fixes (since its last recorded trip) at its first fix
@@ -234,7 +234,6 @@ export class TripService {
         return ids;
       });
     }
-    this.deps.events.announce(companyId, result.eventIds);
     return result;
   }
 }

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { API_PREFIX } from '../../../../shared/api/schemas';
 import { Accident, AccidentExtra } from '../../../../shared/api/accidents';
 import type { ServerContext } from '../../context';
-import { accidentView, type ExtraData } from '../../crash/accident-store';
+import { accidentView, type ExtraData } from '../../store/accidents';
 import type { App } from '../app-type';
 import { authorizeDataset, bearerOrApiKey, datasetCompany } from '../authn';
 import { badRequest, notFound } from '../errors';

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { API_PREFIX } from '../../../../shared/api/schemas';
 import { ApiKey, ApiKeyCreate, ApiKeyCreated } from '../../../../shared/api/api-keys';
-import type { ApiKeyRow } from '../../auth/api-keys';
+import type { ApiKeyRow } from '../../store/api-keys';
 import type { ServerContext } from '../../context';
 import type { App } from '../app-type';
 import { authorize, bearer, caller } from '../authn';

@@ -3,7 +3,7 @@ import { API_PREFIX, IdParams } from '../../../../shared/api/schemas';
 import { EXPORT_FORMATS, IncomingTrack, RichTrack, TripQuery, TripSummary, type ExportFormat } from '../../../../shared/api/trips';
 import type { ServerContext } from '../../context';
 import { processTrack } from '../../trips/process';
-import { toRawFix } from '../../trips/store';
+import { toRawFix } from '../../store/trips';
 import { incomingView, removedSummary, richSummary, richView } from '../../trips/track-views';
 import type { App } from '../app-type';
 import { authorizeDataset, bearerOrApiKey, datasetCompany } from '../authn';

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { API_PREFIX, AdoptBody, Device, ExpectBody, IdentifierParams, UnknownDevice } from '../../../../shared/api/schemas';
 import type { ServerContext } from '../../context';
 import { adoptDevice, expectDevice } from '../../devices/device-keys';
-import type { UnknownDevice as UnknownRow } from '../../devices/unknown-devices';
+import type { UnknownDevice as UnknownRow } from '../../store/unknown-devices';
 import { deviceView } from '../../api-views';
 import type { App } from '../app-type';
 import { authorize, bearer, caller } from '../authn';

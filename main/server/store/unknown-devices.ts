@@ -1,4 +1,4 @@
-import type { Db } from '../store/database';
+import type { Db } from './database';
 import { systemClock, type Clock } from '../clock';
 
 /** Why an identifier that is no key is listed, and to which company. */

@@ -1,7 +1,7 @@
-import type { Db } from '../store/database';
-import type { PositionRow } from '../store/positions';
-import { HIDDEN_FLAGS } from '../store/position-flags';
-import type { RawFix } from './process';
+import type { Db } from './database';
+import type { PositionRow } from './positions';
+import { HIDDEN_FLAGS } from './position-flags';
+import type { RawFix } from '../trips/process';
 
 /** A raw track (IncomingTrack), table trips. Times are device times, epoch ms. */
 export interface TripRow {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db } from '../store/database';
+import type { Db } from './database';
 import { systemClock, type Clock } from '../clock';
 
 export interface ApiKeyRow {

@@ -1,6 +1,6 @@
 import type { EventName, LoggedEvent, ObjectType } from '../../../shared/api/events';
 import { DATASET_PATHS } from '../../../shared/api/events';
-import type { Db } from '../store/database';
+import type { Db } from './database';
 import { systemClock, type Clock } from '../clock';
 
 export interface NewEvent {
@@ -25,18 +25,15 @@ interface EventRow {
   created_at: number;
 }
 
-export type EventListener = (event: LoggedEvent & { company_id: string }) => void;
-
 /**
  * The durable log of what happened (trip and accident stages, heartbeats), in the seed's event
  * names: what notifications deliver. `record` must be called inside the transaction that makes
- * the state change, so an event exists exactly when its change does. Listeners run after
- * the caller's transaction commits (`announce`).
+ * the state change, so an event exists exactly when its change does; readers follow the log by
+ * id (`list` after a cursor), so nothing is lost between a commit and its delivery.
  */
 export class EventLog {
   private readonly insert;
   private readonly page;
-  private readonly listeners: EventListener[] = [];
 
   constructor(
     private readonly db: Db,
@@ -52,23 +49,11 @@ export class EventLog {
     );
   }
 
-  onEvent(listener: EventListener): void {
-    this.listeners.push(listener);
-  }
-
   /** Inserts the event (inside the caller's transaction) and returns its id. */
   record(e: NewEvent, now = this.clock.now()): number {
     const path = e.objectType in DATASET_PATHS ? DATASET_PATHS[e.objectType as keyof typeof DATASET_PATHS](e.objectId) : null;
     const r = this.insert.run(e.companyId, e.userPk, e.event, e.objectId, e.objectType, path, JSON.stringify(e.details), now);
     return Number(r.lastInsertRowid);
-  }
-
-  /** Tells listeners about events recorded by a transaction that has committed. */
-  announce(companyId: string, ids: number[]): void {
-    if (this.listeners.length === 0 || ids.length === 0) return;
-    for (const e of this.list(companyId, Math.min(...ids) - 1, ids.length)) {
-      if (ids.includes(e.id)) for (const l of this.listeners) l({ ...e, company_id: companyId });
-    }
   }
 
   list(companyId: string, after = 0, limit = 100): LoggedEvent[] {

@@ -1,5 +1,5 @@
 import type { Accident, AccidentExtra } from '../../../shared/api/accidents';
-import type { Db } from '../store/database';
+import type { Db } from './database';
 import { isoOrNull } from '../../../shared/time';
 
 /** The stored crash buffer (the AccidentExtra dataset without its id and type). */
