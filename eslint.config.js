@@ -56,6 +56,26 @@ export default tseslint.config(
     },
   },
   {
+    // Domain services get their stores from store/storage.ts and never hold the database.
+    files: ['main/server/{ingest,trips,crash,devices,auth,tls}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The tracking server runs headless too: never import electron here.' },
+            { name: 'better-sqlite3', message: 'SQL lives in store/: take the stores you need from Storage (store/storage.ts).' },
+          ],
+          patterns: [
+            { group: ['**/http/**', '**/ws/**', 'fastify', 'ws'], message: 'Domain code knows nothing of its transports: throw DomainError (main/server/errors.ts); http/ and ws/ map it.' },
+            { group: ['**/electron/**', '**/renderer/**', '**/demo/**', '**/cli/**'], message: 'The tracking server is a library: the shells (Electron, CLI, demo) use it, not the other way round.' },
+            { group: ['**/store/database'], message: 'SQL lives in store/: take the stores you need from Storage (store/storage.ts), and atomically() for a transaction.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests handle arbitrary JSON from the wire.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

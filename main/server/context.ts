@@ -8,6 +8,7 @@ import type { ResolvedConfig } from './config';
 import type { IngestPipeline } from './ingest/pipeline';
 import type { Logger } from './logger';
 import type { CompanyStore } from './store/companies';
+import type { SqliteStorage } from './store/storage';
 import type { Db } from './store/database';
 import type { PositionStore } from './store/positions';
 import type { PositionWriter } from './store/position-writer';
@@ -34,7 +35,10 @@ export interface Listening {
 export interface ServerContext {
   config: ResolvedConfig;
   logger: Logger;
+  /** the SQLite database (tests and health read it directly; services use `storage`) */
   db: Db;
+  /** every store, and `atomically` (store/storage.ts) */
+  storage: SqliteStorage;
   companies: CompanyStore;
   users: UserStore;
   positions: PositionStore;

@@ -1,7 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { AccessEvents } from './auth/access-events';
-import { ApiKeyStore } from './store/api-keys';
-import { EventLog } from './store/events';
 import { AttemptLimiter } from './auth/attempt-limiter';
 import type { TrackingServerConfig } from './config';
 import { resolveConfig } from './config';
@@ -10,12 +8,11 @@ import { buildApp, type App } from './http/app';
 import { IngestPipeline } from './ingest/pipeline';
 import { DriverRateLimit } from './ingest/rate-limit';
 import { createLogger, secretSafe } from './logger';
-import { accountsOn } from './open-accounts';
+import { accountsFrom } from './open-accounts';
 import type { Timer } from './clock';
-import { DB_FILE, openDatabase } from './store/database';
+import { DB_FILE } from './store/database';
+import { openSqliteStorage } from './store/storage';
 import { secureDataFolder } from './store/data-folder';
-import { PositionWriter } from './store/position-writer';
-import { PositionStore } from './store/positions';
 import { removeServerFile, serverFileInfo, writeServerFile, type ServerFile } from './server-file';
 import { VERSION } from './version';
 import { TrackServer } from './ws/track-server';
@@ -25,9 +22,6 @@ import { AccidentPipeline } from './crash/accident-pipeline';
 import { ServerCrashDetection } from './crash/server-detection';
 import { postCommitStages } from './ingest/stages';
 import { DeviceStatusService } from './devices/device-status';
-import { UnknownDeviceStore } from './store/unknown-devices';
-import { DroppedFixStore } from './store/dropped-fixes';
-import { HeartbeatStore } from './store/heartbeats';
 import { Plausibility } from './ingest/plausibility';
 import { closeServer, createHttpsServer, createOsmandServer, listen } from './http/ports';
 import { loadOrCreateCertificate } from './tls/certificate';
@@ -77,20 +71,18 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     if (ctx) throw new Error('the server is already started');
     const tooOpen = secureDataFolder(resolved.dataDir, DB_FILE);
     if (tooOpen.length > 0) logger.warn({ corrected: tooOpen }, 'the data folder was readable by other users: made private to its owner (folders 0700, files 0600)');
-    const db = openDatabase(resolved.dataDir);
-    const positions = new PositionStore(db);
-    const writer = new PositionWriter(db, positions, resolved.writer);
-    const events = new EventLog(db, resolved.clock);
-    const alerts = new AlertStore(db, events, resolved.clock);
-    const accounts = accountsOn(db, resolved.dataDir, resolved.clock);
+    const storage = openSqliteStorage(resolved.dataDir, resolved.clock, resolved.writer);
+    const { db, positions, writer, events, dropped } = storage;
+    const alerts = new AlertStore(storage, resolved.clock);
+    const accounts = accountsFrom(storage, resolved.dataDir, resolved.clock);
     const companies = accounts.companies;
-    const trips = new TripService({ db, events, logger, clock: resolved.clock });
-    const dropped = new DroppedFixStore(db, resolved.clock);
-    const deviceStatus = new DeviceStatusService(new HeartbeatStore(db), resolved.clock);
+    const trips = new TripService({ storage, logger, clock: resolved.clock });
+    const deviceStatus = new DeviceStatusService(storage.heartbeats, resolved.clock);
     ctx = {
       config: resolved,
       logger,
       db,
+      storage,
       companies,
       users: accounts.users,
       positions,
@@ -110,12 +102,12 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       }),
       attempts: new AttemptLimiter(resolved.clock),
       access: new AccessEvents(),
-      apiKeys: new ApiKeyStore(db, resolved.clock),
+      apiKeys: storage.apiKeys,
       events,
       deviceStatus,
       alerts,
-      accidents: new AccidentPipeline({ db, events, alerts, positions, companies, logger, clock: resolved.clock }, resolved.crash),
-      unknownDevices: new UnknownDeviceStore(db, resolved.clock),
+      accidents: new AccidentPipeline({ storage, alerts, logger, clock: resolved.clock }, resolved.crash),
+      unknownDevices: storage.unknownDevices,
       dropped,
       clock: resolved.clock,
       trips,
@@ -158,8 +150,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       ctx.accidents.stop();
       sweeper?.clear();
       await trips.stop();
-      dropped.close();
-      db.close();
+      storage.close();
       ctx = null;
       throw err;
     }
@@ -195,8 +186,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     // Recorded trip ends commit first; trips in progress are not ended: their device's
     // detector is rebuilt from the stored fixes after a restart and the trip continues.
     await ctx.trips.stop();
-    ctx.dropped.close();
-    ctx.db.close();
+    ctx.storage.close();
     if (serverFile) removeServerFile(resolved.dataDir, serverFile);
     logger.info({ stored: ctx.writer.stats.stored }, 'tracking server stopped');
   };

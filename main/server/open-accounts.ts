@@ -12,11 +12,14 @@ import { UserStore } from './store/users';
  * desktop app assemble it (same stores, same token secret from the data folder).
  */
 export function accountsOn(db: Db, dataDir: string, clock: Clock = systemClock): Accounts {
-  return {
-    companies: new CompanyStore(db, clock),
-    users: new UserStore(db, clock),
-    tokens: new TokenService(loadOrCreateSecret(dataDir), clock),
-    links: new LoginLinkStore(db, clock),
-    clock,
-  };
+  return accountsFrom({ companies: new CompanyStore(db, clock), users: new UserStore(db, clock), loginLinks: new LoginLinkStore(db, clock) }, dataDir, clock);
+}
+
+/** The same facade on stores already open (the server's storage). */
+export function accountsFrom(
+  stores: { companies: CompanyStore; users: UserStore; loginLinks: LoginLinkStore },
+  dataDir: string,
+  clock: Clock = systemClock,
+): Accounts {
+  return { companies: stores.companies, users: stores.users, tokens: new TokenService(loadOrCreateSecret(dataDir), clock), links: stores.loginLinks, clock };
 }

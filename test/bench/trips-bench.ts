@@ -23,16 +23,14 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { DEFAULT_TRIP_SETTINGS } from '../../shared/api/trips';
 import { addCompany, addUser } from '../../main/server/accounts';
-import { EventLog } from '../../main/server/store/events';
 import type { CommittedFix } from '../../main/server/ingest/stages';
-import { openDatabase } from '../../main/server/store/database';
-import { PositionStore } from '../../main/server/store/positions';
+import { openSqliteStorage } from '../../main/server/store/storage';
 import { TripDetector, type TripBoundary } from '../../main/server/trips/detector';
 import type { RawFix } from '../../main/server/trips/process';
 import { TripService } from '../../main/server/trips/trip-service';
 import { systemClock } from '../../main/server/clock';
 import { munichTrace } from '../support/synthetic-trips';
-import { accountsOn } from '../../main/server/open-accounts';
+import { accountsFrom } from '../../main/server/open-accounts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -61,14 +59,14 @@ log(`detector: ${N} devices × ${fixes.length} fixes, ${ended} trips, ${detector
 
 // 2. the ingest hook on a real database
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-trips-bench-'));
-const db = openDatabase(dir);
-const accounts = accountsOn(db, dir);
+const storage = openSqliteStorage(dir, systemClock, { windowMs: 5, maxBatch: 500 });
+const accounts = accountsFrom(storage, dir);
 const users = accounts.users;
 const company = addCompany(accounts, 'Bench', 'bench').id;
 for (let i = 0; i < N; i++) await addUser(accounts, { companyId: company, userId: `d${i}`, role: 'driver' });
 const pks = Array.from({ length: N }, (_, i) => users.get(company, `d${i}`)!.pk);
 const logger = pino({ level: 'silent' });
-const service = new TripService({ db, events: new EventLog(db), logger, clock: systemClock }, { sweepIntervalMs: 0 });
+const service = new TripService({ storage, logger, clock: systemClock }, { sweepIntervalMs: 0 });
 const reqs = pks.map((pk, i) => ({ companyId: company, userPk: pk, userId: `d${i}`, source: 'bench', live: false }));
 const t2 = process.hrtime.bigint();
 for (const f of fixes) {
@@ -81,12 +79,10 @@ log(`ingest hook: ${hookNs.toFixed(0)} ns/fix`);
 await service.idle();
 
 // 3. recording a trip whose fixes are stored
-const positions = new PositionStore(db);
 const fpk = pks.slice(0, FINISH);
-const store = db.transaction(() => {
-  for (const pk of fpk) for (const f of drive) positions.insert(pk, { lat: f.lat, lng: f.lng, speed: 0, bearing: 0, accuracy: null, altitude: null, deviceTime: f.t + 86_400_000, serverTime: f.t }, 'bench');
+storage.atomically(() => {
+  for (const pk of fpk) for (const f of drive) storage.positions.insert(pk, { lat: f.lat, lng: f.lng, speed: 0, bearing: 0, accuracy: null, altitude: null, deviceTime: f.t + 86_400_000, serverTime: f.t }, 'bench');
 });
-store();
 const t3 = process.hrtime.bigint();
 let received = 0;
 for (const pk of fpk) {
@@ -96,7 +92,7 @@ for (const pk of fpk) {
 const finishMs = Number(process.hrtime.bigint() - t3) / 1e6 / FINISH;
 log(`finish: ${received}/${FINISH} received, ${finishMs.toFixed(2)} ms/trip`);
 await service.stop();
-db.close();
+storage.close();
 fs.rmSync(dir, { recursive: true, force: true });
 
 console.log(

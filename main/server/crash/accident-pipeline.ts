@@ -4,10 +4,8 @@ import type { DeviceRef } from '../devices/device-status';
 import type { EventLog } from '../store/events';
 import type { Logger } from '../logger';
 import type { Clock, Timer } from '../clock';
-import type { CompanyStore } from '../store/companies';
-import type { Db } from '../store/database';
-import type { PositionStore } from '../store/positions';
-import { AccidentStore, type AccidentRow, type ExtraData } from '../store/accidents';
+import type { AccidentRow, AccidentStore, ExtraData } from '../store/accidents';
+import type { Shape, Storage } from '../store/storage';
 import { accidentSource, extraFromAlertDetails, extraFromPositions, filterFixes } from './extra';
 import { runFilters } from './filters';
 import { iso } from '../../../shared/time';
@@ -22,11 +20,8 @@ export interface CrashOptions {
 }
 
 export interface CrashDeps {
-  db: Db;
-  events: EventLog;
+  storage: Pick<Storage, 'accidents' | 'events' | 'positions' | 'companies' | 'atomically'>;
   alerts: AlertStore;
-  positions: PositionStore;
-  companies: CompanyStore;
   logger: Logger;
   clock: Clock;
 }
@@ -46,23 +41,15 @@ const MAX_EXTRA_POSITIONS = 2_000;
  * The alert is re-sent to the consoles when its verdict lands.
  */
 export class AccidentPipeline {
-  readonly store: AccidentStore;
+  readonly store: Shape<AccidentStore>;
   private readonly timers = new Map<string, Timer>();
   private stopped = false;
-  private readonly assembleTx;
 
   constructor(
     private readonly deps: CrashDeps,
     readonly options: CrashOptions,
   ) {
-    this.store = new AccidentStore(deps.db);
-    this.assembleTx = deps.db.transaction((row: AccidentRow, extra: ExtraData | null, now: number): number[] => {
-      const events: number[] = [];
-      const device = { pk: row.user_pk, company_id: row.company_id };
-      if (extra) events.push(...this.extraStage(device, row, extra, now));
-      events.push(...this.packageStage(device, row.id, now));
-      return events;
-    });
+    this.store = deps.storage.accidents;
   }
 
   /** Hooks the first stage into every new crash alert and resumes what a restart left pending. */
@@ -116,7 +103,7 @@ export class AccidentPipeline {
     const extra = JSON.parse(row.extra) as ExtraData;
     const details = row.alert_details ? (JSON.parse(row.alert_details) as { peak_g?: unknown; threshold_g?: unknown }) : {};
     const peakG = typeof details.peak_g === 'number' ? details.peak_g : null;
-    const thresholdG = peakG === null ? null : typeof details.threshold_g === 'number' ? details.threshold_g : (this.deps.companies.get(row.company_id)?.crash_threshold_g ?? null);
+    const thresholdG = peakG === null ? null : typeof details.threshold_g === 'number' ? details.threshold_g : (this.deps.storage.companies.get(row.company_id)?.crash_threshold_g ?? null);
     const verdict = runFilters({ time: row.time, positions: filterFixes(extra), peakG, thresholdG });
     if (!this.store.setPackage(id, verdict.passed, verdict.reasons, now)) return [];
     const events = [
@@ -137,8 +124,8 @@ export class AccidentPipeline {
     const now = this.deps.clock.now();
     try {
       const w = this.options.windowMs;
-      const extra = row.extra === null ? extraFromPositions(this.deps.positions.range(row.user_pk, row.time - w, row.time + w + 1, MAX_EXTRA_POSITIONS)) : null;
-      this.assembleTx(row, extra, now);
+      const extra = row.extra === null ? extraFromPositions(this.deps.storage.positions.range(row.user_pk, row.time - w, row.time + w + 1, MAX_EXTRA_POSITIONS)) : null;
+      this.storeStages(row, extra, now);
       if (row.alert_id !== null) this.deps.alerts.notify(row.alert_id);
     } catch (err) {
       this.deps.logger.error({ err, accident: id }, 'crash extra not assembled');
@@ -150,7 +137,18 @@ export class AccidentPipeline {
     this.timers.set(id, this.deps.clock.at(this.deps.clock.now() + Math.max(0, delayMs), () => this.assemble(id)));
   }
 
+  /** Stages 2 and 3 (and 4 when it passes) in one transaction. */
+  private storeStages(row: AccidentRow, extra: ExtraData | null, now: number): number[] {
+    return this.deps.storage.atomically(() => {
+      const events: number[] = [];
+      const device = { pk: row.user_pk, company_id: row.company_id };
+      if (extra) events.push(...this.extraStage(device, row, extra, now));
+      events.push(...this.packageStage(device, row.id, now));
+      return events;
+    });
+  }
+
   private event(device: { pk: number; company_id: string }, id: string, event: Parameters<EventLog['record']>[0]['event'], objectType: 'Accident' | 'AccidentExtra', details: Record<string, unknown>, now: number): number {
-    return this.deps.events.record({ companyId: device.company_id, userPk: device.pk, event, objectId: id, objectType, details }, now);
+    return this.deps.storage.events.record({ companyId: device.company_id, userPk: device.pk, event, objectId: id, objectType, details }, now);
   }
 }

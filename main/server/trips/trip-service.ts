@@ -1,14 +1,13 @@
 import crypto from 'node:crypto';
 import type { TripSettings, TripSettingsUpdate } from '../../../shared/api/trips';
-import type { EventLog } from '../store/events';
 import type { CommittedFix } from '../ingest/stages';
 import type { Logger } from '../logger';
-import type { Db } from '../store/database';
+import type { Shape, Storage } from '../store/storage';
 import type { Clock, Timer } from '../clock';
 import { TripDetector, type TripBoundary } from './detector';
 import { processTrack } from './process';
-import { TripSettingsStore } from './settings';
-import { TripStore, type TripRow } from '../store/trips';
+import type { TripSettingsStore } from '../store/trip-settings';
+import type { TripRow, TripStore } from '../store/trips';
 import { judgeTrack } from './validate';
 import { richRow } from './track-views';
 
@@ -51,23 +50,21 @@ const REBUILD_MAX_FIXES = 20_000;
  * went silent for gap_split_s, so a dead phone's trip still ends.
  */
 export class TripService {
-  readonly store: TripStore;
-  readonly settingsStore: TripSettingsStore;
+  readonly store: Shape<TripStore>;
+  readonly settingsStore: Shape<TripSettingsStore>;
   private readonly devices = new Map<number, Device>();
   private readonly settingsCache = new Map<string, TripSettings>();
   private readonly timer: Timer | null;
   private pending = 0;
   private drained: (() => void)[] = [];
-  private readonly finishTx;
   private stopped = false;
 
   constructor(
-    private readonly deps: { db: Db; events: EventLog; logger: Logger; clock: Clock },
+    private readonly deps: { storage: Pick<Storage, 'trips' | 'tripSettings' | 'events' | 'atomically'>; logger: Logger; clock: Clock },
     private readonly options: TripServiceOptions = {},
   ) {
-    this.store = new TripStore(deps.db);
-    this.settingsStore = new TripSettingsStore(deps.db);
-    this.finishTx = deps.db.transaction((work: () => number[]) => work());
+    this.store = deps.storage.trips;
+    this.settingsStore = deps.storage.tripSettings;
     const every = options.sweepIntervalMs ?? 60_000;
     this.timer = every > 0 ? deps.clock.every(every, () => this.sweep()) : null;
   }
@@ -193,9 +190,9 @@ export class TripService {
     const dates = { TrackStartDate: new Date(b.start).toISOString(), TrackFinishDate: new Date(b.end).toISOString() };
     const result: FinishedTrip = { tripId: trip.id, status: trip.status, richId: null, replaced: null, eventIds: [] };
     if (judged.status === 'removed') {
-      result.eventIds = this.finishTx(() => {
+      result.eventIds = this.deps.storage.atomically(() => {
         this.store.insertTrip(trip);
-        return [this.deps.events.record({ companyId, userPk, event: 'IncomingTrackRemoved', objectId: trip.id, objectType: 'IncomingTrackSummary', details: { ...dates, Reason: judged.reason } }, now)];
+        return [this.deps.storage.events.record({ companyId, userPk, event: 'IncomingTrackRemoved', objectId: trip.id, objectType: 'IncomingTrackSummary', details: { ...dates, Reason: judged.reason } }, now)];
       });
     } else {
       const prev = s.merge_gap_s > 0 ? this.store.previousRich(userPk, b.start - s.merge_gap_s * 1000, b.start) : undefined;
@@ -213,13 +210,13 @@ export class TripService {
       const rich = richRow(crypto.randomUUID(), userPk, tripIds, processTrack(fixes, s), now);
       result.richId = rich.id;
       result.replaced = prev?.id ?? null;
-      result.eventIds = this.finishTx(() => {
+      result.eventIds = this.deps.storage.atomically(() => {
         this.store.insertTrip(trip);
-        const ids = [this.deps.events.record({ companyId, userPk, event: 'IncomingTrackReceived', objectId: trip.id, objectType: 'IncomingTrack', details: dates }, now)];
+        const ids = [this.deps.storage.events.record({ companyId, userPk, event: 'IncomingTrackReceived', objectId: trip.id, objectType: 'IncomingTrack', details: dates }, now)];
         this.store.insertRich(rich);
         const replaced = prev !== undefined && this.store.replace(prev.id, rich.id);
         ids.push(
-          this.deps.events.record(
+          this.deps.storage.events.record(
             {
               companyId,
               userPk,

@@ -1,6 +1,5 @@
 import { API_PREFIX, Health } from '../../../../shared/api/schemas';
 import type { ServerContext } from '../../context';
-import { schemaVersion } from '../../store/database';
 import type { App } from '../app-type';
 
 export function healthRoutes(app: App, ctx: ServerContext): void {
@@ -11,7 +10,7 @@ export function healthRoutes(app: App, ctx: ServerContext): void {
       status: 'ok' as const,
       version: ctx.version,
       uptime_s: Math.round((ctx.clock.now() - ctx.startedAt) / 1000),
-      schema_version: schemaVersion(ctx.db),
+      schema_version: ctx.storage.schemaVersion(),
     }),
   );
 }

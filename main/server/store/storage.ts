@@ -1,0 +1,82 @@
+/**
+ * Everything FleetDesk keeps, behind one object. Domain services receive the stores they need
+ * from here (never the database handle) and make several changes atomic with `atomically`, so a
+ * second implementation (PostgreSQL, a later issue) can sit beside this SQLite one without
+ * touching them. The members are typed by their public methods only (`Shape`), not by the
+ * SQLite classes, so another class can provide them.
+ */
+import type { Clock } from '../clock';
+import { AccidentStore } from './accidents';
+import { AlertTable } from './alerts';
+import { ApiKeyStore } from './api-keys';
+import { CompanyStore } from './companies';
+import { openDatabase, schemaVersion, type Db } from './database';
+import { DroppedFixStore } from './dropped-fixes';
+import { EventLog } from './events';
+import { HeartbeatStore } from './heartbeats';
+import { LoginLinkStore } from './login-links';
+import { PositionWriter, type WriterOptions } from './position-writer';
+import { PositionStore } from './positions';
+import { TripSettingsStore } from './trip-settings';
+import { TripStore } from './trips';
+import { UnknownDeviceStore } from './unknown-devices';
+import { UserStore } from './users';
+
+/** A class's public methods and fields as a plain interface (private members left out). */
+export type Shape<T> = { [K in keyof T]: T[K] };
+
+export interface Storage {
+  positions: Shape<PositionStore>;
+  /** group commit of incoming positions: calls back after the batch's commit */
+  writer: Shape<PositionWriter>;
+  events: Shape<EventLog>;
+  alerts: Shape<AlertTable>;
+  accidents: Shape<AccidentStore>;
+  trips: Shape<TripStore>;
+  tripSettings: Shape<TripSettingsStore>;
+  heartbeats: Shape<HeartbeatStore>;
+  dropped: Shape<DroppedFixStore>;
+  apiKeys: Shape<ApiKeyStore>;
+  unknownDevices: Shape<UnknownDeviceStore>;
+  companies: Shape<CompanyStore>;
+  users: Shape<UserStore>;
+  loginLinks: Shape<LoginLinkStore>;
+  /** Runs `work` as one atomic change of every store it touches; a call inside another joins it. */
+  atomically<T>(work: () => T): T;
+  schemaVersion(): number;
+  close(): void;
+}
+
+/** The SQLite storage, its members typed as their classes; `db` is there for tests and tools that read the file directly. */
+export type SqliteStorage = ReturnType<typeof openSqliteStorage>;
+
+export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterOptions) {
+  const db = openDatabase(dataDir);
+  const positions = new PositionStore(db);
+  const dropped = new DroppedFixStore(db, clock);
+  // better-sqlite3 turns a nested transaction into a savepoint, so nesting joins the outer one.
+  const tx = db.transaction((work: () => unknown) => work());
+  return {
+    db,
+    positions,
+    writer: new PositionWriter(db, positions, writer),
+    events: new EventLog(db, clock),
+    alerts: new AlertTable(db),
+    accidents: new AccidentStore(db),
+    trips: new TripStore(db),
+    tripSettings: new TripSettingsStore(db),
+    heartbeats: new HeartbeatStore(db),
+    dropped,
+    apiKeys: new ApiKeyStore(db, clock),
+    unknownDevices: new UnknownDeviceStore(db, clock),
+    companies: new CompanyStore(db, clock),
+    users: new UserStore(db, clock),
+    loginLinks: new LoginLinkStore(db, clock),
+    atomically: <T>(work: () => T): T => tx(work) as T,
+    schemaVersion: () => schemaVersion(db),
+    close() {
+      dropped.close();
+      db.close();
+    },
+  } satisfies Storage & { db: Db };
+}
