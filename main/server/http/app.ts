@@ -71,12 +71,12 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     // A route of the Tracking API calls an unreadable body BadPayload, with the field named as the protocol does.
     const { code } = err as { code?: string };
     if (req.routeOptions.config?.unreadableBody === 'BadPayload' && (err.validation || code?.startsWith('FST_ERR_CTP_'))) {
-      const message = err.validation ? err.message.replace(/^body\/?/, '').replaceAll('/', '.') || err.message : err.message;
+      const message = err.validation ? validationMessage(err, true) : err.message;
       return reply.code(400).send({ error: 'BadPayload', message });
     }
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err, url: safeUrl(req.url) }, 'request failed');
-    const message = err.validation ? `${err.validationContext ?? 'request'}${err.message.replace(/^(body|querystring|params|headers)/, '')}` : err.message;
+    const message = err.validation ? validationMessage(err) : err.message;
     return reply.code(status).send({ error: nameForStatus(status), message: status >= 500 ? 'internal error; see the server log' : message });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NotFound', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
@@ -84,4 +84,14 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   registerRoutes(app, ctx);
   app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, () => app.swagger());
   return app;
+}
+
+/**
+ * The schema check's phrase, which names the place from the request part ("body/id must match
+ * …"); a Tracking-API route names it as the protocol does ("payload.lat must be <= 90").
+ */
+function validationMessage(err: FastifyError, protocol = false): string {
+  if (!protocol) return err.message;
+  const m = /^(?:body|querystring|params|headers)(?:\/(\S*))? (.*)$/s.exec(err.message);
+  return m ? [m[1]?.replaceAll('/', '.'), m[2]].filter(Boolean).join(' ') : err.message;
 }

@@ -1,15 +1,36 @@
-import { Ajv, type Options } from 'ajv';
-import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import type { TSchema } from 'typebox';
+import { schemaCheck } from '../../../shared/schema-check';
 
-const common: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
+/** What the error handler (http/app.ts) needs to answer 400 with the phrase. */
+export class ValidationProblem extends Error {
+  /** set so Fastify and the error handler treat it as a validation failure */
+  readonly validation: { message: string }[];
+  readonly statusCode = 400;
+  constructor(message: string) {
+    super(message);
+    this.validation = [{ message }];
+  }
+}
 
 /**
- * Query strings and path parameters arrive as text and are coerced to the schema's types;
+ * REST validates with the same helper as the Tracking API and IPC (shared/schema-check.ts).
+ * Query strings and path parameters arrive as text and are converted to the schema's types;
  * JSON bodies are not, so `"display_name": 42` is an error rather than the string "42".
+ * Defaults declared in the schemas are filled in both.
  */
 export function validatorCompiler(): FastifySchemaCompiler<unknown> {
-  const body = addFormats.default(new Ajv({ ...common, coerceTypes: false }));
-  const text = addFormats.default(new Ajv({ ...common, coerceTypes: 'array' }));
-  return ({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema as object);
+  return ({ schema, httpPart }) => {
+    const checker = schemaCheck(schema as TSchema);
+    const text = httpPart !== 'body';
+    // Headers are checked, never replaced (Fastify builds them on demand).
+    if (httpPart === 'headers') return (data: unknown) => {
+      const r = checker.parse(data, { root: httpPart });
+      return 'value' in r ? {} : { error: new ValidationProblem(r.problem) };
+    };
+    return (data: unknown) => {
+      const r = checker.parse(data, { text, defaults: true, root: httpPart });
+      return 'value' in r ? { value: r.value } : { error: new ValidationProblem(r.problem) };
+    };
+  };
 }
