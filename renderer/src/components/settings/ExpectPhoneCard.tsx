@@ -6,9 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { useConsole } from '../../app/console-context';
 import { useAsyncAction } from '../../lib/use-async-action';
-
-const MIN_LENGTH = 22;
-const PATTERN = /^[A-Za-z0-9._~-]+$/;
+import { DEVICE_KEY_REGEX, STRONG_KEY_LENGTH as MIN_LENGTH } from '../../../../shared/device-key';
 
 export function ExpectPhoneCard() {
   const { api, isAdmin } = useConsole();
@@ -21,7 +19,7 @@ export function ExpectPhoneCard() {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const id = identifier.trim();
-    if (!PATTERN.test(id)) return setError('The identifier has letters, digits and . _ ~ - only, as the app shows it.');
+    if (!DEVICE_KEY_REGEX.test(id)) return setError('The identifier has letters, digits and . _ ~ - only (at most 128 characters), as the app shows it.');
     if (id.length < MIN_LENGTH) {
       return setError(`This identifier is too short (${id.length} characters; at least ${MIN_LENGTH}): it could be guessed. Set the app's identifier to the device key shown in Connect a phone instead.`);
     }
