@@ -20,6 +20,7 @@ import type { UnknownDeviceStore } from './store/unknown-devices';
 import type { DroppedFixStore } from './store/dropped-fixes';
 import type { Clock } from './clock';
 import type { TripService } from './trips/trip-service';
+import type { ShareService } from './shares/share-service';
 
 /** The ports and certificate the server actually listens with, known after start(). */
 export interface Listening {
@@ -63,6 +64,8 @@ export interface ServerContext {
   clock: Clock;
   /** trip detection on the ingest stream, raw and processed tracks (issue 5) */
   trips: TripService;
+  /** live location shares (issue 13) */
+  shares: ShareService;
   listening: Listening;
   startedAt: number;
   version: string;

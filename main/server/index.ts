@@ -17,6 +17,7 @@ import { removeServerFile, serverFileInfo, writeServerFile, type ServerFile } fr
 import { VERSION } from './version';
 import { TrackServer } from './ws/track-server';
 import { TripService } from './trips/trip-service';
+import { ShareService } from './shares/share-service';
 import { AlertStore } from './devices/alerts';
 import { AccidentPipeline } from './crash/accident-pipeline';
 import { ServerCrashDetection } from './crash/server-detection';
@@ -78,6 +79,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const companies = accounts.companies;
     const trips = new TripService({ storage, logger, clock: resolved.clock });
     const deviceStatus = new DeviceStatusService(storage.heartbeats, resolved.clock);
+    const shares = new ShareService({ storage, clock: resolved.clock, logger });
     ctx = {
       config: resolved,
       logger,
@@ -111,18 +113,21 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       dropped,
       clock: resolved.clock,
       trips,
+      shares,
       listening: { port: 0, httpsPort: null, osmandPort: null, tlsFingerprint: null, tlsSelfSigned: false },
       startedAt: resolved.clock.now(),
       version: VERSION,
     };
     ctx.accidents.start();
+    shares.start();
+    ctx.access.onChange((userPk) => shares.onAccessChanged(userPk));
     // Failed sign-ins and device keys are forgotten when their windows pass (memory stays flat).
     sweeper = resolved.clock.every(60_000, () => ctx?.attempts.sweep());
     try {
       app = await buildApp(ctx);
       track = new TrackServer(ctx);
       ctx.ingest.useStages(
-        postCommitStages({ trips, crashDetection: resolved.crash.detect ? new ServerCrashDetection(ctx) : null, liveFanout: track }),
+        postCommitStages({ trips, crashDetection: resolved.crash.detect ? new ServerCrashDetection(ctx) : null, shareArrival: shares, liveFanout: track }),
       );
       track.attach(app.server);
       await app.listen({ host: resolved.host, port: resolved.port });
@@ -148,6 +153,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       await app?.close().catch(() => undefined);
       app = null;
       ctx.accidents.stop();
+      shares.stop();
       sweeper?.clear();
       await trips.stop();
       storage.close();
@@ -183,6 +189,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     await Promise.all(extra.map((s) => closeServer(s)));
     await app.close();
     ctx.accidents.stop();
+    ctx.shares.stop();
     // Recorded trip ends commit first; trips in progress are not ended: their device's
     // detector is rebuilt from the stored fixes after a restart and the trip continues.
     await ctx.trips.stop();

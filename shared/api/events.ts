@@ -15,10 +15,15 @@ export const EVENT_NAMES = [
   'AccidentEventFiltered',
   'HeartbeatReceived',
   'SosReceived',
+  'ShareSessionCreated',
+  'ShareSessionArrived',
+  'ShareSessionCompleted',
+  'ShareSessionCancelled',
+  'ShareSessionExpired',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
-export const OBJECT_TYPES = ['IncomingTrack', 'IncomingTrackSummary', 'RichTrack', 'Accident', 'AccidentExtra', 'RawHeartbeat', 'Alert'] as const;
+export const OBJECT_TYPES = ['IncomingTrack', 'IncomingTrackSummary', 'RichTrack', 'Accident', 'AccidentExtra', 'RawHeartbeat', 'Alert', 'ShareSession'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
 /** Where each dataset is fetched; notifications carry these (made absolute) as Object.Url. */
@@ -29,6 +34,7 @@ export const DATASET_PATHS = {
   Accident: (id: string) => `/api/v1/accidents/${id}`,
   AccidentExtra: (id: string) => `/api/v1/accidents/${id}/extra`,
   Alert: (id: string) => `/api/v1/alerts/${id}`,
+  ShareSession: (id: string) => `/api/v1/shares/${id}`,
 } as const;
 
 export const LoggedEvent = Type.Object(

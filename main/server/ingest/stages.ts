@@ -25,6 +25,8 @@ export interface StageTargets {
   trips: { onPosition(fix: CommittedFix): void };
   /** server-side crash detection (crash/server-detection.ts); null when off */
   crashDetection: { onPosition(fix: CommittedFix): void } | null;
+  /** share arrival and the public live feeds of the device's shares (shares/share-service.ts) */
+  shareArrival: { onPosition(fix: CommittedFix): void };
   /** the live fan-out to offices subscribed to the device (ws/track-server.ts) */
   liveFanout: { publishPosition(fix: CommittedFix): void };
 }
@@ -33,6 +35,7 @@ export function postCommitStages(t: StageTargets): PostCommitStage[] {
   return [
     { name: 'trip detection', run: (fix) => t.trips.onPosition(fix) },
     ...(t.crashDetection ? [{ name: 'crash detection', run: (fix: CommittedFix) => t.crashDetection!.onPosition(fix) }] : []),
+    { name: 'share arrival', run: (fix) => t.shareArrival.onPosition(fix) },
     { name: 'live fan-out', run: (fix) => t.liveFanout.publishPosition(fix) },
   ];
 }

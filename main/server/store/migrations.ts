@@ -251,6 +251,37 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX unknown_devices_company ON unknown_devices (company_id, last_seen);
   `,
+  // 7: live location shares (issue 13): a public link to one device's position for a bounded
+  // time; only the token's SHA-256 is kept. No foreign key to users: a deleted device's shares
+  // stay (cancelled) for the dispatcher's list. companies.share_settings: JSON, null = defaults.
+  `
+  CREATE TABLE shares (
+    id TEXT PRIMARY KEY,
+    company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    user_pk INTEGER NOT NULL,
+    device_id TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('active', 'arriving', 'arrived', 'completed', 'cancelled', 'expired')),
+    recipient_name TEXT,
+    notes TEXT,
+    order_id TEXT,
+    dest_lat REAL,
+    dest_lng REAL,
+    dest_label TEXT,
+    share_config TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by TEXT,
+    expires_at INTEGER NOT NULL,
+    arriving_at INTEGER,
+    in_zone_since INTEGER,
+    arrived_at INTEGER,
+    ended_at INTEGER
+  );
+  CREATE INDEX shares_company ON shares (company_id, created_at);
+  CREATE INDEX shares_open_device ON shares (user_pk) WHERE ended_at IS NULL;
+  CREATE INDEX shares_open_expiry ON shares (expires_at) WHERE ended_at IS NULL;
+  ALTER TABLE companies ADD COLUMN share_settings TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

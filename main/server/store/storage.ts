@@ -17,6 +17,8 @@ import { HeartbeatStore } from './heartbeats';
 import { LoginLinkStore } from './login-links';
 import { PositionWriter, type WriterOptions } from './position-writer';
 import { PositionStore } from './positions';
+import { ShareSettingsStore } from './share-settings';
+import { ShareStore } from './shares';
 import { TripSettingsStore } from './trip-settings';
 import { TripStore } from './trips';
 import { UnknownDeviceStore } from './unknown-devices';
@@ -41,6 +43,8 @@ export interface Storage {
   companies: Shape<CompanyStore>;
   users: Shape<UserStore>;
   loginLinks: Shape<LoginLinkStore>;
+  shares: Shape<ShareStore>;
+  shareSettings: Shape<ShareSettingsStore>;
   /** Runs `work` as one atomic change of every store it touches; a call inside another joins it. */
   atomically<T>(work: () => T): T;
   schemaVersion(): number;
@@ -72,6 +76,8 @@ export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterO
     companies: new CompanyStore(db, clock),
     users: new UserStore(db, clock),
     loginLinks: new LoginLinkStore(db, clock),
+    shares: new ShareStore(db),
+    shareSettings: new ShareSettingsStore(db),
     atomically: <T>(work: () => T): T => tx(work) as T,
     schemaVersion: () => schemaVersion(db),
     close() {

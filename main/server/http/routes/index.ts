@@ -23,6 +23,8 @@ import { tripRoutes } from './trips';
 import { tripSettingsRoutes } from './trip-settings';
 import { eventRoutes } from './events';
 import { receptionRoutes } from './reception';
+import { shareRoutes } from './shares';
+import { shareSettingsRoutes } from './share-settings';
 
 export function registerRoutes(app: App, ctx: ServerContext): void {
   healthRoutes(app, ctx);
@@ -47,6 +49,8 @@ export function registerRoutes(app: App, ctx: ServerContext): void {
   tripSettingsRoutes(app, ctx);
   eventRoutes(app, ctx);
   receptionRoutes(app, ctx);
+  shareRoutes(app, ctx);
+  shareSettingsRoutes(app, ctx);
   // Last: its catch-all GET answers the console for every path no API route claims.
   consoleRoutes(app, ctx);
 }
