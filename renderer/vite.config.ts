@@ -6,7 +6,7 @@ import react from '@vitejs/plugin-react';
 const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../package.json'), 'utf8')) as { version: string };
 
 // The console bundle: loaded by the Electron window and served by the tracking server at `/`;
-// driver.html: the driver web app, served at `/driver`.
+// driver.html: the driver web app, served at `/driver`; share.html: the public share page, at `/s/{token}`.
 export default defineConfig({
   root: path.resolve(import.meta.dirname),
   base: '/',
@@ -22,7 +22,18 @@ export default defineConfig({
       input: {
         main: path.resolve(import.meta.dirname, 'index.html'),
         driver: path.resolve(import.meta.dirname, 'driver.html'),
+        share: path.resolve(import.meta.dirname, 'share.html'),
         'map-harness': path.resolve(import.meta.dirname, 'map-harness.html'),
+      },
+      // React and Leaflet in chunks of their own, so the public share page loads them without
+      // the schema library and the console code the other pages share.
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: 'leaflet', test: /node_modules[\\/]leaflet[\\/]/ },
+          ],
+        },
       },
     },
   },

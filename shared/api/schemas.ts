@@ -120,8 +120,7 @@ export const PositionPage = Type.Object({ items: Type.Array(Position), next_curs
 export type PositionPage = Static<typeof PositionPage>;
 
 export const TILE_URL_MAX = 500;
-/** OpenStreetMap's standard tiles, used when a company sets no tile URL. */
-export const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+export { DEFAULT_TILE_URL } from '../tiles';
 
 /** What is wrong with a tile URL template, or null when it is usable (server and settings form share it). */
 export function tileUrlProblem(template: string): string | null {

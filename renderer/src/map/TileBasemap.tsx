@@ -5,7 +5,7 @@
  */
 import { useEffect } from 'react';
 import L from 'leaflet';
-import { DEFAULT_TILE_URL } from '../../../shared/api/schemas';
+import { DEFAULT_TILE_URL } from '../../../shared/tiles';
 import { useLeafletMap } from './map-context';
 import { OSM_ATTRIBUTION } from './map-style';
 
