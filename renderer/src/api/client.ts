@@ -24,6 +24,7 @@ import type { ApiKey, ApiKeyCreated } from '../../../shared/api/api-keys';
 import type { ExportFormat, RichTrack, TripSettings, TripSettingsUpdate, TripSummary } from '../../../shared/api/trips';
 import type { AlertView } from '../../../shared/api/alerts';
 import type { DeviceReception } from '../../../shared/protocol/reception';
+import type { Share, ShareCreate, ShareCreated, ShareListQuery, ShareSettingsAnswer, ShareUpdate } from '../../../shared/api/shares';
 
 /** An alert as the server answers it; the resolution and crash-pipeline fields arrive with the crash pipeline. */
 export type AlertRecord = AlertView & {
@@ -195,6 +196,19 @@ export class ApiClient {
   revokeTokens = (id: string) => this.call<void>('POST', `/users/${enc(id)}/revoke-tokens`);
   tripSettings = (companyId: string) => this.call<TripSettings>('GET', `/companies/${enc(companyId)}/trip-settings`);
   updateTripSettings = (companyId: string, changes: TripSettingsUpdate) => this.call<TripSettings>('PATCH', `/companies/${enc(companyId)}/trip-settings`, changes);
+  // live location shares
+  shares(q: ShareListQuery = {}, signal?: AbortSignal): Promise<Share[]> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+    const qs = params.toString();
+    return this.call<Share[]>('GET', `/shares${qs ? `?${qs}` : ''}`, undefined, signal);
+  }
+  createShare = (body: ShareCreate) => this.call<ShareCreated>('POST', '/shares', body);
+  updateShare = (id: string, changes: ShareUpdate) => this.call<Share>('PATCH', `/shares/${enc(id)}`, changes);
+  completeShare = (id: string) => this.call<Share>('POST', `/shares/${enc(id)}/complete`);
+  cancelShare = (id: string) => this.call<Share>('POST', `/shares/${enc(id)}/cancel`);
+  shareSettings = (companyId: string) => this.call<ShareSettingsAnswer>('GET', `/companies/${enc(companyId)}/share-settings`);
+
   apiKeys = () => this.call<ApiKey[]>('GET', '/api-keys');
   createApiKey = (name: string) => this.call<ApiKeyCreated>('POST', '/api-keys', { name });
   revokeApiKey = (id: number) => this.call<void>('DELETE', `/api-keys/${id}`);

@@ -17,6 +17,7 @@ import { MapPage } from '../pages/MapPage';
 import { TripsPage } from '../pages/TripsPage';
 import { notifyNewAlert } from '../components/alerts/notify';
 import { SettingsPage } from '../pages/SettingsPage';
+import { SharesPage } from '../pages/SharesPage';
 import { UsersPage } from '../pages/UsersPage';
 import { useUnits } from '../prefs/units';
 import type { Session } from '../session/session';
@@ -85,6 +86,7 @@ export function Console(props: { session: Session; baseUrl: string; desktop: boo
           {route === 'map' && <MapPage />}
           {route === 'trips' && <TripsPage />}
           {route === 'alerts' && <AlertsPage />}
+          {route === 'shares' && <SharesPage />}
           {route === 'users' && <UsersPage />}
           {route === 'settings' && <SettingsPage />}
         </main>

@@ -1,4 +1,4 @@
-/** The selected device: latest fix, its phone's status, today's track, follow toggle, "Connect a phone" and its editable profile. */
+/** The selected device: latest fix, its phone's status, today's track, follow toggle, "Connect a phone", its open shares with "Share live location", and its editable profile. */
 import { useState } from 'react';
 import { useConsole } from '../app/console-context';
 import { routePath } from '../app/use-hash-route';
@@ -11,6 +11,8 @@ import { DeviceProfileForm } from './DeviceProfileForm';
 import { ConnectPhoneDialog } from './phones/ConnectPhoneDialog';
 import { PhoneStatusFacts } from './phones/phone-status';
 import { ReceptionSection } from './ReceptionSection';
+import { DeviceShares } from './shares/DeviceShares';
+import { ShareDialog } from './shares/ShareDialog';
 
 const STATUS_LABEL = { moving: 'Moving', stopped: 'Stopped', offline: 'Offline' } as const;
 
@@ -19,6 +21,7 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
   const device = useFleetDevice(store, props.id);
   const now = useNow();
   const [connecting, setConnecting] = useState(false);
+  const [sharing, setSharing] = useState(false);
 
   if (!device) {
     return (
@@ -101,6 +104,8 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
         {device.phoneStatus ? <PhoneStatusFacts status={device.phoneStatus} now={now} /> : <p className="muted">No phone has reported its status yet.</p>}
       </section>
 
+      <DeviceShares deviceId={device.id} onShare={() => setSharing(true)} />
+
       <ReceptionSection api={api} id={device.id} position={p} now={now} />
 
       <section className="panel-section">
@@ -120,6 +125,7 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
         <h3>Profile</h3>
         <DeviceProfileForm key={device.id} device={device} />
       </section>
+      {sharing && <ShareDialog deviceId={device.id} deviceName={device.name} onClose={() => setSharing(false)} />}
       {connecting && <ConnectPhoneDialog deviceId={device.id} deviceName={device.name} onClose={() => setConnecting(false)} />}
     </aside>
   );

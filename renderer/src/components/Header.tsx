@@ -8,6 +8,7 @@ const NAV: { route: Route; label: string; adminOnly?: boolean }[] = [
   { route: 'map', label: 'Map' },
   { route: 'trips', label: 'Trips' },
   { route: 'alerts', label: 'Alerts' },
+  { route: 'shares', label: 'Shares' },
   { route: 'users', label: 'Users', adminOnly: true },
   { route: 'settings', label: 'Settings' },
 ];

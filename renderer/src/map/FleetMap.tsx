@@ -11,6 +11,7 @@ import type { SpeedUnit } from './device-tooltip';
 import { FitFleet } from './FitFleet';
 import { FlyTo } from './FlyTo';
 import { MapContext } from './map-context';
+import { MapPickLayer } from './MapPickLayer';
 import { SEA_COLOR } from './map-style';
 import { TileBasemap } from './TileBasemap';
 import { TrackLayer } from './TrackLayer';
@@ -48,6 +49,7 @@ export function FleetMap({ store, selectedId, onSelect, follow, track, tileUrl, 
           <DevicesLayer store={store} selectedId={selectedId} onSelect={onSelect} follow={follow} speedUnit={speedUnit} />
           <FitFleet store={store} />
           <FlyTo target={flyTo} />
+          <MapPickLayer />
         </MapContext.Provider>
       )}
     </div>

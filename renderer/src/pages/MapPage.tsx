@@ -5,6 +5,7 @@ import { DeviceList } from '../components/DeviceList';
 import { DevicePanel } from '../components/DevicePanel';
 import { useTodayTrack } from '../lib/use-today-track';
 import { FleetMap } from '../map/FleetMap';
+import { mapPick } from '../map/map-pick';
 
 /** The last "Show on map" request handled (requests carry increasing numbers). */
 let handledFocus = 0;
@@ -21,6 +22,7 @@ export function MapPage() {
   // Following is per device: choosing another one stops it.
   const select = useCallback((id: string | null) => {
     if (id === selected.current) return;
+    if (mapPick.claimsClicks()) return; // the click picks a point for a form in the panel
     setSelectedId(id);
     setFollow(false);
   }, []);
