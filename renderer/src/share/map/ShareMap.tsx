@@ -48,7 +48,7 @@ function ShareOverlays({ position, destination, showHeading, vanTitle }: ShareMa
   const map = useMapFromContext();
   const van = useRef<VanMarker | null>(null);
   const dest = useRef<L.Marker | null>(null);
-  const fitted = useRef(false);
+  const fitted = useRef<'none' | 'destination' | 'van'>('none');
   const [follow, setFollow] = useState(true);
   // The marker's hover text is set once: a new name must not recreate the marker.
   const title = useRef(vanTitle);
@@ -82,13 +82,13 @@ function ShareOverlays({ position, destination, showHeading, vanTitle }: ShareMa
     if (position) van.current?.moveTo(position.lat, position.lng, showHeading && position.heading != null ? position.heading : null, Date.parse(position.time));
     if (!follow) return;
     const target = van.current?.target() ?? null;
-    if (!fitted.current) {
-      const points = [target, dest.current?.getLatLng() ?? null].filter((p): p is L.LatLng => p !== null);
-      if (points.length === 0) return;
-      fitted.current = true;
+    const points = [target, dest.current?.getLatLng() ?? null].filter((p): p is L.LatLng => p !== null);
+    if (points.length === 0) return;
+    // Fit what is known: the destination alone at first, then the van with it once it shows;
+    // afterwards only when the van is about to leave the view.
+    if (fitted.current === 'none' || (fitted.current === 'destination' && target) || (target && !map.getBounds().pad(-0.15).contains(target))) {
+      fitted.current = target ? 'van' : 'destination';
       fitAll(map, points);
-    } else if (target && !map.getBounds().pad(-0.15).contains(target)) {
-      map.panTo(target);
     }
   }, [map, position, showHeading, follow, destination]);
 
@@ -99,7 +99,7 @@ function ShareOverlays({ position, destination, showHeading, vanTitle }: ShareMa
       className="share-recenter"
       data-testid="show-van"
       onClick={() => {
-        fitted.current = false;
+        fitted.current = 'none';
         setFollow(true);
       }}
     >
