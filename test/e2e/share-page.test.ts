@@ -1,7 +1,8 @@
 /**
  * The public share page in real Chromium against a real server: it renders a live share, the
  * van glides when the driver sends positions over the Tracking API, the banner follows the
- * share from on the way to almost there and arrived, an ended share shows its end and no
+ * share from on the way to almost there and arrived, a quiet phone makes the update age a
+ * warning after two minutes, an ended share shows its end and no
  * position, and a bad token gets the friendly not-found page. Also: the page's scripts stay
  * under 150 kB gzipped.
  */
@@ -131,6 +132,26 @@ describe('public share page', { timeout: 180_000 }, () => {
     await waitForText(page, '[data-testid="share-status-title"]', 'Arrived');
     assert.equal(await page.getByTestId('share-eta').count(), 0, 'no ETA once arrived');
     await shootBothSizes(page, 'share-arrived', () => page.waitForTimeout(600));
+  });
+
+  test('two minutes without an update: the page says the position may be out of date', async () => {
+    // No destination: the share stays on the way. The browser's clock is moved on, not the server's.
+    const quiet = await create({ recipient_name: 'Lena Vogt' });
+    await driver.send({ lat: DESTINATION.latitude, lng: DESTINATION.longitude, speed: 0, bearing: 90 });
+    const tp2 = await newPage(browser, DESKTOP);
+    try {
+      await tp2.page.clock.install();
+      await tp2.page.goto(pageUrl(quiet));
+      await waitForText(tp2.page, '[data-testid="share-updated"]', /Updated/);
+      assert.equal(await tp2.page.getAttribute('[data-testid="share-updated"]', 'data-stale'), 'false');
+      await tp2.page.clock.fastForward('02:30');
+      await waitForText(tp2.page, '[data-testid="share-updated"]', /No update for 2 min/);
+      assert.equal(await tp2.page.getAttribute('[data-testid="share-updated"]', 'data-stale'), 'true');
+      await shootBothSizes(tp2.page, 'share-stale');
+      assert.deepEqual(tp2.errors, []);
+    } finally {
+      await tp2.context.close();
+    }
   });
 
   test('cancelled: the open page shows the end and nothing of the van; so does the JSON', async () => {

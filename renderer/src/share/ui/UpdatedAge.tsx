@@ -14,7 +14,7 @@ export function UpdatedAge({ position, now, live }: { position: PublicPosition |
   const stale = age > STALE_AFTER_MS;
   return (
     <p className={`share-updated${stale ? ' stale' : ''}`} data-testid="share-updated" data-stale={stale}>
-      <span className={`share-live-dot${live && !stale ? ' on' : ''}`} aria-hidden="true" />
+      {!stale && <span className={`share-live-dot${live ? ' on' : ''}`} aria-hidden="true" />}
       {stale ? `No update for ${updatedAgo(age).replace(' ago', '')}. The driver’s phone may have lost its signal; the van may have moved on.` : `Updated ${updatedAgo(age)}`}
       {position.speed_kmh != null && !stale && <span className="share-speed"> · {Math.round(position.speed_kmh)} km/h</span>}
     </p>
