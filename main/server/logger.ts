@@ -33,9 +33,13 @@ export const REDACT_PATHS = [
 /** Query parameters that carry a phone's device key or another secret. */
 const SECRET_PARAMS = /^(id|deviceid|device_id|key|token|password|code|login)$/i;
 
-/** A URL as it may appear in a log: the values of secret query parameters replaced. */
+/** A share link's token (`/s/{token}`, http/routes/public-share.ts) is a secret too. */
+const SHARE_LINK = /^((?:[a-z]+:\/\/[^/]+)?\/s\/)[^/?#]+/i;
+
+/** A URL as it may appear in a log: share tokens and the values of secret query parameters replaced. */
 export function safeUrl(url: string | undefined): string | undefined {
   if (!url) return url;
+  url = url.replace(SHARE_LINK, '$1[redacted]');
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = url

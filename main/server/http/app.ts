@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { API_PREFIX, ErrorBody } from '../../../shared/api/schemas';
@@ -9,6 +9,7 @@ import { validatorCompiler } from './validators';
 import http from 'node:http';
 import { applyLimits, serverOptions } from './ports';
 import { safeUrl } from '../logger';
+import { isShareUrl, unknownShare } from './routes/public-share';
 
 import type { App } from './app-type';
 
@@ -31,6 +32,11 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     // Fastify's default of 100 would answer 414 for the longer ones.
     routerOptions: { maxParamLength: 256 },
     // Every port has the same timeouts and connection cap (listeners.ts).
+    // A share link the router cannot decode answers like any unknown one (routes/public-share.ts).
+    frameworkErrors: (err, req, reply) => {
+      if (isShareUrl(req.url)) return unknownShare(reply, req.url);
+      return (reply as FastifyReply).code(400).send({ error: 'BadRequest', message: err.message });
+    },
     serverFactory: (handler) => applyLimits(http.createServer(serverOptions(ctx.config.http), handler), ctx.config.http),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 

@@ -14,6 +14,7 @@ import {
   DEFAULT_SHARE_CONFIG,
   EXPIRES_IN_HOURS,
   SHARE_EVENTS,
+  type PublicShare,
   type ShareCreate,
   type ShareEta,
   type ShareListQuery,
@@ -29,7 +30,8 @@ import { rowToRecord } from '../store/positions';
 import { shareTokenHash, type ShareChanges, type ShareRow } from '../store/shares';
 import type { Storage } from '../store/storage';
 import { RoutingEta, SPEED_WINDOW_MS, smoothedSpeed, straightLineEta } from './eta';
-import { destinationOf, isEnded } from './share-views';
+import { destinationOf, isEnded, publicView } from './share-views';
+import { deviceName } from '../api-views';
 import type { PositionRecord } from '../ingest/position';
 
 /** How often the sweep looks for expired and due-to-complete shares. */
@@ -37,13 +39,16 @@ export const SHARE_SWEEP_MS = 15_000;
 /** Ended shares are forgotten this long after their end; their links then answer like unknown ones. */
 export const SHARE_PURGE_AFTER_MS = 30 * 86_400_000;
 
+/** A share token: 32 random bytes, base64url. */
+export const SHARE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
 /** What a listener hears: a new position of the shared device, or a change of the share's state. */
 export type ShareChange = { kind: 'position'; position: PositionRecord } | { kind: 'status'; status: ShareStatus };
 
 type Listener = (change: ShareChange) => void;
 
 export interface ShareServiceDeps {
-  storage: Pick<Storage, 'shares' | 'shareSettings' | 'events' | 'users' | 'positions' | 'atomically'>;
+  storage: Pick<Storage, 'shares' | 'shareSettings' | 'events' | 'users' | 'positions' | 'companies' | 'atomically'>;
   clock: Clock;
   logger: Logger;
 }
@@ -104,6 +109,16 @@ export class ShareService {
 
   list(companyId: string, q: ShareListQuery): ShareRow[] {
     return this.deps.storage.shares.list(companyId, { status: q.status ?? 'all', deviceId: q.device_id, orderId: q.order_id, limit: q.limit ?? 100 });
+  }
+
+  /** A share of the company, or undefined. */
+  byId(companyId: string, id: string): ShareRow | undefined {
+    return this.deps.storage.shares.get(companyId, id);
+  }
+
+  /** The share a public token opens (any state), or undefined for an unknown, malformed or purged one. */
+  byToken(token: string): ShareRow | undefined {
+    return SHARE_TOKEN.test(token) ? this.deps.storage.shares.byToken(token) : undefined;
   }
 
   /** A share of the company, or 404 (another company's look exactly like unknown ones). */
@@ -205,6 +220,22 @@ export class ShareService {
     const from = Math.max(r.created_at, position.deviceTime - SPEED_WINDOW_MS);
     const recent = this.deps.storage.positions.range(r.user_pk, from, position.deviceTime + 1, 600).map((p) => ({ lat: p.lat, lng: p.lng, deviceTime: p.device_time }));
     return straightLineEta(position, to, settings.detour_factor, smoothedSpeed(recent), this.deps.clock.now());
+  }
+
+  /** What the public page of a share shows (share-views.ts publicView decides what is left out). */
+  async publicShare(r: ShareRow): Promise<PublicShare> {
+    const { storage } = this.deps;
+    const company = storage.companies.get(r.company_id);
+    const user = storage.users.getByPk(r.user_pk);
+    const position = isEnded(r) ? null : this.latest(r);
+    return publicView({
+      row: r,
+      companyName: company?.name ?? '',
+      driverName: user && company ? deviceName(user, company.display_field) : null,
+      settings: this.settings(r.company_id),
+      position,
+      eta: position ? await this.eta(r, position) : null,
+    });
   }
 
   /** The device's newest fix, when it is from the share's time. */

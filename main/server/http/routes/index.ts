@@ -25,6 +25,7 @@ import { eventRoutes } from './events';
 import { receptionRoutes } from './reception';
 import { shareRoutes } from './shares';
 import { shareSettingsRoutes } from './share-settings';
+import { publicShareRoutes } from './public-share';
 
 export function registerRoutes(app: App, ctx: ServerContext): void {
   healthRoutes(app, ctx);
@@ -51,6 +52,7 @@ export function registerRoutes(app: App, ctx: ServerContext): void {
   receptionRoutes(app, ctx);
   shareRoutes(app, ctx);
   shareSettingsRoutes(app, ctx);
+  publicShareRoutes(app, ctx);
   // Last: its catch-all GET answers the console for every path no API route claims.
   consoleRoutes(app, ctx);
 }

@@ -47,10 +47,15 @@ export function shareRoutes(app: App, ctx: ServerContext): void {
   app.get(
     `${API_PREFIX}/shares`,
     {
-      schema: { summary: "The company's shares, newest first", tags, security, querystring: ShareListQuery, response: { 200: Type.Array(Share), ...errors(400, 401, 403) } },
+      schema: { summary: "The company's shares, newest first", tags, security, querystring: ShareListQuery, response: { 200: Type.Array(Share), ...errors(400, 401, 403, 404) } },
       onRequest,
     },
-    async (req) => Promise.all(ctx.shares.list(datasetCompany(req), req.query).map((r) => view(ctx, r))),
+    async (req) => {
+      const companyId = datasetCompany(req);
+      // Like every `?device=` filter: another company's device answers 404, as an unknown one.
+      if (req.query.device_id !== undefined) requireDevice(ctx, companyId, req.query.device_id);
+      return Promise.all(ctx.shares.list(companyId, req.query).map((r) => view(ctx, r)));
+    },
   );
 
   app.get(
