@@ -128,4 +128,25 @@ describe('console: share live location', { timeout: 180_000 }, () => {
     assert.equal(await row(created.id).getByTestId('share-cancel').count(), 0, 'an ended share has no actions');
     assert.deepEqual(tp.errors, []);
   });
+  test('Settings: a public address makes the links start with it', async () => {
+    await page.getByTestId('nav-settings').click();
+    const card = page.getByTestId('share-settings');
+    await waitForText(page, '[data-testid="share-base"]', /Share links start with http:\/\/127\.0\.0\.1/);
+    await card.getByTestId('share-arrived_radius_m').fill('5000');
+    await card.locator('button[type="submit"]').click();
+    await waitForText(page, '[data-testid="share-settings-message"]', /“Arrived within” must be between 20 and 2000 m/);
+    await card.getByTestId('share-arrived_radius_m').fill('150');
+    await card.getByTestId('share-public-base').fill('https://track.example.com/');
+    await card.locator('button[type="submit"]').click();
+    await waitForText(page, '[data-testid="share-settings-message"]', 'Saved');
+    await waitForText(page, '[data-testid="share-base"]', 'Share links start with https://track.example.com — the public address below');
+    const c = (await srv.api('POST', '/api/v1/shares', { token, body: { device_id: 'DR_1' } })).body as ShareCreated;
+    assert.equal(c.share_url, `https://track.example.com/s/${c.share_token}`);
+    await card.scrollIntoViewIfNeeded();
+    await shootBothSizes(page, 'console-share-settings', async () => {
+      await card.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+    });
+    assert.deepEqual(tp.errors, []);
+  });
 });

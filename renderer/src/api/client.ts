@@ -24,7 +24,7 @@ import type { ApiKey, ApiKeyCreated } from '../../../shared/api/api-keys';
 import type { ExportFormat, RichTrack, TripSettings, TripSettingsUpdate, TripSummary } from '../../../shared/api/trips';
 import type { AlertView } from '../../../shared/api/alerts';
 import type { DeviceReception } from '../../../shared/protocol/reception';
-import type { Share, ShareCreate, ShareCreated, ShareListQuery, ShareSettingsAnswer, ShareUpdate } from '../../../shared/api/shares';
+import type { Share, ShareCreate, ShareCreated, ShareListQuery, ShareSettingsAnswer, ShareSettingsUpdate, ShareUpdate } from '../../../shared/api/shares';
 
 /** An alert as the server answers it; the resolution and crash-pipeline fields arrive with the crash pipeline. */
 export type AlertRecord = AlertView & {
@@ -208,6 +208,7 @@ export class ApiClient {
   completeShare = (id: string) => this.call<Share>('POST', `/shares/${enc(id)}/complete`);
   cancelShare = (id: string) => this.call<Share>('POST', `/shares/${enc(id)}/cancel`);
   shareSettings = (companyId: string) => this.call<ShareSettingsAnswer>('GET', `/companies/${enc(companyId)}/share-settings`);
+  updateShareSettings = (companyId: string, changes: ShareSettingsUpdate) => this.call<ShareSettingsAnswer>('PATCH', `/companies/${enc(companyId)}/share-settings`, changes);
 
   apiKeys = () => this.call<ApiKey[]>('GET', '/api-keys');
   createApiKey = (name: string) => this.call<ApiKeyCreated>('POST', '/api-keys', { name });

@@ -1,8 +1,9 @@
-/** Settings: this user's units, the company's settings, and the addresses phones connect to. */
+/** Settings: this user's units, the company's settings (trips, location sharing), and the addresses phones connect to. */
 import { useConsole } from '../app/console-context';
 import { CompanySettings } from '../components/settings/CompanySettings';
 import { ApiKeys } from '../components/settings/ApiKeys';
 import { TripSettingsCard } from '../components/settings/TripSettingsCard';
+import { ShareSettingsCard } from '../components/settings/ShareSettingsCard';
 import { LanAddresses } from '../components/settings/LanAddresses';
 import { ExpectPhoneCard } from '../components/settings/ExpectPhoneCard';
 import { SPEED_UNITS } from '../prefs/units';
@@ -28,6 +29,7 @@ export function SettingsPage() {
         </section>
         {company ? <CompanySettings key={company.id} company={company} /> : <section className="card settings-card muted">Loading company…</section>}
         {company && <TripSettingsCard key={`trips-${company.id}`} companyId={company.id} />}
+        {company && <ShareSettingsCard key={`shares-${company.id}`} companyId={company.id} />}
         <LanAddresses />
         <ExpectPhoneCard />
         <ApiKeys />
