@@ -10,7 +10,8 @@ import type { Share, ShareCreated } from '../../shared/api/shares';
 import { launchBrowser, newPage, type TestPage } from '../support/browser';
 import type { TestServer } from '../support/server';
 import { ADMIN, ADMIN_PASSWORD, COMPANY, Driver, openConsole, startConsoleServer, waitForText } from './console-fixtures';
-import { shootBothSizes, until } from './share-fixtures';
+import { eventually } from './map-fixtures';
+import { shootBothSizes } from './share-fixtures';
 
 const VAN = { lat: 48.137, lng: 11.575 };
 
@@ -115,7 +116,7 @@ describe('console: share live location', { timeout: 180_000 }, () => {
 
     const before = Date.parse(created.expires_at);
     await row(created.id).getByTestId('share-extend').click();
-    const extended = await until(shares, (l) => Date.parse(l.find((s) => s.id === created.id)!.expires_at) > before, 5000, 'the expiry extended');
+    const extended = await eventually(shares, (l) => Date.parse(l.find((s) => s.id === created.id)!.expires_at) > before, 5000, 'the expiry extended');
     assert.equal(Date.parse(extended.find((s) => s.id === created.id)!.expires_at) - before, 3600_000);
 
     await row(created.id).getByTestId('share-cancel').click();

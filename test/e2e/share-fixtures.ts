@@ -19,14 +19,3 @@ export async function shootBothSizes(page: Page, name: string, settle: () => Pro
   await page.setViewportSize(DESKTOP);
 }
 
-/** Polls `read` until `ok` holds. */
-export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!ok(last)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
-}

@@ -16,8 +16,8 @@ import type { PublicShare, ShareCreated } from '../../shared/api/shares';
 import { launchBrowser, newPage, RENDERER_INDEX, type TestPage } from '../support/browser';
 import type { TestServer } from '../support/server';
 import { ADMIN, ADMIN_PASSWORD, COMPANY, Driver, startConsoleServer, waitForText } from './console-fixtures';
-import { PAGE_NAME_SHIM } from './map-fixtures';
-import { DESKTOP, shootBothSizes, until } from './share-fixtures';
+import { PAGE_NAME_SHIM, eventually } from './map-fixtures';
+import { DESKTOP, shootBothSizes } from './share-fixtures';
 
 const START = { lat: 48.137, lng: 11.575 };
 const DESTINATION = { latitude: 48.137, longitude: 11.605, label: 'Marienplatz 8' };
@@ -90,7 +90,7 @@ describe('public share page', { timeout: 180_000 }, () => {
     await waitForText(page, '[data-testid="share-updated"]', /Waiting for the driver/);
 
     await driver.send({ lat: START.lat, lng: START.lng, speed: 35, bearing: 90 });
-    const first = await until(() => vanLatLng(page), (ll) => ll !== null, 10_000, 'the van on the map');
+    const first = await eventually(() => vanLatLng(page), (ll) => ll !== null, 10_000, 'the van on the map');
     assert.ok(Math.abs(first![0] - START.lat) < 1e-6 && Math.abs(first![1] - START.lng) < 1e-6, `van at ${first}`);
     await waitForText(page, '[data-testid="share-updated"]', /Updated (just now|\d+ s ago)/);
     await page.getByTestId('share-eta').waitFor();
@@ -125,10 +125,10 @@ describe('public share page', { timeout: 180_000 }, () => {
 
   test('near the destination the banner says almost there, then arrived', async () => {
     await driver.send({ lat: START.lat, lng: DESTINATION.longitude - 0.007, speed: 30, bearing: 90 });
-    await until(() => status(), (s) => s === 'arriving', 10_000, 'arriving');
+    await eventually(() => status(), (s) => s === 'arriving', 10_000, 'arriving');
     await waitForText(page, '[data-testid="share-status-title"]', 'Almost there');
     await driver.send({ lat: DESTINATION.latitude, lng: DESTINATION.longitude - 0.0005, speed: 0, bearing: 90 });
-    await until(() => status(), (s) => s === 'arrived', 10_000, 'arrived');
+    await eventually(() => status(), (s) => s === 'arrived', 10_000, 'arrived');
     await waitForText(page, '[data-testid="share-status-title"]', 'Arrived');
     assert.equal(await page.getByTestId('share-eta').count(), 0, 'no ETA once arrived');
     await shootBothSizes(page, 'share-arrived', () => page.waitForTimeout(600));
@@ -157,7 +157,7 @@ describe('public share page', { timeout: 180_000 }, () => {
   test('cancelled: the open page shows the end and nothing of the van; so does the JSON', async () => {
     const r = await srv.api('POST', `/api/v1/shares/${share.id}/cancel`, { token });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    await until(() => status(), (s) => s === 'cancelled', 10_000, 'cancelled');
+    await eventually(() => status(), (s) => s === 'cancelled', 10_000, 'cancelled');
     await waitForText(page, '[data-testid="share-status-title"]', 'Tracking stopped');
     assert.equal(await page.getByTestId('share-map').count(), 0, 'no map');
     assert.equal(await page.getByTestId('share-eta').count(), 0, 'no ETA');
