@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_LIMITS, type LimiterOptions } from './auth/attempt-limiter';
+import { PUBLIC_RATE, type BucketRule } from './auth/token-buckets';
 import type { Logger } from './logger';
 import type { WriterOptions } from './store/position-writer';
 import type { TlsFiles } from './tls/certificate';
@@ -77,6 +78,8 @@ export interface TrackingServerConfig {
   clockToleranceMs?: number;
   /** "now" for everything time-dependent that reads it; default the system clock (tests move a manual one). */
   clock?: Clock;
+  /** requests per client address on the public share links (http/public-rate-limit.ts); default 60 at once, 60 a minute */
+  shareRateLimit?: Partial<BucketRule>;
 }
 
 export const DEFAULT_HOST = '0.0.0.0';
@@ -101,6 +104,7 @@ export interface ResolvedConfig {
   crash: CrashOptions;
   clockToleranceMs: number;
   clock: Clock;
+  shareRateLimit: BucketRule;
 }
 
 /** Where `npm run build:renderer` puts the console bundle, relative to this source file. */
@@ -138,6 +142,7 @@ export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
     // A minute after the event the positions of the minute after it have arrived.
     crash: { extraDelayMs: 60_000, windowMs: 60_000, detect: true, ...c.crash },
     clockToleranceMs: c.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS,
+    shareRateLimit: { ...PUBLIC_RATE, ...c.shareRateLimit },
     clock: c.clock ?? systemClock,
   };
 }

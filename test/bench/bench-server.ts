@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     osmandPort: null,
     logger: createLogger('warn', false),
     ws: { maxPendingPerAddress: 1_000_000 },
+    // The share benchmark's viewers all come from 127.0.0.1 too (the per-address limit of share links).
+    shareRateLimit: { burst: 1_000_000, perMinute: 1_000_000 },
   });
   const { port } = await server.start();
   const ctx = server.context;

@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
 import type { PublicShare, ShareCreated } from '../../shared/api/shares';
-import { PUBLIC_RATE } from '../../main/server/http/public-rate-limit';
+import { PUBLIC_RATE } from '../../main/server/auth/token-buckets';
 import { ManualClock } from '../support/manual-clock';
 import { startTestServer, tempDir, type TestServer } from '../support/server';
 import { openSse } from '../support/sse-client';

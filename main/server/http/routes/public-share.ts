@@ -14,7 +14,7 @@ import type { ServerContext } from '../../context';
 import type { ShareRow } from '../../store/shares';
 import type { App } from '../app-type';
 import { rateLimited } from '../errors';
-import { TokenBuckets } from '../public-rate-limit';
+import { TokenBuckets } from '../../auth/token-buckets';
 import { ShareLive } from '../share-live';
 import { SHARE_PATH } from './share-links';
 
@@ -76,7 +76,7 @@ function parse(url: string): { token: string; part: Part } {
 }
 
 export function publicShareRoutes(app: App, ctx: ServerContext): void {
-  const buckets = new TokenBuckets(ctx.clock);
+  const buckets = new TokenBuckets(ctx.clock, ctx.config.shareRateLimit);
   const live = new ShareLive(ctx.shares, ctx.logger);
   app.addHook('preClose', async () => live.closeAll());
   const rendererDir = path.resolve(ctx.config.rendererDir);
