@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Share } from '../../shared/api/shares';
 import { distanceM } from '../../shared/geo';
-import { SHARE_SWEEP_MS } from '../../main/server/shares/share-service';
+import { SHARE_PURGE_AFTER_MS, SHARE_SWEEP_MS } from '../../main/server/shares/share-service';
 import { ManualClock } from '../support/manual-clock';
 import { startTestServer, type TestServer } from '../support/server';
 import { driveReplay } from '../support/share-drive';
@@ -129,4 +129,22 @@ test('disabling a device cancels its open shares; deleting one too; ended ones s
   const gone = await share(other);
   assert.equal(gone.status, 'cancelled', 'the share outlives its device, ended');
   assert.equal((await eventsOf(other))[1]!.details.reason, 'device deleted');
+});
+
+test('an ended share is forgotten 30 days after its end: its link then answers exactly like an unknown one', async () => {
+  const c = (await s.api('POST', '/api/v1/shares', { token: office, body: { device_id: 'VAN_X' } })).body as { id: string; share_token: string };
+  await s.api('POST', `/api/v1/shares/${c.id}/cancel`, { token: office });
+  const unknown = await s.api('GET', `/s/${'B'.repeat(43)}/data`);
+  const kept = await s.api('GET', `/s/${c.share_token}/data`);
+  assert.equal(kept.status, 200);
+  assert.deepEqual({ status: kept.body.status, position: kept.body.position }, { status: 'cancelled', position: null });
+  clock.advance(SHARE_PURGE_AFTER_MS - 60_000);
+  assert.equal((await s.api('GET', `/api/v1/shares/${c.id}`, { token: s.token(C, 'ops') })).status, 200);
+  clock.advance(60_000 + SHARE_SWEEP_MS);
+  assert.equal((await s.api('GET', `/api/v1/shares/${c.id}`, { token: s.token(C, 'ops') })).status, 404);
+  const purged = await s.api('GET', `/s/${c.share_token}/data`);
+  assert.equal(purged.status, 404);
+  assert.deepEqual(purged.body, unknown.body);
+  const events = (await s.api('GET', '/api/v1/events?limit=1000', { token: s.token(C, 'boss') })).body as { event: string; object: { id: string } }[];
+  assert.deepEqual(events.filter((e) => e.object.id === c.id).map((e) => e.event), ['ShareSessionCreated', 'ShareSessionCancelled'], 'the event log keeps its history');
 });

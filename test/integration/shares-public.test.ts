@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
@@ -254,4 +255,41 @@ test('no share token ever reaches the log', async () => {
   const { safeUrl } = await import('../../main/server/logger');
   assert.equal(safeUrl(`/s/${tokens[0]}/live?x=1`), '/s/[redacted]/live?x=1');
   assert.equal(safeUrl(`https://track.example.com/s/${tokens[0]}`), 'https://track.example.com/s/[redacted]');
+});
+
+test('the same links work on the HTTPS port (one app): the JSON and the live feed', async () => {
+  const tls = await startTestServer({ httpsPort: 0 });
+  try {
+    tls.company('tls');
+    await tls.user('tls', 'ops', 'office');
+    await tls.user('tls', 'V', 'driver');
+    const c = (await tls.api('POST', '/api/v1/shares', { token: tls.token('tls', 'ops'), body: { device_id: 'V' } })).body as ShareCreated;
+    const port = tls.ctx.listening.httpsPort!;
+    const get = (pathname: string, firstChunkOnly: boolean) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        const req = https.get({ host: '127.0.0.1', port, path: pathname, rejectUnauthorized: false, agent: false }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => {
+            body += d;
+            if (firstChunkOnly && body.includes('\n\n')) {
+              resolve({ status: res.statusCode!, headers: res.headers, body });
+              req.destroy();
+            }
+          });
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+        });
+        req.on('error', reject);
+      });
+    const d = await get(`/s/${c.share_token}/data`, false);
+    assert.equal(d.status, 200);
+    assert.equal((JSON.parse(d.body) as PublicShare).status, 'active');
+    assert.equal(d.headers['referrer-policy'], 'no-referrer');
+    const live = await get(`/s/${c.share_token}/live`, true);
+    assert.equal(live.status, 200);
+    assert.match(live.body, /^event: share\ndata: \{"status":"active"/);
+    assert.equal((await get('/s/nope/data', false)).status, 404);
+  } finally {
+    await tls.stop();
+  }
 });

@@ -32,14 +32,14 @@ export class TokenBuckets {
   take(key: string): number {
     const now = this.clock.now();
     const b = this.refilled(this.buckets.get(key), now);
-    if (b.tokens >= 1) {
+    if (b.tokens >= 1 - 1e-9) {
       b.tokens -= 1;
       this.buckets.set(key, b);
       if (this.buckets.size > MAX_KEYS) this.prune(now);
       return 0;
     }
     this.buckets.set(key, b);
-    return Math.max(1, Math.ceil(((1 - b.tokens) * 60) / this.rule.perMinute));
+    return Math.max(1, Math.ceil(((1 - b.tokens) * 60) / this.rule.perMinute - 1e-9));
   }
 
   get size(): number {
