@@ -1,7 +1,8 @@
 /**
  * Sharing a live location from the console against a real server: a dispatcher opens the
  * device panel, fills the share form (destination picked on the map), gets the link with its
- * QR code, sees the share in the panel and on the Shares page, extends one and cancels it.
+ * QR code, sees the share in the panel and on the Shares page, extends one and cancels it;
+ * a right-click on the van offers the same form; the Settings card sets where links point.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +11,7 @@ import type { Share, ShareCreated } from '../../shared/api/shares';
 import { launchBrowser, newPage, type TestPage } from '../support/browser';
 import type { TestServer } from '../support/server';
 import { ADMIN, ADMIN_PASSWORD, COMPANY, Driver, openConsole, startConsoleServer, waitForText } from './console-fixtures';
-import { eventually } from './map-fixtures';
+import { eventually, markerPoint } from './map-fixtures';
 import { shootBothSizes } from './share-fixtures';
 
 const VAN = { lat: 48.137, lng: 11.575 };
@@ -129,6 +130,44 @@ describe('console: share live location', { timeout: 180_000 }, () => {
     assert.equal(await row(created.id).getByTestId('share-cancel').count(), 0, 'an ended share has no actions');
     assert.deepEqual(tp.errors, []);
   });
+  /** Where the van is drawn once the map holds still (fitted to the fleet, resized by the panel). */
+  const vanPoint = async () => {
+    let last = '';
+    return eventually(
+      async () => {
+        const pt = await markerPoint(page, 'DR_1').catch(() => null);
+        await page.waitForTimeout(300);
+        const same = JSON.stringify(pt) === last;
+        last = JSON.stringify(pt);
+        return same ? pt : null;
+      },
+      (v) => v !== null,
+      10_000,
+      'the van drawn in place',
+    );
+  };
+
+  test('right-clicking a van on the map offers Share live location', async () => {
+    await page.getByTestId('nav-map').click();
+    await page.getByTestId('fleet-map').waitFor();
+    let p = await vanPoint();
+    await page.mouse.click(p!.x, p!.y, { button: 'right' });
+    const menu = page.getByTestId('device-menu');
+    await menu.waitFor();
+    assert.match(await menu.innerText(), /Van 1/);
+    await menu.getByTestId('menu-share').click();
+    await page.getByTestId('share-dialog').waitFor();
+    assert.match((await page.getByTestId('share-dialog').getAttribute('aria-label'))!, /Share live location — Van 1/);
+    assert.equal(await page.getAttribute('[data-testid="device-panel"]', 'data-device-id'), 'DR_1', 'the van is selected too');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('share-dialog').waitFor({ state: 'detached' });
+    p = await vanPoint(); // the panel opened: the map is narrower
+    await page.mouse.click(p!.x, p!.y, { button: 'right' });
+    await menu.waitFor();
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+  });
+
   test('Settings: a public address makes the links start with it', async () => {
     await page.getByTestId('nav-settings').click();
     const card = page.getByTestId('share-settings');

@@ -10,22 +10,25 @@ export interface DevicesLayerProps {
   store: FleetStore;
   selectedId: string | null;
   onSelect(id: string | null): void;
+  /** a right-click on a device's marker, at this point of the map's container */
+  onMenu?(id: string, at: { x: number; y: number }): void;
   follow: boolean;
   speedUnit: SpeedUnit;
 }
 
-export function DevicesLayer({ store, selectedId, onSelect, follow, speedUnit }: DevicesLayerProps) {
+export function DevicesLayer({ store, selectedId, onSelect, onMenu, follow, speedUnit }: DevicesLayerProps) {
   const map = useLeafletMap();
   const [layer, setLayer] = useState<DeviceCanvasLayer | null>(null);
   // The layer lives as long as the map; callbacks read the latest props through a ref.
-  const latest = useRef({ onSelect, speedUnit });
+  const latest = useRef({ onSelect, onMenu, speedUnit });
   useEffect(() => {
-    latest.current = { onSelect, speedUnit };
-  }, [onSelect, speedUnit]);
+    latest.current = { onSelect, onMenu, speedUnit };
+  }, [onSelect, onMenu, speedUnit]);
 
   useEffect(() => {
     const l = new DeviceCanvasLayer({
       onSelect: (id) => latest.current.onSelect(id),
+      onMenu: (id, at) => latest.current.onMenu?.(id, { x: at.x, y: at.y }),
       speedUnit: () => latest.current.speedUnit,
     });
     l.addTo(map);

@@ -22,6 +22,8 @@ export interface FleetMapProps {
   store: FleetStore;
   selectedId: string | null;
   onSelect(id: string | null): void;
+  /** a right-click on a device's marker, at this point of the map */
+  onDeviceMenu?(id: string, at: { x: number; y: number }): void;
   /** keep the selected device centred as it moves */
   follow: boolean;
   /** today's track of the selected device, [lat, lng] pairs, oldest first */
@@ -35,7 +37,7 @@ export interface FleetMapProps {
   className?: string;
 }
 
-export function FleetMap({ store, selectedId, onSelect, follow, track, tileUrl, speedUnit = 'kmh', flyTo = null, className }: FleetMapProps) {
+export function FleetMap({ store, selectedId, onSelect, onDeviceMenu, follow, track, tileUrl, speedUnit = 'kmh', flyTo = null, className }: FleetMapProps) {
   const { container, map } = useLeafletMap({ preferCanvas: true });
 
   return (
@@ -46,7 +48,7 @@ export function FleetMap({ store, selectedId, onSelect, follow, track, tileUrl, 
           <WorldBasemap />
           <TileBasemap url={tileUrl} />
           <TrackLayer track={track} />
-          <DevicesLayer store={store} selectedId={selectedId} onSelect={onSelect} follow={follow} speedUnit={speedUnit} />
+          <DevicesLayer store={store} selectedId={selectedId} onSelect={onSelect} onMenu={onDeviceMenu} follow={follow} speedUnit={speedUnit} />
           <FitFleet store={store} />
           <FlyTo target={flyTo} />
           <MapPickLayer />

@@ -23,6 +23,8 @@ const FRAME_SLACK_MS = 8;
 
 export interface DeviceLayerCallbacks {
   onSelect(id: string | null): void;
+  /** a right-click on a device's marker, at this container point */
+  onMenu?(id: string, at: L.Point): void;
   speedUnit(): SpeedUnit;
 }
 
@@ -114,6 +116,7 @@ export class DeviceCanvasLayer extends CanvasLayer {
       mousemove: this.onMouseMove as L.LeafletEventHandlerFn,
       mouseout: this.onMouseOut,
       click: this.onClick as L.LeafletEventHandlerFn,
+      contextmenu: this.onContextMenu as L.LeafletEventHandlerFn,
     };
   }
 
@@ -271,6 +274,17 @@ export class DeviceCanvasLayer extends CanvasLayer {
       const zoom = this.scene.clusters.expansionZoom(cluster.properties.cluster_id) ?? map.getZoom() + 2;
       map.setView([lat, lng], Math.min(Math.max(zoom, map.getZoom() + 1), map.getMaxZoom()));
     }
+  };
+
+  /** A right-click on a marker opens its device's menu instead of the browser's. */
+  private readonly onContextMenu = (e: L.LeafletMouseEvent): void => {
+    const hits = this.scene.hits;
+    const hit = hits.find(e.containerPoint.x, e.containerPoint.y);
+    const id = hit >= 0 ? hits.ids[hit] : null;
+    if (!id || !this.callbacks.onMenu) return;
+    L.DomEvent.preventDefault(e.originalEvent);
+    this.hover.hide(this._map);
+    this.callbacks.onMenu(id, e.containerPoint);
   };
 
   private showHover(id: string): void {

@@ -2,7 +2,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useConsole } from '../app/console-context';
 import { DeviceList } from '../components/DeviceList';
+import { DeviceMenu, type DeviceMenuAt } from '../components/DeviceMenu';
 import { DevicePanel } from '../components/DevicePanel';
+import { ShareDialog } from '../components/shares/ShareDialog';
 import { useTodayTrack } from '../lib/use-today-track';
 import { FleetMap } from '../map/FleetMap';
 import { mapPick } from '../map/map-pick';
@@ -37,12 +39,29 @@ export function MapPage() {
     setFlyTo(focus.at ? { ...focus.at, seq: focus.seq } : null);
   }, [focus, select]);
 
+  // Right-click on a marker: its menu; "Share live location" opens the share form for it.
+  const [menu, setMenu] = useState<DeviceMenuAt | null>(null);
+  const [shareFor, setShareFor] = useState<{ id: string; name: string } | null>(null);
+  const openMenu = useCallback((id: string, at: { x: number; y: number }) => setMenu({ id, name: store.get(id)?.name ?? id, ...at }), [store]);
+
   return (
     <div className={`map-page${selectedId ? ' with-panel' : ''}`}>
       <DeviceList selectedId={selectedId} onSelect={select} />
       <div className="map-area" data-testid="map-area">
-        <FleetMap store={store} flyTo={flyTo} selectedId={selectedId} onSelect={select} follow={follow} track={track.points} tileUrl={company?.tile_url || null} speedUnit={units} />
+        <FleetMap store={store} flyTo={flyTo} selectedId={selectedId} onSelect={select} onDeviceMenu={openMenu} follow={follow} track={track.points} tileUrl={company?.tile_url || null} speedUnit={units} />
+        {menu && (
+          <DeviceMenu
+            at={menu}
+            onClose={() => setMenu(null)}
+            onDetails={() => select(menu.id)}
+            onShare={() => {
+              select(menu.id);
+              setShareFor({ id: menu.id, name: menu.name });
+            }}
+          />
+        )}
       </div>
+      {shareFor && <ShareDialog deviceId={shareFor.id} deviceName={shareFor.name} onClose={() => setShareFor(null)} />}
       {selectedId && <DevicePanel id={selectedId} follow={follow} onFollow={setFollow} onClose={() => select(null)} track={track} />}
     </div>
   );
