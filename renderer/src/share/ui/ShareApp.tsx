@@ -1,5 +1,5 @@
 /** The share page: not found, waiting, or the delivery with its map, ETA and details. */
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import { useNow } from '../../driver/ui/use-now';
 import type { ShareFeed } from '../share-feed';
 import { isEnded } from '../share-feed';
@@ -14,6 +14,10 @@ import { UpdatedAge } from './UpdatedAge';
 export function ShareApp({ feed }: { feed: ShareFeed }) {
   const state = useSyncExternalStore(feed.subscribe, feed.getState);
   const now = useNow();
+  const company = state.share?.company_name;
+  useEffect(() => {
+    document.title = company ? `${company} — delivery tracking` : 'Delivery tracking';
+  }, [company]);
 
   if (state.phase === 'not-found') return <NotFound />;
   if (!state.share) {
