@@ -204,6 +204,14 @@ export const PublicShare = Type.Object({
 });
 export type PublicShare = Static<typeof PublicShare>;
 
+/**
+ * What offices hear live when a share of their company is created or changes (the Tracking
+ * API's `share_update`, shared/protocol/server-messages.ts): which share and its state; the
+ * console reloads the share over REST for the rest.
+ */
+export const ShareChangePayload = Type.Object({ share_id: Type.String(), status: ShareStatus });
+export type ShareChangePayload = Static<typeof ShareChangePayload>;
+
 /** Event names of the share lifecycle, recorded in the event log in the transaction of each change. */
 export const SHARE_EVENTS = {
   created: 'ShareSessionCreated',

@@ -7,6 +7,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { IsDateTime } from 'typebox/format';
 import { AlertView } from '../api/alerts';
+import { ShareChangePayload } from '../api/shares';
 import { DeviceStatusUpdate } from './device';
 import { AckReply, AuthenticatedReply, DeviceNotice, ErrorReply, LocationUpdate, SubscribedReply } from './tracking';
 
@@ -14,7 +15,11 @@ import { AckReply, AuthenticatedReply, DeviceNotice, ErrorReply, LocationUpdate,
 export const AlertNotice = DeviceNotice('alert', AlertView);
 export type AlertNotice = Static<typeof AlertNotice>;
 
-export const ServerMessage = Type.Union([AuthenticatedReply, AckReply, SubscribedReply, ErrorReply, LocationUpdate, DeviceStatusUpdate, AlertNotice]);
+/** A share of the device was created or changed state (to offices subscribed to the device or the company). */
+export const ShareNotice = DeviceNotice('share_update', ShareChangePayload);
+export type ShareNotice = Static<typeof ShareNotice>;
+
+export const ServerMessage = Type.Union([AuthenticatedReply, AckReply, SubscribedReply, ErrorReply, LocationUpdate, DeviceStatusUpdate, AlertNotice, ShareNotice]);
 export type ServerMessage = Static<typeof ServerMessage>;
 
 /**
@@ -102,6 +107,7 @@ const BY_TYPE: Record<ServerMessage['type'], Check> = {
   location_update: build(LocationUpdate),
   device_status: build(DeviceStatusUpdate),
   alert: build(AlertNotice),
+  share_update: build(ShareNotice),
 };
 
 /** Whether `value` meets `schema`, checked as parseServerMessage does (for tests). */

@@ -10,6 +10,8 @@ import { EXPIRES_IN_HOURS, type Share, type ShareCreated } from '../../shared/ap
 import { shareTokenHash } from '../../main/server/store/shares';
 import { ManualClock } from '../support/manual-clock';
 import { startTestServer, type TestServer } from '../support/server';
+import { TestSocket } from '../support/ws-client';
+import { COMPANY_DRIVERS } from '../../shared/protocol/tracking';
 
 let s: TestServer;
 let admin: string;
@@ -213,4 +215,26 @@ test('the OpenAPI document lists the share routes with their schemas', async () 
     for (const m of methods) assert.ok(doc.paths[path]?.[m], `${m} ${path}`);
   }
   assert.equal(doc.paths['/api/v1/shares']!.post!.security!.length, 2, 'bearer or API key');
+});
+
+test("every open console hears its company's share changes live (share_update); another company's do not", async () => {
+  const subscribe = async (company: string, user: string) => {
+    const sock = await TestSocket.open(s.wsUrl);
+    assert.equal((await sock.authenticate(user, 'office', s.token(company, user))).type, 'authenticated');
+    sock.send({ action: 'subscribe', entity: COMPANY_DRIVERS });
+    await sock.next((m) => m.type === 'subscribed');
+    return sock;
+  };
+  const mine = await subscribe('acme', 'ops');
+  const theirs = await subscribe('beta', 'boss');
+  try {
+    const id = (await create({ device_id: 'VAN_2' })).body.id as string;
+    assert.deepEqual(await mine.next((m) => m.type === 'share_update'), { type: 'share_update', id: 'VAN_2', payload: { share_id: id, status: 'active' } });
+    await s.api('POST', `/api/v1/shares/${id}/cancel`, { token: office });
+    assert.deepEqual((await mine.next((m) => m.type === 'share_update')).payload, { share_id: id, status: 'cancelled' });
+    await assert.rejects(theirs.next((m) => m.type === 'share_update', 300));
+  } finally {
+    mine.ws.terminate();
+    theirs.ws.terminate();
+  }
 });

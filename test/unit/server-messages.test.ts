@@ -39,9 +39,11 @@ const VALID: Record<string, unknown>[] = [
   { type: 'location_update', id: 'DR_1', payload: { lat: 48.1, lng: 11.5, speed: 36, bearing: 90, accuracy: 5, altitude: 520, timestamp: TIME, reported_time: '2026-11-30T09:00:00.000Z' } },
   { type: 'device_status', id: 'DR_1', payload: STATUS },
   { type: 'alert', id: 'DR_1', payload: ALERT },
+  { type: 'share_update', id: 'DR_1', payload: { share_id: '6f1c0c53-0d7e-4b8e-9a56-7b8f0c1d2e3f', status: 'arriving' } },
 ];
 
 const INVALID: Record<string, unknown>[] = [
+  { type: 'share_update', id: 'DR_1', payload: { share_id: 'x', status: 'lost' } },
   { type: 'authenticated', user_id: 'dispatch', role: 'office' },
   { type: 'ack', seq: -1 },
   { type: 'ack', seq: 1.5 },

@@ -55,6 +55,7 @@ export interface ShareServiceDeps {
 
 export class ShareService {
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly companyListeners: ((share: ShareRow) => void)[] = [];
   private readonly routing: RoutingEta;
   private sweeper: Timer | null = null;
 
@@ -104,7 +105,9 @@ export class ShareService {
       storage.shares.insert(row);
       this.record(row, 'created', { expires_at: new Date(row.expires_at).toISOString(), order_id: row.order_id }, now);
     });
-    return { row: this.require(companyId, row.id), token };
+    const created = this.require(companyId, row.id);
+    this.announce(created);
+    return { row: created, token };
   }
 
   list(companyId: string, q: ShareListQuery): ShareRow[] {
@@ -146,6 +149,7 @@ export class ShareService {
     }
     const next = this.deps.storage.shares.update(companyId, id, changes)!;
     this.emit(id, { kind: 'status', status: next.status });
+    this.announce(next);
     return next;
   }
 
@@ -189,6 +193,11 @@ export class ShareService {
       if (after !== null && r.arrived_at !== null && now >= r.arrived_at + after * 60_000) this.safely(r, () => this.end(r, 'completed', { by: 'auto' }, now));
     }
     shares.purgeEndedBefore(now - SHARE_PURGE_AFTER_MS);
+  }
+
+  /** Hears every created or changed share, after its commit (the offices' live `share_update`). */
+  onShareChange(listener: (share: ShareRow) => void): void {
+    this.companyListeners.push(listener);
   }
 
   /** Listens to one share's changes (the public live feed); returns the unsubscribe. */
@@ -262,8 +271,11 @@ export class ShareService {
       }
     } else if (share.in_zone_since !== null) changes.in_zone_since = null;
     if (Object.keys(changes).length === 0) return;
-    this.deps.storage.shares.update(share.company_id, share.id, changes);
-    if (changes.status) this.emit(share.id, { kind: 'status', status: changes.status });
+    const next = this.deps.storage.shares.update(share.company_id, share.id, changes);
+    if (changes.status && next) {
+      this.emit(share.id, { kind: 'status', status: changes.status });
+      this.announce(next);
+    }
   }
 
   private end(r: ShareRow, status: 'completed' | 'cancelled' | 'expired', details: Record<string, unknown>, now = this.deps.clock.now()): ShareRow {
@@ -283,7 +295,18 @@ export class ShareService {
       return updated;
     });
     this.emit(r.id, { kind: 'status', status: next.status });
+    this.announce(next);
     return next;
+  }
+
+  private announce(r: ShareRow): void {
+    for (const l of this.companyListeners) {
+      try {
+        l(r);
+      } catch (err) {
+        this.deps.logger.error({ err }, 'a share change listener failed');
+      }
+    }
   }
 
   private record(r: Pick<ShareRow, 'company_id' | 'user_pk' | 'id' | 'device_id' | 'status'>, event: keyof typeof SHARE_EVENTS, details: Record<string, unknown>, now: number): void {

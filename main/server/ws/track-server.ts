@@ -5,6 +5,7 @@ import type { ServerContext } from '../context';
 import type { CommittedFix } from '../ingest/stages';
 import { deviceStatusUpdate, locationUpdate } from '../api-views';
 import { CLOSE, TRACK_PATH } from '../../../shared/protocol/tracking';
+import type { ShareNotice } from '../../../shared/protocol/server-messages';
 import { Fanout } from './fanout';
 import type { Principal } from '../auth/principal';
 import type { ConnectionHost } from './connection';
@@ -53,6 +54,11 @@ export class TrackServer implements ConnectionHost {
     ctx.deviceStatus.onChange((device, status) => {
       if (!this.fanout.hasSubscribers(device.company_id, device.pk)) return;
       this.fanout.publish(device.company_id, device.pk, JSON.stringify(deviceStatusUpdate(device.user_id, status)), -device.pk);
+    });
+    // Shares created or changed: a small notice (the console reloads the share over REST), never merged away.
+    ctx.shares.onShareChange((share) => {
+      const notice: ShareNotice = { type: 'share_update', id: share.device_id, payload: { share_id: share.id, status: share.status } };
+      this.fanout.publishUrgent(share.company_id, share.user_pk, JSON.stringify(notice));
     });
     // Alerts are never merged away.
     ctx.alerts.onAlert((device, alert) => {
