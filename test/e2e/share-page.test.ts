@@ -127,6 +127,7 @@ describe('public share page', { timeout: 180_000 }, () => {
     await driver.send({ lat: START.lat, lng: DESTINATION.longitude - 0.007, speed: 30, bearing: 90 });
     await eventually(() => status(), (s) => s === 'arriving', 10_000, 'arriving');
     await waitForText(page, '[data-testid="share-status-title"]', 'Almost there');
+    await shootBothSizes(page, 'share-arriving', () => page.waitForTimeout(600));
     await driver.send({ lat: DESTINATION.latitude, lng: DESTINATION.longitude - 0.0005, speed: 0, bearing: 90 });
     await eventually(() => status(), (s) => s === 'arrived', 10_000, 'arrived');
     await waitForText(page, '[data-testid="share-status-title"]', 'Arrived');
