@@ -131,6 +131,16 @@ test('disabling a device cancels its open shares; deleting one too; ended ones s
   assert.equal((await eventsOf(other))[1]!.details.reason, 'device deleted');
 });
 
+test('a device deleted by another process (the CLI, no access event here) cancels its shares at the next sweep', async () => {
+  await s.user(C, 'VAN_CLI', 'driver');
+  const id = (await s.api('POST', '/api/v1/shares', { token: office, body: { device_id: 'VAN_CLI' } })).body.id as string;
+  assert.ok(s.ctx.storage.users.delete(C, 'VAN_CLI'));
+  assert.equal((await share(id)).status, 'active');
+  clock.advance(SHARE_SWEEP_MS);
+  assert.equal((await share(id)).status, 'cancelled');
+  assert.equal((await eventsOf(id))[1]!.details.reason, 'device deleted');
+});
+
 test('an ended share is forgotten 30 days after its end: its link then answers exactly like an unknown one', async () => {
   const c = (await s.api('POST', '/api/v1/shares', { token: office, body: { device_id: 'VAN_X' } })).body as { id: string; share_token: string };
   await s.api('POST', `/api/v1/shares/${c.id}/cancel`, { token: office });

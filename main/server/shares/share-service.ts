@@ -184,9 +184,14 @@ export class ShareService {
     for (const share of open) this.end(share, 'cancelled', { reason: user ? 'device disabled' : 'device deleted' });
   }
 
-  /** Expires shares whose time is up, completes arrived ones after the company's delay, forgets long-ended ones. */
+  /**
+   * Expires shares whose time is up, completes arrived ones after the company's delay, cancels
+   * those whose device was deleted or disabled where this process did not hear of it (the CLI),
+   * and forgets long-ended ones.
+   */
   sweep(now = this.deps.clock.now()): void {
     const { shares } = this.deps.storage;
+    for (const r of shares.withoutActiveDevice()) this.safely(r, () => this.end(r, 'cancelled', { reason: r.disabled === null ? 'device deleted' : 'device disabled' }, now));
     for (const r of shares.dueForExpiry(now)) this.safely(r, () => this.end(r, 'expired', {}, now));
     for (const r of shares.arrived()) {
       const after = this.settings(r.company_id).auto_complete_after_min;

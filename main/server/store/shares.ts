@@ -52,6 +52,7 @@ export class ShareStore {
   private readonly openOfUser;
   private readonly openDue;
   private readonly arrivedOpen;
+  private readonly withoutDevice;
   private readonly purgeStmt;
 
   constructor(private readonly db: Db) {
@@ -66,6 +67,10 @@ export class ShareStore {
     this.openOfUser = db.prepare<[number], ShareRow>('SELECT * FROM shares WHERE user_pk = ? AND ended_at IS NULL');
     this.openDue = db.prepare<[number], ShareRow>('SELECT * FROM shares WHERE ended_at IS NULL AND expires_at <= ?');
     this.arrivedOpen = db.prepare<[], ShareRow>("SELECT * FROM shares WHERE ended_at IS NULL AND status = 'arrived'");
+    this.withoutDevice = db.prepare<[], ShareRow & { disabled: number | null }>(
+      `SELECT s.*, u.disabled FROM shares s LEFT JOIN users u ON u.pk = s.user_pk
+       WHERE s.ended_at IS NULL AND (u.pk IS NULL OR u.disabled = 1)`,
+    );
     this.purgeStmt = db.prepare('DELETE FROM shares WHERE ended_at IS NOT NULL AND ended_at < ?');
   }
 
@@ -115,6 +120,11 @@ export class ShareStore {
   /** Shares that arrived and wait to complete. */
   arrived(): ShareRow[] {
     return this.arrivedOpen.all();
+  }
+
+  /** Open shares whose device was deleted or disabled (also by another process, such as the CLI). */
+  withoutActiveDevice(): (ShareRow & { disabled: number | null })[] {
+    return this.withoutDevice.all();
   }
 
   /** Applies `changes` to a share; returns the row after the change. */
