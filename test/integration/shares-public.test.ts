@@ -15,6 +15,7 @@ import { after, before, test } from 'node:test';
 import pino from 'pino';
 import type { PublicShare, ShareCreated } from '../../shared/api/shares';
 import { PUBLIC_RATE } from '../../main/server/auth/token-buckets';
+import { MAX_VIEWERS_PER_SHARE } from '../../main/server/http/share-live';
 import { ManualClock } from '../support/manual-clock';
 import { startTestServer, tempDir, type TestServer } from '../support/server';
 import { openSse } from '../support/sse-client';
@@ -291,5 +292,32 @@ test('the same links work on the HTTPS port (one app): the JSON and the live fee
     assert.equal((await get('/s/nope/data', false)).status, 404);
   } finally {
     await tls.stop();
+  }
+});
+
+test('one share holds at most MAX_VIEWERS_PER_SHARE live viewers at once (429), and a closed viewer frees its place', async () => {
+  const big = await startTestServer({ shareRateLimit: { burst: 10_000, perMinute: 10_000 } });
+  const feeds: Awaited<ReturnType<typeof openSse>>[] = [];
+  try {
+    big.company('big');
+    await big.user('big', 'ops', 'office');
+    await big.user('big', 'V', 'driver');
+    const c = (await big.api('POST', '/api/v1/shares', { token: big.token('big', 'ops'), body: { device_id: 'V' } })).body as ShareCreated;
+    for (let i = 0; i < MAX_VIEWERS_PER_SHARE; i++) {
+      const f = await openSse(`${big.url}/s/${c.share_token}/live`);
+      feeds.push(f);
+      await f.next();
+    }
+    const refused = await big.api('GET', `/s/${c.share_token}/live`);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('retry-after'), '30');
+    feeds.pop()!.close();
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await openSse(`${big.url}/s/${c.share_token}/live`);
+    feeds.push(again);
+    assert.equal(again.status, 200);
+  } finally {
+    for (const f of feeds) f.close();
+    await big.stop();
   }
 });

@@ -13,6 +13,8 @@ import { isEnded } from '../shares/share-views';
 
 /** A comment line this often keeps proxies from closing an idle stream (transport pacing: the event loop's timer). */
 const KEEPALIVE_MS = 25_000;
+/** Viewers of one share at once: a link passed around a forum must not hold thousands of sockets. */
+export const MAX_VIEWERS_PER_SHARE = 200;
 
 interface Hub {
   viewers: Set<ServerResponse>;
@@ -55,6 +57,11 @@ export class ShareLive {
       h.viewers.delete(res);
       if (h.viewers.size === 0 && this.hubs.get(row.id) === h) this.drop(row.id, h);
     });
+  }
+
+  /** Viewers of one share now. */
+  viewersOf(shareId: string): number {
+    return this.hubs.get(shareId)?.viewers.size ?? 0;
   }
 
   /** Viewers connected now (tests, benchmark). */

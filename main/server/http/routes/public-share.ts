@@ -15,7 +15,7 @@ import type { ShareRow } from '../../store/shares';
 import type { App } from '../app-type';
 import { rateLimited } from '../errors';
 import { TokenBuckets } from '../../auth/token-buckets';
-import { ShareLive } from '../share-live';
+import { MAX_VIEWERS_PER_SHARE, ShareLive } from '../share-live';
 import { SHARE_PATH } from './share-links';
 
 const UNKNOWN_MESSAGE = 'This share link is not valid, or the share has ended and is no longer kept.';
@@ -88,6 +88,7 @@ export function publicShareRoutes(app: App, ctx: ServerContext): void {
   };
 
   const sendLive = async (row: ShareRow, reply: FastifyReply, headers: Record<string, string>) => {
+    if (live.viewersOf(row.id) >= MAX_VIEWERS_PER_SHARE) throw rateLimited('this share has too many viewers right now; try again shortly', 30);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive', 'x-accel-buffering': 'no' });
