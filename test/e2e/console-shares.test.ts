@@ -102,12 +102,13 @@ describe('console: share live location', { timeout: 180_000 }, () => {
   });
 
   test('the Shares page lists it; +1 h extends it; Cancel ends it', async () => {
-    // A second share, made over REST (another console or a shop system), is listed too.
-    const second = (await srv.api('POST', '/api/v1/shares', { token, body: { device_id: 'DR_1', recipient_name: 'Jonas Weber', order_id: 'ORD-9' } })).body as ShareCreated;
     await page.getByTestId('nav-shares').click();
     const row = (id: string) => page.locator(`[data-testid="share-row"][data-share-id="${id}"]`);
     await row(created.id).waitFor();
-    await row(second.id).waitFor({ timeout: 15_000 });
+    // A share made elsewhere (another console, a shop system over REST) shows up live, well
+    // before the page's 30 s reload.
+    const second = (await srv.api('POST', '/api/v1/shares', { token, body: { device_id: 'DR_1', recipient_name: 'Jonas Weber', order_id: 'ORD-9' } })).body as ShareCreated;
+    await row(second.id).waitFor({ timeout: 5000 });
     const text = (await row(created.id).innerText()).replace(/\s+/g, ' ');
     assert.match(text, /Live/);
     assert.match(text, /Van 1/);
@@ -125,8 +126,12 @@ describe('console: share live location', { timeout: 180_000 }, () => {
     const after = await shares();
     assert.equal(after.find((s) => s.id === created.id)!.status, 'cancelled');
     assert.equal(after.find((s) => s.id === second.id)!.status, 'active');
+    // Completed elsewhere: it leaves the open list live.
+    assert.equal((await srv.api('POST', `/api/v1/shares/${second.id}/complete`, { token })).status, 200);
+    await row(second.id).waitFor({ state: 'detached', timeout: 5000 });
     await page.getByTestId('shares-filter-all').click();
     await waitForText(page, `[data-testid="share-row"][data-share-id="${created.id}"]`, 'Cancelled');
+    await waitForText(page, `[data-testid="share-row"][data-share-id="${second.id}"]`, 'Completed');
     assert.equal(await row(created.id).getByTestId('share-cancel').count(), 0, 'an ended share has no actions');
     assert.deepEqual(tp.errors, []);
   });

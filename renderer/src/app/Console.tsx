@@ -10,6 +10,7 @@ import { AlertBanner } from '../components/alerts/AlertBanner';
 import { AlertStore } from '../components/alerts/alert-store';
 import { syncOpenAlerts } from '../components/alerts/sync-alerts';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { notifySharesChanged } from '../components/shares/shares-changed';
 import { Header } from '../components/Header';
 import { LiveSocket } from '../live/live-socket';
 import { AlertsPage } from '../pages/AlertsPage';
@@ -38,8 +39,13 @@ export function Console(props: { session: Session; baseUrl: string; desktop: boo
       alerts.apply(a);
     };
     // After every (re)connect: the open alerts, including any raised while the socket was down.
-    const onOnline = () => void syncOpenAlerts(api, alerts, socket);
-    const socket: LiveSocket = new LiveSocket({ store: fleetStore, api, userId: session.user.id, token: session.token, baseUrl, onAuthLost: onSignOut, onAlert, onOnline });
+    // …and the shares, whose changes meanwhile were missed; while online, each change is announced.
+    const onOnline = () => {
+      void syncOpenAlerts(api, alerts, socket);
+      notifySharesChanged();
+    };
+    const onShareChange = () => notifySharesChanged();
+    const socket: LiveSocket = new LiveSocket({ store: fleetStore, api, userId: session.user.id, token: session.token, baseUrl, onAuthLost: onSignOut, onAlert, onShareChange, onOnline });
     return socket;
   }, [api, session, baseUrl, onSignOut, alerts]);
   const [focus, setFocus] = useState<FocusRequest | null>(null);

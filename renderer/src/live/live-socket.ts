@@ -5,6 +5,7 @@
  * every (re)connect and whenever an update names a device the list does not know yet.
  */
 import type { AlertView } from '../../../shared/api/alerts';
+import type { ShareChangePayload } from '../../../shared/api/shares';
 import type { ServerMessage } from '../../../shared/protocol/server-messages';
 import { CLOSE, COMPANY_DRIVERS } from '../../../shared/protocol/tracking';
 import { TrackingClient, trackUrl, type Backoff } from '../../../shared/tracking-client';
@@ -28,6 +29,8 @@ export interface LiveSocketOptions {
   onAuthLost: (message: string) => void;
   /** an SOS or crash alert arrived (or changed, e.g. acknowledged elsewhere) */
   onAlert?: (alert: AlertView) => void;
+  /** a share of `deviceId` was created or changed (here or in another console, or by the server) */
+  onShareChange?: (deviceId: string, change: ShareChangePayload) => void;
   /** the socket is subscribed again after a (re)connect: views re-fetch what they may have missed */
   onOnline?: () => void;
 }
@@ -140,6 +143,9 @@ export class LiveSocket {
         break;
       case 'alert':
         this.o.onAlert?.(msg.payload);
+        break;
+      case 'share_update':
+        this.o.onShareChange?.(msg.id, msg.payload);
         break;
       case 'error':
         if (msg.error === 'Unauthorized') this.authLost('Your session is no longer valid; sign in again.');

@@ -1,7 +1,7 @@
 /**
  * The company's live location shares: status, device, recipient, order, ETA and expiry, with
- * one-click Complete, Cancel and Extend. The list loads again every 10 s while the page is
- * open, and at once after a change made in this console.
+ * one-click Complete, Cancel and Extend. The list loads again at once when a share changes
+ * anywhere (the Tracking API's share_update), and every 30 s for the ETAs.
  */
 import { useMemo, useState } from 'react';
 import type { Share } from '../../../shared/api/shares';

@@ -1,4 +1,8 @@
-/** A share was created or changed in this console: lists of shares load again at once. */
+/**
+ * A share was created or changed — in this console, or anywhere (the Tracking API's
+ * `share_update`, see app/Console.tsx): lists of shares load again at once. They also load
+ * every 30 s while shown, for the ETAs, which change with every position.
+ */
 import { useEffect } from 'react';
 
 const listeners = new Set<() => void>();
@@ -7,8 +11,8 @@ export function notifySharesChanged(): void {
   for (const l of listeners) l();
 }
 
-/** Calls `reload` whenever a share changes here, and every `pollMs` (other consoles' changes). */
-export function useSharesRefresh(reload: () => void, pollMs = 10_000): void {
+/** Calls `reload` whenever a share changes, and every `pollMs` (the ETAs). */
+export function useSharesRefresh(reload: () => void, pollMs = 30_000): void {
   useEffect(() => {
     listeners.add(reload);
     const t = setInterval(reload, pollMs);
