@@ -97,6 +97,9 @@ describe('public share page', { timeout: 180_000 }, () => {
     assert.match((await page.textContent('[data-testid="share-eta-duration"]'))!, /^(about \d+ min|less than a minute)$/);
     assert.match((await page.textContent('[data-testid="share-eta-clock"]'))!, /around \d{1,2}:\d{2}/);
     assert.equal(await page.locator('[data-testid="van-heading"]').isVisible(), true, 'the heading shows');
+    // No tile server is reachable here: the offline note shows and the world basemap is drawn beneath.
+    await page.getByTestId('offline-map-note').waitFor();
+    await page.locator('.leaflet-fleetWorld-pane canvas').waitFor({ state: 'attached' });
 
     // The next fix: record the drawn position every frame while it travels through the server.
     const target: [number, number] = [START.lat, START.lng + 0.006];

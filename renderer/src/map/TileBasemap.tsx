@@ -3,7 +3,7 @@
  * loaded, a small note says the map is the offline one, so a dispatcher is not left wondering
  * why streets are missing.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import L from 'leaflet';
 import { DEFAULT_TILE_URL } from '../../../shared/tiles';
 import { useLeafletMap } from './map-context';
@@ -19,8 +19,12 @@ class OfflineNote extends L.Control {
   }
 }
 
-export function TileBasemap({ url }: { url: string | null }) {
+export function TileBasemap({ url, onOffline }: { url: string | null; /** told when the offline state changes */ onOffline?: (offline: boolean) => void }) {
   const map = useLeafletMap();
+  const told = useRef(onOffline);
+  useEffect(() => {
+    told.current = onOffline;
+  });
   useEffect(() => {
     const tiles = L.tileLayer(url || DEFAULT_TILE_URL, { attribution: OSM_ATTRIBUTION, maxZoom: 19, crossOrigin: false });
     const note = new OfflineNote({ position: 'bottomleft' });
@@ -33,6 +37,7 @@ export function TileBasemap({ url }: { url: string | null }) {
         shown = offline;
         if (offline) note.addTo(map);
         else note.remove();
+        told.current?.(offline);
       }
     };
     tiles.on('tileerror', () => {

@@ -1,12 +1,13 @@
 /**
- * The share page's map: the console's offline world basemap under the tiles (so land and sea
- * show without internet), the van gliding to each new position, and the destination pin. The
+ * The share page's map: the tiles, and the console's world basemap beneath them once tiles
+ * fail (so land and sea show without internet), the van gliding to each new position, and the
+ * destination pin. The
  * view fits the van and the destination at first and keeps the van in sight until the viewer
  * drags the map; "Show the van" brings it back.
  */
 import 'leaflet/dist/leaflet.css';
 import '../../map/map.css';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import L from 'leaflet';
 import type { PublicPosition, ShareDestination } from '../../../../shared/api/shares';
 import { MapContext, useLeafletMap as useMapFromContext } from '../../map/map-context';
@@ -25,18 +26,23 @@ export interface ShareMapProps {
   vanTitle: string;
 }
 
+/** Behind the tiles while they load: neither land nor sea. */
+const TILE_WAIT_COLOR = '#e5e3df';
 const FIT_PADDING: L.PointExpression = [48, 48];
 const MAX_FIT_ZOOM = 16;
 
 export function ShareMap(props: ShareMapProps) {
   const { container, map } = useLeafletMap();
+  // The world basemap (~240 kB gzipped) is fetched only once tiles fail: online viewers never need it.
+  const [offline, setOffline] = useState(false);
+  const onOffline = useCallback((o: boolean) => o && setOffline(true), []);
   return (
     <div className="fleet-map share-map">
-      <div ref={container} className="fleet-map-canvas" style={{ background: SEA_COLOR }} data-testid="share-map" />
+      <div ref={container} className="fleet-map-canvas" style={{ background: offline ? SEA_COLOR : TILE_WAIT_COLOR }} data-testid="share-map" />
       {map && (
         <MapContext.Provider value={map}>
-          <WorldBasemap />
-          <TileBasemap url={null} />
+          {offline && <WorldBasemap />}
+          <TileBasemap url={null} onOffline={onOffline} />
           <ShareOverlays {...props} />
         </MapContext.Provider>
       )}
@@ -50,6 +56,8 @@ function ShareOverlays({ position, destination, showHeading, vanTitle }: ShareMa
   const dest = useRef<L.Marker | null>(null);
   const fitted = useRef<'none' | 'destination' | 'van'>('none');
   const [follow, setFollow] = useState(true);
+  const following = useRef(follow);
+  following.current = follow;
   // The marker's hover text is set once: a new name must not recreate the marker.
   const title = useRef(vanTitle);
 
@@ -59,9 +67,17 @@ function ShareOverlays({ position, destination, showHeading, vanTitle }: ShareMa
     const toPair = (ll: L.LatLng | null): [number, number] | null => (ll ? [ll.lat, ll.lng] : null);
     const uninstall = installShareTestHook({ vanLatLng: () => toPair(v.latLng()), destinationLatLng: () => toPair(dest.current?.getLatLng() ?? null), map });
     const onDrag = () => setFollow(false);
+    // A turned phone or a resized window: fit again what the viewer follows.
+    const onResize = () => {
+      if (!following.current) return;
+      const points = [v.target(), dest.current?.getLatLng() ?? null].filter((p): p is L.LatLng => p !== null);
+      if (points.length > 0) fitAll(map, points);
+    };
     map.on('dragstart', onDrag);
+    map.on('resize', onResize);
     return () => {
       map.off('dragstart', onDrag);
+      map.off('resize', onResize);
       uninstall();
       v.remove();
       van.current = null;
