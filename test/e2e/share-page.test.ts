@@ -2,7 +2,7 @@
  * The public share page in real Chromium against a real server: it renders a live share, the
  * van glides when the driver sends positions over the Tracking API, the banner follows the
  * share from on the way to almost there and arrived, a quiet phone makes the update age a
- * warning after two minutes, an ended share shows its end and no
+ * warning after two minutes, an ended (cancelled, delivered, expired) share shows its end and no
  * position, and a bad token gets the friendly not-found page. Also: the page's scripts stay
  * under 150 kB gzipped.
  */
@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { PublicShare, ShareCreated } from '../../shared/api/shares';
 import { launchBrowser, newPage, RENDERER_INDEX, type TestPage } from '../support/browser';
+import { ManualClock } from '../support/manual-clock';
 import type { TestServer } from '../support/server';
 import { ADMIN, ADMIN_PASSWORD, COMPANY, Driver, startConsoleServer, waitForText } from './console-fixtures';
 import { PAGE_NAME_SHIM, eventually } from './map-fixtures';
@@ -197,5 +198,36 @@ describe('public share page', { timeout: 180_000 }, () => {
     assert.doesNotMatch(text, /NotFound|error|token|\{/i, text);
     await shootBothSizes(page, 'share-not-found');
     assert.deepEqual(tp.errors.filter((e) => !/404/.test(e)), []);
+  });
+});
+
+describe('public share page: expiry', { timeout: 60_000 }, () => {
+  const clock = new ManualClock();
+  let srv: TestServer;
+  let browser: Browser;
+  let tp: TestPage;
+
+  before(async () => {
+    srv = await startConsoleServer([{ id: 'DR_1', display_name: 'Van 1' }], { clock });
+    browser = await launchBrowser();
+    tp = await newPage(browser, DESKTOP);
+  });
+  after(async () => {
+    await browser?.close();
+    await srv?.stop();
+  });
+
+  test('an open page turns to "This link has expired" when the share expires', async () => {
+    const token = (await srv.api('POST', '/api/v1/auth/login', { body: { company: COMPANY, user_id: ADMIN, password: ADMIN_PASSWORD } })).body.token;
+    const r = await srv.api('POST', '/api/v1/shares', { token, body: { device_id: 'DR_1', expires_in_hours: 0.25, recipient_name: 'Maria Schmidt' } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const { page } = tp;
+    await page.goto(`${srv.url}/s/${(r.body as ShareCreated).share_token}`);
+    await waitForText(page, '[data-testid="share-status-title"]', 'On the way');
+    clock.advance(16 * 60_000);
+    await waitForText(page, '[data-testid="share-status-title"]', 'This link has expired', 15_000);
+    assert.equal(await page.getByTestId('share-map').count(), 0, 'no map');
+    await shootBothSizes(page, 'share-expired');
+    assert.deepEqual(tp.errors, []);
   });
 });
