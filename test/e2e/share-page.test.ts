@@ -2,7 +2,7 @@
  * The public share page in real Chromium against a real server: it renders a live share, the
  * van glides when the driver sends positions over the Tracking API, the banner follows the
  * share from on the way to almost there and arrived, a quiet phone makes the update age a
- * warning after two minutes, an ended (cancelled, delivered, expired) share shows its end and no
+ * warning after two minutes, the page follows again after the connection drops, an ended (cancelled, delivered, expired) share shows its end and no
  * position, and a bad token gets the friendly not-found page. Also: the page's scripts stay
  * under 150 kB gzipped.
  */
@@ -18,7 +18,7 @@ import { ManualClock } from '../support/manual-clock';
 import type { TestServer } from '../support/server';
 import { ADMIN, ADMIN_PASSWORD, COMPANY, Driver, startConsoleServer, waitForText } from './console-fixtures';
 import { PAGE_NAME_SHIM, eventually } from './map-fixtures';
-import { DESKTOP, shootBothSizes } from './share-fixtures';
+import { DESKTOP, PHONE, shootBothSizes } from './share-fixtures';
 
 const START = { lat: 48.137, lng: 11.575 };
 const DESTINATION = { latitude: 48.137, longitude: 11.605, label: 'Marienplatz 8' };
@@ -154,6 +154,27 @@ describe('public share page', { timeout: 180_000 }, () => {
       assert.equal(await tp2.page.getAttribute('[data-testid="share-updated"]', 'data-stale'), 'true');
       await shootBothSizes(tp2.page, 'share-stale');
       assert.deepEqual(tp2.errors, []);
+    } finally {
+      await tp2.context.close();
+    }
+  });
+
+  test('after the connection drops and comes back, the page follows the van again', async () => {
+    const tp2 = await newPage(browser, PHONE);
+    try {
+      await tp2.page.goto(pageUrl(share));
+      await tp2.page.getByTestId('share-map').waitFor();
+      await eventually(() => vanLatLng(tp2.page), (ll) => ll !== null, 10_000, 'the van');
+      await tp2.context.setOffline(true);
+      await tp2.page.waitForTimeout(1500);
+      const moved: [number, number] = [DESTINATION.latitude, DESTINATION.longitude - 0.0002];
+      await driver.send({ lat: moved[0], lng: moved[1], speed: 0, bearing: 90 });
+      await tp2.context.setOffline(false);
+      const ll = await eventually(() => vanLatLng(tp2.page), (v) => v !== null && Math.abs(v[1] - moved[1]) < 1e-6, 20_000, 'the van at its new place');
+      assert.ok(Math.abs(ll![0] - moved[0]) < 1e-6);
+      // The world basemap, if its load was cut by the drop, is fetched again.
+      await tp2.page.locator('.leaflet-fleetWorld-pane canvas').waitFor({ state: 'attached', timeout: 15_000 });
+      assert.deepEqual(tp2.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|net::/.test(e)), []);
     } finally {
       await tp2.context.close();
     }
