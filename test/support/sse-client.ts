@@ -31,9 +31,12 @@ export async function openSse(url: string, onEvent?: (e: SseEvent) => void): Pro
     if (!res.body) return;
     const decoder = new TextDecoder();
     let buf = '';
+    const reader = res.body.getReader();
     try {
-      for await (const chunk of res.body) {
-        buf += decoder.decode(chunk as Uint8Array, { stream: true });
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buf += decoder.decode(value, { stream: true });
         let i;
         while ((i = buf.indexOf('\n\n')) >= 0) {
           const block = buf.slice(0, i);
