@@ -40,7 +40,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/server/{ingest,trips,crash,devices,shares,store,auth,events,tls}/**/*.ts', 'main/server/*.ts'],
+    files: ['main/server/{ingest,trips,crash,devices,shares,notify,store,auth,events,tls}/**/*.ts', 'main/server/*.ts'],
     ignores: ['main/server/index.ts', 'main/server/context.ts'],
     rules: {
       'no-restricted-imports': [
@@ -57,7 +57,7 @@ export default tseslint.config(
   },
   {
     // Domain services get their stores from store/storage.ts and never hold the database.
-    files: ['main/server/{ingest,trips,crash,devices,shares,auth,tls}/**/*.ts'],
+    files: ['main/server/{ingest,trips,crash,devices,shares,notify,auth,tls}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
