@@ -20,6 +20,15 @@ export interface ProviderClient {
   close(): Promise<void>;
 }
 
+/** What the server lends every provider client. */
+export interface ProviderEnv {
+  /**
+   * Extra certificate authorities (PEM) trusted for receivers behind a private CA, besides the
+   * system's (server config `notify.extraCa`; tests trust their local HTTPS receivers this way).
+   */
+  ca: string[];
+}
+
 export interface ProviderKind<S = Record<string, unknown>> {
   provider: Provider;
   /**
@@ -29,7 +38,7 @@ export interface ProviderKind<S = Record<string, unknown>> {
    */
   prepare(settings: S): S;
   /** Builds the client from complete settings (secrets decrypted). */
-  connect(settings: S): ProviderClient;
+  connect(settings: S, env: ProviderEnv): ProviderClient;
 }
 
 /** Milliseconds since `start`, rounded to 0.1 ms. */

@@ -47,7 +47,7 @@ export const webhook: ProviderKind<Settings> = {
     checkSecret(secret);
     return { ...s, secret };
   },
-  connect(s): ProviderClient {
+  connect(s, _env): ProviderClient {
     const signer = new Webhook(s.secret!);
     const base = { ...(s.headers ?? {}), 'user-agent': `FleetDesk/${VERSION}`, 'content-type': 'application/json' };
     return {
