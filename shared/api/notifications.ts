@@ -256,3 +256,16 @@ export const DEFAULT_NOTIFY: NotifyOptions = {
 
 /** A destination counts as "failing" in the console header after this long. */
 export const FAILING_WARN_MS = 3 * 60_000;
+
+export const DestinationList = Type.Object({ destinations: Type.Array(Destination) });
+export type DestinationList = Static<typeof DestinationList>;
+
+export const RedeliverAnswer = Type.Object({ redelivered: Type.Integer() });
+
+/** For the console header: destinations failing for longer than FAILING_WARN_MS. */
+export const NotifyStatus = Type.Object({
+  failing: Type.Array(
+    Type.Object({ id: Type.String(), name: Type.String(), failing_since: IsoTime('first failure'), last_error: Nullable(Type.String()) }),
+  ),
+});
+export type NotifyStatus = Static<typeof NotifyStatus>;
