@@ -25,6 +25,10 @@ import type { ExportFormat, RichTrack, TripSettings, TripSettingsUpdate, TripSum
 import type { AlertView } from '../../../shared/api/alerts';
 import type { DeviceReception } from '../../../shared/protocol/reception';
 import type { Share, ShareCreate, ShareCreated, ShareListQuery, ShareSettingsAnswer, ShareSettingsUpdate, ShareUpdate } from '../../../shared/api/shares';
+import type { Destination, DestinationCreate, DestinationList, DestinationUpdate, DeliveryPage, DeliveryQuery, NotifyStatus, RedeliverBody, SendResult } from '../../../shared/api/notifications';
+
+/** A destination as POST answers it: a webhook's secret made by the server is in it, this once. */
+export type DestinationCreated = Destination & { created_secret?: string };
 
 /** An alert as the server answers it; the resolution and crash-pipeline fields arrive with the crash pipeline. */
 export type AlertRecord = AlertView & {
@@ -209,6 +213,22 @@ export class ApiClient {
   cancelShare = (id: string) => this.call<Share>('POST', `/shares/${enc(id)}/cancel`);
   shareSettings = (companyId: string) => this.call<ShareSettingsAnswer>('GET', `/companies/${enc(companyId)}/share-settings`);
   updateShareSettings = (companyId: string, changes: ShareSettingsUpdate) => this.call<ShareSettingsAnswer>('PATCH', `/companies/${enc(companyId)}/share-settings`, changes);
+
+  // backend notifications (admins)
+  destinations = (signal?: AbortSignal) => this.call<DestinationList>('GET', '/destinations', undefined, signal);
+  createDestination = (body: DestinationCreate) => this.call<DestinationCreated>('POST', '/destinations', body);
+  updateDestination = (id: string, changes: DestinationUpdate) => this.call<Destination>('PATCH', `/destinations/${enc(id)}`, changes);
+  deleteDestination = (id: string) => this.call<void>('DELETE', `/destinations/${enc(id)}`);
+  /** Sends a sample envelope; the answer is what the receiver said. */
+  testDestination = (id: string) => this.call<SendResult>('POST', `/destinations/${enc(id)}/test`);
+  deliveries(q: DeliveryQuery, signal?: AbortSignal): Promise<DeliveryPage> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+    const qs = params.toString();
+    return this.call<DeliveryPage>('GET', `/deliveries${qs ? `?${qs}` : ''}`, undefined, signal);
+  }
+  redeliver = (body: RedeliverBody) => this.call<{ redelivered: number }>('POST', '/deliveries/redeliver', body);
+  notifyStatus = (signal?: AbortSignal) => this.call<NotifyStatus>('GET', '/notifications/status', undefined, signal);
 
   apiKeys = () => this.call<ApiKey[]>('GET', '/api-keys');
   createApiKey = (name: string) => this.call<ApiKeyCreated>('POST', '/api-keys', { name });

@@ -12,8 +12,10 @@ import { syncOpenAlerts } from '../components/alerts/sync-alerts';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { notifySharesChanged } from '../components/shares/shares-changed';
 import { Header } from '../components/Header';
+import { NotifyWarning } from '../components/integrations/NotifyWarning';
 import { LiveSocket } from '../live/live-socket';
 import { AlertsPage } from '../pages/AlertsPage';
+import { IntegrationsPage } from '../pages/IntegrationsPage';
 import { MapPage } from '../pages/MapPage';
 import { TripsPage } from '../pages/TripsPage';
 import { notifyNewAlert } from '../components/alerts/notify';
@@ -87,6 +89,7 @@ export function Console(props: { session: Session; baseUrl: string; desktop: boo
       <div className="console">
         <Header route={route} desktop={props.desktop} onSignOut={() => onSignOut('You signed out.')} />
         <ConnectionBanner />
+        <NotifyWarning />
         <AlertBanner />
         <main className="console-body">
           {route === 'map' && <MapPage />}
@@ -94,6 +97,7 @@ export function Console(props: { session: Session; baseUrl: string; desktop: boo
           {route === 'alerts' && <AlertsPage />}
           {route === 'shares' && <SharesPage />}
           {route === 'users' && <UsersPage />}
+          {route === 'integrations' && <IntegrationsPage />}
           {route === 'settings' && <SettingsPage />}
         </main>
       </div>

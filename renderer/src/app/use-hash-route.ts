@@ -1,11 +1,11 @@
 /**
  * Navigation between the console's pages, in the URL hash (#/map, #/trips/DR_1/2026-11-30,
- * #/alerts, #/shares, #/users, #/settings): no router needed. Segments after the page name are the
+ * #/alerts, #/shares, #/users, #/integrations, #/settings): no router needed. Segments after the page name are the
  * page's own (the trips page keeps its device and day there, so a view can be linked).
  */
 import { useSyncExternalStore } from 'react';
 
-export const ROUTES = ['map', 'trips', 'alerts', 'shares', 'users', 'settings'] as const;
+export const ROUTES = ['map', 'trips', 'alerts', 'shares', 'users', 'integrations', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
 function current(): Route {

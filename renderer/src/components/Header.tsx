@@ -10,12 +10,18 @@ const NAV: { route: Route; label: string; adminOnly?: boolean }[] = [
   { route: 'alerts', label: 'Alerts' },
   { route: 'shares', label: 'Shares' },
   { route: 'users', label: 'Users', adminOnly: true },
+  { route: 'integrations', label: 'Integrations', adminOnly: true },
   { route: 'settings', label: 'Settings' },
 ];
 
 export function Header(props: { route: Route; desktop: boolean; onSignOut: () => void }) {
   const { session, company, isAdmin, alerts } = useConsole();
   const open = useSyncExternalStore(alerts.subscribe, alerts.getOpen);
+  const nav = useRef<HTMLElement>(null);
+  // On a phone the links scroll sideways: keep the current page's in view.
+  useEffect(() => {
+    nav.current?.querySelector('a.active')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [props.route]);
   return (
     <header className="header">
       <div className="header-brand">
@@ -25,7 +31,7 @@ export function Header(props: { route: Route; desktop: boolean; onSignOut: () =>
           {company?.name ?? session.user.company}
         </span>
       </div>
-      <nav className="header-nav" aria-label="Pages">
+      <nav className="header-nav" aria-label="Pages" ref={nav}>
         {NAV.filter((n) => !n.adminOnly || isAdmin).map((n) => (
           <a key={n.route} href={routeHref(n.route)} className={n.route === props.route ? 'active' : undefined} aria-current={n.route === props.route ? 'page' : undefined} data-testid={`nav-${n.route}`}>
             {n.label}
