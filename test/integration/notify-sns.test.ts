@@ -101,7 +101,7 @@ before(async () => {
 after(() => topic.receiver.close());
 
 describe('Publish to a local SNS topic', () => {
-  test('the message is the exact envelope JSON; attributes Event and UserId; signed for the access key and region; one connection reused', BOUND, async () => {
+  test('the message is the exact envelope JSON; attributes Event, EventId and UserId; signed for the access key and region; one connection reused', BOUND, async () => {
     topic.receiver.received.length = 0;
     const client = sns.connect(topic.settings(), NO_CA);
     try {
@@ -118,7 +118,11 @@ describe('Publish to a local SNS topic', () => {
       assert.equal(p!.params.get('TopicArn'), ARN);
       assert.equal(p!.params.get('Message'), JSON.stringify(first.envelope));
       assert.deepEqual(JSON.parse(p!.params.get('Message')!), first.envelope);
-      assert.deepEqual(p!.attributes, { Event: { DataType: 'String', StringValue: 'IncomingTrackReceived' }, UserId: { DataType: 'String', StringValue: 'van-7' } });
+      assert.deepEqual(p!.attributes, {
+        Event: { DataType: 'String', StringValue: 'IncomingTrackReceived' },
+        EventId: { DataType: 'String', StringValue: first.id },
+        UserId: { DataType: 'String', StringValue: 'van-7' },
+      });
       // a standard topic takes no FIFO ids
       assert.equal(p!.params.get('MessageGroupId'), null);
       assert.equal(p!.params.get('MessageDeduplicationId'), null);
@@ -148,7 +152,7 @@ describe('Publish to a local SNS topic', () => {
       assert.equal(p!.params.get('MessageGroupId'), 'van-7');
       assert.equal(q!.params.get('MessageDeduplicationId'), noDevice.id);
       assert.equal(q!.params.get('MessageGroupId'), 'fleetdesk');
-      assert.deepEqual(Object.keys(q!.attributes), ['Event'], 'no UserId attribute without a device');
+      assert.deepEqual(Object.keys(q!.attributes), ['Event', 'EventId'], 'no UserId attribute without a device');
       assert.equal(r!.params.get('MessageDeduplicationId'), withDevice.id);
     } finally {
       await client.close();

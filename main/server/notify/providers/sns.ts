@@ -1,9 +1,11 @@
 /**
  * Amazon SNS: each event is one Publish to the destination's topic with `@aws-sdk/client-sns`.
  * The message is the JSON envelope; message attributes `Event` (the event type) and `UserId` (the
- * device id) let subscriptions filter without parsing it. On a FIFO topic the event id is the
- * MessageDeduplicationId (SNS drops a redelivery within its five-minute window) and the device
- * keeps its events in order as the MessageGroupId.
+ * device id) let subscriptions filter without parsing it, and `EventId` carries the stable event
+ * id, the subscriber's idempotency key (the envelope has no field for it, and SNS's MessageId is
+ * new on every publish). On a FIFO topic the event id is also the MessageDeduplicationId (SNS
+ * drops a redelivery within its five-minute window) and the device keeps its events in order as
+ * the MessageGroupId.
  *
  * The SDK does not retry (the outbox does, with its own backoff and dead letters) and the
  * outbox's AbortSignal ends a send. An `endpoint` sends to an SNS-compatible service (LocalStack,
@@ -105,7 +107,10 @@ const snsId = (id: string): string => (SNS_ID.test(id) ? id : createHash('sha256
 
 export function publishInput(topic: TopicArn, topicArn: string, event: OutgoingEvent) {
   const { envelope } = event;
-  const attributes: Record<string, MessageAttributeValue> = { Event: { DataType: 'String', StringValue: envelope.Event } };
+  const attributes: Record<string, MessageAttributeValue> = {
+    Event: { DataType: 'String', StringValue: envelope.Event },
+    EventId: { DataType: 'String', StringValue: event.id },
+  };
   if (envelope.UserId) attributes.UserId = { DataType: 'String', StringValue: envelope.UserId };
   return {
     TopicArn: topicArn,
