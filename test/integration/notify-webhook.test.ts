@@ -118,6 +118,11 @@ test('bad settings are refused with a message naming the field; only admins mana
   assert.equal((await create({ name: 'x', provider: 'webhook', settings: { url: receiver.url } }, s.token(C, 'clerk'))).status, 403);
   assert.equal((await s.api('GET', '/api/v1/destinations')).status, 401);
   assert.deepEqual((await s.api('GET', '/api/v1/destinations', { token: admin })).body, { destinations: [] });
+  // another company's device is not one of ours
+  await s.user('globex', 'g-van', 'driver');
+  const foreign = await create({ name: 'x', provider: 'webhook', settings: { url: 'https://example.com/' }, devices: ['g-van'] });
+  assert.equal(foreign.status, 400);
+  assert.match(foreign.body.message, /no device "g-van"/);
 });
 
 let dest: any;
@@ -269,7 +274,7 @@ test('after the attempt limit an event is a dead letter and the next goes on; re
   const wrong = await s.api('POST', '/api/v1/deliveries/redeliver', { token: admin, body: {} });
   assert.equal(wrong.status, 400);
   const other = await s.api('POST', '/api/v1/deliveries/redeliver', { token: s.token('globex', 'gboss'), body: { id: dead.id } });
-  assert.equal(other.status, 400, "another company's dead letter is not theirs to redeliver");
+  assert.equal(other.status, 404, "another company's dead letter is not theirs to redeliver");
   const r = await s.api('POST', '/api/v1/deliveries/redeliver', { token: admin, body: { id: dead.id } });
   assert.deepEqual(r.body, { redelivered: 1 });
   const back = await until('the redelivered event', () => receiver.hits.slice(start).find((h) => h.json.Details.ChargeLevel === 60));

@@ -3,7 +3,7 @@ import { DeliveryPage, DeliveryQuery, RedeliverAnswer, RedeliverBody } from '../
 import type { ServerContext } from '../../context';
 import type { App } from '../app-type';
 import { authorize, bearer, caller } from '../authn';
-import { badRequest } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { errors } from './helpers';
 
 const tags = ['notifications'];
@@ -17,13 +17,15 @@ export function deliveryRoutes(app: App, ctx: ServerContext): void {
   app.get(
     `${API_PREFIX}/deliveries`,
     {
-      schema: { summary: 'The delivery log, newest first (filter by destination, state, event; page with before)', tags, security, querystring: DeliveryQuery, response: { 200: DeliveryPage, ...errors(400, 401, 403) } },
+      schema: { summary: 'The delivery log, newest first (filter by destination, state, event; page with before)', tags, security, querystring: DeliveryQuery, response: { 200: DeliveryPage, ...errors(400, 401, 403, 404) } },
       onRequest,
     },
     (req) => {
       const q = req.query;
       const limit = q.limit ?? 50;
-      const rows = ctx.storage.deliveries.log(caller(req).companyId, { destinationId: q.destination, state: q.state, event: q.event, before: q.before, limit });
+      const companyId = caller(req).companyId;
+      if (q.destination !== undefined) ctx.destinations.require(companyId, q.destination);
+      const rows = ctx.storage.deliveries.log(companyId, { destinationId: q.destination, state: q.state, event: q.event, before: q.before, limit });
       return {
         deliveries: rows.map((r) => ({
           id: r.id,
@@ -61,10 +63,10 @@ export function deliveryRoutes(app: App, ctx: ServerContext): void {
     (req) => {
       const companyId = caller(req).companyId;
       const b = req.body;
-      if (b.id === undefined && b.all !== true) throw badRequest('give the id of a dead letter, or all: true');
       if (b.destination !== undefined) ctx.destinations.require(companyId, b.destination);
+      if (b.id === undefined && b.all !== true) throw badRequest('give the id of a dead letter, or all: true');
       const n = ctx.storage.deliveries.redeliver(companyId, b.id !== undefined ? { id: b.id } : b.destination !== undefined ? { destinationId: b.destination } : 'all');
-      if (b.id !== undefined && n === 0) throw badRequest(`delivery ${b.id} is not a dead letter of this company`);
+      if (b.id !== undefined && n === 0) throw notFound(`no dead letter ${b.id}`);
       ctx.outbox.kickAll();
       return { redelivered: n };
     },
