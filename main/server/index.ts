@@ -86,7 +86,8 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const deviceStatus = new DeviceStatusService(storage, resolved.clock, resolved.notify.heartbeatIntervalMs);
     const shares = new ShareService({ storage, clock: resolved.clock, logger });
     const keyFile = keyFileSealer(resolved.dataDir);
-    const box = resolved.secretSealer ? secretBox(resolved.secretSealer, keyFile) : secretBox(keyFile);
+    const given = resolved.secretSealer;
+    const box = !given ? secretBox(keyFile) : given.openOnly ? secretBox(keyFile, given) : secretBox(given, keyFile);
     let outbox: Outbox | null = null;
     const destinations = new DestinationService({ storage, clock: resolved.clock, box, kinds: PROVIDER_KINDS, changed: (companyId, id) => outbox?.restart(companyId, id) });
     outbox = new Outbox({

@@ -146,6 +146,8 @@ export const Destination = Type.Object(
     settings: Type.Record(Type.String(), Type.Unknown()),
     /** the secret fields that hold a value ("set") */
     secrets_set: Type.Array(Type.String()),
+    /** set when the stored secrets cannot be opened here (sealed by another machine's keychain, a lost key file): enter them again */
+    secrets_problem: Nullable(Type.String()),
     events: EventList,
     devices: Nullable(Type.Array(Type.String())),
     enabled: Type.Boolean(),

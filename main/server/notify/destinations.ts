@@ -127,7 +127,7 @@ export class DestinationService {
       name: r.name,
       provider: r.provider,
       settings: r.settings,
-      secrets_set: r.sealedSecrets === null ? [] : SECRET_FIELDS[r.provider].filter((f) => this.secretNames(r).includes(f)),
+      ...this.secretState(r),
       events: r.events,
       devices: r.devices,
       enabled: r.enabled,
@@ -179,12 +179,14 @@ export class DestinationService {
     return r.sealedSecrets === null ? {} : (JSON.parse(this.deps.box.open(r.sealedSecrets)) as Settings);
   }
 
-  /** Which secret fields are set, without opening them: kept beside the sealed value. */
-  private secretNames(r: DestinationRow): string[] {
+  /** Which secret fields hold a value, and whether this server can open them. */
+  private secretState(r: DestinationRow): { secrets_set: string[]; secrets_problem: string | null } {
+    if (r.sealedSecrets === null) return { secrets_set: [], secrets_problem: null };
     try {
-      return Object.keys(this.openSecrets(r));
-    } catch {
-      return [];
+      const names = Object.keys(this.openSecrets(r));
+      return { secrets_set: SECRET_FIELDS[r.provider].filter((f) => names.includes(f)), secrets_problem: null };
+    } catch (err) {
+      return { secrets_set: SECRET_FIELDS[r.provider], secrets_problem: `${(err as Error).message}: enter the secret again` };
     }
   }
 }

@@ -165,7 +165,7 @@ class DestinationWorker {
       this.client ??= this.deps.kinds[this.row.provider]!.connect(this.deps.settingsOf(this.row) as never, this.deps.env);
       result = await this.client.send({ id: event.uid, envelope }, ac.signal);
     } catch (err) {
-      result = { ok: false, status: null, ms: 0, error: `the destination could not be reached: ${(err as Error).message.split('\n')[0]}` };
+      result = { ok: false, status: null, ms: 0, error: `the destination could not be prepared: ${(err as Error).message.split('\n')[0]}` };
     } finally {
       clearTimeout(timeout);
       this.inflight = null;

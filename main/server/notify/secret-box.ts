@@ -25,6 +25,8 @@ export interface SecretBox {
 /** A sealer with its prefix; the desktop shell passes one built on safeStorage. */
 export interface Sealer {
   prefix: string;
+  /** opens what it sealed before, but new secrets are sealed with the key file (a keychain that no longer protects) */
+  openOnly?: boolean;
   seal(plain: string): string;
   open(body: string): string;
 }
