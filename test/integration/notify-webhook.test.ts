@@ -13,6 +13,7 @@ import { Webhook } from 'standardwebhooks';
 import { startTestServer, type TestServer } from '../support/server';
 import { ManualClock } from '../support/manual-clock';
 import { TestSocket } from '../support/ws-client';
+import { selfSignedCertificate, startReceiver as startHttpsReceiver } from '../support/recording-receiver';
 
 const C = 'acme';
 let s: TestServer;
@@ -334,4 +335,32 @@ test('edit keeps the secret unless replaced; filters apply; disabled destination
   assert.equal((await s.api('DELETE', `/api/v1/destinations/${dest.id}`, { token: admin })).status, 204);
   assert.equal((await s.api('DELETE', `/api/v1/destinations/${dest.id}`, { token: admin })).status, 404);
   assert.deepEqual((await s.api('GET', '/api/v1/deliveries', { token: admin })).body.deliveries, [], 'its log went with it');
+});
+
+test('an https receiver behind a private CA: refused as untrusted, then delivered once its CA is in notify.extraCa', async () => {
+  const cert = await selfSignedCertificate();
+  const https = await startHttpsReceiver((_req, res) => res.writeHead(204).end(), cert);
+  const plain = await startTestServer();
+  const trusting = await startTestServer({ notify: { extraCa: [cert.cert] } });
+  try {
+    for (const [srv, ok] of [
+      [plain, false],
+      [trusting, true],
+    ] as const) {
+      srv.company(C);
+      await srv.user(C, 'boss', 'admin');
+      const t = srv.token(C, 'boss');
+      const d = await srv.api('POST', '/api/v1/destinations', { token: t, body: { name: 'Private CA', provider: 'webhook', settings: { url: `${https.origin}/hook` } } });
+      assert.equal(d.status, 201);
+      const r = (await srv.api('POST', `/api/v1/destinations/${d.body.id}/test`, { token: t })).body;
+      assert.equal(r.ok, ok, JSON.stringify(r));
+      if (!ok) assert.match(r.error, /certificate is not trusted/);
+      else assert.equal(r.status, 204);
+    }
+    assert.equal(https.received.length, 1, 'only the trusting server got through');
+  } finally {
+    await plain.stop();
+    await trusting.stop();
+    await https.close();
+  }
 });
