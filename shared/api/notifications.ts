@@ -243,7 +243,7 @@ export interface NotifyOptions {
   timeoutMs: number;
   /** a device's HeartbeatReceived at most this often unless a reported field changes */
   heartbeatIntervalMs: number;
-  /** delivered log rows are kept this long */
+  /** delivered log rows, and heartbeat events every destination has passed, are kept this long */
   logRetentionMs: number;
 }
 

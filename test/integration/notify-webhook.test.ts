@@ -364,3 +364,25 @@ test('an https receiver behind a private CA: refused as untrusted, then delivere
     await https.close();
   }
 });
+
+test('retention: heartbeat events every destination has passed are forgotten after the retention; a destination behind keeps them', async () => {
+  const clockR = new ManualClock();
+  const srv = await startTestServer({ clock: clockR, notify: { logRetentionMs: 24 * 3600_000 } });
+  try {
+    srv.company(C);
+    await srv.user(C, 'van-09', 'driver');
+    const off = srv.ctx.destinations.create(C, { name: 'Off', provider: 'webhook', settings: { url: 'https://backend.example.com/x' }, enabled: false });
+    const device = { pk: srv.ctx.users.get(C, 'van-09')!.pk, company_id: C, user_id: 'van-09' };
+    srv.ctx.deviceStatus.report(device, { battery: 50 }, 'test');
+    srv.ctx.deviceStatus.report(device, { battery: 49 }, 'test');
+    const count = () => (srv.ctx.db.prepare(`SELECT count(*) n FROM events WHERE event = 'HeartbeatReceived'`).get() as { n: number }).n;
+    assert.equal(count(), 2);
+    clockR.advance(25 * 3600_000); // the hourly sweep runs on the way
+    assert.equal(count(), 2, 'the disabled destination has not passed them: kept');
+    srv.ctx.destinations.remove(C, off.id);
+    assert.deepEqual(srv.ctx.outbox.prune(), { deliveries: 0, heartbeats: 2 });
+    assert.equal(count(), 0);
+  } finally {
+    await srv.stop();
+  }
+});

@@ -230,7 +230,16 @@ export class Outbox {
     });
     // A safety net (a kick lost to a worker that was busy stopping), and the log's retention.
     this.timers.push(this.deps.clock.every(30_000, () => this.kickAll()));
-    this.timers.push(this.deps.clock.every(3600_000, () => this.deps.storage.deliveries.prune(this.deps.clock.now() - this.deps.options.logRetentionMs)));
+    this.timers.push(this.deps.clock.every(3600_000, () => this.prune()));
+  }
+
+  /** The log's retention: delivered rows, and heartbeat events every destination has passed. */
+  prune(): { deliveries: number; heartbeats: number } {
+    const { storage, clock, options } = this.deps;
+    const before = clock.now() - options.logRetentionMs;
+    const deliveries = storage.deliveries.prune(before);
+    const heartbeats = storage.events.pruneHeartbeats(before, storage.destinations.lowestCursor(storage.events.newestId()));
+    return { deliveries, heartbeats };
   }
 
   kickAll(): void {

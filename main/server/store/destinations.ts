@@ -145,6 +145,12 @@ export class DestinationStore {
     return this.removeStmt.run(companyId, id).changes > 0;
   }
 
+  /** The smallest cursor of all destinations (enabled or not), or `fallback` when there are none. */
+  lowestCursor(fallback: number): number {
+    const r = this.db.prepare<[], { c: number | null }>('SELECT min(cursor) AS c FROM destinations').get();
+    return r?.c ?? fallback;
+  }
+
   /** Moves the cursor forward (never back). */
   advance(id: string, eventId: number): void {
     this.cursorStmt.run(eventId, id);

@@ -121,6 +121,20 @@ export class EventLog {
     return r ? toOutbox(r) : null;
   }
 
+  /**
+   * Heartbeat events are many (one per device per few minutes) and worth nothing once delivered:
+   * those older than `before` that every destination has passed (`below`: the smallest cursor)
+   * and that are not waiting as a dead letter or a redelivery are forgotten. Others are history.
+   */
+  pruneHeartbeats(before: number, below: number): number {
+    return this.db
+      .prepare(
+        `DELETE FROM events WHERE event = 'HeartbeatReceived' AND created_at < ? AND id <= ?
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state != 'delivered')`,
+      )
+      .run(before, below).changes;
+  }
+
   /** The id of the newest event (0 when none): where a new destination's cursor starts. */
   newestId(): number {
     return this.newest.get()?.id ?? 0;
