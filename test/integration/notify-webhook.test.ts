@@ -318,6 +318,12 @@ test('edit keeps the secret unless replaced; filters apply; disabled destination
   assert.equal(receiver.hits.slice(start + 1).some((h) => h.json.Event === 'HeartbeatReceived'), false);
   assert.equal(sos.json.Object.Type, 'Alert');
   assert.match(sos.json.Object.Url, new RegExp(`^${s.url}/api/v1/alerts/\\d+$`));
+  // Object.Url answers the dataset to a backend holding a company API key
+  const key = (await s.api('POST', '/api/v1/api-keys', { token: admin, body: { name: 'Backend' } })).body.key;
+  const fetched = await fetch(sos.json.Object.Url, { headers: { 'x-api-key': key } });
+  assert.equal(fetched.status, 200);
+  assert.equal((await fetched.json()).kind, 'sos');
+  assert.equal((await fetch(sos.json.Object.Url)).status, 401);
 
   assert.equal((await s.api('GET', `/api/v1/destinations/${dest.id}`, { token: s.token('globex', 'gboss') })).status, 404);
   assert.equal((await s.api('PATCH', `/api/v1/destinations/${dest.id}`, { token: s.token('globex', 'gboss'), body: { enabled: false } })).status, 404);
