@@ -22,6 +22,7 @@ import { watchSessionEnd } from './session-end';
 import { createTray, type FleetTray } from './tray';
 import { startAutoUpdates, type UpdaterLike } from './updates';
 import { createMainWindow, focusWindow } from './window';
+import { safeStorageSealer } from './secret-sealer';
 
 /** How often the tray's LAN addresses are looked up again (Wi-Fi changes, cable plugged in). */
 const LAN_REFRESH_MS = 30_000;
@@ -95,7 +96,18 @@ export function startDesktopApp(o: DesktopAppOptions): DesktopApp {
     if (problems.length > 0) tell('FleetDesk settings ignored', problems.join('\n'));
     backend = await openDesktopServer({
       create: o.createServer,
-      config: { dataDir: o.dataDir, host: o.host, port: o.port, httpsPort: o.httpsPort, osmandPort: o.osmandPort, logger, rendererDir: o.rendererDir, ...o.tuning },
+      config: {
+        dataDir: o.dataDir,
+        host: o.host,
+        port: o.port,
+        httpsPort: o.httpsPort,
+        osmandPort: o.osmandPort,
+        logger,
+        rendererDir: o.rendererDir,
+        // after `ready` (start runs then): safeStorage needs it
+        secretSealer: safeStorageSealer(e.safeStorage, logger) ?? undefined,
+        ...o.tuning,
+      },
       remembered: settings.ports,
       probe: o.probe,
     });

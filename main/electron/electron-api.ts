@@ -147,6 +147,15 @@ export interface PowerMonitorLike {
   removeListener(event: 'shutdown', listener: () => void): this;
 }
 
+/** Electron's safeStorage (usable after `ready`): the system keychain, DPAPI or libsecret. */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+  /** Linux only: 'basic_text' means no keyring, a hard-coded password (not a secret store) */
+  getSelectedStorageBackend?(): string;
+}
+
 type PathName = 'appData' | 'userData' | 'downloads';
 
 export interface AppLike {
@@ -175,4 +184,5 @@ export interface ElectronApi {
   clipboard: ClipboardLike;
   BaseWindow: BaseWindowConstructor;
   powerMonitor: PowerMonitorLike;
+  safeStorage: SafeStorageLike;
 }

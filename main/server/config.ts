@@ -9,6 +9,14 @@ import { MAX_PLAUSIBLE_SPEED_MS } from './ingest/plausibility';
 import { DEFAULT_CLOCK_TOLERANCE_MS } from './ingest/phone-clock';
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_OSMAND_PORT } from '../../shared/protocol/osmand';
+import { DEFAULT_NOTIFY, type NotifyOptions } from '../../shared/api/notifications';
+import type { Sealer } from './notify/secret-box';
+
+/** Backend notifications: retries, dead letters, heartbeat throttle, and receivers' private CAs. */
+export interface NotifyConfig extends NotifyOptions {
+  /** extra certificate authorities (PEM) trusted for receivers, besides the system's */
+  extraCa: string[];
+}
 
 export interface WsOptions {
   /** A connection that has not authenticated by then is closed (code 4000). */
@@ -80,6 +88,13 @@ export interface TrackingServerConfig {
   clock?: Clock;
   /** requests per client address on the public share links (http/public-rate-limit.ts); default 60 at once, 60 a minute */
   shareRateLimit?: Partial<BucketRule>;
+  /** backend notifications (notify/): sender name, retries, dead letters, heartbeat throttle, extra CAs */
+  notify?: Partial<NotifyConfig>;
+  /**
+   * Seals destination secrets (the desktop app passes one on Electron's safeStorage); default and
+   * fallback: AES-256-GCM with a key file beside the database (notify/secret-box.ts).
+   */
+  secretSealer?: Sealer;
 }
 
 export const DEFAULT_HOST = '0.0.0.0';
@@ -105,6 +120,8 @@ export interface ResolvedConfig {
   clockToleranceMs: number;
   clock: Clock;
   shareRateLimit: BucketRule;
+  notify: NotifyConfig;
+  secretSealer: Sealer | null;
 }
 
 /** Where `npm run build:renderer` puts the console bundle, relative to this source file. */
@@ -144,5 +161,7 @@ export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
     clockToleranceMs: c.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS,
     shareRateLimit: { ...PUBLIC_RATE, ...c.shareRateLimit },
     clock: c.clock ?? systemClock,
+    notify: { ...DEFAULT_NOTIFY, extraCa: [], ...c.notify },
+    secretSealer: c.secretSealer ?? null,
   };
 }

@@ -21,6 +21,8 @@ import type { DroppedFixStore } from './store/dropped-fixes';
 import type { Clock } from './clock';
 import type { TripService } from './trips/trip-service';
 import type { ShareService } from './shares/share-service';
+import type { DestinationService } from './notify/destinations';
+import type { Outbox } from './notify/outbox';
 
 /** The ports and certificate the server actually listens with, known after start(). */
 export interface Listening {
@@ -66,6 +68,9 @@ export interface ServerContext {
   trips: TripService;
   /** live location shares (issue 13) */
   shares: ShareService;
+  /** backend notifications (issue 14): destinations per company, and the outbox that delivers */
+  destinations: DestinationService;
+  outbox: Outbox;
   listening: Listening;
   startedAt: number;
   version: string;

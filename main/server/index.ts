@@ -26,6 +26,11 @@ import { DeviceStatusService } from './devices/device-status';
 import { Plausibility } from './ingest/plausibility';
 import { closeServer, createHttpsServer, createOsmandServer, listen } from './http/ports';
 import { loadOrCreateCertificate } from './tls/certificate';
+import { Outbox } from './notify/outbox';
+import { DestinationService } from './notify/destinations';
+import { PROVIDER_KINDS } from './notify/providers/index';
+import { keyFileSealer, secretBox } from './notify/secret-box';
+import { shareBase } from './http/routes/share-links';
 import type http from 'node:http';
 import type https from 'node:https';
 
@@ -78,8 +83,24 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const accounts = accountsFrom(storage, resolved.dataDir, resolved.clock);
     const companies = accounts.companies;
     const trips = new TripService({ storage, logger, clock: resolved.clock });
-    const deviceStatus = new DeviceStatusService(storage.heartbeats, resolved.clock);
+    const deviceStatus = new DeviceStatusService(storage, resolved.clock, resolved.notify.heartbeatIntervalMs);
     const shares = new ShareService({ storage, clock: resolved.clock, logger });
+    const keyFile = keyFileSealer(resolved.dataDir);
+    const given = resolved.secretSealer;
+    const box = !given ? secretBox(keyFile) : given.openOnly ? secretBox(keyFile, given) : secretBox(given, keyFile);
+    let outbox: Outbox | null = null;
+    const destinations = new DestinationService({ storage, clock: resolved.clock, box, kinds: PROVIDER_KINDS, changed: (companyId, id) => outbox?.restart(companyId, id) });
+    outbox = new Outbox({
+      storage,
+      clock: resolved.clock,
+      logger,
+      options: resolved.notify,
+      env: { ca: resolved.notify.extraCa },
+      kinds: PROVIDER_KINDS,
+      // the same public base the share links use (Settings → public address), else this machine's LAN address
+      baseUrl: (companyId) => (ctx ? shareBase(ctx, companyId).base_url : ''),
+      settingsOf: (row) => destinations.complete(row),
+    });
     ctx = {
       config: resolved,
       logger,
@@ -114,6 +135,8 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       clock: resolved.clock,
       trips,
       shares,
+      destinations,
+      outbox,
       listening: { port: 0, httpsPort: null, osmandPort: null, tlsFingerprint: null, tlsSelfSigned: false },
       startedAt: resolved.clock.now(),
       version: VERSION,
@@ -132,6 +155,8 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       track.attach(app.server);
       await app.listen({ host: resolved.host, port: resolved.port });
       ctx.listening.port = (app.server.address() as AddressInfo).port;
+      // after the port is known: Object.Url of the first events names it
+      outbox.start();
       if (resolved.httpsPort !== null) {
         const tls = await loadOrCreateCertificate(resolved.dataDir, resolved.tls, resolved.clock.now());
         const server = createHttpsServer(app, track, tls, resolved.http);
@@ -154,6 +179,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       app = null;
       ctx.accidents.stop();
       shares.stop();
+      await outbox.stop();
       sweeper?.clear();
       await trips.stop();
       storage.close();
@@ -190,6 +216,8 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     await app.close();
     ctx.accidents.stop();
     ctx.shares.stop();
+    // Sends in flight are abandoned unrecorded: they go again, same id, after the next start.
+    await ctx.outbox.stop();
     // Recorded trip ends commit first; trips in progress are not ended: their device's
     // detector is rebuilt from the stored fixes after a restart and the trip continues.
     await ctx.trips.stop();

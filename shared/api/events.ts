@@ -40,6 +40,7 @@ export const DATASET_PATHS = {
 export const LoggedEvent = Type.Object(
   {
     id: Type.Integer({ description: 'increasing; page with ?after=' }),
+    uid: Type.String({ description: "the event's stable id: webhook-id, messageId and the other providers' idempotency key" }),
     event: Type.String(),
     device_id: Nullable(Type.String()),
     object: Type.Object({ id: Type.String(), type: Type.String(), path: Nullable(Type.String()) }),

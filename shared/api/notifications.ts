@@ -10,7 +10,7 @@ import { IsoTime, Nullable } from './schema-helpers';
 /** What a company's backend receives, field for field as the seed shows it (PascalCase). */
 export const NotificationEnvelope = Type.Object(
   {
-    Event: Type.Union(EVENT_NAMES.map((e) => Type.Literal(e))),
+    Event: Type.Enum(EVENT_NAMES),
     Sender: Type.String(),
     /** the device's id (never its secret key) */
     UserId: Nullable(Type.String()),
@@ -18,7 +18,7 @@ export const NotificationEnvelope = Type.Object(
     ClientId: Nullable(Type.String()),
     Object: Type.Object({
       Id: Type.String(),
-      Type: Type.Union(OBJECT_TYPES.map((t) => Type.Literal(t))),
+      Type: Type.Enum(OBJECT_TYPES),
       /** absolute URL of this server returning the dataset with an API key header; null for heartbeats */
       Url: Nullable(Type.String()),
     }),
@@ -103,7 +103,7 @@ export type ProviderSettings = {
   'azure-service-bus': Static<typeof ServiceBusSettings>;
 };
 
-const EventList = Type.Array(Type.Union(EVENT_NAMES.map((e) => Type.Literal(e))), {
+const EventList = Type.Array(Type.Enum(EVENT_NAMES), {
   uniqueItems: true,
   description: 'the event types this destination receives',
 });
@@ -111,7 +111,7 @@ const EventList = Type.Array(Type.Union(EVENT_NAMES.map((e) => Type.Literal(e)))
 export const DestinationCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 80 }),
-    provider: Type.Union(PROVIDERS.map((p) => Type.Literal(p))),
+    provider: Type.Enum(PROVIDERS),
     /** the provider's settings (WebhookSettings, SnsSettings, EventGridSettings, ServiceBusSettings) */
     settings: Type.Record(Type.String(), Type.Unknown()),
     /** default: every event type */
@@ -141,17 +141,21 @@ export const Destination = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
-    provider: Type.Union(PROVIDERS.map((p) => Type.Literal(p))),
+    provider: Type.Enum(PROVIDERS),
     /** settings without their secrets */
     settings: Type.Record(Type.String(), Type.Unknown()),
     /** the secret fields that hold a value ("set") */
     secrets_set: Type.Array(Type.String()),
+    /** set when the stored secrets cannot be opened here (sealed by another machine's keychain, a lost key file): enter them again */
+    secrets_problem: Nullable(Type.String()),
     events: EventList,
     devices: Nullable(Type.Array(Type.String())),
     enabled: Type.Boolean(),
     created_at: IsoTime('created'),
     updated_at: IsoTime('last changed'),
     health: DestinationHealth,
+    /** only in the answer to POST for a webhook whose secret FleetDesk made: shown once, never again */
+    created_secret: Type.Optional(Type.String()),
   },
   { $id: 'Destination' },
 );
@@ -182,7 +186,7 @@ export const Delivery = Type.Object(
     device_id: Nullable(Type.String()),
     destination_id: Type.String(),
     destination_name: Type.String(),
-    state: Type.Union(DELIVERY_STATES.map((s) => Type.Literal(s))),
+    state: Type.Enum(DELIVERY_STATES),
     attempts: Type.Integer(),
     last_status: Nullable(Type.Integer()),
     last_error: Nullable(Type.String()),
@@ -197,8 +201,8 @@ export type Delivery = Static<typeof Delivery>;
 
 export const DeliveryQuery = Type.Object({
   destination: Type.Optional(Type.String({ maxLength: 100 })),
-  state: Type.Optional(Type.Union(DELIVERY_STATES.map((s) => Type.Literal(s)))),
-  event: Type.Optional(Type.Union(EVENT_NAMES.map((e) => Type.Literal(e)))),
+  state: Type.Optional(Type.Enum(DELIVERY_STATES)),
+  event: Type.Optional(Type.Enum(EVENT_NAMES)),
   /** deliveries with a smaller id (paging backwards from the newest) */
   before: Type.Optional(Type.Integer({ minimum: 1 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
@@ -239,7 +243,7 @@ export interface NotifyOptions {
   timeoutMs: number;
   /** a device's HeartbeatReceived at most this often unless a reported field changes */
   heartbeatIntervalMs: number;
-  /** delivered log rows are kept this long */
+  /** delivered log rows, and heartbeat events every destination has passed, are kept this long */
   logRetentionMs: number;
 }
 
@@ -256,6 +260,8 @@ export const DEFAULT_NOTIFY: NotifyOptions = {
 
 /** A destination counts as "failing" in the console header after this long. */
 export const FAILING_WARN_MS = 3 * 60_000;
+
+export const DestinationIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
 export const DestinationList = Type.Object({ destinations: Type.Array(Destination) });
 export type DestinationList = Static<typeof DestinationList>;

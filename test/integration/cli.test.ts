@@ -155,6 +155,24 @@ test('serve --clock-tolerance: minutes from 0.5 to 1440; anything else is one cl
   }
 });
 
+test('serve notification flags: bad values and unreadable CA files are one clear line each', () => {
+  const notPem = path.join(tempDir(), 'ca.txt');
+  fs.writeFileSync(notPem, 'hello');
+  const cases: [string[], RegExp][] = [
+    [['--heartbeat-interval', 'often'], /--heartbeat-interval is in minutes, from 0 to 1440, not "often"/],
+    [['--notify-max-attempts', '0'], /--notify-max-attempts is a count, from 1 to 1000, not "0"/],
+    [['--notify-max-age', '-1'], /--notify-max-age is in hours, from 0.1 to 720, not "-1"/],
+    [['--notify-sender', '  '], /--notify-sender must be a name of 1 to 100 characters/],
+    [['--notify-ca', '/nonexistent/ca.pem'], /cannot read --notify-ca \/nonexistent\/ca.pem: ENOENT/],
+    [['--notify-ca', notPem], /is not a PEM certificate/],
+  ];
+  for (const [flags, message] of cases) {
+    const r = runCli(['serve', '--host', '127.0.0.1', '--port', '0', '--https-port', '0', '--osmand-port', '0', '--data', tempDir(), ...flags]);
+    assert.equal(r.status, 1, `${flags.join(' ')}: ${r.stderr}`);
+    oneErrorLine(r.stderr, message);
+  }
+});
+
 test('login-link prints a one-time sign-in URL for office and admin users; errors are one line', () => {
   const data = tempDir();
   assert.equal(runCli(['company', 'add', 'Acme', '--id', 'acme', '--data', data]).status, 0);

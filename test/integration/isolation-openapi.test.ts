@@ -205,6 +205,9 @@ before(async () => {
   // Live location shares: several, since completing, cancelling and changing each need an open one.
   aIds.shares = [];
   for (let i = 0; i < 4; i++) aIds.shares.push((await ok('POST', '/api/v1/shares', { device_id: A_DRIVERS[0], recipient_name: 'Acme customer', destination: { latitude: A_AT.lat, longitude: A_AT.lng } })).id);
+  // Notification destinations (off: nothing to deliver to), two since one gets deleted.
+  aIds.destinations = [];
+  for (let i = 0; i < 2; i++) aIds.destinations.push((await ok('POST', '/api/v1/destinations', { name: `Acme backend hook ${i}`, provider: 'webhook', settings: { url: 'https://hooks.acme.example/fleet' }, enabled: false })).id);
   const enrol = await ok('POST', `/api/v1/devices/${A_DRIVERS[0]}/enrolment`, {});
   const login = createLoginLink(s.ctx.accounts, A, A_OFFICE);
 
@@ -221,6 +224,8 @@ before(async () => {
     ...incoming,
     crashAlert.accident_id,
     ...aIds.shares,
+    ...aIds.destinations,
+    'hooks.acme.example',
     oldKey,
     EXPECTED_ID,
     ...A_DRIVERS.map((id) => s.ctx.users.get(A, id)!.device_key),
@@ -355,7 +360,7 @@ function pathsWithAIds(op: Operation): string[] {
 }
 
 /** Query parameters: the ones that name an id get A's ids; the others are classified here. */
-const QUERY_IDS: Record<string, () => string[]> = { device: () => [...A_DRIVERS], device_id: () => [...A_DRIVERS] };
+const QUERY_IDS: Record<string, () => string[]> = { device: () => [...A_DRIVERS], device_id: () => [...A_DRIVERS], destination: () => [...aIds.destinations!] };
 const QUERY_NOT_IDS: Record<string, string> = {
   from: 'a time',
   to: 'a time',
@@ -370,6 +375,8 @@ const QUERY_NOT_IDS: Record<string, string> = {
   format: 'an export format',
   status: 'a state filter',
   order_id: "the caller's own order reference, matched within its company",
+  event: 'an event type filter',
+  before: "a delivery id: the log is read within the caller's company",
 };
 
 function withRequiredQuery(op: Operation, path: string): string {
@@ -385,6 +392,7 @@ function withRequiredQuery(op: Operation, path: string): string {
 const BODY_ID_PROBES: Record<string, { field: string; ids: () => string[]; refusals: number[] }> = {
   'POST /v1/driver/location': { field: 'id', ids: () => [...A_DRIVERS], refusals: [403] },
   'POST /api/v1/shares': { field: 'device_id', ids: () => [...A_DRIVERS], refusals: [403, 404] },
+  'POST /api/v1/deliveries/redeliver': { field: 'destination', ids: () => [...aIds.destinations!], refusals: [403, 404] },
   // 409: "already a device key, or was one" / "already declared" — the identifier itself is the (strong) secret.
   'POST /api/v1/unknown-devices/expected': { field: 'identifier', ids: () => [...aIds['unknown-devices']!, ...A_DRIVERS.map((id) => s.ctx.users.get(A, id)!.device_key)], refusals: [403, 404, 409] },
 };
@@ -396,6 +404,7 @@ const SKIPPED: Record<string, string> = {
   'POST /api/v1/driver/session': 'the device key is the credential; it names exactly one driver (device-keys.test.ts)',
   'POST /api/v1/users': "user ids are per company: B may create its own user with an id A uses, A's stays untouched (rest-isolation.test.ts)",
   'POST /api/v1/api-keys': "takes no id: the key is created in the caller's company",
+  'POST /api/v1/destinations': "its `devices` list is checked against the caller's company: another company's device id is refused (notify-webhook.test.ts)",
   'GET /osmand': 'phone route: the device key is the only credential (osmand.test.ts, unknown-devices.test.ts)',
   'POST /osmand': 'phone route: the device key is the only credential (osmand.test.ts, unknown-devices.test.ts)',
   'POST /owntracks': "phone route: the device key is the only credential (owntracks.test.ts); its friends reply is checked by the 'OwnTracks friends' test below",
@@ -436,6 +445,8 @@ function leaks(answer: unknown, request: string): string[] {
 /** Bodies the schema sample cannot make valid (a URL field checked beyond its schema). */
 const BODY_OVERRIDES: Record<string, unknown> = {
   'PATCH /api/v1/companies/{id}/share-settings': { detour_factor: 1.3 },
+  'PATCH /api/v1/destinations/{id}': { name: 'Acme backend hook renamed' },
+  'POST /api/v1/deliveries/redeliver': { all: true },
 };
 
 function bodyFor(op: Operation): unknown {

@@ -87,7 +87,7 @@ test('a real drive to a stop on its route: active → arriving → arrived (held
     assert.equal(sh.eta, null);
     const events = await eventsOf(id);
     assert.deepEqual(events.map((e) => e.event), ['ShareSessionCreated', 'ShareSessionArrived', 'ShareSessionCompleted']);
-    assert.equal(events[2]!.details.by, 'auto');
+    assert.equal(events[2]!.details.By, 'auto');
   } finally {
     driver.close();
   }
@@ -120,7 +120,7 @@ test('disabling a device cancels its open shares; deleting one too; ended ones s
   assert.equal((await share(other)).status, 'active');
   const ev = await eventsOf(open);
   assert.deepEqual(ev.map((e) => e.event), ['ShareSessionCreated', 'ShareSessionCancelled']);
-  assert.equal(ev[1]!.details.reason, 'device disabled');
+  assert.equal(ev[1]!.details.Reason, 'device disabled');
   const refused = await s.api('POST', '/api/v1/shares', { token: office, body: { device_id: 'VAN_D' } });
   assert.equal(refused.status, 400);
   assert.match(refused.body.message, /disabled/);
@@ -128,7 +128,7 @@ test('disabling a device cancels its open shares; deleting one too; ended ones s
   assert.equal((await s.api('DELETE', '/api/v1/users/VAN_E', { token: admin })).status, 204);
   const gone = await share(other);
   assert.equal(gone.status, 'cancelled', 'the share outlives its device, ended');
-  assert.equal((await eventsOf(other))[1]!.details.reason, 'device deleted');
+  assert.equal((await eventsOf(other))[1]!.details.Reason, 'device deleted');
 });
 
 test('a device deleted by another process (the CLI, no access event here) cancels its shares at the next sweep', async () => {
@@ -138,7 +138,7 @@ test('a device deleted by another process (the CLI, no access event here) cancel
   assert.equal((await share(id)).status, 'active');
   clock.advance(SHARE_SWEEP_MS);
   assert.equal((await share(id)).status, 'cancelled');
-  assert.equal((await eventsOf(id))[1]!.details.reason, 'device deleted');
+  assert.equal((await eventsOf(id))[1]!.details.Reason, 'device deleted');
 });
 
 test('an ended share is forgotten 30 days after its end: its link then answers exactly like an unknown one', async () => {

@@ -313,6 +313,20 @@ export function createElectronStub(opts: { lock?: boolean; readyNow?: boolean; n
     },
   });
 
+  /** safeStorage: a reversible stand-in (not encryption) that marks what it sealed; `available` and `backend` play the system. */
+  const safeStorage = {
+    available: true,
+    backend: 'gnome_libsecret',
+    isEncryptionAvailable: () => safeStorage.available,
+    getSelectedStorageBackend: () => safeStorage.backend,
+    encryptString: (plain: string) => Buffer.from(`sealed-by-keychain:${Buffer.from(plain).reverse().toString('base64')}`),
+    decryptString: (b: Buffer) => {
+      const text = b.toString();
+      if (!text.startsWith('sealed-by-keychain:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      return Buffer.from(text.slice('sealed-by-keychain:'.length), 'base64').reverse().toString();
+    },
+  };
+
   const app = new FakeApp(opts.lock ?? true, opts.readyNow ?? true);
   const ipcMain = new FakeIpcMain();
   const api = {
@@ -341,9 +355,10 @@ export function createElectronStub(opts: { lock?: boolean; readyNow?: boolean; n
     clipboard,
     BaseWindow: FakeBaseWindow,
     powerMonitor,
+    safeStorage,
   } satisfies ElectronApi;
 
-  return { api, app, ipcMain, defaultSession, windows, opened, notifications, saveDialogs, saveDialog, errorBoxes, messageBoxes, trays, clipboard, baseWindows, powerMonitor };
+  return { api, app, ipcMain, defaultSession, windows, opened, notifications, saveDialogs, saveDialog, errorBoxes, messageBoxes, trays, clipboard, baseWindows, powerMonitor, safeStorage };
 }
 
 export type ElectronStub = ReturnType<typeof createElectronStub>;

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_HTTPS_PORT, DEFAULT_OSMAND_PORT, DEFAULT_PORT } from '../../server/config';
+import fs from 'node:fs';
+import { DEFAULT_NOTIFY } from '../../../shared/api/notifications';
+import { DEFAULT_HOST, DEFAULT_HTTPS_PORT, DEFAULT_OSMAND_PORT, DEFAULT_PORT, type NotifyConfig } from '../../server/config';
 import { createTrackingServer } from '../../server/index';
 import { findExistingServer } from '../../server/existing-server';
 import { lanAddresses } from '../../server/lan-addresses';
@@ -15,6 +17,11 @@ interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   clockTolerance: string;
+  notifySender: string;
+  heartbeatInterval: string;
+  notifyMaxAttempts: string;
+  notifyMaxAge: string;
+  notifyCa?: string[];
   data: string;
   logLevel: LogLevel;
 }
@@ -29,6 +36,11 @@ export function serveCommand(): Command {
     .option('--tls-cert <file>', 'your own HTTPS certificate (PEM) instead of the self-signed one')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option('--clock-tolerance <minutes>', "a phone time further ahead than this is a wrong clock: the fix is stored at arrival time", '5')
+    .option('--notify-sender <name>', '"Sender" in every backend notification', DEFAULT_NOTIFY.sender)
+    .option('--heartbeat-interval <minutes>', 'HeartbeatReceived at most this often per device unless a reported field changes', String(DEFAULT_NOTIFY.heartbeatIntervalMs / 60_000))
+    .option('--notify-max-attempts <n>', 'a notification is a dead letter after this many failed attempts …', String(DEFAULT_NOTIFY.maxAttempts))
+    .option('--notify-max-age <hours>', '… or once it is this old at a failed attempt', String(DEFAULT_NOTIFY.maxAgeMs / 3600_000))
+    .option('--notify-ca <file...>', 'extra certificate authorities (PEM) trusted for notification receivers with a private CA')
     .addOption(dataOption())
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .action(async (o: ServeOptions) => {
@@ -41,6 +53,7 @@ export function serveCommand(): Command {
       if (!/^\d+(\.\d+)?$/.test(o.clockTolerance.trim()) || tolerance < 0.5 || tolerance > 1440) {
         throw new CliError(`--clock-tolerance is in minutes, from 0.5 to 1440, not "${o.clockTolerance}"`);
       }
+      const notify = notifyOptions(o);
       // One server per data folder: a second one would be a second writer with its own trip and
       // crash pipelines, and phones would keep sending to the first.
       const existing = await findExistingServer(o.data);
@@ -60,6 +73,7 @@ export function serveCommand(): Command {
         osmandPort: osmandPort === 0 ? null : osmandPort,
         tls,
         clockToleranceMs: tolerance * 60_000,
+        notify,
         dataDir: o.data,
         logger,
       });
@@ -101,6 +115,34 @@ export function serveCommand(): Command {
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
     });
+}
+
+function numberOption(name: string, value: string, min: number, max: number, unit: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || n < min || n > max) throw new CliError(`${name} is ${unit}, from ${min} to ${max}, not "${value}"`);
+  return n;
+}
+
+function notifyOptions(o: ServeOptions): Partial<NotifyConfig> {
+  const sender = o.notifySender.trim();
+  if (!sender || sender.length > 100) throw new CliError('--notify-sender must be a name of 1 to 100 characters');
+  const extraCa = (o.notifyCa ?? []).map((file) => {
+    let pem: string;
+    try {
+      pem = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new CliError(`cannot read --notify-ca ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new CliError(`--notify-ca ${file} is not a PEM certificate`);
+    return pem;
+  });
+  return {
+    sender,
+    heartbeatIntervalMs: numberOption('--heartbeat-interval', o.heartbeatInterval, 0, 1440, 'in minutes') * 60_000,
+    maxAttempts: Math.round(numberOption('--notify-max-attempts', o.notifyMaxAttempts, 1, 1000, 'a count')),
+    maxAgeMs: numberOption('--notify-max-age', o.notifyMaxAge, 0.1, 24 * 30, 'in hours') * 3600_000,
+    extraCa,
+  };
 }
 
 function portOption(name: string, value: string): number {

@@ -1,5 +1,5 @@
 import type { DeviceStatus, DeviceStatusPayload } from '../../../shared/protocol/device';
-import type { HeartbeatStore } from '../store/heartbeats';
+import type { Storage } from '../store/storage';
 import { systemClock, type Clock } from '../clock';
 
 /** A status report as adapters produce it: what the phone said, in FleetDesk's terms. */
@@ -11,8 +11,31 @@ export interface DeviceRef {
   user_id: string;
 }
 
-/** A heartbeat row is written when the status changes, and at least this often otherwise. */
+/** A heartbeat row (and its HeartbeatReceived event) is written when the status changes, and at least this often otherwise. */
 export const HEARTBEAT_RECORD_INTERVAL_MS = 5 * 60_000;
+
+const flag = (v: boolean | null | undefined, when: boolean) => (v === null || v === undefined ? null : v === when);
+
+/**
+ * The seed's HeartbeatReceived details from a status: every seed field present, null where the
+ * phone does not report it (no phone app reports a count of unsent trips: FleetDesk's apps queue
+ * positions, given as NotUploadedPositionsCount). InstanceId is the company (the seed's instance).
+ */
+export function heartbeatDetails(companyId: string, s: DeviceStatus, time: number): Record<string, unknown> {
+  const conn = s.connection;
+  return {
+    ChargeLevel: s.battery,
+    WifiEnabled: conn === null ? null : conn === 'wifi',
+    GPSEnabled: s.gps === null ? null : s.gps === 'granted',
+    RealTimeLocationEnabled: flag(s.duty, true),
+    MobileDataEnabled: conn === null ? null : conn === 'mobile',
+    NotUploadedTripsCount: null,
+    NotUploadedPositionsCount: s.pending,
+    Charging: s.charging,
+    InstanceId: companyId,
+    TimeReceived: new Date(time).toISOString(),
+  };
+}
 
 export type StatusListener = (device: DeviceRef, status: DeviceStatus) => void;
 
@@ -30,10 +53,15 @@ function signature(s: DeviceStatus): string {
 export class DeviceStatusService {
   private readonly current = new Map<number, { status: DeviceStatus; sig: string; recordedAt: number }>();
   private readonly listeners: StatusListener[] = [];
+  private readonly heartbeats: Storage['heartbeats'];
   constructor(
-    private readonly heartbeats: HeartbeatStore,
+    private readonly storage: Pick<Storage, 'heartbeats' | 'events' | 'atomically'>,
     private readonly clock: Pick<Clock, 'now'> = systemClock,
-  ) {}
+    /** at most one heartbeat row and HeartbeatReceived event per device this often, unless a field changes */
+    private readonly recordIntervalMs = HEARTBEAT_RECORD_INTERVAL_MS,
+  ) {
+    this.heartbeats = storage.heartbeats;
+  }
 
   onChange(listener: StatusListener): void {
     this.listeners.push(listener);
@@ -71,8 +99,14 @@ export class DeviceStatusService {
     const sig = signature(status);
     const changed = sig !== prev?.sig;
     let recordedAt = prev?.recordedAt ?? -Infinity;
-    if (changed || time - recordedAt >= HEARTBEAT_RECORD_INTERVAL_MS) {
-      this.heartbeats.insert(device.pk, time, status);
+    if (changed || time - recordedAt >= this.recordIntervalMs) {
+      this.storage.atomically(() => {
+        this.heartbeats.insert(device.pk, time, status);
+        this.storage.events.record(
+          { companyId: device.company_id, userPk: device.pk, event: 'HeartbeatReceived', objectId: device.user_id, objectType: 'RawHeartbeat', details: heartbeatDetails(device.company_id, status, time) },
+          time,
+        );
+      });
       recordedAt = time;
     }
     this.current.set(device.pk, { status, sig, recordedAt });

@@ -103,7 +103,7 @@ export class ShareService {
     const { storage } = this.deps;
     storage.atomically(() => {
       storage.shares.insert(row);
-      this.record(row, 'created', { expires_at: new Date(row.expires_at).toISOString(), order_id: row.order_id }, now);
+      this.record(row, 'created', { ExpiresAt: new Date(row.expires_at).toISOString(), OrderId: row.order_id, RecipientName: row.recipient_name }, now);
     });
     const created = this.require(companyId, row.id);
     this.announce(created);
@@ -154,11 +154,11 @@ export class ShareService {
   }
 
   complete(companyId: string, id: string): ShareRow {
-    return this.end(this.require(companyId, id), 'completed', { by: 'dispatcher' });
+    return this.end(this.require(companyId, id), 'completed', { By: 'dispatcher' });
   }
 
   cancel(companyId: string, id: string, reason = 'dispatcher'): ShareRow {
-    return this.end(this.require(companyId, id), 'cancelled', { reason });
+    return this.end(this.require(companyId, id), 'cancelled', { Reason: reason });
   }
 
   /** The arrival stage (ingest/stages.ts): every open share of the fix's device. */
@@ -181,7 +181,7 @@ export class ShareService {
     if (open.length === 0) return;
     const user = this.deps.storage.users.getByPk(userPk);
     if (user && !user.disabled) return;
-    for (const share of open) this.end(share, 'cancelled', { reason: user ? 'device disabled' : 'device deleted' });
+    for (const share of open) this.end(share, 'cancelled', { Reason: user ? 'device disabled' : 'device deleted' });
   }
 
   /**
@@ -191,11 +191,11 @@ export class ShareService {
    */
   sweep(now = this.deps.clock.now()): void {
     const { shares } = this.deps.storage;
-    for (const r of shares.withoutActiveDevice()) this.safely(r, () => this.end(r, 'cancelled', { reason: r.disabled === null ? 'device deleted' : 'device disabled' }, now));
+    for (const r of shares.withoutActiveDevice()) this.safely(r, () => this.end(r, 'cancelled', { Reason: r.disabled === null ? 'device deleted' : 'device disabled' }, now));
     for (const r of shares.dueForExpiry(now)) this.safely(r, () => this.end(r, 'expired', {}, now));
     for (const r of shares.arrived()) {
       const after = this.settings(r.company_id).auto_complete_after_min;
-      if (after !== null && r.arrived_at !== null && now >= r.arrived_at + after * 60_000) this.safely(r, () => this.end(r, 'completed', { by: 'auto' }, now));
+      if (after !== null && r.arrived_at !== null && now >= r.arrived_at + after * 60_000) this.safely(r, () => this.end(r, 'completed', { By: 'auto' }, now));
     }
     shares.purgeEndedBefore(now - SHARE_PURGE_AFTER_MS);
   }
@@ -271,7 +271,7 @@ export class ShareService {
       if (share.in_zone_since === null) changes.in_zone_since = since;
       if (p.deviceTime - since >= s.arrived_hold_s * 1000) {
         Object.assign(changes, { status: 'arrived', arrived_at: p.deviceTime });
-        this.transition(share, changes, 'arrived', { distance_m: Math.round(d), device_time: new Date(p.deviceTime).toISOString() });
+        this.transition(share, changes, 'arrived', { DistanceM: Math.round(d), DeviceTime: new Date(p.deviceTime).toISOString() });
         return;
       }
     } else if (share.in_zone_since !== null) changes.in_zone_since = null;
@@ -317,7 +317,7 @@ export class ShareService {
   private record(r: Pick<ShareRow, 'company_id' | 'user_pk' | 'id' | 'device_id' | 'status'>, event: keyof typeof SHARE_EVENTS, details: Record<string, unknown>, now: number): void {
     const userExists = this.deps.storage.users.getByPk(r.user_pk) !== undefined;
     this.deps.storage.events.record(
-      { companyId: r.company_id, userPk: userExists ? r.user_pk : null, event: SHARE_EVENTS[event], objectId: r.id, objectType: 'ShareSession', details: { device_id: r.device_id, status: r.status, ...details } },
+      { companyId: r.company_id, userPk: userExists ? r.user_pk : null, event: SHARE_EVENTS[event], objectId: r.id, objectType: 'ShareSession', details: { DeviceId: r.device_id, Status: r.status, ...details } },
       now,
     );
   }

@@ -282,6 +282,51 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX shares_open_expiry ON shares (expires_at) WHERE ended_at IS NULL;
   ALTER TABLE companies ADD COLUMN share_settings TEXT;
   `,
+  // 8: backend notifications (issue 14). Every event gets a stable id (the idempotency key each
+  // provider supports; older rows get one here). The event log is the outbox: each destination
+  // keeps a cursor (the last event it has finished with, delivered or dead-lettered) and one
+  // delivery row per event it tried (attempts, state, next retry). Settings are JSON without
+  // secrets; the secrets are one sealed JSON (notify/secret-box.ts).
+  `
+  ALTER TABLE events ADD COLUMN uid TEXT;
+  UPDATE events SET uid = lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+    substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)));
+  CREATE UNIQUE INDEX events_uid ON events (uid);
+  CREATE TABLE destinations (
+    id TEXT PRIMARY KEY,
+    company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    secrets TEXT,
+    events TEXT NOT NULL,
+    devices TEXT,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    cursor INTEGER NOT NULL,
+    failing_since INTEGER,
+    last_success_at INTEGER,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX destinations_company ON destinations (company_id);
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    destination_id TEXT NOT NULL REFERENCES destinations(id) ON DELETE CASCADE,
+    event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'retrying', 'delivered', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_status INTEGER,
+    last_error TEXT,
+    last_attempt_at INTEGER,
+    next_attempt_at INTEGER,
+    delivered_at INTEGER,
+    UNIQUE (destination_id, event_id)
+  );
+  CREATE INDEX deliveries_open ON deliveries (destination_id, event_id) WHERE state IN ('pending', 'retrying');
+  CREATE INDEX deliveries_dead ON deliveries (destination_id) WHERE state = 'dead';
+  CREATE INDEX deliveries_done ON deliveries (delivered_at) WHERE state = 'delivered';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

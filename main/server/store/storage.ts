@@ -11,6 +11,8 @@ import { AlertTable } from './alerts';
 import { ApiKeyStore } from './api-keys';
 import { CompanyStore } from './companies';
 import { openDatabase, schemaVersion, type Db } from './database';
+import { DeliveryStore } from './deliveries';
+import { DestinationStore } from './destinations';
 import { DroppedFixStore } from './dropped-fixes';
 import { EventLog } from './events';
 import { HeartbeatStore } from './heartbeats';
@@ -45,6 +47,9 @@ export interface Storage {
   loginLinks: Shape<LoginLinkStore>;
   shares: Shape<ShareStore>;
   shareSettings: Shape<ShareSettingsStore>;
+  /** notification destinations and their cursors; the delivery log */
+  destinations: Shape<DestinationStore>;
+  deliveries: Shape<DeliveryStore>;
   /** Runs `work` as one atomic change of every store it touches; a call inside another joins it. */
   atomically<T>(work: () => T): T;
   schemaVersion(): number;
@@ -78,6 +83,8 @@ export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterO
     loginLinks: new LoginLinkStore(db, clock),
     shares: new ShareStore(db),
     shareSettings: new ShareSettingsStore(db),
+    destinations: new DestinationStore(db),
+    deliveries: new DeliveryStore(db),
     atomically: <T>(work: () => T): T => tx(work) as T,
     schemaVersion: () => schemaVersion(db),
     close() {

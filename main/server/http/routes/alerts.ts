@@ -3,7 +3,7 @@ import { AlertIdParams, API_PREFIX } from '../../../../shared/api/schemas';
 import { AlertListQuery, AlertResolve, AlertView } from '../../../../shared/api/alerts';
 import type { ServerContext } from '../../context';
 import type { App } from '../app-type';
-import { OFFICE_ROLES, authorize, bearer, caller } from '../authn';
+import { OFFICE_ROLES, authorize, authorizeDataset, bearer, bearerOrApiKey, caller, datasetCompany } from '../authn';
 import { badRequest, notFound } from '../errors';
 import { errors } from './helpers';
 
@@ -38,16 +38,16 @@ export function alertRoutes(app: App, ctx: ServerContext): void {
     `${API_PREFIX}/alerts/:id`,
     {
       schema: {
-        summary: 'One alert with its details (crash: peak g, motion and position buffer)',
+        summary: "One alert with its details (crash: peak g, motion and position buffer); SosReceived's Object.Url, so a company API key works too",
         tags: ['alerts'],
-        security: bearer,
+        security: bearerOrApiKey,
         params: AlertIdParams,
         response: { 200: AlertDetail, ...errors(400, 401, 403, 404) },
       },
-      onRequest,
+      onRequest: authorizeDataset(ctx),
     },
     (req) => {
-      const a = ctx.alerts.get(caller(req).companyId, req.params.id);
+      const a = ctx.alerts.get(datasetCompany(req), req.params.id);
       if (!a) throw notFound(`no alert ${req.params.id}`);
       return a;
     },

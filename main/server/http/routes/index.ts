@@ -26,6 +26,8 @@ import { receptionRoutes } from './reception';
 import { shareRoutes } from './shares';
 import { shareSettingsRoutes } from './share-settings';
 import { publicShareRoutes } from './public-share';
+import { destinationRoutes } from './destinations';
+import { deliveryRoutes } from './deliveries';
 
 export function registerRoutes(app: App, ctx: ServerContext): void {
   healthRoutes(app, ctx);
@@ -53,6 +55,8 @@ export function registerRoutes(app: App, ctx: ServerContext): void {
   shareRoutes(app, ctx);
   shareSettingsRoutes(app, ctx);
   publicShareRoutes(app, ctx);
+  destinationRoutes(app, ctx);
+  deliveryRoutes(app, ctx);
   // Last: its catch-all GET answers the console for every path no API route claims.
   consoleRoutes(app, ctx);
 }
