@@ -20,7 +20,10 @@ export function Header(props: { route: Route; desktop: boolean; onSignOut: () =>
   const nav = useRef<HTMLElement>(null);
   // On a phone the links scroll sideways: keep the current page's in view.
   useEffect(() => {
-    nav.current?.querySelector('a.active')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    const show = () => nav.current?.querySelector('a.active')?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+    show();
+    window.addEventListener('resize', show);
+    return () => window.removeEventListener('resize', show);
   }, [props.route]);
   return (
     <header className="header">

@@ -25,8 +25,8 @@ const PAGE = 50;
 /** "12:03:07" today, else "3 Dec 12:03". */
 function logTime(iso: string): string {
   const d = new Date(iso);
-  if (d.toDateString() === new Date().toDateString()) return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  return `${d.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+  if (d.toDateString() === new Date().toDateString()) return d.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+  return `${d.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${d.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })}`;
 }
 
 function whenText(x: Delivery): string {
@@ -53,6 +53,11 @@ export function DeliveryLog(props: { destinations: Destination[] | null; filter:
     setCursors([]);
     setNotice(null);
     props.onFilter({ ...filter, ...f });
+  };
+  // Everything on the page and the header warning, not only the log.
+  const refresh = () => {
+    log.reload();
+    notifyNotificationsChanged();
   };
   const deadTotal = (props.destinations ?? []).filter((d) => !filter.destination || d.id === filter.destination).reduce((n, d) => n + d.health.dead, 0);
 
@@ -116,11 +121,11 @@ export function DeliveryLog(props: { destinations: Destination[] | null; filter:
               ))}
             </select>
           </label>
-          <button type="button" onClick={() => log.reload()} data-testid="log-refresh">
+          <button type="button" onClick={refresh} data-testid="log-refresh" title="Load the log, the destinations' health and the header warning again">
             Refresh
           </button>
           {deadTotal > 0 && (
-            <button type="button" className="danger" disabled={busy} onClick={() => void redeliver({ all: true, destination: filter.destination || undefined })} data-testid="redeliver-all">
+            <button type="button" className="danger" disabled={busy} onClick={() => void redeliver({ all: true, destination: filter.destination || undefined })} data-testid="redeliver-all" title={filter.destination ? 'Send every dead letter of this destination again' : 'Send every dead letter again, whatever the other filters'}>
               Redeliver all ({deadTotal})
             </button>
           )}
@@ -193,7 +198,7 @@ export function DeliveryLog(props: { destinations: Destination[] | null; filter:
                 <td data-label="Last answer" className={`small answer-cell${x.last_error ? ' bad' : ''}`} data-testid="delivery-answer">
                   {lastAnswer(x.last_status, x.last_error)}
                 </td>
-                <td data-label="Next try / delivered" className="small">
+                <td data-label="When" className="small">
                   {whenText(x)}
                 </td>
                 <td data-label="" className="actions-cell">

@@ -4,7 +4,7 @@
  * words). A new webhook's generated signing secret is shown once, after saving. Editing also
  * offers "Send test" and Delete (with a confirmation).
  */
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { PROVIDER_LABELS, PROVIDERS, type Destination, type Provider } from '../../../../shared/api/notifications';
 import type { Device } from '../../../../shared/api/schemas';
 import type { DestinationCreated } from '../../api/client';
@@ -37,6 +37,12 @@ export function DestinationDialog(props: {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteProblem, setDeleteProblem] = useState<string | null>(null);
   const form = useRef<HTMLFormElement>(null);
+  const confirmBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (confirmDelete) confirmBox.current?.querySelector<HTMLButtonElement>('button:last-child')?.focus();
+  }, [confirmDelete]);
+  // Secrets this server cannot open (sealed by another computer's keychain) must be typed again.
+  const storedSecrets = editing && !editing.secrets_problem ? editing.secrets_set : [];
 
   const errors: Record<string, string> = {};
   for (const p of problems) if (p.field && !errors[p.field]) errors[p.field] = p.text;
@@ -59,7 +65,7 @@ export function DestinationDialog(props: {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const ps = checkDraft(draft, editing?.secrets_set ?? []);
+    const ps = checkDraft(draft, storedSecrets);
     if (ps.length > 0) return show(ps);
     setBusy(true);
     setProblems([]);
@@ -146,14 +152,19 @@ export function DestinationDialog(props: {
             )}
           </Field>
         </div>
-        <ProviderFields draft={draft} storedSecrets={editing?.secrets_set ?? []} errors={errors} onChange={change} />
+        {editing?.secrets_problem && (
+          <p className="banner-inline warn" data-testid="secrets-problem">
+            FleetDesk cannot open the stored secret on this computer (it was sealed elsewhere, or its key file is gone). Enter it again and save.
+          </p>
+        )}
+        <ProviderFields draft={draft} storedSecrets={storedSecrets} errors={errors} onChange={change} />
         <EventPicker events={draft.events} error={errors.events} onChange={(events) => change({ ...draft, events })} />
         <DevicePicker all={draft.allDevices} picked={draft.devices} devices={props.devices} loadError={props.devicesError} error={errors.devices} onChange={(allDevices, devices) => change({ ...draft, allDevices, devices })} />
         <label className="checkbox">
           <input type="checkbox" checked={draft.enabled} onChange={(e) => change({ ...draft, enabled: e.target.checked })} data-testid="field-enabled" />
           <span>
             On
-            <span className="hint">While off, nothing is sent to it.</span>
+            <span className="hint">While off, nothing is sent: events wait and go out once it is on again.</span>
           </span>
         </label>
         {general.map((p) => (
@@ -172,33 +183,36 @@ export function DestinationDialog(props: {
             <SendTest destinationId={editing.id} />
           </div>
         )}
-        <div className="form-actions dest-actions">
-          <button type="submit" className="primary" disabled={busy} data-testid="destination-save">
-            {busy ? 'Saving…' : editing ? 'Save changes' : 'Add destination'}
-          </button>
-          <button type="button" onClick={props.onClose} disabled={busy}>
-            Cancel
-          </button>
-          {editing && !confirmDelete && (
-            <button type="button" className="danger push-right" onClick={() => setConfirmDelete(true)} data-testid="destination-delete">
-              Delete…
-            </button>
-          )}
-        </div>
-        {editing && confirmDelete && (
-          <div className="confirm-box" role="alertdialog" aria-label="Confirm delete" data-testid="delete-confirm">
-            <span>
-              Delete “{editing.name}”? Nothing more is sent to it, and its delivery log is removed. This cannot be undone.
-            </span>
-            {deleteProblem && <p className="form-error">{deleteProblem}</p>}
-            <div className="form-actions">
-              <button type="button" className="danger solid" onClick={() => void remove()} disabled={busy} data-testid="delete-confirm-yes">
-                Delete destination
-              </button>
-              <button type="button" onClick={() => setConfirmDelete(false)} disabled={busy}>
-                Keep it
-              </button>
+        {editing && confirmDelete ? (
+          <div className="dest-actions">
+            <div className="confirm-box" role="alertdialog" aria-label="Confirm delete" data-testid="delete-confirm" ref={confirmBox}>
+              <span>
+                Delete “{editing.name}”? Nothing more is sent to it, and its delivery log is removed. This cannot be undone.
+              </span>
+              {deleteProblem && <p className="form-error">{deleteProblem}</p>}
+              <div className="form-actions">
+                <button type="button" className="danger solid" onClick={() => void remove()} disabled={busy} data-testid="delete-confirm-yes">
+                  Delete destination
+                </button>
+                <button type="button" onClick={() => setConfirmDelete(false)} disabled={busy}>
+                  Keep it
+                </button>
+              </div>
             </div>
+          </div>
+        ) : (
+          <div className="form-actions dest-actions">
+            <button type="submit" className="primary" disabled={busy} data-testid="destination-save">
+              {busy ? 'Saving…' : editing ? 'Save changes' : 'Add destination'}
+            </button>
+            <button type="button" onClick={props.onClose} disabled={busy}>
+              Cancel
+            </button>
+            {editing && (
+              <button type="button" className="danger push-right" onClick={() => setConfirmDelete(true)} data-testid="destination-delete">
+                Delete…
+              </button>
+            )}
           </div>
         )}
       </form>

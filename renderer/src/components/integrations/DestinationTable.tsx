@@ -57,6 +57,7 @@ function DestinationRow(props: { d: Destination; nameOf: (deviceId: string) => s
       <td data-label="Destination" className="dest-name-cell">
         <strong data-testid="destination-name">{d.name}</strong>
         <div className="muted small">{PROVIDER_LABELS[d.provider]}</div>
+        {d.secrets_problem && <div className="health-error small">Secret must be entered again (Edit)</div>}
       </td>
       <td data-label="Events" className="small">
         {eventsSummary(d.events)}
@@ -78,15 +79,17 @@ function DestinationRow(props: { d: Destination; nameOf: (deviceId: string) => s
           </div>
         )}
       </td>
-      <td data-label="Queue" className="small queue-cell" data-testid="destination-queue">
-        <span>{d.health.pending} waiting</span>
-        {d.health.dead > 0 ? (
-          <button type="button" className="link-button dead-count" onClick={() => props.onShowDead(d)} data-testid="destination-dead">
-            {d.health.dead} dead
-          </button>
-        ) : (
-          <span className="muted">0 dead</span>
-        )}
+      <td data-label="Queue" className="small" data-testid="destination-queue">
+        <div className="queue-cell">
+          <span>{d.health.pending} waiting</span>
+          {d.health.dead > 0 ? (
+            <button type="button" className="link-button dead-count" onClick={() => props.onShowDead(d)} data-testid="destination-dead" title="Show the dead letters in the log">
+              {d.health.dead} dead
+            </button>
+          ) : (
+            <span className="muted">0 dead</span>
+          )}
+        </div>
       </td>
       <td data-label="Actions">
         <div className="dest-row-actions">

@@ -37,7 +37,7 @@ export const PROVIDER_FIELDS: Record<Provider, FieldSpec[]> = {
     { key: 'topic_arn', label: 'Topic ARN', placeholder: 'arn:aws:sns:eu-central-1:123456789012:fleet-events' },
     { key: 'access_key_id', label: 'Access key ID', placeholder: 'AKIA…' },
     { key: 'secret_access_key', label: 'Secret access key', secret: true },
-    { key: 'endpoint', label: 'Endpoint', optional: true, placeholder: 'optional, e.g. http://localhost:4566', hint: 'Only for an SNS-compatible service; leave empty for AWS.' },
+    { key: 'endpoint', label: 'Endpoint', optional: true, placeholder: 'e.g. http://localhost:4566', hint: 'Only for an SNS-compatible service; leave empty for AWS.' },
   ],
   'azure-event-grid': [
     { key: 'endpoint', label: 'Topic endpoint', placeholder: 'https://my-topic.westeurope-1.eventgrid.azure.net/api/events' },

@@ -28,24 +28,24 @@ function plainRest(label: string, sub: string | null, rest: string, field: strin
   const what = sub ? `${label} “${sub}”` : label;
   let m: RegExpExecArray | null;
   if (rest === 'is required') return `Enter the ${lowerFirst(label)}.`;
-  if ((m = /^must NOT have fewer than (\d+) (characters|items)/.exec(rest))) {
+  if ((m = /^must not have fewer than (\d+) (characters|items)/i.exec(rest))) {
     if (m[1] === '1') return field === 'name' ? 'Give the destination a name.' : field === 'events' ? 'Pick at least one event type.' : `${what} cannot be empty.`;
     return `${what} needs at least ${m[1]} ${m[2]}.`;
   }
-  if ((m = /^must NOT have more than (\d+) (characters|items)/.exec(rest))) return `${what} can have at most ${m[1]} ${m[2]}.`;
+  if ((m = /^must not have more than (\d+) (characters|items)/i.exec(rest))) return `${what} can have at most ${m[1]} ${m[2]}.`;
   if (/^must be (string|integer|number|boolean|object|array)$/.test(rest)) return `${what} is not in the right form.`;
   if ((m = /^must be one of (.+)$/.exec(rest))) {
     if (field === 'events') return 'Pick the event types from the list.';
-    return `${what} must be one of ${m[1]!.replace(/"/g, '')}.`;
+    return `${what} must be one of ${m[1]!.replace(/["“”]/g, '')}.`;
   }
-  if (/^must NOT have duplicate items/.test(rest)) return `${what} lists an entry twice.`;
+  if (/^must not have duplicate items/i.test(rest)) return `${what} lists an entry twice.`;
   if (/^is not an accepted field/.test(rest)) return `“${sub ?? label}” is not a setting of this kind of destination.`;
   return sentence(`${what} ${rest}`);
 }
 
 /** Any field key or path left in a sentence, as its label ("topic_arn" → "Topic ARN"). */
 function withLabels(text: string, provider: Provider): string {
-  let out = text.replace(/\b(?:body|query|params)\//g, '').replace(/\bsettings\//g, '');
+  let out = text.replace(/\b(?:body|query|params)\//g, '').replace(/\bsettings\//g, '').replace(/"([^"]*)"/g, '“$1”');
   for (const key of fieldKeys(provider)) if (key.includes('_')) out = out.replace(new RegExp(`\\b${key}\\b`, 'g'), lowerFirst(fieldLabel(provider, key)));
   return out;
 }
@@ -62,7 +62,7 @@ export function fieldProblemOf(message: string, provider: Provider): Problem {
     if (lead[3]!.startsWith('is not an accepted field') && sub === null && /^settings[/.]/.test(msg.replace(/^body[/.]/, ''))) {
       return { field: null, text: `“${field}” is not a setting of this kind of destination.` };
     }
-    return { field, text: withLabels(plainRest(fieldLabel(provider, field), sub, lead[3]!, field), provider) };
+    return { field, text: plainRest(fieldLabel(provider, field), sub, withLabels(lead[3]!, provider), field) };
   }
   if (/^settings[/.]?\S*\s+is not an accepted field/.test(msg.replace(/^body[/.]/, ''))) {
     const name = /settings[/.](\S+)/.exec(msg)?.[1] ?? 'this';

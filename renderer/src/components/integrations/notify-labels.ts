@@ -75,10 +75,10 @@ export function devicesSummary(devices: readonly string[] | null, nameOf: (id: s
   return `${devices.length} devices`;
 }
 
-/** "12:03" today, else "3 Dec 12:03". */
+/** "12:03" (or "1:42 PM", as the locale writes it) today, else "3 Dec 12:03". */
 export function shortTime(iso: string): string {
   const d = new Date(iso);
-  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const time = d.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
   return d.toDateString() === new Date().toDateString() ? time : `${d.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${time}`;
 }
 
