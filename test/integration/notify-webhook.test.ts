@@ -322,7 +322,7 @@ test('edit keeps the secret unless replaced; filters apply; disabled destination
   const key = (await s.api('POST', '/api/v1/api-keys', { token: admin, body: { name: 'Backend' } })).body.key;
   const fetched = await fetch(sos.json.Object.Url, { headers: { 'x-api-key': key } });
   assert.equal(fetched.status, 200);
-  assert.equal((await fetched.json()).kind, 'sos');
+  assert.equal(((await fetched.json()) as any).kind, 'sos');
   assert.equal((await fetch(sos.json.Object.Url)).status, 401);
 
   assert.equal((await s.api('GET', `/api/v1/destinations/${dest.id}`, { token: s.token('globex', 'gboss') })).status, 404);

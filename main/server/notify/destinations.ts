@@ -5,6 +5,7 @@
  * those that hold a value). Every change restarts the destination's worker in the outbox.
  */
 import { randomBytes } from 'node:crypto';
+import { iso, isoOrNull } from '../../../shared/time';
 import { EVENT_NAMES } from '../../../shared/api/events';
 import {
   SECRET_FIELDS,
@@ -33,7 +34,6 @@ export interface DestinationDeps {
 
 type Settings = Record<string, unknown>;
 
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 export class DestinationService {
   constructor(private readonly deps: DestinationDeps) {}
@@ -131,11 +131,11 @@ export class DestinationService {
       events: r.events,
       devices: r.devices,
       enabled: r.enabled,
-      created_at: iso(r.createdAt)!,
-      updated_at: iso(r.updatedAt)!,
+      created_at: iso(r.createdAt),
+      updated_at: iso(r.updatedAt),
       health: {
-        failing_since: iso(r.failingSince),
-        last_success_at: iso(r.lastSuccessAt),
+        failing_since: isoOrNull(r.failingSince),
+        last_success_at: isoOrNull(r.lastSuccessAt),
         last_error: r.lastError,
         pending: destinations.pending(r),
         dead: deliveries.deadCount(r.id),

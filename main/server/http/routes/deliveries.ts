@@ -1,4 +1,5 @@
 import { API_PREFIX } from '../../../../shared/api/schemas';
+import { iso, isoOrNull } from '../../../../shared/time';
 import { DeliveryPage, DeliveryQuery, RedeliverAnswer, RedeliverBody } from '../../../../shared/api/notifications';
 import type { ServerContext } from '../../context';
 import type { App } from '../app-type';
@@ -7,7 +8,6 @@ import { badRequest, notFound } from '../errors';
 import { errors } from './helpers';
 
 const tags = ['notifications'];
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 /** The delivery log and the dead letters. */
 export function deliveryRoutes(app: App, ctx: ServerContext): void {
@@ -38,10 +38,10 @@ export function deliveryRoutes(app: App, ctx: ServerContext): void {
           attempts: r.attempts,
           last_status: r.lastStatus,
           last_error: r.lastError,
-          last_attempt_at: iso(r.lastAttemptAt),
-          next_attempt_at: iso(r.nextAttemptAt),
-          delivered_at: iso(r.deliveredAt),
-          created_at: iso(r.createdAt)!,
+          last_attempt_at: isoOrNull(r.lastAttemptAt),
+          next_attempt_at: isoOrNull(r.nextAttemptAt),
+          delivered_at: isoOrNull(r.deliveredAt),
+          created_at: iso(r.createdAt),
         })),
         next_before: rows.length === limit ? rows[rows.length - 1]!.id : null,
       };
