@@ -500,3 +500,31 @@ test('the receiver answering 503, then gone (port closed), while activity goes o
   const d = (await s.api('GET', `/api/v1/destinations/${destIds[ALL]}`, { token: admin })).body;
   assert.deepEqual([d.health.pending, d.health.dead, d.health.failing_since], [0, 0, null]);
 });
+
+test('retention never frees the newest event id: after an idle week a new event still reaches the destination', async () => {
+  // Heartbeat events every destination has passed are forgotten after the log retention. If the
+  // newest event of all is one of them, SQLite would give its id to the next event (rowid = max + 1),
+  // an id the destinations' cursors have already passed: that event would never be sent.
+  const idle = new ManualClock();
+  const srv = await startTestServer({ clock: idle, notify: { logRetentionMs: 24 * 3600_000 } });
+  const hook = await startWebhookReceiver();
+  try {
+    srv.company(C);
+    await srv.user(C, 'van-idle', 'driver');
+    const d = srv.ctx.destinations.create(C, { name: 'Backend', provider: 'webhook', settings: { url: `${hook.origin}/idle` } });
+    const device = { pk: srv.ctx.users.get(C, 'van-idle')!.pk, company_id: C, user_id: 'van-idle' };
+    srv.ctx.deviceStatus.report(device, { battery: 50 }, 'test');
+    await until('the first heartbeat', () => hook.accepted().length === 1);
+    const first = srv.ctx.events.list(C).at(-1)!;
+    assert.equal(srv.ctx.storage.destinations.get(C, d.id)!.cursor, first.id);
+    idle.advance(8 * 24 * 3600_000); // a week without events; the hourly retention runs on the way
+    srv.ctx.deviceStatus.report(device, { battery: 49 }, 'test');
+    const next = srv.ctx.events.list(C).at(-1)!;
+    assert.ok(next.id > first.id, `the new event's id ${next.id} is after the cursor ${first.id}`);
+    await until('the heartbeat after the idle week', () => hook.accepted().length === 2);
+    assert.equal(JSON.parse(hook.accepted()[1]!.body).Details.ChargeLevel, 49);
+  } finally {
+    await srv.stop();
+    await hook.close();
+  }
+});
