@@ -13,10 +13,16 @@
  *
  *   npm run bench:ws -- --drivers 2000 --offices 5 --duration 30 --warmup 5
  *
+ * `--notify-down` first makes a webhook destination for the company pointing at a closed port
+ * (a backend that is down), so the figures can be compared with a run without it;
+ * `--heartbeat-every <s>` has every driver also send a heartbeat (no seq) with a changing battery
+ * every s seconds, so HeartbeatReceived events keep flowing into the outbox during the run.
+ *
  * One JSON object goes to stdout; progress goes to stderr.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +38,7 @@ import { accountsOn } from '../../main/server/open-accounts';
 
 // ---------------------------------------------------------------- options
 
-const USAGE = 'usage: npm run bench:ws -- [--drivers 2000] [--offices 5] [--duration 30] [--warmup 5] [--ramp-batch 100] [--cpu-prof] [--keep-data]';
+const USAGE = 'usage: npm run bench:ws -- [--drivers 2000] [--offices 5] [--duration 30] [--warmup 5] [--ramp-batch 100] [--notify-down] [--heartbeat-every 0] [--cpu-prof] [--keep-data]';
 
 const OPTIONS = {
   drivers: { type: 'string', default: '2000' },
@@ -44,6 +50,10 @@ const OPTIONS = {
   /** writes the server child's CPU profile to a temp folder (printed as profileDir) */
   'cpu-prof': { type: 'boolean', default: false },
   'keep-data': { type: 'boolean', default: false },
+  /** a webhook destination to a closed port (a backend that is down) for the bench company */
+  'notify-down': { type: 'boolean', default: false },
+  /** every driver also sends a heartbeat with a changing battery this often (s); 0: none */
+  'heartbeat-every': { type: 'string', default: '0' },
 } as const;
 
 function parseOptions() {
@@ -72,6 +82,7 @@ const DURATION_S = intArg('duration', args.duration, 1, 3_600);
 const WARMUP_S = intArg('warmup', args.warmup, 0, 600);
 const RAMP_BATCH = intArg('ramp-batch', args['ramp-batch'], 1, 10_000);
 const TOTAL_SEQS = WARMUP_S + DURATION_S;
+const HEARTBEAT_EVERY = intArg('heartbeat-every', args['heartbeat-every'], 0, 3_600);
 
 const COMPANY = 'bench';
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -112,6 +123,8 @@ interface Provisioned {
   driverTokens: string[];
   officeIds: string[];
   officeTokens: string[];
+  /** an admin's token, for the destination of --notify-down */
+  adminToken: string | null;
 }
 
 async function provision(): Promise<Provisioned> {
@@ -128,6 +141,7 @@ async function provision(): Promise<Provisioned> {
     db.exec('BEGIN');
     for (const id of driverIds) await addUser(accounts, { companyId: COMPANY, userId: id, role: 'driver', vehicle_plate: `B-${id}` });
     for (const id of officeIds) await addUser(accounts, { companyId: COMPANY, userId: id, role: 'office', display_name: `Dispatcher ${id}` });
+    if (args['notify-down']) await addUser(accounts, { companyId: COMPANY, userId: 'ADMIN', role: 'admin' });
     db.exec('COMMIT');
     const ttl = 3600 + TOTAL_SEQS * 2;
     return {
@@ -136,6 +150,7 @@ async function provision(): Promise<Provisioned> {
       driverTokens: driverIds.map((id) => issueToken(accounts, COMPANY, id, ttl).token),
       officeIds,
       officeTokens: officeIds.map((id) => issueToken(accounts, COMPANY, id, ttl).token),
+      adminToken: args['notify-down'] ? issueToken(accounts, COMPANY, 'ADMIN', ttl).token : null,
     };
   } finally {
     db.close();
@@ -331,6 +346,9 @@ function sendLocation(i: number, seq: number, now: number): void {
   stats.sent++;
   if (inWindow) stats.winSent++;
   ws.send(JSON.stringify(msg));
+  if (HEARTBEAT_EVERY > 0 && (seq + i) % HEARTBEAT_EVERY === 0) {
+    ws.send(JSON.stringify({ action: 'heartbeat', id: `DR_${i}`, payload: { battery: 100 - ((seq + i) % 100), connection: 'mobile', gps: 'granted', duty: true } }));
+  }
 }
 
 function onDriverMessage(i: number, data: WebSocket.RawData): void {
@@ -506,6 +524,34 @@ async function closeAll(): Promise<void> {
   );
 }
 
+// ---------------------------------------------------------------- a backend that is down
+
+async function adminApi(port: number, token: string, method: string, pathname: string, body?: unknown): Promise<any> {
+  const res = await fetch(`http://127.0.0.1:${port}${pathname}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json: unknown = await res.json();
+  if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** A webhook destination for every event of the company, to a port where nothing listens. */
+async function destinationDown(port: number, token: string): Promise<{ id: string }> {
+  const closed = await new Promise<number>((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const d = (await adminApi(port, token, 'POST', '/api/v1/destinations', { name: 'Backend (down)', provider: 'webhook', settings: { url: `http://127.0.0.1:${closed}/hook` } })) as { id: string };
+  log(`notifications: destination ${d.id} → http://127.0.0.1:${closed}/hook (nothing listens)`);
+  return d;
+}
+
+async function destinationHealth(port: number, token: string, id: string): Promise<unknown> {
+  const d = (await adminApi(port, token, 'GET', `/api/v1/destinations/${id}`)) as { health: { pending: number; last_error: string | null; failing_since: string | null } };
+  const head = (await adminApi(port, token, 'GET', `/api/v1/deliveries?destination=${id}&limit=1`)) as { deliveries: { attempts: number }[] };
+  return { pending: d.health.pending, failingSince: d.health.failing_since, lastError: d.health.last_error, headAttempts: head.deliveries[0]?.attempts ?? 0 };
+}
+
 // ---------------------------------------------------------------- main
 
 /** the running server child and the data folder, for the watchdog and the failure path */
@@ -540,6 +586,7 @@ async function main(): Promise<void> {
   server = srv;
   const wsUrl = `ws://127.0.0.1:${srv.port}${TRACK_PATH}`;
   log(`server pid ${srv.pid} on ${wsUrl}; data in ${p.dataDir}`);
+  const notify = args['notify-down'] ? await destinationDown(srv.port, p.adminToken!) : null;
 
   const rampMs = await connectAll(wsUrl, p);
   const connectedDrivers = driverSockets.filter((w) => w !== null).length;
@@ -614,6 +661,7 @@ async function main(): Promise<void> {
   const unanswered = stats.sent - answered();
   log(`load done: sent ${stats.sent}, acked ${stats.acked}, delivered ${stats.delivered}, unanswered ${unanswered}`);
 
+  const notifyEnd = notify ? await destinationHealth(srv.port, p.adminToken!, notify.id) : null;
   const rssEnd = srv.samples.at(-1)?.rssBytes ?? 0;
   const heapEnd = srv.samples.at(-1)?.heapUsedBytes ?? 0;
   await closeAll();
@@ -716,6 +764,8 @@ async function main(): Promise<void> {
       allPersisted: storedRows === stats.acked,
       p99Under50ms: officeLatency !== null && officeLatency.p99 < 50,
     },
+    /** --notify-down: the destination's state at the end (events waiting, attempts, last error) */
+    notify: notifyEnd,
     profileDir: profDir,
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');

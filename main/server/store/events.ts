@@ -125,11 +125,14 @@ export class EventLog {
    * Heartbeat events are many (one per device per few minutes) and worth nothing once delivered:
    * those older than `before` that every destination has passed (`below`: the smallest cursor)
    * and that are not waiting as a dead letter or a redelivery are forgotten. Others are history.
+   * The newest event of all is kept: SQLite numbers the next row max(id) + 1, and an id that the
+   * cursors (and backends paging with ?after=) have passed must never be handed out again.
    */
   pruneHeartbeats(before: number, below: number): number {
     return this.db
       .prepare(
         `DELETE FROM events WHERE event = 'HeartbeatReceived' AND created_at < ? AND id <= ?
+         AND id < (SELECT max(id) FROM events)
          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state != 'delivered')`,
       )
       .run(before, below).changes;
