@@ -89,6 +89,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const given = resolved.secretSealer;
     const box = !given ? secretBox(keyFile) : given.openOnly ? secretBox(keyFile, given) : secretBox(given, keyFile);
     let outbox: Outbox | null = null;
+    const bases = new Map<string, { url: string; at: number }>();
     const destinations = new DestinationService({ storage, clock: resolved.clock, box, kinds: PROVIDER_KINDS, changed: (companyId, id) => outbox?.restart(companyId, id) });
     outbox = new Outbox({
       storage,
@@ -97,8 +98,15 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       options: resolved.notify,
       env: { ca: resolved.notify.extraCa },
       kinds: PROVIDER_KINDS,
-      // the same public base the share links use (Settings → public address), else this machine's LAN address
-      baseUrl: (companyId) => (ctx ? shareBase(ctx, companyId).base_url : ''),
+      // the same public base the share links use (Settings → public address), else this machine's
+      // LAN address; remembered a few seconds per company (reading interfaces per event is costly)
+      baseUrl: (companyId) => {
+        const hit = bases.get(companyId);
+        if (hit && performance.now() - hit.at < 5_000) return hit.url;
+        const url = ctx ? shareBase(ctx, companyId).base_url : '';
+        bases.set(companyId, { url, at: performance.now() });
+        return url;
+      },
       settingsOf: (row) => destinations.complete(row),
     });
     ctx = {
