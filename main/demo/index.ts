@@ -1,14 +1,17 @@
 /**
- * `npm run demo -- [--port P] [--host H] [--data DIR]`: FleetDesk with a simulated fleet,
- * for a first look with no phone. Prints the console URL and a one-time sign-in link;
+ * `npm run demo -- [--port P] [--https-port P] [--osmand-port P] [--host H] [--data DIR]`:
+ * FleetDesk with a simulated fleet, for a first look with no phone. Prints the console URL, a
+ * one-time sign-in link and where phones connect (HTTPS driver app, OsmAnd port);
  * Ctrl-C stops the fleet and the server and exits 0.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../server/config';
+import { DEFAULT_HOST, DEFAULT_OSMAND_PORT, DEFAULT_PORT } from '../server/config';
 import { startDemo, type Demo } from './start-demo';
 
-const USAGE = `usage: npm run demo -- [--port P] [--host H] [--data DIR]
-  --port  port to listen on (default ${DEFAULT_PORT}, or the next free one; 0 picks any free port)
+const USAGE = `usage: npm run demo -- [--port P] [--https-port P] [--osmand-port P] [--host H] [--data DIR]
+  --port         port to listen on (default ${DEFAULT_PORT}, or the next free one; 0 picks any free port)
+  --https-port   HTTPS + WSS port for the driver app on phones (default: the next free one after --port; 0 turns it off)
+  --osmand-port  OsmAnd protocol port for Traccar Client (default ${DEFAULT_OSMAND_PORT}, or the next free one; 0 turns it off)
   --host  address to listen on (default ${DEFAULT_HOST}: every interface, so phones on the LAN can join)
   --data  an empty folder for the demo's database (default: a new fleetdesk-demo-<time> folder in the temp dir)`;
 const STOP_TIMEOUT_MS = 10_000;
@@ -18,11 +21,24 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-function parseOptions(): { port?: number; host?: string; data?: string } {
+function portOf(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) fail(`--${name} must be a whole number from 0 to 65535, not "${value}"\n${USAGE}`, 2);
+  return Number(value);
+}
+
+function parseOptions(): { port?: number; httpsPort?: number | null; osmandPort?: number | null; host?: string; data?: string } {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        port: { type: 'string' },
+        'https-port': { type: 'string' },
+        'osmand-port': { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -33,14 +49,19 @@ function parseOptions(): { port?: number; host?: string; data?: string } {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  let port: number | undefined;
-  if (values.port !== undefined) {
-    port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port > 65535) fail(`--port must be a whole number from 0 to 65535, not "${values.port}"\n${USAGE}`, 2);
-  }
+  const port = portOf('port', values.port);
+  // like serve: 0 turns the extra listener off
+  const https = portOf('https-port', values['https-port']);
+  const osmand = portOf('osmand-port', values['osmand-port']);
   if (values.host !== undefined && !values.host.trim()) fail(`--host must not be empty\n${USAGE}`, 2);
   if (values.data !== undefined && !values.data.trim()) fail(`--data must not be empty\n${USAGE}`, 2);
-  return { port, host: values.host, data: values.data };
+  return {
+    port,
+    httpsPort: https === undefined ? undefined : https === 0 ? null : https,
+    osmandPort: osmand === undefined ? undefined : osmand === 0 ? null : osmand,
+    host: values.host,
+    data: values.data,
+  };
 }
 
 function banner(demo: Demo): string {
@@ -54,6 +75,10 @@ function banner(demo: Demo): string {
     `             (one-time link, valid for ${minutes} minutes)`,
     `  Or with:   company "${demo.company.id}", user "${demo.admin.userId}", password "${demo.admin.password}"`,
   ];
+  lines.push(
+    demo.httpsUrl ? `  Phones:    ${demo.httpsUrl}/driver   (the driver app, HTTPS; the certificate is self-signed)` : '  Phones:    HTTPS is off (--https-port 0)',
+    demo.osmandPort !== null ? `  Traccar Client / OsmAnd: port ${demo.osmandPort}` : '  Traccar Client / OsmAnd: off (--osmand-port 0)',
+  );
   if (demo.lanUrls.length > 0) lines.push(`  On your network (phones can send here too): ${demo.lanUrls.join(', ')}`);
   lines.push(`  Data:      ${demo.dataDir}`, '', 'Press Ctrl-C to stop.', '');
   return lines.join('\n');
@@ -91,10 +116,11 @@ process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 
 try {
-  demo = await startDemo({ port: opts.port, host: opts.host, dataDir: opts.data });
+  demo = await startDemo({ port: opts.port, httpsPort: opts.httpsPort, osmandPort: opts.osmandPort, host: opts.host, dataDir: opts.data });
 } catch (err) {
   const e = err as NodeJS.ErrnoException;
-  fail(e.code === 'EADDRINUSE' ? `port ${opts.port ?? 'chosen'} is already in use; pick another with --port` : e.message, 1);
+  const which = /:(\d+)\s*$/.exec(e.message)?.[1] ?? opts.port ?? 'chosen';
+  fail(e.code === 'EADDRINUSE' ? `port ${which} is already in use; pick others with --port, --https-port or --osmand-port` : e.message, 1);
 }
 if (stopRequested) shutdown('SIGINT');
 else process.stdout.write(banner(demo));

@@ -31,6 +31,10 @@ export interface DemoOptions {
   host?: string;
   /** exact port (0: any free one); default 8765, or the next free port when it is taken */
   port?: number;
+  /** HTTPS + WSS port for phones' browsers, exactly (null: off); default: the next free port after `port` */
+  httpsPort?: number | null;
+  /** OsmAnd protocol port for Traccar Client, exactly (null: off); default 5055, or the next free one */
+  osmandPort?: number | null;
   logger?: Logger;
   drivers?: number;
   /** default: a random one, printed */
@@ -57,6 +61,10 @@ export interface Demo {
   admin: { userId: string; password: string };
   dataDir: string;
   port: number;
+  /** the driver app's address over HTTPS (null when off) */
+  httpsUrl: string | null;
+  /** the OsmAnd protocol port (null when off) */
+  osmandPort: number | null;
   /** the addresses phones on the LAN can reach (empty when bound to one address only) */
   lanUrls: string[];
   server: TrackingServer;
@@ -110,8 +118,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const adminPassword = options.adminPassword ?? crypto.randomBytes(9).toString('base64url');
 
   // Phones can join the demo too: HTTPS for the driver app, the OsmAnd port for Traccar Client.
-  const httpsPort = port === 0 ? 0 : await firstFreePort(host, port + 1);
-  const osmandPort = port === 0 ? 0 : await firstFreePort(host, DEFAULT_OSMAND_PORT);
+  const httpsPort = options.httpsPort !== undefined ? options.httpsPort : port === 0 ? 0 : await firstFreePort(host, port + 1);
+  const osmandPort = options.osmandPort !== undefined ? options.osmandPort : port === 0 ? 0 : await firstFreePort(host, DEFAULT_OSMAND_PORT);
   const server = createTrackingServer({ dataDir, host, port, httpsPort, osmandPort, logger });
   const started = await server.start();
   let simulator: FleetSimulator | null = null;
@@ -156,6 +164,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       admin: { userId: DEMO_ADMIN_ID, password: adminPassword },
       dataDir,
       port: started.port,
+      httpsUrl: started.httpsPort === null ? null : `https://${shownHost}:${started.httpsPort}`,
+      osmandPort: started.osmandPort,
       lanUrls: host === '0.0.0.0' || host === '::' ? lanAddresses().map((a) => `http://${a}:${started.port}`) : [],
       server,
       drivers: () => sim.vehicles.map((v) => ({ userId: v.userId, connected: v.socket.connected, stats: { ...v.socket.stats }, lastAcked: v.socket.lastAcked })),

@@ -11,6 +11,7 @@ import readline from 'node:readline';
 import pino from 'pino';
 import { DriverSocket } from '../../main/demo/driver-socket';
 import { startDemo, type Demo } from '../../main/demo/start-demo';
+import { firstFreePort } from '../../main/demo/free-port';
 import { startTestServer, tempDir } from '../support/server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -227,6 +228,8 @@ test('npm run demo: prints the link, and Ctrl-C stops it with exit code 0', asyn
     assert.match(out, /Sign in: {3}http:\/\/localhost:\d+\/\?login=[\w-]{40,}/);
     assert.match(out, /company "demo", user "admin", password "[\w-]{8,}"/);
     assert.ok(out.includes(`Data:      ${dir}`));
+    assert.match(out, /Phones: {4}https:\/\/localhost:\d+\/driver/, 'the HTTPS address phones need');
+    assert.match(out, /Traccar Client \/ OsmAnd: port \d+/);
     child.kill('SIGINT');
     assert.equal(await exited, 0, err);
     assert.ok(fs.existsSync(path.join(dir, 'fleetdesk.sqlite')));
@@ -246,10 +249,36 @@ test('npm run demo: bad options get a clear error', async () => {
   const badPort = await run(['--port', 'eighty']);
   assert.equal(badPort.code, 2);
   assert.match(badPort.stderr, /^fleetdesk demo: --port must be a whole number from 0 to 65535, not "eighty"/);
+  const badHttps = await run(['--https-port', '99999']);
+  assert.equal(badHttps.code, 2);
+  assert.match(badHttps.stderr, /^fleetdesk demo: --https-port must be a whole number from 0 to 65535, not "99999"/);
+  const badOsmand = await run(['--osmand-port', '-1']);
+  assert.equal(badOsmand.code, 2);
   const unknown = await run(['--drivers', '5']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /Unknown option '--drivers'/);
   const used = await run(['--port', '0', '--host', '127.0.0.1', '--data', dataDir]);
   assert.equal(used.code, 1);
   assert.match(used.stderr, /is not empty: the demo needs a fresh folder/);
+});
+
+test('demo ports like serve: --https-port and --osmand-port exactly, 0 turns them off; the banner says where phones connect', async () => {
+  const https = await firstFreePort('127.0.0.1', 42000);
+  const osmand = await firstFreePort('127.0.0.1', https + 1);
+  const on = await startDemo({ host: '127.0.0.1', port: 0, httpsPort: https, osmandPort: osmand, dataDir: path.join(tempDir(), 'd1'), logger: silent, drivers: 1 });
+  try {
+    assert.equal(on.httpsUrl, `https://localhost:${https}`);
+    assert.equal(on.osmandPort, osmand);
+    const r = await fetch(`http://127.0.0.1:${osmand}/?id=nobody&lat=48.1&lon=11.5`);
+    assert.ok(r.status >= 200 && r.status < 500, 'the OsmAnd port answers');
+  } finally {
+    await on.stop();
+  }
+  const off = await startDemo({ host: '127.0.0.1', port: 0, httpsPort: null, osmandPort: null, dataDir: path.join(tempDir(), 'd2'), logger: silent, drivers: 1 });
+  try {
+    assert.equal(off.httpsUrl, null);
+    assert.equal(off.osmandPort, null);
+  } finally {
+    await off.stop();
+  }
 });
