@@ -38,14 +38,14 @@ describe('console sign-in', { timeout: 120_000 }, () => {
     await waitForText(page, '[data-testid="connection-state"]', 'Online', 15_000);
     assert.equal(await page.locator('[data-testid="connection-banner"]').count(), 0, 'no banner while online');
 
-    // The session lives in this tab: a reload keeps it.
+    // The session lives in this browser: a reload keeps it.
     await page.reload();
     await waitForText(page, '[data-testid="connection-state"]', 'Online', 15_000);
 
     await page.click('[data-testid="user-menu"]');
     await page.click('[data-testid="sign-out"]');
     await page.waitForSelector('[data-testid="signin-form"]');
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('fleetdesk.session')), null);
+    assert.equal(await page.evaluate(() => localStorage.getItem('fleetdesk.session')), null);
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -85,7 +85,7 @@ describe('console sign-in', { timeout: 120_000 }, () => {
     await waitForText(first.page, '[data-testid="connection-state"]', 'Online', 15_000);
     assert.equal(new URL(first.page.url()).searchParams.get('login'), null, 'the code is removed from the URL');
     assert.equal(first.page.url(), srv.url + '/');
-    const stored = JSON.parse((await first.page.evaluate(() => sessionStorage.getItem('fleetdesk.session'))) ?? 'null');
+    const stored = JSON.parse((await first.page.evaluate(() => localStorage.getItem('fleetdesk.session'))) ?? 'null');
     assert.equal(stored?.user?.id, ADMIN);
     assert.deepEqual(first.errors, []);
     await first.context.close();
@@ -120,7 +120,7 @@ describe('console sign-in', { timeout: 120_000 }, () => {
       // The console signs out a few seconds before the token's expiry.
       await page.waitForSelector('[data-testid="signin-form"]', { timeout: 15_000 });
       assert.match((await page.textContent('.signin-card')) ?? '', /Your session expired; sign in again\./);
-      assert.equal(await page.evaluate(() => sessionStorage.getItem('fleetdesk.session')), null);
+      assert.equal(await page.evaluate(() => localStorage.getItem('fleetdesk.session')), null);
     } finally {
       await context.close();
       await short.stop();
@@ -141,7 +141,7 @@ describe('console sign-in', { timeout: 120_000 }, () => {
     await waitForText(page, '[data-testid="company-name"]', COMPANY_NAME);
     await page.click('[data-testid="user-menu"]');
     assert.equal(await page.locator('[data-testid="sign-out"]').count(), 0, 'the desktop owner does not sign out');
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('fleetdesk.session')), null, 'nothing is stored');
+    assert.equal(await page.evaluate(() => localStorage.getItem('fleetdesk.session')), null, 'nothing is stored');
     assert.deepEqual(errors, []);
     await context.close();
   });

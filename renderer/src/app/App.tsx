@@ -1,12 +1,17 @@
 /**
  * Who is signed in, and how: the desktop app's session (from the preload), a one-time sign-in
- * link (`?login=CODE`), a session kept in this tab, or the sign-in page. The session ends on
- * expiry, on a 401, or when the live socket reports the token revoked.
+ * link (`?login=CODE`), the session this browser keeps (shared by its tabs, session/session.ts),
+ * or the sign-in page. The session ends on expiry, on a 401, or when the live socket reports the
+ * token revoked, and then for every tab: the stored session is removed and the other tabs
+ * follow. When another tab signs in as someone else, this tab does not silently become that
+ * account (it may be showing another company's fleet, or a half-filled form): it shows the
+ * sign-in page and says who signed in; a reload continues as them. A new token for the same
+ * account (a sign-in link opened in another tab) is taken over in place.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, redeemLoginLink } from '../api/client';
 import { browserBaseUrl, desktopSession, isDesktop } from '../session/desktop-bridge';
-import { expiresInMs, loadStoredSession, loginCodeFromUrl, storeSession, type Session } from '../session/session';
+import { clearStoredSession, expiresInMs, loadStoredSession, loginCodeFromUrl, storeSession, watchStoredSession, type Session } from '../session/session';
 import { SignInPage } from '../pages/SignInPage';
 import { Console } from './Console';
 
@@ -62,12 +67,30 @@ export function App() {
   const signOut = useCallback((notice?: string) => {
     const s = current.current;
     if (s.kind !== 'signed-in') return;
-    storeSession(null);
     if (s.desktop) {
       // The desktop app has no sign-in page: ask the main process for a fresh session.
       setState({ kind: 'loading' });
       void initialState().then(setState);
-    } else setState({ kind: 'signed-out', baseUrl: s.baseUrl, notice });
+    } else {
+      clearStoredSession(s.session.token);
+      setState({ kind: 'signed-out', baseUrl: s.baseUrl, notice });
+    }
+  }, []);
+
+  // Another tab signed in, signed out, or its session ended.
+  useEffect(() => {
+    if (isDesktop()) return;
+    return watchStoredSession((stored) => {
+      const s = current.current;
+      if (s.kind === 'signed-out' && stored) setState({ kind: 'signed-in', session: stored, baseUrl: s.baseUrl, desktop: false });
+      if (s.kind !== 'signed-in' || s.desktop || stored?.token === s.session.token) return;
+      if (!stored) setState({ kind: 'signed-out', baseUrl: s.baseUrl, notice: 'You were signed out in another tab.' });
+      else if (stored.user.company === s.session.user.company && stored.user.id === s.session.user.id) setState({ ...s, session: stored });
+      else {
+        const who = `${stored.user.id} (${stored.user.company})`;
+        setState({ kind: 'signed-out', baseUrl: s.baseUrl, notice: `${who} signed in in another tab, so this tab was signed out. Reload the page to continue as ${stored.user.id}.` });
+      }
+    });
   }, []);
 
   const session = state.kind === 'signed-in' ? state.session : null;
