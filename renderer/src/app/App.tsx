@@ -13,7 +13,11 @@ import { ApiError, redeemLoginLink } from '../api/client';
 import { browserBaseUrl, desktopSession, isDesktop } from '../session/desktop-bridge';
 import { clearStoredSession, expiresInMs, loadStoredSession, loginCodeFromUrl, storeSession, watchStoredSession, type Session } from '../session/session';
 import { SignInPage } from '../pages/SignInPage';
+import { startTheme } from '../theme/theme';
 import { Console } from './Console';
+
+// Before the first render, so no page flashes light in a dark theme.
+startTheme();
 
 type State =
   | { kind: 'loading' }

@@ -15,6 +15,7 @@ import type { SpeedUnit } from './device-tooltip';
 import { FramePacer } from './frame-pacer';
 import { MOVE_ANIMATION_MS } from './map-style';
 import { latOf, lngOf } from './mercator';
+import { onThemeChange } from '../theme/theme';
 
 /** Offline is a matter of time passing: re-evaluate states even when nothing moves. */
 const STATE_REFRESH_S = 15;
@@ -90,7 +91,11 @@ export class DeviceCanvasLayer extends CanvasLayer {
 
   // ---------------------------------------------------------------- Leaflet layer
 
+  private unwatchTheme: (() => void) | null = null;
+
   protected override added(): void {
+    // The labels' colours follow the theme: draw again when it changes.
+    this.unwatchTheme = onThemeChange(this.invalidate);
     this.resize();
     this.ticker = setInterval(this.tick, 1000);
     this.pacer.start();
@@ -98,6 +103,8 @@ export class DeviceCanvasLayer extends CanvasLayer {
   }
 
   protected override removing(map: L.Map): void {
+    this.unwatchTheme?.();
+    this.unwatchTheme = null;
     this.pacer.stop();
     if (this.ticker) clearInterval(this.ticker);
     this.hover.hide(map);

@@ -1,12 +1,12 @@
 /**
- * Device name labels, rendered once per name into small images (text with a white halo) and
+ * Device name labels, rendered once per name and theme into small images (text with a halo) and
  * reused every frame: fillText for hundreds of labels per frame would dominate the frame time.
  * Within a frame they are placed greedily: a label that would overlap a placed one is skipped.
  */
-import { MARKER_RADIUS } from './map-style';
+import { MARKER_RADIUS, mapPalette, type MapPalette } from './map-style';
 
 export class DeviceLabels {
-  private readonly cache = new Map<string, { name: string; image: HTMLCanvasElement }>();
+  private readonly cache = new Map<string, { name: string; palette: MapPalette; image: HTMLCanvasElement }>();
   /** rectangles placed in this frame: left, top, width, height (container px) */
   private readonly placed: number[] = [];
 
@@ -37,9 +37,10 @@ export class DeviceLabels {
 
   private get(id: string, name: string): HTMLCanvasElement {
     const hit = this.cache.get(id);
-    if (hit && hit.name === name) return hit.image;
-    const image = this.render(name);
-    this.cache.set(id, { name, image });
+    const palette = mapPalette();
+    if (hit && hit.name === name && hit.palette === palette) return hit.image;
+    const image = this.render(name, palette);
+    this.cache.set(id, { name, palette, image });
     return image;
   }
 
@@ -48,7 +49,7 @@ export class DeviceLabels {
     for (const id of this.cache.keys()) if (!ids.has(id)) this.cache.delete(id);
   }
 
-  private render(name: string): HTMLCanvasElement {
+  private render(name: string, palette: MapPalette): HTMLCanvasElement {
     const dpr = this.dpr;
     const text = name.length > 32 ? `${name.slice(0, 31)}…` : name;
     const font = `600 ${Math.round(12 * dpr)}px system-ui, sans-serif`;
@@ -63,9 +64,9 @@ export class DeviceLabels {
     ctx.textBaseline = 'middle';
     ctx.lineJoin = 'round';
     ctx.lineWidth = 3.5 * dpr;
-    ctx.strokeStyle = 'rgba(255, 255, 255, 0.95)';
+    ctx.strokeStyle = palette.labelHalo;
     ctx.strokeText(text, 3 * dpr, c.height / 2);
-    ctx.fillStyle = '#1f2937';
+    ctx.fillStyle = palette.labelText;
     ctx.fillText(text, 3 * dpr, c.height / 2);
     return c;
   }

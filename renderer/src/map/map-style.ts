@@ -39,11 +39,30 @@ export const MOVE_ANIMATION_MS = 1000;
 /** A gap between fixes longer than this is a jump, not a movement: no animation. */
 export const MOVE_ANIMATION_MAX_GAP_MS = 30_000;
 
-/** The bundled world basemap (Natural Earth) beneath the tiles; the sea is the map's background. */
-export const SEA_COLOR = '#aad3df';
-export const LAND_COLOR = '#f2efe9';
-export const COAST_COLOR = '#8fb3bf';
-export const BORDER_COLOR = '#9a958c';
+/**
+ * The bundled world basemap (Natural Earth) beneath the tiles; the sea is the map's background,
+ * a CSS variable so it follows the console's theme (styles/base.css; pages without it, like the
+ * share page, get the light sea).
+ */
+export const SEA_COLOR = 'var(--map-sea, #aad3df)';
+
+/** What the canvases draw in a theme: the basemap's land, coasts and borders, and the name labels. */
+export interface MapPalette {
+  land: string;
+  coast: string;
+  border: string;
+  labelText: string;
+  labelHalo: string;
+}
+
+const LIGHT_MAP: MapPalette = { land: '#f2efe9', coast: '#8fb3bf', border: '#9a958c', labelText: '#1f2937', labelHalo: 'rgba(255, 255, 255, 0.95)' };
+/** Dark: land a step above the sea (base.css --map-sea), light names on a dark halo. */
+const DARK_MAP: MapPalette = { land: '#262d35', coast: '#46626f', border: '#56606b', labelText: '#e8ebef', labelHalo: 'rgba(13, 18, 24, 0.92)' };
+
+/** The palette of the theme the page shows (theme/theme.ts sets it on <html>; light where none is set). */
+export function mapPalette(): MapPalette {
+  return typeof document !== 'undefined' && document.documentElement.dataset.theme === 'dark' ? DARK_MAP : LIGHT_MAP;
+}
 
 /** Today's track of the selected device: one colour, not speed-coded. */
 export const TRACK_COLOR = '#7c3aed';

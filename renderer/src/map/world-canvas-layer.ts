@@ -7,7 +7,8 @@
  */
 import L from 'leaflet';
 import { CanvasLayer } from './canvas-layer';
-import { BORDER_COLOR, COAST_COLOR, LAND_COLOR } from './map-style';
+import { mapPalette } from './map-style';
+import { onThemeChange } from '../theme/theme';
 import type { WorldGeometry, WorldShape } from './world-geometry';
 
 /** The canvas reaches this share of the map size beyond each edge, so pans start on drawn land. */
@@ -24,11 +25,16 @@ export class WorldCanvasLayer extends CanvasLayer {
     super({ name: 'fleetWorld', zIndex: 150 }); // below the tile pane
   }
 
+  private unwatchTheme: (() => void) | null = null;
+
   protected override added(): void {
+    this.unwatchTheme = onThemeChange(this.schedule);
     this.draw();
   }
 
   protected override removing(): void {
+    this.unwatchTheme?.();
+    this.unwatchTheme = null;
     if (this.raf) cancelAnimationFrame(this.raf);
     this.raf = 0;
   }
@@ -86,14 +92,15 @@ export class WorldCanvasLayer extends CanvasLayer {
     const maxY = (h - offY) / scale;
     const view = { minX, maxX, minY, maxY, scale: scale * dpr, offX: offX * dpr, offY: offY * dpr };
 
+    const palette = mapPalette();
     ctx.beginPath();
     for (let k = Math.floor(minX) - 1; k <= Math.floor(maxX); k++) this.trace(ctx, this.world.land, view, k);
-    ctx.fillStyle = LAND_COLOR;
+    ctx.fillStyle = palette.land;
     ctx.fill('evenodd');
     ctx.lineWidth = dpr;
     for (const [shapes, color] of [
-      [this.world.coast, COAST_COLOR],
-      [this.world.borders, BORDER_COLOR],
+      [this.world.coast, palette.coast],
+      [this.world.borders, palette.border],
     ] as const) {
       ctx.beginPath();
       for (let k = Math.floor(minX) - 1; k <= Math.floor(maxX); k++) this.trace(ctx, shapes, view, k);
