@@ -27,13 +27,13 @@ export function CompactHeader(props: { route: Route; desktop: boolean; openAlert
   // A page change (a link, the back button) closes the menu.
   useEffect(() => setOpen(false), [props.route]);
   useEffect(() => {
-    if (open) panel.current?.querySelector<HTMLElement>('a.active, a')?.focus();
+    if (open) (panel.current?.querySelector<HTMLElement>('a.active') ?? panel.current?.querySelector<HTMLElement>('a'))?.focus();
   }, [open]);
 
   return (
     <header className="header header-compact" ref={ref}>
       <span className="brand-mark" aria-hidden="true" title="FleetDesk" />
-      <h1 className="header-title">{pageTitle(props.route)}</h1>
+      <span className="header-title">{pageTitle(props.route)}</span>
       <ConnectionState />
       {props.openAlerts > 0 && (
         <a className="nav-badge header-alerts" href={routeHref('alerts')} data-testid="alerts-badge" aria-label={`${props.openAlerts} open alerts`}>
