@@ -10,11 +10,15 @@ export class DeviceLabels {
   /** rectangles placed in this frame: left, top, width, height (container px) */
   private readonly placed: number[] = [];
 
+  /** the theme's colours, read once a frame */
+  private palette: MapPalette = mapPalette();
+
   constructor(private readonly dpr: number) {}
 
   /** Starts a frame's placement. */
   begin(): void {
     this.placed.length = 0;
+    this.palette = mapPalette();
   }
 
   /** Draws the label right of the marker at container point (x, y), unless it would overlap (and `force` is false). */
@@ -37,7 +41,7 @@ export class DeviceLabels {
 
   private get(id: string, name: string): HTMLCanvasElement {
     const hit = this.cache.get(id);
-    const palette = mapPalette();
+    const palette = this.palette;
     if (hit && hit.name === name && hit.palette === palette) return hit.image;
     const image = this.render(name, palette);
     this.cache.set(id, { name, palette, image });
