@@ -10,6 +10,10 @@ export interface RecordedAlert extends NewAlert {
   id: number;
 }
 
+/** A driver that reconnects is told again about its alerts the office handled this long ago at most. */
+export const HANDLED_ALERTS_WINDOW_MS = 24 * 3600_000;
+const HANDLED_ALERTS_MAX = 10;
+
 export type AlertListener = (device: DeviceRef, alert: AlertView) => void;
 /**
  * Runs inside the transaction that stores a new alert (e.g. the crash pipeline's first stage);
@@ -95,6 +99,11 @@ export class AlertStore {
   list(companyId: string, opts: AlertListOptions = {}): AlertView[] {
     const state = opts.openOnly ? 'open' : (opts.state ?? 'all');
     return this.table.list(companyId, state, opts.from ?? 0, opts.to ?? Number.MAX_SAFE_INTEGER, opts.limit ?? 100).map(alertView);
+  }
+
+  /** A device's alerts the office acknowledged or resolved, received in the last day, oldest first (for its driver's phone). */
+  handledOf(userPk: number, now = this.clock.now()): AlertView[] {
+    return this.table.handledOf(userPk, now - HANDLED_ALERTS_WINDOW_MS, HANDLED_ALERTS_MAX).map(alertView).reverse();
   }
 
   get(companyId: string, id: number): (AlertView & { details: Record<string, unknown> | null }) | undefined {
