@@ -27,7 +27,7 @@ export type AlertNotice = Static<typeof AlertNotice>;
 export const AlertStatusPayload = Type.Object({
   alert_id: Type.Integer({ description: 'the alert (REST /api/v1/alerts/{id})' }),
   kind: AlertKindSchema,
-  time: Type.String({ format: 'date-time', description: "the alert's device time: the timestamp the phone sent" }),
+  time: Type.String({ format: 'date-time', description: "the alert's time as the phone sent it (before any correction of a phone clock that was off)" }),
   state: Type.Union([Type.Literal('acknowledged'), Type.Literal('resolved')]),
   acknowledged_at: Type.String({ format: 'date-time' }),
   acknowledged_by_name: Nullable(Type.String({ description: 'who acknowledged it (null: that user was removed)' })),
@@ -39,8 +39,11 @@ export type AlertStatusPayload = Static<typeof AlertStatusPayload>;
 export const AlertStatusNotice = DeviceNotice('alert_status', AlertStatusPayload);
 export type AlertStatusNotice = Static<typeof AlertStatusNotice>;
 
-/** What a driver is told of an alert the office handled; null while nobody has acknowledged it. */
-export function alertStatusNotice(alert: AlertView): AlertStatusNotice | null {
+/**
+ * What a driver is told of an alert the office handled; null while nobody has acknowledged it.
+ * `phoneTime`: the time the phone sent, when the server corrected it (a phone clock off).
+ */
+export function alertStatusNotice(alert: AlertView, phoneTime: string = alert.time): AlertStatusNotice | null {
   if (alert.acknowledged_at === null) return null;
   return {
     type: 'alert_status',
@@ -48,7 +51,7 @@ export function alertStatusNotice(alert: AlertView): AlertStatusNotice | null {
     payload: {
       alert_id: alert.id,
       kind: alert.kind,
-      time: alert.time,
+      time: phoneTime,
       state: alert.resolved_at ? 'resolved' : 'acknowledged',
       acknowledged_at: alert.acknowledged_at,
       acknowledged_by_name: alert.acknowledged_by_name,

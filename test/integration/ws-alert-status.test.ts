@@ -42,6 +42,7 @@ before(async () => {
   await s.user('acme', 'boss', 'admin');
   await s.user('acme', 'DR_1', 'driver', { display_name: 'Van 1' });
   await s.user('acme', 'DR_2', 'driver', { display_name: 'Van 2' });
+  await s.user('acme', 'DR_3', 'driver', { display_name: 'Van 3' });
 });
 
 after(async () => {
@@ -128,6 +129,20 @@ describe('alert_status to the driver', () => {
     assert.equal(theirs.acknowledged_by_name, null);
     const p = await phone('DR_2');
     assert.equal((await p.next(isStatus)).payload.acknowledged_by_name, null);
+  });
+
+  test('a phone whose clock is off hears of its alert by the time it sent, not the corrected one', async () => {
+    const p = await phone('DR_3');
+    const sent = clock.now() + 3 * 3600_000;
+    p.send({ action: 'alert', id: 'DR_3', seq: 1, payload: { kind: 'sos', timestamp: new Date(sent).toISOString() } });
+    assert.deepEqual(await p.next((m) => m.seq === 1), { type: 'ack', seq: 1 });
+    const list = (await s.api('GET', '/api/v1/alerts', { token: s.token('acme', 'desk') })).body as { id: number; device_id: string; time: string }[];
+    const stored = list.find((a) => a.device_id === 'DR_3')!;
+    assert.notEqual(stored.time, new Date(sent).toISOString(), 'the server placed it at arrival');
+    await s.api('POST', `/api/v1/alerts/${stored.id}/acknowledge`, { token: s.token('acme', 'desk') });
+    assert.equal((await p.next(isStatus)).payload.time, new Date(sent).toISOString());
+    const again = await phone('DR_3');
+    assert.equal((await again.next(isStatus)).payload.time, new Date(sent).toISOString());
   });
 
   test('after a day a reconnecting phone is no longer told', async () => {

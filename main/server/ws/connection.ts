@@ -9,7 +9,6 @@ import { trackErrorCode } from './errors';
 import type { AlertMessage } from '../../../shared/protocol/device';
 import { rowToRecord } from '../store/positions';
 import { deviceStatusUpdate, locationUpdate } from '../api-views';
-import { alertStatusNotice } from '../../../shared/protocol/server-messages';
 import type { ErrorReply, ServerMessage, TrackErrorCode } from '../../../shared/protocol/tracking';
 import { ACTIONS, CLOSE, COMPANY_DRIVERS, DRIVER_ENTITY_PREFIX, MAX_MESSAGE_BYTES } from '../../../shared/protocol/tracking';
 import type { Fanout, Subscriber } from './fanout';
@@ -157,10 +156,7 @@ export class TrackConnection implements Subscriber {
 
   /** A driver's phone (re)connected: what the office did about its recent alerts, oldest first. */
   private sendHandledAlerts(p: Principal): void {
-    for (const alert of this.host.ctx.alerts.handledOf(p.userPk)) {
-      const status = alertStatusNotice(alert);
-      if (status) this.sendUrgent(JSON.stringify(status));
-    }
+    for (const status of this.host.ctx.alerts.handledOf(p.userPk)) this.sendUrgent(JSON.stringify(status));
   }
 
   private driverLocation(msg: unknown): void {

@@ -5,7 +5,7 @@ import type { ServerContext } from '../context';
 import type { CommittedFix } from '../ingest/stages';
 import { deviceStatusUpdate, locationUpdate } from '../api-views';
 import { CLOSE, TRACK_PATH } from '../../../shared/protocol/tracking';
-import { alertStatusNotice, type ShareNotice } from '../../../shared/protocol/server-messages';
+import type { ShareNotice } from '../../../shared/protocol/server-messages';
 import { Fanout } from './fanout';
 import type { Principal } from '../auth/principal';
 import type { ConnectionHost } from './connection';
@@ -63,7 +63,8 @@ export class TrackServer implements ConnectionHost {
     // Alerts are never merged away. The driver's own phones hear when the office handled one.
     ctx.alerts.onAlert((device, alert) => {
       this.fanout.publishUrgent(device.company_id, device.pk, JSON.stringify({ type: 'alert', id: device.user_id, payload: alert }));
-      const status = alertStatusNotice(alert);
+      if (!alert.acknowledged_at || !this.perDriver.has(device.pk)) return;
+      const status = ctx.alerts.driverStatus(alert.id);
       if (!status) return;
       const data = JSON.stringify(status);
       for (const c of this.perDriver.get(device.pk) ?? []) c.sendUrgent(data);
