@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newPage, type TestPage } from '../support/browser';
 import type { TestServer } from '../support/server';
-import { COMPANY, openConsole, startConsoleServer, waitForText } from './console-fixtures';
+import { COMPANY, Driver, openConsole, startConsoleServer, waitForText } from './console-fixtures';
 
 const SHOTS = process.env.FLEETDESK_SHOTS ?? '/tmp/shots';
 const AT = { latitude: 48.13512, longitude: 11.58198 };
@@ -64,7 +64,7 @@ describe('SOS: driver app → console → driver app', { timeout: 240_000 }, () 
   const row = () => '[data-testid="alert-row"][data-kind="sos"]';
 
   before(async () => {
-    srv = await startConsoleServer([{ id: 'DR_1', display_name: 'Van 1' }]);
+    srv = await startConsoleServer([{ id: 'DR_1', display_name: 'Van 1' }, { id: 'DR_2', display_name: 'Van 2' }]);
     browser = await launchBrowser();
     desk = await newPage(browser);
     await desk.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url });
@@ -103,10 +103,10 @@ describe('SOS: driver app → console → driver app', { timeout: 240_000 }, () 
     const { page } = phone;
     const idle = await holdLook(page);
     assert.ok(contrast(idle.color, idle.buttonBackground) >= 4.5, `idle text ${idle.color} on ${idle.buttonBackground}`);
-    const box = (await page.locator('[data-testid="sos-button"]').boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // hover() waits for the button to stand still (the screen above it settles after duty starts).
+    await page.hover('[data-testid="sos-button"]');
     await page.mouse.down();
-    const seen: number[] = [];
+    await page.waitForSelector('.drv-sos-holding', { timeout: 1000 });
     for (const [at, name] of [
       [0.25, 'hold-25'],
       [0.5, 'hold-50'],
@@ -129,13 +129,13 @@ describe('SOS: driver app → console → driver app', { timeout: 240_000 }, () 
       assert.notEqual(look.background, 'rgba(0, 0, 0, 0)', 'the text sits on a chip of its own');
       assert.notEqual(look.color, look.background);
       assert.ok(contrast(look.color, look.background) >= 4.5, `text ${look.color} on ${look.background}`);
-      seen.push(look.progress);
     }
     await page.mouse.up();
     // Released at ~90 %: nothing sent; the fill is gone and the label is back.
     assert.equal((await holdLook(page)).text, 'SOS — hold 2 s');
     assert.equal((await srv.api('GET', '/api/v1/alerts', { token: srv.token(COMPANY, 'ops') })).body.length, 0);
 
+    await page.hover('[data-testid="sos-button"]');
     await page.mouse.down();
     await page.waitForTimeout(2300);
     await page.mouse.up();
@@ -199,6 +199,24 @@ describe('SOS: driver app → console → driver app', { timeout: 240_000 }, () 
     await phone.page.waitForSelector(reply);
     assert.equal(await text(phone.page, `${reply} [data-testid="office-note"]`), NOTE);
     assert.deepEqual(phone.errors, []);
+  });
+
+  test('acknowledged by a dispatcher deleted since: their id, marked removed', async () => {
+    await srv.user(COMPANY, 'temp', 'office');
+    const van2 = await Driver.connect(srv, 'DR_2');
+    van2.socket.send({ action: 'alert', id: 'DR_2', seq: 1, payload: { kind: 'sos', timestamp: Date.now(), lat: 52.52, lng: 13.405 } });
+    assert.equal((await van2.socket.next((m) => m.seq === 1)).type, 'ack');
+    const list = (await srv.api('GET', '/api/v1/alerts', { token: srv.token(COMPANY, 'ops') })).body as { id: number; device_id: string }[];
+    const id = list.find((a) => a.device_id === 'DR_2')!.id;
+    const theirs = `[data-testid="alert-row"][data-alert-id="${id}"]`;
+    await desk.page.waitForSelector(`${theirs}[data-state="open"]`);
+    assert.equal((await srv.api('POST', `/api/v1/alerts/${id}/acknowledge`, { token: srv.token(COMPANY, 'temp') })).status, 200);
+    await desk.page.waitForSelector(`${theirs}[data-state="acknowledged"]`);
+    assert.match(await text(desk.page, `${theirs} [data-testid="alert-row-ack-by"]`), /^temp · /);
+    assert.equal((await srv.api('DELETE', '/api/v1/users/temp', { token: srv.token(COMPANY, 'ops') })).status, 204);
+    await desk.page.click('[data-testid="alerts-state-acknowledged"]');
+    await waitForText(desk.page, `${theirs} [data-testid="alert-row-ack-by"]`, /^temp \(removed\) · /);
+    van2.close();
     assert.deepEqual(desk.errors, []);
   });
 });
