@@ -19,9 +19,13 @@ export const AlertView = Type.Object(
     source: Type.String(),
     peak_g: Nullable(Type.Number({ description: 'crash reports: peak acceleration, g' })),
     acknowledged_at: Nullable(Type.String({ format: 'date-time' })),
-    acknowledged_by: Nullable(Type.String()),
+    acknowledged_by: Nullable(Type.String({ description: 'user id of who acknowledged it' })),
+    acknowledged_by_name: Nullable(
+      Type.String({ description: "who acknowledged it, by display name (their user id when they have none); null when nobody did or that user was removed" }),
+    ),
     resolved_at: Nullable(Type.String({ format: 'date-time', description: 'when a dispatcher closed it with a note' })),
-    resolved_by: Nullable(Type.String()),
+    resolved_by: Nullable(Type.String({ description: 'user id of who resolved it' })),
+    resolved_by_name: Nullable(Type.String({ description: 'who resolved it, by display name; null when nobody did or that user was removed' })),
     note: Nullable(Type.String({ description: 'what was done (given when resolving)' })),
     accident_id: Nullable(Type.String({ description: 'crash alerts: the accident (GET /api/v1/accidents/:id)' })),
     confirmed: Nullable(

@@ -1,12 +1,15 @@
 /**
  * Every message the Tracking API (`/v1/track`) sends, gathered from where each is declared:
- * the replies and `location_update` (./tracking.ts), `device_status` (./device.ts) and `alert`
- * (the REST alert of ../api/alerts.ts, sent live). Clients parse what arrives with
- * `parseServerMessage`, so every client sees the same shapes and drops the same malformed ones.
+ * the replies and `location_update` (./tracking.ts), `device_status` (./device.ts), `alert`
+ * (the REST alert of ../api/alerts.ts, sent live) and, to drivers, `alert_status` (below).
+ * Clients parse what arrives with `parseServerMessage`, so every client sees the same shapes and
+ * drops the same malformed ones (and types they do not know, so older clients ignore newer ones).
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { IsDateTime } from 'typebox/format';
 import { AlertView } from '../api/alerts';
+import { Nullable } from '../api/schema-helpers';
+import { AlertKindSchema } from './device';
 import { ShareChangePayload } from '../api/shares';
 import { DeviceStatusUpdate } from './device';
 import { AckReply, AuthenticatedReply, DeviceNotice, ErrorReply, LocationUpdate, SubscribedReply } from './tracking';
@@ -15,11 +18,55 @@ import { AckReply, AuthenticatedReply, DeviceNotice, ErrorReply, LocationUpdate,
 export const AlertNotice = DeviceNotice('alert', AlertView);
 export type AlertNotice = Static<typeof AlertNotice>;
 
+/**
+ * To the driver whose SOS or crash alert it is: what the office did about it. Sent to the
+ * driver's connections when an office acknowledges or resolves it, and after every
+ * `authenticate` for the driver's alerts handled in the last day (so a phone that reconnects
+ * still shows it). Names are display names, as the office's users table has them.
+ */
+export const AlertStatusPayload = Type.Object({
+  alert_id: Type.Integer({ description: 'the alert (REST /api/v1/alerts/{id})' }),
+  kind: AlertKindSchema,
+  time: Type.String({ format: 'date-time', description: "the alert's time as the phone sent it (before any correction of a phone clock that was off)" }),
+  state: Type.Union([Type.Literal('acknowledged'), Type.Literal('resolved')]),
+  acknowledged_at: Type.String({ format: 'date-time' }),
+  acknowledged_by_name: Nullable(Type.String({ description: 'who acknowledged it (null: that user was removed)' })),
+  resolved_at: Nullable(Type.String({ format: 'date-time' })),
+  resolved_by_name: Nullable(Type.String({ description: 'who resolved it (null: not resolved, or that user was removed)' })),
+  note: Nullable(Type.String({ description: 'the resolution note' })),
+});
+export type AlertStatusPayload = Static<typeof AlertStatusPayload>;
+export const AlertStatusNotice = DeviceNotice('alert_status', AlertStatusPayload);
+export type AlertStatusNotice = Static<typeof AlertStatusNotice>;
+
+/**
+ * What a driver is told of an alert the office handled; null while nobody has acknowledged it.
+ * `phoneTime`: the time the phone sent, when the server corrected it (a phone clock off).
+ */
+export function alertStatusNotice(alert: AlertView, phoneTime: string = alert.time): AlertStatusNotice | null {
+  if (alert.acknowledged_at === null) return null;
+  return {
+    type: 'alert_status',
+    id: alert.device_id,
+    payload: {
+      alert_id: alert.id,
+      kind: alert.kind,
+      time: phoneTime,
+      state: alert.resolved_at ? 'resolved' : 'acknowledged',
+      acknowledged_at: alert.acknowledged_at,
+      acknowledged_by_name: alert.acknowledged_by_name,
+      resolved_at: alert.resolved_at,
+      resolved_by_name: alert.resolved_by_name,
+      note: alert.note,
+    },
+  };
+}
+
 /** A share of the device was created or changed state (to offices subscribed to the device or the company). */
 export const ShareNotice = DeviceNotice('share_update', ShareChangePayload);
 export type ShareNotice = Static<typeof ShareNotice>;
 
-export const ServerMessage = Type.Union([AuthenticatedReply, AckReply, SubscribedReply, ErrorReply, LocationUpdate, DeviceStatusUpdate, AlertNotice, ShareNotice]);
+export const ServerMessage = Type.Union([AuthenticatedReply, AckReply, SubscribedReply, ErrorReply, LocationUpdate, DeviceStatusUpdate, AlertNotice, AlertStatusNotice, ShareNotice]);
 export type ServerMessage = Static<typeof ServerMessage>;
 
 /**
@@ -107,6 +154,7 @@ const BY_TYPE: Record<ServerMessage['type'], Check> = {
   location_update: build(LocationUpdate),
   device_status: build(DeviceStatusUpdate),
   alert: build(AlertNotice),
+  alert_status: build(AlertStatusNotice),
   share_update: build(ShareNotice),
 };
 

@@ -151,7 +151,7 @@ describe('console: crash alerts panel', { timeout: 240_000 }, () => {
     const row = `[data-testid="alert-row"][data-alert-id="${id}"]`;
     await page.waitForSelector(row);
     assert.equal(await page.getAttribute(row, 'data-state'), 'resolved');
-    assert.match(await text(page, `${row} [data-testid="alert-row-resolved-by"]`), new RegExp(`^${ADMIN} · `));
+    assert.match(await text(page, `${row} [data-testid="alert-row-resolved-by"]`), new RegExp(`^Operations · `));
     assert.equal(await text(page, `${row} [data-testid="alert-row-note"]`), a.note);
     assert.match(await text(page, `${row} [data-testid="alert-row-title"]`), /Crash confirmed/);
     if (a.accident_id) {
@@ -178,7 +178,7 @@ describe('console: crash alerts panel', { timeout: 240_000 }, () => {
     await page.waitForSelector('[data-testid="alert-banner"]', { state: 'detached' });
     const row = `[data-testid="alert-row"][data-alert-id="${id}"]`;
     await page.waitForSelector(`${row}[data-state="acknowledged"]`);
-    assert.match(await text(page, `${row} [data-testid="alert-row-ack-by"]`), new RegExp(`^${ADMIN} · `));
+    assert.match(await text(page, `${row} [data-testid="alert-row-ack-by"]`), new RegExp(`^Operations · `));
     await page.click(`${row} [data-testid="alert-row-resolve"]`);
     await page.fill(`${row} [data-testid="resolve-note"]`, 'False alarm: pressed by mistake.');
     await page.click(`${row} [data-testid="resolve-submit"]`);
@@ -201,7 +201,7 @@ describe('console: crash alerts panel', { timeout: 240_000 }, () => {
     await page.waitForSelector(`${row}[data-state="resolved"]`);
     await page.fill(`${row} [data-testid="resolve-note"]`, 'Me too');
     await page.click(`${row} [data-testid="resolve-submit"]`);
-    await waitForText(page, `${row} [data-testid="resolve-error"]`, /already resolved by ops/);
+    await waitForText(page, `${row} [data-testid="resolve-error"]`, /Already resolved by Operations/);
     assert.equal((await alertById(id)).note, 'Handled by phone.');
   });
 

@@ -408,6 +408,11 @@ describe('alerts', () => {
     const handled = await o.sock.nextOfType('alert');
     assert.equal(handled.payload.id, sos.payload.id, 'every console learns the alert is handled');
     assert.equal(handled.payload.acknowledged_by, o.id);
+    // the driver's phone hears it too (alert_status; ws-alert-status.test.ts has the rest)
+    const told = await d.sock.next();
+    assert.equal(told.type, 'alert_status');
+    assert.equal(told.payload.alert_id, sos.payload.id);
+    assert.equal(told.payload.state, 'acknowledged');
     await s.user('acme', `${o.id}_b`, 'admin');
     const again = await s.api('POST', `/api/v1/alerts/${sos.payload.id}/acknowledge`, { token: s.token('acme', `${o.id}_b`) });
     assert.equal(again.status, 200);

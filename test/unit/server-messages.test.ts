@@ -19,11 +19,25 @@ const ALERT = {
   peak_g: 6.2,
   acknowledged_at: null,
   acknowledged_by: null,
+  acknowledged_by_name: null,
   resolved_at: null,
   resolved_by: null,
+  resolved_by_name: null,
   note: null,
   accident_id: null,
   confirmed: null,
+};
+
+const STATUS_ACK = {
+  alert_id: 7,
+  kind: 'sos',
+  time: TIME,
+  state: 'acknowledged',
+  acknowledged_at: TIME,
+  acknowledged_by_name: 'Operations',
+  resolved_at: null,
+  resolved_by_name: null,
+  note: null,
 };
 
 const VALID: Record<string, unknown>[] = [
@@ -39,6 +53,9 @@ const VALID: Record<string, unknown>[] = [
   { type: 'location_update', id: 'DR_1', payload: { lat: 48.1, lng: 11.5, speed: 36, bearing: 90, accuracy: 5, altitude: 520, timestamp: TIME, reported_time: '2026-11-30T09:00:00.000Z' } },
   { type: 'device_status', id: 'DR_1', payload: STATUS },
   { type: 'alert', id: 'DR_1', payload: ALERT },
+  { type: 'alert', id: 'DR_1', payload: { ...ALERT, acknowledged_at: TIME, acknowledged_by: 'desk', acknowledged_by_name: 'Operations' } },
+  { type: 'alert_status', id: 'DR_1', payload: STATUS_ACK },
+  { type: 'alert_status', id: 'DR_1', payload: { ...STATUS_ACK, state: 'resolved', resolved_at: TIME, resolved_by_name: null, note: 'Recovery on its way.' } },
   { type: 'share_update', id: 'DR_1', payload: { share_id: '6f1c0c53-0d7e-4b8e-9a56-7b8f0c1d2e3f', status: 'arriving' } },
 ];
 
@@ -59,6 +76,9 @@ const INVALID: Record<string, unknown>[] = [
   { type: 'device_status', id: 'DR_1', payload: { ...STATUS, time: undefined } },
   { type: 'alert', id: 'DR_1', payload: { ...ALERT, kind: 'flood' } },
   { type: 'alert', id: 'DR_1', payload: { ...ALERT, id: 'seven' } },
+  { type: 'alert', id: 'DR_1', payload: { ...ALERT, acknowledged_by_name: undefined } },
+  { type: 'alert_status', id: 'DR_1', payload: { ...STATUS_ACK, state: 'open' } },
+  { type: 'alert_status', id: 'DR_1', payload: { ...STATUS_ACK, acknowledged_at: null } },
 ];
 
 test('every server message the protocol allows is parsed as it is', () => {

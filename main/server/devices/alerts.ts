@@ -1,4 +1,5 @@
 import type { AlertState, AlertView } from '../../../shared/api/alerts';
+import { alertStatusNotice, type AlertStatusNotice } from '../../../shared/protocol/server-messages';
 import { alertView, type AlertRow, type NewAlert } from '../store/alerts';
 import type { Storage } from '../store/storage';
 import { conflict, notFound } from '../errors';
@@ -8,6 +9,17 @@ import { systemClock, type Clock } from '../clock';
 /** A stored alert as the in-transaction hooks see it. */
 export interface RecordedAlert extends NewAlert {
   id: number;
+}
+
+/** A driver that reconnects is told again about its alerts the office handled this long ago at most. */
+export const HANDLED_ALERTS_WINDOW_MS = 24 * 3600_000;
+const HANDLED_ALERTS_MAX = 10;
+
+/** The driver's notice, with the time as the phone sent it (the one it knows the alert by). */
+function statusOf(r: AlertRow): AlertStatusNotice | null {
+  const details = r.details ? (JSON.parse(r.details) as { reported_time?: unknown }) : null;
+  const sent = typeof details?.reported_time === 'number' ? new Date(details.reported_time).toISOString() : undefined;
+  return alertStatusNotice(alertView(r), sent);
 }
 
 export type AlertListener = (device: DeviceRef, alert: AlertView) => void;
@@ -95,6 +107,21 @@ export class AlertStore {
   list(companyId: string, opts: AlertListOptions = {}): AlertView[] {
     const state = opts.openOnly ? 'open' : (opts.state ?? 'all');
     return this.table.list(companyId, state, opts.from ?? 0, opts.to ?? Number.MAX_SAFE_INTEGER, opts.limit ?? 100).map(alertView);
+  }
+
+  /** What the driver's phone is told of the alert: null until the office acknowledged it. */
+  driverStatus(id: number): AlertStatusNotice | null {
+    const r = this.table.get(id);
+    return r ? statusOf(r) : null;
+  }
+
+  /** What a device's phone is told on connecting: its alerts the office handled, received in the last day, oldest first. */
+  handledOf(userPk: number, now = this.clock.now()): AlertStatusNotice[] {
+    return this.table
+      .handledOf(userPk, now - HANDLED_ALERTS_WINDOW_MS, HANDLED_ALERTS_MAX)
+      .reverse()
+      .map(statusOf)
+      .filter((n): n is AlertStatusNotice => n !== null);
   }
 
   get(companyId: string, id: number): (AlertView & { details: Record<string, unknown> | null }) | undefined {

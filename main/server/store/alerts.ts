@@ -36,7 +36,15 @@ export interface AlertRow {
   note: string | null;
   accident_id: string | null;
   passed_filters: number | null;
+  /** who acknowledged and resolved, as the company's users table has them now (null: nobody, or removed) */
+  ack_user_id: string | null;
+  ack_display_name: string | null;
+  res_user_id: string | null;
+  res_display_name: string | null;
 }
+
+/** A user's name as others see it: the display name, else the user id; null when the user is gone. */
+const actorName = (userId: string | null, displayName: string | null): string | null => (userId === null ? null : displayName?.trim() || userId);
 
 /** The API view of a stored alert. */
 export function alertView(r: AlertRow): AlertView {
@@ -53,16 +61,21 @@ export function alertView(r: AlertRow): AlertView {
     peak_g: typeof details?.peak_g === 'number' ? details.peak_g : null,
     acknowledged_at: isoOrNull(r.acknowledged_at),
     acknowledged_by: r.acknowledged_by,
+    acknowledged_by_name: actorName(r.ack_user_id, r.ack_display_name),
     resolved_at: isoOrNull(r.resolved_at),
     resolved_by: r.resolved_by,
+    resolved_by_name: actorName(r.res_user_id, r.res_display_name),
     note: r.note,
     accident_id: r.accident_id,
     confirmed: r.passed_filters === null ? null : r.passed_filters === 1,
   };
 }
 
-const SELECT = `SELECT a.*, u.user_id, u.company_id, ac.id AS accident_id, ac.passed_filters
-  FROM alerts a JOIN users u ON u.pk = a.user_pk LEFT JOIN accidents ac ON ac.alert_id = a.id`;
+const SELECT = `SELECT a.*, u.user_id, u.company_id, ac.id AS accident_id, ac.passed_filters,
+    ack.user_id AS ack_user_id, ack.display_name AS ack_display_name, res.user_id AS res_user_id, res.display_name AS res_display_name
+  FROM alerts a JOIN users u ON u.pk = a.user_pk LEFT JOIN accidents ac ON ac.alert_id = a.id
+  LEFT JOIN users ack ON ack.company_id = u.company_id AND ack.user_id = a.acknowledged_by
+  LEFT JOIN users res ON res.company_id = u.company_id AND res.user_id = a.resolved_by`;
 
 const STATE_WHERE: Record<AlertState, string> = {
   open: 'AND a.acknowledged_at IS NULL AND a.resolved_at IS NULL',
@@ -78,6 +91,7 @@ export class AlertTable {
   private readonly lists: Record<AlertState, Statement<[string, number, number, number], AlertRow>>;
   private readonly ackStmt;
   private readonly resolveStmt;
+  private readonly handledOfDevice;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -93,6 +107,9 @@ export class AlertTable {
         ),
       ]),
     ) as Record<AlertState, Statement<[string, number, number, number], AlertRow>>;
+    this.handledOfDevice = db.prepare<[number, number, number], AlertRow>(
+      `${SELECT} WHERE a.user_pk = ? AND a.acknowledged_at IS NOT NULL AND a.server_time >= ? ORDER BY a.server_time DESC, a.id DESC LIMIT ?`,
+    );
     this.ackStmt = db.prepare('UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL');
     this.resolveStmt = db.prepare(
       `UPDATE alerts SET resolved_at = ?, resolved_by = ?, note = ?,
@@ -115,6 +132,11 @@ export class AlertTable {
   /** A company's alerts in a state, newest first; server_time from inclusive, to exclusive. */
   list(companyId: string, state: AlertState, from: number, to: number, limit: number): AlertRow[] {
     return this.lists[state].all(companyId, from, to, limit);
+  }
+
+  /** A device's alerts the office acknowledged (resolved ones included) received since `since`, newest first. */
+  handledOf(userPk: number, since: number, limit: number): AlertRow[] {
+    return this.handledOfDevice.all(userPk, since, limit);
   }
 
   /** True when it was not acknowledged before. */

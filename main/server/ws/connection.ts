@@ -142,7 +142,8 @@ export class TrackConnection implements Subscriber {
         return this.close(CLOSE.connectionLimit, 'company connection limit reached');
       }
     }
-    if (!this.principal) this.host.releasePending(this.remoteAddress);
+    const first = !this.principal;
+    if (first) this.host.releasePending(this.remoteAddress);
     this.principal = p;
     this.failedAuth = 0;
     this.authTimer?.clear();
@@ -150,6 +151,12 @@ export class TrackConnection implements Subscriber {
     this.expiryTimer?.clear();
     this.expiryTimer = this.host.ctx.clock.at(p.expiresAt, () => this.close(CLOSE.tokenExpired, 'token expired'));
     this.send({ type: 'authenticated', user_id: p.userId, role: p.role === 'admin' ? role : p.role, company: p.companyId });
+    if (first && p.role === 'driver') this.sendHandledAlerts(p);
+  }
+
+  /** A driver's phone (re)connected: what the office did about its recent alerts, oldest first. */
+  private sendHandledAlerts(p: Principal): void {
+    for (const status of this.host.ctx.alerts.handledOf(p.userPk)) this.sendUrgent(JSON.stringify(status));
   }
 
   private driverLocation(msg: unknown): void {

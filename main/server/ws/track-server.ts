@@ -60,9 +60,14 @@ export class TrackServer implements ConnectionHost {
       const notice: ShareNotice = { type: 'share_update', id: share.device_id, payload: { share_id: share.id, status: share.status } };
       this.fanout.publishUrgent(share.company_id, share.user_pk, JSON.stringify(notice));
     });
-    // Alerts are never merged away.
+    // Alerts are never merged away. The driver's own phones hear when the office handled one.
     ctx.alerts.onAlert((device, alert) => {
       this.fanout.publishUrgent(device.company_id, device.pk, JSON.stringify({ type: 'alert', id: device.user_id, payload: alert }));
+      if (!alert.acknowledged_at || !this.perDriver.has(device.pk)) return;
+      const status = ctx.alerts.driverStatus(alert.id);
+      if (!status) return;
+      const data = JSON.stringify(status);
+      for (const c of this.perDriver.get(device.pk) ?? []) c.sendUrgent(data);
     });
   }
 

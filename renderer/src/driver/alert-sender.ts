@@ -1,12 +1,21 @@
-/** SOS and crash alerts: kept in the outbox until the server acknowledges them, sent whenever connected. */
+/**
+ * SOS and crash alerts: kept in the outbox until the server acknowledges them, sent whenever
+ * connected; and what the office did about them (`alert_status`: acknowledged, resolved).
+ */
 import type { AlertKind, AlertPayload } from '../../../shared/protocol/device';
+import type { AlertStatusPayload } from '../../../shared/protocol/server-messages';
 import type { ErrorReply } from '../../../shared/protocol/tracking';
 import { Unacked } from '../../../shared/tracking-client';
 import type { DriverConnection } from './connection';
 import type { DriverContext } from './driver-state';
 
+/** An alert's device time as epoch ms (this app sends ISO strings; the wire also allows numbers). */
+const epochMs = (t: string | number): number => (typeof t === 'number' ? (t < 1e11 ? t * 1000 : t) : Date.parse(t));
+
 export class AlertSender {
   private readonly unacked = new Unacked<AlertKind>();
+  /** device time of the newest alert raised on this phone since it was opened: older news is not shown */
+  private raisedAt = 0;
 
   constructor(
     private readonly ctx: DriverContext,
@@ -15,6 +24,7 @@ export class AlertSender {
 
   /** Keeps an alert until it is acknowledged; send() sends it. */
   async put(payload: AlertPayload): Promise<void> {
+    this.raised(epochMs(payload.timestamp));
     const outbox = this.ctx.outbox;
     if (outbox) await outbox.putAlert({ seq: outbox.nextSeq(), payload });
   }
@@ -32,6 +42,8 @@ export class AlertSender {
     if (!this.conn.ready || !outbox || !state.device) return;
     const id = state.device.user_id;
     for (const a of await outbox.alerts()) {
+      // An alert still waiting from before a reload is newer than what the office answered.
+      this.raised(epochMs(a.payload.timestamp));
       if (this.unacked.has(a.seq)) continue;
       if (this.conn.send({ action: 'alert', id, seq: a.seq, payload: a.payload })) this.unacked.add(a.seq, a.payload.kind, Date.now());
     }
@@ -40,6 +52,22 @@ export class AlertSender {
   /** The connection is gone: alerts in flight are sent again on the next one. */
   reset(): void {
     this.unacked.clear();
+  }
+
+  /** A new alert: what the office said about an earlier one no longer applies. */
+  private raised(time: number): void {
+    this.raisedAt = Math.max(this.raisedAt, time);
+    const shown = this.ctx.state.office;
+    if (shown && Date.parse(shown.time) < this.raisedAt) this.ctx.set({ office: null });
+  }
+
+  /** The office acknowledged or resolved an alert of this phone: shown when it is the newest one. */
+  onStatus(status: AlertStatusPayload): void {
+    const time = Date.parse(status.time);
+    if (time < this.raisedAt) return;
+    const shown = this.ctx.state.office;
+    if (shown && shown.alert_id !== status.alert_id && Date.parse(shown.time) > time) return;
+    this.ctx.set({ office: status });
   }
 
   /** False: not an alert of ours. */

@@ -3,6 +3,7 @@
  * immutable snapshot per change), the IndexedDB outbox once open, and the one queue that keeps
  * the outbox's reads and writes in order.
  */
+import type { AlertStatusPayload } from '../../../shared/protocol/server-messages';
 import type { SavedDevice } from './device-store';
 import type { Outbox } from './queue';
 import type { GpsPermission } from './sensors';
@@ -40,6 +41,8 @@ export interface DriverState {
   /** the last of them: why, and when the server said so */
   lastDropped: { reason: string; message: string; at: number } | null;
   alertError: string | null;
+  /** what the office did about this phone's newest alert (acknowledged, resolved), from `alert_status` */
+  office: AlertStatusPayload | null;
   /** an enrolment code not redeemed because this page is not a secure context (kept for the https link) */
   insecureCode: string | null;
 }
@@ -64,6 +67,7 @@ export class DriverContext {
     dropped: 0,
     lastDropped: null,
     alertError: null,
+    office: null,
     insecureCode: null,
   };
   /** open once init() has run */

@@ -113,7 +113,7 @@ export class DriverEngine {
     forgetDevice();
     await this.ctx.outbox?.clear();
     this.conn.forgetSession();
-    this.ctx.set({ phase: 'signed-out', device: null, duty: false, pending: 0, conn: 'connecting', lastFix: null, sos: 'idle', crash: null });
+    this.ctx.set({ phase: 'signed-out', device: null, duty: false, pending: 0, conn: 'connecting', lastFix: null, sos: 'idle', crash: null, office: null });
   }
 
   /** Called from the button's click handler: the motion permission needs the user gesture. */
@@ -171,6 +171,8 @@ export class DriverEngine {
       if (!this.fixes.onAck(msg.seq, droppedFixes(msg))) this.alerts.onAck(msg.seq);
     } else if (msg.type === 'error' && msg.seq !== undefined) {
       if (!this.fixes.onRefused(msg.seq, msg)) this.alerts.onRefused(msg.seq, msg);
+    } else if (msg.type === 'alert_status') {
+      this.alerts.onStatus(msg.payload);
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The unmissable banner for open SOS and crash alerts: device, kind (a crash says whether the
- * filters confirmed it), time, peak g; "Show on map", "Acknowledge" and "Resolve…" (with a
+ * filters confirmed it), time and how long ago, the coordinates (copyable), peak g; "Show on map", "Acknowledge" and "Resolve…" (with a
  * required note). Loads the open alerts on start and after every reconnect; a new
  * alert sounds the alarm.
  */
@@ -11,6 +11,7 @@ import { formatAge, formatTime } from '../../lib/format';
 import { useAsyncAction } from '../../lib/use-async-action';
 import { useFleetVersion, useNow } from '../../lib/use-fleet';
 import { alertPosition, alertTitle } from './alert-info';
+import { Coordinates } from './AlertWhere';
 import { alarmsPlayed } from './alarm';
 import { notificationsSent } from './notify';
 import { ResolveForm } from './ResolveForm';
@@ -67,8 +68,9 @@ function AlertLine({ alert }: { alert: AlertView }) {
           {device?.name ?? alert.device_id}
         </span>
         <span title={new Date(time).toLocaleString()}>
-          {formatTime(time)} ({formatAge(time, now)})
+          {formatTime(time)} (<span data-testid="alert-elapsed">{formatAge(time, now)}</span>)
         </span>
+        {at && <Coordinates at={at} className="alert-banner-coords" />}
         {alert.kind === 'crash' && alert.peak_g !== null && <span data-testid="alert-peak">peak {alert.peak_g.toFixed(1)} g</span>}
         {!at && <span className="alert-dim">no position</span>}
         {feedback && <span className="alert-error">{feedback.text}</span>}

@@ -1,7 +1,8 @@
 /** "Resolve…": a short required note (what happened, what was done), then POST /alerts/:id/resolve. */
 import { useEffect, useRef, useState } from 'react';
 import { useConsole } from '../../app/console-context';
-import type { AlertRecord } from '../../api/client';
+import { ApiError, type AlertRecord } from '../../api/client';
+import { actorName } from './alert-info';
 import { useAsyncAction } from '../../lib/use-async-action';
 import { FormFeedback } from '../FormFeedback';
 
@@ -21,7 +22,10 @@ export function ResolveForm(props: { alert: AlertRecord; onDone: (a: AlertRecord
       setFeedback({ kind: 'error', text: 'Write a note: what happened and what was done.' });
       return;
     }
-    await run(async () => props.onDone(await api.resolveAlert(props.alert.id, text)));
+    await run(
+      async () => props.onDone(await api.resolveAlert(props.alert.id, text)),
+      (err) => resolveError(err, props.alert),
+    );
   }
 
   return (
@@ -55,4 +59,15 @@ export function ResolveForm(props: { alert: AlertRecord; onDone: (a: AlertRecord
       </div>
     </form>
   );
+}
+
+/** A refusal in words: resolved by someone else meanwhile (by name when the live update has told who), or try again. */
+function resolveError(err: unknown, alert: AlertRecord): string {
+  if (err instanceof ApiError && err.status === 409) {
+    return alert.resolved_at
+      ? `Already resolved by ${actorName(alert.resolved_by ?? null, alert.resolved_by_name)} — see the note above.`
+      : 'Someone else already resolved this alert.';
+  }
+  if (err instanceof ApiError && err.status === 0) return 'The server cannot be reached; try again.';
+  return 'The alert could not be resolved; try again.';
 }

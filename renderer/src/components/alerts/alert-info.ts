@@ -20,3 +20,9 @@ export function alertPosition(a: AlertRecord, device?: { position: { lat: number
   if (a.lat !== null && a.lng !== null) return { lat: a.lat, lng: a.lng };
   return device?.position ? { lat: device.position.lat, lng: device.position.lng } : null;
 }
+
+/** Who acted on it, as people know them: the display name, or the user id and "(removed)" for a user deleted since. */
+export function actorName(userId: string | null, name: string | null | undefined): string {
+  if (userId === null) return 'someone';
+  return name ?? `${userId} (removed)`;
+}

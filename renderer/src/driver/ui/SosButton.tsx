@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { DriverState } from '../driver-state';
 import type { DriverEngine } from '../engine';
 import { clock } from './format';
+import { OfficeReply } from './OfficeReply';
 
 /** Held this long before an SOS goes out, so a press in a pocket does nothing. */
 export const SOS_HOLD_MS = 2000;
@@ -47,6 +48,7 @@ export function SosButton({ engine, state }: { engine: DriverEngine; state: Driv
         {state.sos === 'sent' && `SOS sent — the office has been alerted${state.sosSentAt ? ` (${clock(state.sosSentAt)})` : ''}.`}
         {state.alertError}
       </div>
+      {state.office && <OfficeReply status={state.office} />}
     </div>
   );
 }

@@ -10,3 +10,8 @@ export function ago(ms: number, now = Date.now()): string {
 }
 
 export const plural = (n: number, one: string, many = `${one}es`): string => `${n} ${n === 1 ? one : many}`;
+
+/** "14:02": when the office did something, to the minute. */
+export function hourMinute(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+}
