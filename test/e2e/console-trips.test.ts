@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RichTrack, TripSummary } from '../../shared/api/trips';
-import { SPEED_BANDS, speedColor } from '../../renderer/src/trips/speed-scale';
+import { SPEED_BANDS, speedColor } from '../../renderer/src/components/trips/speed-scale';
 import { dayOf } from '../../renderer/src/trips/trip-day';
 import { launchBrowser, newPage, type TestPage } from '../support/browser';
 import type { TestServer } from '../support/server';

@@ -8,8 +8,8 @@ import { useConsole } from '../app/console-context';
 import { routePath, useHashParams } from '../app/use-hash-route';
 import { useThrottledFleetVersion } from '../lib/use-fleet';
 import { addDays, dayRange, formatDayLong, parseDay, today } from '../trips/trip-day';
-import { TripDetail } from '../trips/TripDetail';
-import { TripList } from '../trips/TripList';
+import { TripDetail } from '../components/trips/TripDetail';
+import { TripList } from '../components/trips/TripList';
 
 export function TripsPage() {
   const { api, store, units } = useConsole();

@@ -1,9 +1,9 @@
 /** The replay marker: where the vehicle was at the scrubber's time, with the time and speed above it. */
 import { useEffect, useRef } from 'react';
 import L from 'leaflet';
-import { formatSpeed } from '../lib/format';
-import { useLeafletMap } from '../map/map-context';
-import type { SpeedUnit } from '../prefs/units';
+import { formatSpeed } from '../../lib/format';
+import { useLeafletMap } from '../../map/map-context';
+import type { SpeedUnit } from '../../prefs/units';
 import { sampleAt, type TrackSamples } from './replay';
 import type { TripDrawn } from './trip-drawn';
 import { clock } from './trip-format';

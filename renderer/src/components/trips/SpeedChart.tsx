@@ -6,9 +6,9 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { DrivingEvent } from '../../../shared/api/trips';
-import { KMH_PER_MS } from '../../../shared/units';
-import type { SpeedUnit } from '../prefs/units';
+import type { DrivingEvent } from '../../../../shared/api/trips';
+import { KMH_PER_MS } from '../../../../shared/units';
+import type { SpeedUnit } from '../../prefs/units';
 import type { TrackSamples } from './replay';
 import { EVENT_COLOR, EVENT_GLYPH } from './trip-format';
 

@@ -3,8 +3,8 @@
  * time shared by the map marker, the scrubber and the speed chart. Export buttons below.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { EXPORT_FORMATS, type ExportFormat, type RichTrack } from '../../../shared/api/trips';
-import { useConsole } from '../app/console-context';
+import { EXPORT_FORMATS, type ExportFormat, type RichTrack } from '../../../../shared/api/trips';
+import { useConsole } from '../../app/console-context';
 import { legendLabels } from './speed-scale';
 import { downloadExport } from './export';
 import { Replay, type ReplaySpeed } from './Replay';

@@ -3,9 +3,9 @@
  * speed, score, event counts), and the removed raw tracks greyed out with their reason, folded.
  */
 import { useState } from 'react';
-import { DRIVING_EVENT_KINDS, type TripSummary } from '../../../shared/api/trips';
-import { formatSpeed } from '../lib/format';
-import type { SpeedUnit } from '../prefs/units';
+import { DRIVING_EVENT_KINDS, type TripSummary } from '../../../../shared/api/trips';
+import { formatSpeed } from '../../lib/format';
+import type { SpeedUnit } from '../../prefs/units';
 import { clock, EVENT_COLOR, EVENT_GLYPH, EVENT_LABEL, formatDuration, formatKm, scoreClass } from './trip-format';
 
 export function TripList(props: { trips: TripSummary[]; selectedId: string | null; onSelect: (id: string) => void; units: SpeedUnit }) {

@@ -6,14 +6,14 @@
  */
 import { useEffect, useMemo } from 'react';
 import 'leaflet/dist/leaflet.css';
-import '../map/map.css';
-import type { RichTrack } from '../../../shared/api/trips';
-import { MapContext } from '../map/map-context';
-import { SEA_COLOR } from '../map/map-style';
-import { TileBasemap } from '../map/TileBasemap';
-import { WorldBasemap } from '../map/WorldBasemap';
-import { useLeafletMap } from '../map/use-leaflet-map';
-import type { SpeedUnit } from '../prefs/units';
+import '../../map/map.css';
+import type { RichTrack } from '../../../../shared/api/trips';
+import { MapContext } from '../../map/map-context';
+import { SEA_COLOR } from '../../map/map-style';
+import { TileBasemap } from '../../map/TileBasemap';
+import { WorldBasemap } from '../../map/WorldBasemap';
+import { useLeafletMap } from '../../map/use-leaflet-map';
+import type { SpeedUnit } from '../../prefs/units';
 import type { TrackSamples } from './replay';
 import { ReplayMarker } from './ReplayMarker';
 import { installTripHook, nothingDrawn } from './trip-drawn';

@@ -1,8 +1,8 @@
 /** The trip's markers, each kind an overlay of its own: start and end, stops, driving events. */
 import L from 'leaflet';
-import type { RichTrack } from '../../../shared/api/trips';
-import { useLayerGroup } from '../map/use-layer-group';
-import type { SpeedUnit } from '../prefs/units';
+import type { RichTrack } from '../../../../shared/api/trips';
+import { useLayerGroup } from '../../map/use-layer-group';
+import type { SpeedUnit } from '../../prefs/units';
 import type { TrackSamples } from './replay';
 import type { TripDrawn } from './trip-drawn';
 import { clock, describeEvent, EVENT_COLOR, EVENT_GLYPH, formatDuration } from './trip-format';

@@ -3,7 +3,7 @@
  * (a segment takes the mean of its two ends' speeds). A new route brings the view to it.
  */
 import L from 'leaflet';
-import { useLayerGroup } from '../map/use-layer-group';
+import { useLayerGroup } from '../../map/use-layer-group';
 import type { TrackSamples } from './replay';
 import { speedBand, SPEED_BANDS } from './speed-scale';
 import type { TripDrawn } from './trip-drawn';

@@ -2,8 +2,8 @@
  * Downloads a trip export (GPX, GeoJSON, CSV) with the session's token: fetched as text, then
  * saved through the desktop app's save dialog when there is one, else as a browser download.
  */
-import type { ExportFormat } from '../../../shared/api/trips';
-import type { ApiClient } from '../api/client';
+import type { ExportFormat } from '../../../../shared/api/trips';
+import type { ApiClient } from '../../api/client';
 
 const EXT: Record<ExportFormat, string> = { gpx: 'gpx', geojson: 'geojson', csv: 'csv' };
 const FILTER: Record<ExportFormat, string> = { gpx: 'GPX track', geojson: 'GeoJSON', csv: 'CSV table' };

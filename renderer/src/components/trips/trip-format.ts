@@ -1,7 +1,7 @@
 /** How the trips view writes durations, distances, clock times and event names. */
-import type { DrivingEvent, DrivingEventKind } from '../../../shared/api/trips';
-import { formatSpeed } from '../lib/format';
-import type { SpeedUnit } from '../prefs/units';
+import type { DrivingEvent, DrivingEventKind } from '../../../../shared/api/trips';
+import { formatSpeed } from '../../lib/format';
+import type { SpeedUnit } from '../../prefs/units';
 
 export function formatDuration(s: number): string {
   const total = Math.max(0, Math.round(s));
