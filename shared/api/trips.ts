@@ -218,7 +218,7 @@ export const DaySummaryRow = Type.Object(
     max_speed: Type.Number({ description: 'm/s (0 without trips)' }),
     events: Type.Integer({ description: 'driving events (harsh acceleration, braking, cornering, speeding)' }),
     score: Nullable(Type.Number({ description: 'safety score 0–100: the finished trips’ scores weighted by distance; null without finished trips' })),
-    in_progress: Type.Boolean({ description: 'a trip is in progress now' }),
+    in_progress: Type.Boolean({ description: 'a trip that started in the period is in progress now' }),
   },
   { $id: 'DaySummaryRow' },
 );

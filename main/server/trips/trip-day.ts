@@ -51,7 +51,7 @@ export function daySummary(trips: TripService, companyId: string, devices: UserR
       max_speed: parts.reduce((s, t) => Math.max(s, t.max_speed), 0),
       events: parts.reduce((s, t) => s + eventTotal(t.events), 0),
       score: scored.length ? Math.round((scored.reduce((s, t) => s + (t.score ?? 0) * Math.max(t.distance_m, 1), 0) / weight) * 10) / 10 : null,
-      in_progress: live !== null,
+      in_progress: counted !== null,
     };
   });
 }

@@ -11,10 +11,15 @@ const FILTER: Record<ExportFormat, string> = { gpx: 'GPX track', geojson: 'GeoJS
 /** Returns where it went: 'saved' (desktop dialog), 'cancelled', or 'downloaded' (browser). */
 export async function downloadExport(api: ApiClient, trackId: string, format: ExportFormat, baseName: string): Promise<'saved' | 'cancelled' | 'downloaded'> {
   const { text, type, filename } = await api.exportTrack(trackId, format);
-  const name = (filename ?? `${baseName}.${EXT[format]}`).replace(/[/\\\0]/g, '_');
+  return saveText(text, type, filename ?? `${baseName}.${EXT[format]}`, { name: FILTER[format], extensions: [EXT[format]] });
+}
+
+/** Saves text the console built or fetched: the desktop app's save dialog, else a browser download. */
+export async function saveText(text: string, type: string, fileName: string, filter: { name: string; extensions: string[] }): Promise<'saved' | 'cancelled' | 'downloaded'> {
+  const name = fileName.replace(/[/\\\0]/g, '_');
   const desktop = window.fleetdesk;
   if (desktop && typeof desktop.saveFile === 'function') {
-    const r = await desktop.saveFile({ defaultName: name, content: text, filters: [{ name: FILTER[format], extensions: [EXT[format]] }] });
+    const r = await desktop.saveFile({ defaultName: name, content: text, filters: [filter] });
     return r.saved ? 'saved' : 'cancelled';
   }
   const url = URL.createObjectURL(new Blob([text], { type }));
