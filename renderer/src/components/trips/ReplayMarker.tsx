@@ -17,7 +17,7 @@ export function ReplayMarker({ samples, time, units, drawn }: { samples: TrackSa
       icon: L.divIcon({ className: 'trip-icon', html: '<span class="trip-replay" data-testid="replay-marker"></span>', iconSize: [18, 18], iconAnchor: [9, 9] }),
       zIndexOffset: 1000,
       keyboard: false,
-    }).bindTooltip('', { permanent: true, direction: 'top', offset: [0, -10], className: 'trip-replay-label' });
+    }).bindTooltip('', { permanent: true, direction: 'auto', offset: [12, 0], className: 'trip-replay-label' }); // beside it (the side towards the map's centre): the start and end pins stand above their points
     marker.current = m;
     return () => {
       m.remove();
