@@ -187,6 +187,7 @@ export const CurrentTrip = Type.Object(
     idle_s: Type.Number(),
     max_speed: Type.Number({ description: 'm/s' }),
     events: EventCounts,
+    driving_events: Type.Array(DrivingEvent, { description: 'the driving events so far' }),
     geometry: TrackGeometry,
   },
   { $id: 'CurrentTrip' },

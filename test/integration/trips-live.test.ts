@@ -83,6 +83,7 @@ test('while the van drives, the trip in progress grows; the day summary counts i
   assert.equal(first.last_fix, new Date(tr.t).toISOString());
   assert.equal(first.duration_s, (Date.parse(first.last_fix) - Date.parse(first.start)) / 1000);
   assert.ok(first.geometry.geometry.coordinates.length > 10);
+  assert.deepEqual(first.driving_events, [], 'a smooth drive so far');
   assert.ok(Math.abs(first.max_speed - 15) < 0.5, String(first.max_speed));
 
   let rows = await summary();

@@ -25,6 +25,7 @@ export function currentTrip(trips: TripService, companyId: string, device: UserR
     idle_s: p.idle_s,
     max_speed: p.max_speed,
     events: p.counts,
+    driving_events: p.events,
     geometry: p.geometry,
   };
 }

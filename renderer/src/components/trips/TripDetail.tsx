@@ -100,7 +100,7 @@ export function TripDetail(props: { tripId: string | null; live: RichTrack | nul
               )}
             </div>
             <ul className="trip-event-list" data-testid="trip-event-list" aria-label="Driving events">
-              {shown.events.length === 0 && <li className="muted">{isLive ? 'Driving events are listed when the trip ends.' : 'No driving events on this trip.'}</li>}
+              {shown.events.length === 0 && <li className="muted">{isLive ? 'No driving events so far.' : 'No driving events on this trip.'}</li>}
               {shown.events.map((e, i) => (
                 <li key={i}>
                   <button type="button" className="link-button" onClick={() => {

@@ -27,7 +27,7 @@ export function liveTrack(c: CurrentTrip): RichTrack {
       reason: null,
     },
     geometry: c.geometry,
-    events: [],
+    events: c.driving_events,
     stops: [],
     replaced_by: null,
     score_formula: '',
