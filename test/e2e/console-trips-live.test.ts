@@ -113,6 +113,18 @@ describe('console: live trips, picker, day summary', { timeout: 300_000 }, () =>
     assert.equal(await page.$('[data-testid="trips-empty"]'), null);
   });
 
+  test('a van that has just started moving (no trip detected yet) reads "Driving now", not "No trips this day"', async () => {
+    const truck = await Driver.connect(srv, 'DR_3');
+    try {
+      await truck.send({ lat: 48.2, lng: 11.6, speed: 30, timestamp: Date.now() - 1000 });
+      await page.goto(`${srv.url}/#/trips/DR_3/${dayOf(new Date())}`);
+      await waitForText(page, '[data-testid="trips-starting"]', /^Driving now\./);
+      assert.equal(await page.$('[data-testid="trips-empty"]'), null);
+    } finally {
+      truck.close();
+    }
+  });
+
   test("the device panel's Today section gives distance and driving time", async () => {
     await page.goto(`${srv.url}/#/map`);
     await page.click('[data-testid="device-row"][data-device-id="DR_1"]');
