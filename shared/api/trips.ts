@@ -171,3 +171,56 @@ export type IncomingTrack = Static<typeof IncomingTrack>;
 
 export const EXPORT_FORMATS = ['gpx', 'geojson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+// ---- the trip in progress and a day's fleet totals ----
+
+/** The trip a device is driving now (not yet ended by a stop, a gap or the sweep). */
+export const CurrentTrip = Type.Object(
+  {
+    in_progress: Type.Literal(true),
+    device_id: Type.String(),
+    start: IsoTime('first fix of the trip (device time)'),
+    last_fix: IsoTime('the newest fix so far (device time)'),
+    distance_m: Type.Number({ description: 'metres driven so far' }),
+    duration_s: Type.Number({ description: 'from the start to the newest fix' }),
+    moving_s: Type.Number(),
+    idle_s: Type.Number(),
+    max_speed: Type.Number({ description: 'm/s' }),
+    events: EventCounts,
+    driving_events: Type.Array(DrivingEvent, { description: 'the driving events so far' }),
+    geometry: TrackGeometry,
+  },
+  { $id: 'CurrentTrip' },
+);
+export type CurrentTrip = Static<typeof CurrentTrip>;
+
+export const CurrentTripAnswer = Type.Object(
+  { trip: Nullable(CurrentTrip) },
+  { $id: 'CurrentTripAnswer', description: 'trip is null while the device is parked (or has sent nothing since the server started)' },
+);
+export type CurrentTripAnswer = Static<typeof CurrentTripAnswer>;
+
+export const DaySummaryQuery = Type.Object({
+  from: Type.Optional(IsoTime('start of the period (inclusive); default: today 00:00 UTC')),
+  to: Type.Optional(IsoTime('end of the period (exclusive); default: from + 24 h')),
+});
+export type DaySummaryQuery = Static<typeof DaySummaryQuery>;
+
+/** One device's totals over a period: its processed trips, plus the trip in progress when it started in the period. */
+export const DaySummaryRow = Type.Object(
+  {
+    device_id: Type.String(),
+    name: Type.String({ description: 'display name, or the id' }),
+    vehicle_plate: Nullable(Type.String()),
+    trips: Type.Integer({ description: 'processed trips, the one in progress included' }),
+    distance_m: Type.Number(),
+    moving_s: Type.Number({ description: 'driving time' }),
+    idle_s: Type.Number({ description: 'idle time inside trips' }),
+    max_speed: Type.Number({ description: 'm/s (0 without trips)' }),
+    events: Type.Integer({ description: 'driving events (harsh acceleration, braking, cornering, speeding)' }),
+    score: Nullable(Type.Number({ description: 'safety score 0–100: the finished trips’ scores weighted by distance; null without finished trips' })),
+    in_progress: Type.Boolean({ description: 'a trip that started in the period is in progress now' }),
+  },
+  { $id: 'DaySummaryRow' },
+);
+export type DaySummaryRow = Static<typeof DaySummaryRow>;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { RichTrack, TripSummary } from '../../shared/api/trips';
-import { SPEED_BANDS, speedColor } from '../../renderer/src/trips/speed-scale';
+import { SPEED_BANDS, speedColor } from '../../renderer/src/components/trips/speed-scale';
 import { dayOf } from '../../renderer/src/trips/trip-day';
 import { launchBrowser, newPage, type TestPage } from '../support/browser';
 import type { TestServer } from '../support/server';
@@ -149,7 +149,8 @@ describe('console: trips view', { timeout: 300_000 }, () => {
     await page.click('[data-testid="panel-trips"]');
     await page.waitForSelector('[data-testid="trips-page"]');
     assert.equal(new URL(page.url()).hash, `#/trips/DR_1/${dayOf(new Date())}`);
-    assert.equal(await page.inputValue('[data-testid="trips-device"]'), 'DR_1');
+    assert.equal(await page.getAttribute('[data-testid="trips-device"]', 'data-value'), 'DR_1');
+    assert.equal(await page.inputValue('[data-testid="trips-device"]'), 'Van 1');
 
     await page.goto(`${srv.url}/#/trips/DR_1/${day}`);
     await page.waitForSelector('[data-testid="trip-row"]');
@@ -158,7 +159,7 @@ describe('console: trips view', { timeout: 300_000 }, () => {
     assert.equal(rows.length, trips.filter((t) => t.kind === 'rich').length);
     const row = `[data-testid="trip-row"][data-trip-id="${rich.id}"]`;
     assert.equal(await text(page, `${row} [data-testid="trip-distance"]`), `${(rich.distance_m / 1000).toFixed(2)} km`);
-    assert.equal(await text(page, `${row} [data-testid="trip-score"]`), String(Math.round(rich.score!)));
+    assert.equal(await text(page, `${row} [data-testid="trip-score"]`), `Safety score ${Math.round(rich.score!)}/100`);
     assert.match((await page.getAttribute(`${row} [data-testid="trip-score"]`, 'class'))!, /score-(good|fair|poor)/);
     assert.equal(await page.getAttribute(`${row} [data-kind="harsh_braking"]`, 'data-count'), '1');
     assert.match(await text(page, `${row} [data-testid="trip-times"]`), /^10:00(\sAM)?–10:0\d(\sAM)?$/);

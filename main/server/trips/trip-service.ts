@@ -114,6 +114,13 @@ export class TripService {
     return this.devices.get(userPk)?.detector.moving ?? false;
   }
 
+  /** The trip in progress: its start and newest fix (device times), or null when parked or unknown. */
+  current(userPk: number): { start: number; last: number } | null {
+    const d = this.devices.get(userPk)?.detector;
+    const start = d?.tripStart ?? null;
+    return d && start !== null ? { start, last: d.lastTime } : null;
+  }
+
   /** Resolves once every scheduled trip end is recorded. */
   idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();

@@ -21,7 +21,7 @@ import type {
 } from '../../../shared/api/schemas';
 import type { Accident } from '../../../shared/api/accidents';
 import type { ApiKey, ApiKeyCreated } from '../../../shared/api/api-keys';
-import type { ExportFormat, RichTrack, TripSettings, TripSettingsUpdate, TripSummary } from '../../../shared/api/trips';
+import type { CurrentTripAnswer, DaySummaryRow, ExportFormat, RichTrack, TripSettings, TripSettingsUpdate, TripSummary } from '../../../shared/api/trips';
 import type { AlertView } from '../../../shared/api/alerts';
 import type { DeviceReception } from '../../../shared/protocol/reception';
 import type { Share, ShareCreate, ShareCreated, ShareListQuery, ShareSettingsAnswer, ShareSettingsUpdate, ShareUpdate } from '../../../shared/api/shares';
@@ -181,6 +181,12 @@ export class ApiClient {
   trips(deviceId: string, q: { from: string; to: string }, signal?: AbortSignal): Promise<TripSummary[]> {
     const params = new URLSearchParams({ from: q.from, to: q.to });
     return this.call<TripSummary[]>('GET', `/devices/${enc(deviceId)}/trips?${params}`, undefined, signal);
+  }
+
+  currentTrip = (deviceId: string, signal?: AbortSignal) => this.call<CurrentTripAnswer>('GET', `/devices/${enc(deviceId)}/trips/current`, undefined, signal);
+
+  daySummary(q: { from: string; to: string }, signal?: AbortSignal): Promise<DaySummaryRow[]> {
+    return this.call<DaySummaryRow[]>('GET', `/trips/day-summary?${new URLSearchParams(q)}`, undefined, signal);
   }
 
   richTrack = (id: string, signal?: AbortSignal) => this.call<RichTrack>('GET', `/tracks/rich/${enc(id)}`, undefined, signal);

@@ -11,6 +11,7 @@ import { DeviceProfileForm } from './DeviceProfileForm';
 import { ConnectPhoneDialog } from './phones/ConnectPhoneDialog';
 import { PhoneStatusFacts } from './phones/phone-status';
 import { ReceptionSection } from './ReceptionSection';
+import { TodaySection } from './TodaySection';
 import { DeviceShares } from './shares/DeviceShares';
 import { ShareDialog } from './shares/ShareDialog';
 
@@ -108,18 +109,7 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
 
       <ReceptionSection api={api} id={device.id} position={p} now={now} />
 
-      <section className="panel-section">
-        <h3>Today’s track</h3>
-        <p className="muted" data-testid="track-summary">
-          {props.track.loading
-            ? 'Loading…'
-            : props.track.error
-              ? `Could not load the track: ${props.track.error}`
-              : props.track.points && props.track.points.length > 0
-                ? `${props.track.points.length.toLocaleString()} position${props.track.points.length === 1 ? '' : 's'} since midnight`
-                : 'No positions since midnight.'}
-        </p>
-      </section>
+      <TodaySection id={device.id} track={props.track} />
 
       <section className="panel-section">
         <h3>Profile</h3>

@@ -1,10 +1,15 @@
 /**
- * The selected device's track since local midnight: history from REST (every page, following
- * next_cursor), then extended by live positions as they arrive. Points are [lat, lng].
+ * The selected device's day so far. The track since local midnight: history from REST (every
+ * page, following next_cursor), then extended by live positions as they arrive (points are
+ * [lat, lng]). Its totals: today's finished trips plus the trip in progress (use-live-trip.ts),
+ * the list reloaded when a trip ends.
  */
 import { useEffect, useState } from 'react';
+import type { CurrentTrip, TripSummary } from '../../../shared/api/trips';
 import type { ApiClient } from '../api/client';
 import type { FleetStore } from '../store/fleet-store';
+import { dayRange, today } from '../trips/trip-day';
+import { useLiveTrip } from './use-live-trip';
 
 export type TrackPoint = [number, number];
 
@@ -82,4 +87,42 @@ export function useTodayTrack(api: ApiClient, store: FleetStore, id: string | nu
   }, [api, store, id]);
 
   return track;
+}
+
+export interface TodayTotals {
+  /** finished trips and the one in progress */
+  trips: number;
+  distance_m: number;
+  moving_s: number;
+  live: CurrentTrip | null;
+  loading: boolean;
+  error: string | null;
+}
+
+export function useTodayTotals(api: ApiClient, store: FleetStore, id: string | null): TodayTotals {
+  const live = useLiveTrip(api, store, id, true);
+  const [list, setList] = useState<{ trips: TripSummary[] | null; error: string | null }>({ trips: null, error: null });
+
+  useEffect(() => {
+    setList({ trips: null, error: null });
+    if (!id) return;
+    const ctl = new AbortController();
+    api.trips(id, dayRange(today()), ctl.signal).then(
+      (trips) => setList({ trips: trips.filter((t) => t.kind === 'rich'), error: null }),
+      (err: Error) => {
+        if (!ctl.signal.aborted) setList({ trips: null, error: err.message });
+      },
+    );
+    return () => ctl.abort();
+  }, [api, id, live.ended]);
+
+  const parts: { distance_m: number; moving_s: number }[] = [...(list.trips ?? []), ...(live.trip ? [live.trip] : [])];
+  return {
+    trips: parts.length,
+    distance_m: parts.reduce((s, t) => s + t.distance_m, 0),
+    moving_s: parts.reduce((s, t) => s + t.moving_s, 0),
+    live: live.trip,
+    loading: list.trips === null && list.error === null,
+    error: list.error,
+  };
 }

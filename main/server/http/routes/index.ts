@@ -20,6 +20,7 @@ import { osmandRoutes } from './osmand';
 import { owntracksRoutes } from './owntracks';
 import { gpsloggerRoutes } from './gpslogger';
 import { tripRoutes } from './trips';
+import { tripDayRoutes } from './trip-day';
 import { tripSettingsRoutes } from './trip-settings';
 import { eventRoutes } from './events';
 import { receptionRoutes } from './reception';
@@ -49,6 +50,7 @@ export function registerRoutes(app: App, ctx: ServerContext): void {
   owntracksRoutes(app, ctx);
   gpsloggerRoutes(app, ctx);
   tripRoutes(app, ctx);
+  tripDayRoutes(app, ctx);
   tripSettingsRoutes(app, ctx);
   eventRoutes(app, ctx);
   receptionRoutes(app, ctx);

@@ -27,7 +27,7 @@ const fileResponse = {
 };
 
 /** [from, to) of a trip query: default today 00:00 UTC for a day. */
-function period(q: TripQuery, now: number): { from: number; to: number } {
+export function period(q: Pick<TripQuery, 'from' | 'to'>, now: number): { from: number; to: number } {
   const from = q.from ? Date.parse(q.from) : Math.floor(now / DAY_MS) * DAY_MS;
   const to = q.to ? Date.parse(q.to) : from + DAY_MS;
   if (!Number.isFinite(from) || !Number.isFinite(to)) throw badRequest('from and to must be ISO-8601 date-times');

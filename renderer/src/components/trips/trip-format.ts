@@ -1,7 +1,7 @@
 /** How the trips view writes durations, distances, clock times and event names. */
-import type { DrivingEvent, DrivingEventKind } from '../../../shared/api/trips';
-import { formatSpeed } from '../lib/format';
-import type { SpeedUnit } from '../prefs/units';
+import type { DrivingEvent, DrivingEventKind } from '../../../../shared/api/trips';
+import { formatSpeed } from '../../lib/format';
+import type { SpeedUnit } from '../../prefs/units';
 
 export function formatDuration(s: number): string {
   const total = Math.max(0, Math.round(s));
@@ -26,13 +26,18 @@ export const EVENT_LABEL: Record<DrivingEventKind, string> = {
   speeding: 'Speeding',
 };
 
-/** One letter per kind, drawn in the kind's colour (on the map, the chart and the list). */
+/**
+ * One letter per kind, drawn in the kind's colour (on the map, the chart and the list). The
+ * trip's start and end are symbols (TRIP_END_GLYPH), so no letter means two things.
+ */
 export const EVENT_GLYPH: Record<DrivingEventKind, string> = {
   harsh_acceleration: 'A',
   harsh_braking: 'B',
   harsh_cornering: 'C',
   speeding: 'S',
 };
+
+export const TRIP_END_GLYPH = { start: '▶', end: '■' } as const;
 
 export const EVENT_COLOR: Record<DrivingEventKind, string> = {
   harsh_acceleration: '#2563eb',
@@ -47,6 +52,15 @@ export function describeEvent(e: DrivingEvent, units: SpeedUnit): string {
   if (e.kind === 'speeding') return `${EVENT_LABEL[e.kind]}: up to ${formatSpeed(e.value, units)} for ${formatDuration(e.duration_s)} at ${at}`;
   return `${EVENT_LABEL[e.kind]}: ${Math.abs(e.value).toFixed(1)} m/s² (${(Math.abs(e.value) / 9.80665).toFixed(2)} g) at ${at}`;
 }
+
+/** "Safety score 86/100", or "Not scored" for a removed track. */
+export const scoreLabel = (score: number | null): string => (score === null ? 'Not scored' : `Safety score ${Math.round(score)}/100`);
+
+/** How the server computes the score (main/server/trips/score.ts), said plainly for the score's tooltip. */
+export const SCORE_HELP =
+  'Safety score, 0–100: 100 minus penalty points per 10 km driven. ' +
+  'Points: harsh acceleration 5, harsh braking 8, harsh cornering 5, each minute of speeding 3. ' +
+  'Trips under 1 km count as 1 km.';
 
 /** Score colours: good, fair, poor. */
 export function scoreClass(score: number | null): string {

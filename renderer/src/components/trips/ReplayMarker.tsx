@@ -1,9 +1,9 @@
 /** The replay marker: where the vehicle was at the scrubber's time, with the time and speed above it. */
 import { useEffect, useRef } from 'react';
 import L from 'leaflet';
-import { formatSpeed } from '../lib/format';
-import { useLeafletMap } from '../map/map-context';
-import type { SpeedUnit } from '../prefs/units';
+import { formatSpeed } from '../../lib/format';
+import { useLeafletMap } from '../../map/map-context';
+import type { SpeedUnit } from '../../prefs/units';
 import { sampleAt, type TrackSamples } from './replay';
 import type { TripDrawn } from './trip-drawn';
 import { clock } from './trip-format';
@@ -17,7 +17,7 @@ export function ReplayMarker({ samples, time, units, drawn }: { samples: TrackSa
       icon: L.divIcon({ className: 'trip-icon', html: '<span class="trip-replay" data-testid="replay-marker"></span>', iconSize: [18, 18], iconAnchor: [9, 9] }),
       zIndexOffset: 1000,
       keyboard: false,
-    }).bindTooltip('', { permanent: true, direction: 'top', offset: [0, -10], className: 'trip-replay-label' });
+    }).bindTooltip('', { permanent: true, direction: 'auto', offset: [12, 0], className: 'trip-replay-label' }); // beside it (the side towards the map's centre): the start and end pins stand above their points
     marker.current = m;
     return () => {
       m.remove();

@@ -6,17 +6,18 @@
  */
 import { useEffect, useMemo } from 'react';
 import 'leaflet/dist/leaflet.css';
-import '../map/map.css';
-import type { RichTrack } from '../../../shared/api/trips';
-import { MapContext } from '../map/map-context';
-import { SEA_COLOR } from '../map/map-style';
-import { TileBasemap } from '../map/TileBasemap';
-import { WorldBasemap } from '../map/WorldBasemap';
-import { useLeafletMap } from '../map/use-leaflet-map';
-import type { SpeedUnit } from '../prefs/units';
+import '../../map/map.css';
+import type { RichTrack } from '../../../../shared/api/trips';
+import { MapContext } from '../../map/map-context';
+import { SEA_COLOR } from '../../map/map-style';
+import { TileBasemap } from '../../map/TileBasemap';
+import { WorldBasemap } from '../../map/WorldBasemap';
+import { useLeafletMap } from '../../map/use-leaflet-map';
+import type { SpeedUnit } from '../../prefs/units';
 import type { TrackSamples } from './replay';
 import { ReplayMarker } from './ReplayMarker';
 import { installTripHook, nothingDrawn } from './trip-drawn';
+import { LIVE_TRIP_ID } from './live-track';
 import { TripEnds, TripEvents, TripStops } from './TripMarkers';
 import { TripRoute } from './TripRoute';
 
@@ -36,7 +37,7 @@ export function TripMap(props: { track: RichTrack | null; samples: TrackSamples 
           <TileBasemap url={props.tileUrl} />
           <TripRoute samples={shown?.samples ?? null} drawn={drawn} />
           <TripStops stops={shown?.track.stops ?? null} drawn={drawn} />
-          <TripEnds samples={shown?.samples ?? null} />
+          <TripEnds samples={shown?.samples ?? null} live={shown?.track.id === LIVE_TRIP_ID} />
           <TripEvents events={shown?.track.events ?? null} units={props.units} drawn={drawn} />
           <ReplayMarker samples={props.samples} time={props.time} units={props.units} drawn={drawn} />
         </MapContext.Provider>

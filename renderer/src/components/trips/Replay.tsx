@@ -3,8 +3,8 @@
  * time and speed at the scrubber. Playing advances the time with the wall clock, per frame.
  */
 import { useEffect, useRef } from 'react';
-import { formatSpeed } from '../lib/format';
-import type { SpeedUnit } from '../prefs/units';
+import { formatSpeed } from '../../lib/format';
+import type { SpeedUnit } from '../../prefs/units';
 import { sampleAt, type TrackSamples } from './replay';
 import { clock } from './trip-format';
 

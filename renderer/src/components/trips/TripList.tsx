@@ -1,27 +1,46 @@
 /**
  * A day's trips: one row per processed track (times, distance, duration, moving/idle, max
- * speed, score, event counts), and the removed raw tracks greyed out with their reason, folded.
+ * speed, score, event counts), the trip in progress last, and the removed raw tracks greyed out
+ * with their reason, folded. A van that is moving never reads "No trips this day".
  */
 import { useState } from 'react';
-import { DRIVING_EVENT_KINDS, type TripSummary } from '../../../shared/api/trips';
-import { formatSpeed } from '../lib/format';
-import type { SpeedUnit } from '../prefs/units';
-import { clock, EVENT_COLOR, EVENT_GLYPH, EVENT_LABEL, formatDuration, formatKm, scoreClass } from './trip-format';
+import { DRIVING_EVENT_KINDS, type CurrentTrip, type TripSummary } from '../../../../shared/api/trips';
+import { formatSpeed } from '../../lib/format';
+import type { SpeedUnit } from '../../prefs/units';
+import { LIVE_TRIP_ID } from './live-track';
+import { clock, EVENT_COLOR, EVENT_GLYPH, EVENT_LABEL, formatDuration, formatKm, SCORE_HELP, scoreClass, scoreLabel } from './trip-format';
 
-export function TripList(props: { trips: TripSummary[]; selectedId: string | null; onSelect: (id: string) => void; units: SpeedUnit }) {
+export function TripList(props: {
+  trips: TripSummary[];
+  /** the trip in progress (today only) */
+  live: CurrentTrip | null;
+  /** the device is moving now (today only): a trip is about to start */
+  moving: boolean;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  units: SpeedUnit;
+}) {
   const rich = props.trips.filter((t) => t.kind === 'rich');
   const removed = props.trips.filter((t) => t.kind === 'removed');
   const [showRemoved, setShowRemoved] = useState(false);
-  const total = rich.reduce((s, t) => s + t.distance_m, 0);
-  const driving = rich.reduce((s, t) => s + t.moving_s, 0);
+  const counted: { distance_m: number; moving_s: number }[] = [...rich, ...(props.live ? [props.live] : [])];
+  const total = counted.reduce((s, t) => s + t.distance_m, 0);
+  const driving = counted.reduce((s, t) => s + t.moving_s, 0);
+  const live = props.live;
   return (
     <div className="trip-list" data-testid="trip-list">
-      {rich.length > 0 && (
+      {counted.length > 0 && (
         <p className="trip-day-total muted" data-testid="trip-day-total">
-          {rich.length} trip{rich.length === 1 ? '' : 's'} · {formatKm(total)} · {formatDuration(driving)} moving
+          {counted.length} trip{counted.length === 1 ? '' : 's'}
+          {live ? ' (1 in progress)' : ''} · {formatKm(total)} · {formatDuration(driving)} driving
         </p>
       )}
-      {rich.length === 0 && (
+      {counted.length === 0 && props.moving && (
+        <p className="notice" data-testid="trips-starting">
+          Driving now. The trip appears here once the van has left its parking spot (a few hundred metres).
+        </p>
+      )}
+      {counted.length === 0 && !props.moving && (
         <p className="notice" data-testid="trips-empty">
           No trips this day{removed.length ? ' (only removed tracks, below).' : '.'}
         </p>
@@ -41,8 +60,8 @@ export function TripList(props: { trips: TripSummary[]; selectedId: string | nul
                 <strong className="trip-times" data-testid="trip-times">
                   {clock(t.start)}–{clock(t.end)}
                 </strong>
-                <span className={`trip-score ${scoreClass(t.score)}`} title="Safety score (0–100)" data-testid="trip-score">
-                  {t.score === null ? '—' : Math.round(t.score)}
+                <span className={`trip-score ${scoreClass(t.score)}`} title={SCORE_HELP} data-testid="trip-score">
+                  {scoreLabel(t.score)}
                 </span>
               </div>
               <div className="trip-row-facts">
@@ -57,6 +76,32 @@ export function TripList(props: { trips: TripSummary[]; selectedId: string | nul
             </button>
           </li>
         ))}
+        {live && (
+          <li>
+            <button
+              type="button"
+              className={`trip-row live${props.selectedId === LIVE_TRIP_ID ? ' selected' : ''}`}
+              onClick={() => props.onSelect(LIVE_TRIP_ID)}
+              aria-pressed={props.selectedId === LIVE_TRIP_ID}
+              data-testid="trip-live-row"
+            >
+              <div className="trip-row-head">
+                <strong className="trip-times">{clock(live.start)}–now</strong>
+                <span className="trip-live-badge">
+                  <span className="live-dot" aria-hidden="true" /> In progress
+                </span>
+              </div>
+              <div className="trip-row-facts">
+                <span data-testid="trip-live-distance">{formatKm(live.distance_m)}</span>
+                <span title="Duration so far" data-testid="trip-live-duration">
+                  {formatDuration(live.duration_s)}
+                </span>
+                <span title="Maximum speed">max {formatSpeed(live.max_speed, props.units)}</span>
+              </div>
+              <div className="muted small">Updates as positions arrive; scored when the trip ends.</div>
+            </button>
+          </li>
+        )}
       </ul>
       {removed.length > 0 && (
         <div className="trip-removed">

@@ -6,11 +6,11 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { DrivingEvent } from '../../../shared/api/trips';
-import { KMH_PER_MS } from '../../../shared/units';
-import type { SpeedUnit } from '../prefs/units';
+import type { DrivingEvent } from '../../../../shared/api/trips';
+import { KMH_PER_MS } from '../../../../shared/units';
+import type { SpeedUnit } from '../../prefs/units';
 import type { TrackSamples } from './replay';
-import { EVENT_COLOR, EVENT_GLYPH } from './trip-format';
+import { clock, EVENT_COLOR, EVENT_GLYPH } from './trip-format';
 
 const unitFactor = (u: SpeedUnit) => (u === 'mph' ? 2.2369363 : KMH_PER_MS);
 
@@ -71,7 +71,8 @@ export function SpeedChart(props: { samples: TrackSamples; events: DrivingEvent[
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(10, Math.ceil((max * 1.1) / 10) * 10)] } },
       axes: [
-        { stroke: '#5b6672', grid: { stroke: '#eceff2' }, ticks: { stroke: '#eceff2' } },
+        // Ticks at least a label's width apart, so the count follows the chart's width and labels never overlap.
+        { stroke: '#5b6672', grid: { stroke: '#eceff2' }, ticks: { stroke: '#eceff2' }, space: 72, values: (_u, splits) => splits.map((v) => clock(v * 1000, (splits[1] ?? 0) - (splits[0] ?? 0) < 60)) },
         { stroke: '#5b6672', grid: { stroke: '#eceff2' }, ticks: { stroke: '#eceff2' }, size: 44, label: props.units === 'mph' ? 'mph' : 'km/h', labelSize: 16 },
       ],
       series: [{}, { label: 'Speed', stroke: '#2563eb', width: 1.5, fill: 'rgba(37, 99, 235, 0.10)', points: { show: false } }],

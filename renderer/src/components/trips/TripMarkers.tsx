@@ -1,11 +1,11 @@
 /** The trip's markers, each kind an overlay of its own: start and end, stops, driving events. */
 import L from 'leaflet';
-import type { RichTrack } from '../../../shared/api/trips';
-import { useLayerGroup } from '../map/use-layer-group';
-import type { SpeedUnit } from '../prefs/units';
+import type { RichTrack } from '../../../../shared/api/trips';
+import { useLayerGroup } from '../../map/use-layer-group';
+import type { SpeedUnit } from '../../prefs/units';
 import type { TrackSamples } from './replay';
 import type { TripDrawn } from './trip-drawn';
-import { clock, describeEvent, EVENT_COLOR, EVENT_GLYPH, formatDuration } from './trip-format';
+import { clock, describeEvent, EVENT_COLOR, EVENT_GLYPH, formatDuration, TRIP_END_GLYPH } from './trip-format';
 
 function glyphIcon(cls: string, text: string, color: string, extra = ''): L.DivIcon {
   return L.divIcon({
@@ -16,19 +16,33 @@ function glyphIcon(cls: string, text: string, color: string, extra = ''): L.DivI
   });
 }
 
-export function TripEnds({ samples }: { samples: TrackSamples | null }) {
+/**
+ * Start and end as pins standing above their point (the point is the pin's tip), drawn over the
+ * replay marker: at the start of a replay the two share a point and both stay visible.
+ */
+function pinIcon(cls: string, text: string, label: string, testid: string): L.DivIcon {
+  return L.divIcon({
+    className: 'trip-icon trip-pin-icon',
+    html: `<span class="trip-pin ${cls}" title="${label}" aria-label="${label}" data-testid="${testid}">${text}</span>`,
+    iconSize: [24, 32],
+    iconAnchor: [12, 32],
+  });
+}
+
+export function TripEnds({ samples, live = false }: { samples: TrackSamples | null; live?: boolean }) {
   useLayerGroup(
     (g) => {
       if (!samples) return;
       const n = samples.t.length - 1;
-      L.marker([samples.lat[0]!, samples.lng[0]!], { icon: glyphIcon('trip-end-marker trip-start', 'S', '#16a34a', 'data-testid="trip-start"'), keyboard: false })
-        .bindTooltip(`Start ${clock(samples.t[0]!)}`)
+      L.marker([samples.lat[0]!, samples.lng[0]!], { icon: pinIcon('trip-start', TRIP_END_GLYPH.start, 'Start', 'trip-start'), keyboard: false, zIndexOffset: 1500 })
+        .bindTooltip(`Start ${clock(samples.t[0]!)}`, { offset: [0, -24] })
         .addTo(g);
-      L.marker([samples.lat[n]!, samples.lng[n]!], { icon: glyphIcon('trip-end-marker trip-finish', 'E', '#1d232b', 'data-testid="trip-finish"'), keyboard: false })
-        .bindTooltip(`End ${clock(samples.t[n]!)}`)
+      if (live) return; // the replay marker stands at the newest fix
+      L.marker([samples.lat[n]!, samples.lng[n]!], { icon: pinIcon('trip-finish', TRIP_END_GLYPH.end, 'End', 'trip-finish'), keyboard: false, zIndexOffset: 1500 })
+        .bindTooltip(`End ${clock(samples.t[n]!)}`, { offset: [0, -24] })
         .addTo(g);
     },
-    [samples],
+    [samples, live],
   );
   return null;
 }

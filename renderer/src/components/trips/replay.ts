@@ -2,7 +2,7 @@
  * A processed track as samples in time, for replay: where the vehicle was and how fast it went
  * at any moment between the first and last fix (linear between fixes).
  */
-import type { RichTrack } from '../../../shared/api/trips';
+import type { RichTrack } from '../../../../shared/api/trips';
 
 export interface TrackSamples {
   t: number[];

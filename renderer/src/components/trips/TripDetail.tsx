@@ -1,21 +1,23 @@
 /**
- * The selected trip: loads its processed track, draws it on the map, and keeps the replay
- * time shared by the map marker, the scrubber and the speed chart. Export buttons below.
+ * The selected trip: loads its processed track (or takes the trip in progress as it updates),
+ * draws it on the map, and keeps the replay time shared by the map marker, the scrubber and the
+ * speed chart. The driving events (a list that scrolls), the score and export buttons below.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { EXPORT_FORMATS, type ExportFormat, type RichTrack } from '../../../shared/api/trips';
-import { useConsole } from '../app/console-context';
-import { legendLabels } from './speed-scale';
+import { EXPORT_FORMATS, type ExportFormat, type RichTrack } from '../../../../shared/api/trips';
+import { useConsole } from '../../app/console-context';
+import { LIVE_TRIP_ID } from './live-track';
 import { downloadExport } from './export';
 import { Replay, type ReplaySpeed } from './Replay';
 import { samplesOf } from './replay';
 import { SpeedChart } from './SpeedChart';
 import { TripMap } from './TripMap';
-import { describeEvent } from './trip-format';
+import { TripLegend } from './TripLegend';
+import { describeEvent, SCORE_HELP, scoreClass, scoreLabel } from './trip-format';
 
 const EXPORT_LABEL: Record<ExportFormat, string> = { gpx: 'GPX', geojson: 'GeoJSON', csv: 'CSV' };
 
-export function TripDetail(props: { tripId: string | null; deviceName: string; day: string }) {
+export function TripDetail(props: { tripId: string | null; live: RichTrack | null; deviceName: string; day: string }) {
   const { api, company, units } = useConsole();
   const [track, setTrack] = useState<RichTrack | null>(null);
   const [state, setState] = useState<{ loading: boolean; error: string }>({ loading: false, error: '' });
@@ -24,12 +26,13 @@ export function TripDetail(props: { tripId: string | null; deviceName: string; d
   const [speed, setSpeed] = useState<ReplaySpeed>(10);
   const [exporting, setExporting] = useState<{ format: ExportFormat | null; message: string; error: boolean }>({ format: null, message: '', error: false });
 
+  const isLive = props.tripId === LIVE_TRIP_ID;
   useEffect(() => {
     setTrack(null);
     setPlaying(false);
     setTime(null);
     setExporting({ format: null, message: '', error: false });
-    if (!props.tripId) return;
+    if (!props.tripId || props.tripId === LIVE_TRIP_ID) return;
     const ctl = new AbortController();
     setState({ loading: true, error: '' });
     api.richTrack(props.tripId, ctl.signal).then(
@@ -44,10 +47,12 @@ export function TripDetail(props: { tripId: string | null; deviceName: string; d
     return () => ctl.abort();
   }, [api, props.tripId]);
 
-  const samples = useMemo(() => (track ? samplesOf(track) : null), [track]);
+  const shown = isLive ? props.live : track;
+  const samples = useMemo(() => (shown ? samplesOf(shown) : null), [shown]);
   useEffect(() => {
-    if (samples && samples.t.length) setTime(samples.t[0]!);
-  }, [samples]);
+    // A finished trip replays from its start; the trip in progress shows where the van is now.
+    if (samples && samples.t.length) setTime(isLive ? samples.t[samples.t.length - 1]! : samples.t[0]!);
+  }, [samples, isLive]);
 
   async function exportAs(format: ExportFormat) {
     if (!track) return;
@@ -64,17 +69,10 @@ export function TripDetail(props: { tripId: string | null; deviceName: string; d
   return (
     <div className="trip-detail">
       <div className="trip-map-box">
-        <TripMap track={track} samples={samples} time={time} tileUrl={company?.tile_url || null} units={units} />
-        <div className="speed-legend" data-testid="speed-legend" aria-label="Speed colours">
-          <span className="speed-legend-title">{units === 'mph' ? 'mph' : 'km/h'}</span>
-          {legendLabels(units).map((l) => (
-            <span key={l.label} className="speed-legend-item">
-              <span className="speed-swatch" style={{ background: l.color }} />
-              {l.label}
-            </span>
-          ))}
-        </div>
+        <TripMap track={shown} samples={samples} time={time} tileUrl={company?.tile_url || null} units={units} />
+        <TripLegend units={units} />
         {!props.tripId && <div className="trip-map-note">Choose a trip to see its route.</div>}
+        {isLive && !props.live && <div className="trip-map-note">The trip has ended; it is being processed.</div>}
         {state.loading && <div className="trip-map-note">Loading the trip…</div>}
         {state.error && (
           <div className="trip-map-note error" role="alert" data-testid="trip-error">
@@ -82,17 +80,28 @@ export function TripDetail(props: { tripId: string | null; deviceName: string; d
           </div>
         )}
       </div>
-      {track && samples && samples.t.length > 0 && time !== null && (
+      {shown && samples && samples.t.length > 0 && time !== null && (
         <div className="trip-bottom">
           <Replay samples={samples} time={time} onTime={setTime} playing={playing} onPlaying={setPlaying} speed={speed} onSpeed={setSpeed} units={units} />
-          <SpeedChart samples={samples} events={track.events} time={time} units={units} onTime={(t) => {
+          <SpeedChart samples={samples} events={shown.events} time={time} units={units} onTime={(t) => {
               setPlaying(false);
               setTime(t);
             }} />
           <div className="trip-bottom-bar">
-            <ul className="trip-event-list" data-testid="trip-event-list">
-              {track.events.length === 0 && <li className="muted">No driving events on this trip.</li>}
-              {track.events.map((e, i) => (
+            <div className="trip-score-box">
+              {isLive ? (
+                <span className="muted small" data-testid="trip-live-note">
+                  In progress: scored when the trip ends.
+                </span>
+              ) : (
+                <span className={`trip-score ${scoreClass(shown.summary.score)}`} title={shown.score_formula || SCORE_HELP} data-testid="trip-detail-score">
+                  {scoreLabel(shown.summary.score)}
+                </span>
+              )}
+            </div>
+            <ul className="trip-event-list" data-testid="trip-event-list" aria-label="Driving events">
+              {shown.events.length === 0 && <li className="muted">{isLive ? 'No driving events so far.' : 'No driving events on this trip.'}</li>}
+              {shown.events.map((e, i) => (
                 <li key={i}>
                   <button type="button" className="link-button" onClick={() => {
                       setPlaying(false);
@@ -103,7 +112,7 @@ export function TripDetail(props: { tripId: string | null; deviceName: string; d
                 </li>
               ))}
             </ul>
-            <div className="trip-exports">
+            <div className="trip-exports" hidden={isLive}>
               <span className="muted small">Export</span>
               {EXPORT_FORMATS.map((f) => (
                 <button key={f} type="button" onClick={() => void exportAs(f)} disabled={exporting.format !== null} data-testid={`export-${f}`}>

@@ -2,8 +2,8 @@
  * The route's speed colours: a fixed scale in km/h (the same on every trip, so colours can be
  * compared between trips), green for slow through red to purple above motorway speed.
  */
-import { msToKmh } from '../../../shared/units';
-import type { SpeedUnit } from '../prefs/units';
+import { msToKmh } from '../../../../shared/units';
+import type { SpeedUnit } from '../../prefs/units';
 
 export const SPEED_BANDS: readonly { upToKmh: number; color: string }[] = [
   { upToKmh: 20, color: '#1a9850' },
