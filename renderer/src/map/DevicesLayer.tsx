@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FleetStore } from '../store/fleet-store';
 import { DeviceCanvasLayer } from './device-canvas-layer';
+import type { DeviceFilter } from './device-clusters';
 import type { SpeedUnit } from './device-tooltip';
 import { useLeafletMap } from './map-context';
 import { installTestHook } from './test-hook';
@@ -14,9 +15,11 @@ export interface DevicesLayerProps {
   onMenu?(id: string, at: { x: number; y: number }): void;
   follow: boolean;
   speedUnit: SpeedUnit;
+  /** only these devices are drawn (the list's search and state filter); null: all */
+  shown?: DeviceFilter | null;
 }
 
-export function DevicesLayer({ store, selectedId, onSelect, onMenu, follow, speedUnit }: DevicesLayerProps) {
+export function DevicesLayer({ store, selectedId, onSelect, onMenu, follow, speedUnit, shown = null }: DevicesLayerProps) {
   const map = useLeafletMap();
   const [layer, setLayer] = useState<DeviceCanvasLayer | null>(null);
   // The layer lives as long as the map; callbacks read the latest props through a ref.
@@ -55,6 +58,10 @@ export function DevicesLayer({ store, selectedId, onSelect, onMenu, follow, spee
   useEffect(() => {
     layer?.setFollow(follow);
   }, [layer, follow]);
+
+  useEffect(() => {
+    layer?.setFilter(shown);
+  }, [layer, shown]);
 
   return null;
 }

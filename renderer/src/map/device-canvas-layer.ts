@@ -7,7 +7,7 @@
 import L from 'leaflet';
 import type { FleetStore, LiveDevice } from '../store/fleet-store';
 import { CanvasLayer } from './canvas-layer';
-import { DeviceClusters, isCluster } from './device-clusters';
+import { DeviceClusters, isCluster, type DeviceFilter } from './device-clusters';
 import { DeviceHover } from './device-hover';
 import { DeviceMotion } from './device-motion';
 import { DeviceScene, type DrawStats } from './device-scene';
@@ -36,6 +36,7 @@ export class DeviceCanvasLayer extends CanvasLayer {
   private store: FleetStore | null = null;
   private unsubscribe: (() => void) | null = null;
   private selectedId: string | null = null;
+  private shown: DeviceFilter | null = null;
   private follow = false;
   private dragging = false;
   private zooming = false;
@@ -75,6 +76,14 @@ export class DeviceCanvasLayer extends CanvasLayer {
     this.selectedId = id;
     this.invalidate();
     if (this.follow) this.panToFollowed(false);
+  }
+
+  /** Shows only the devices this accepts (the device list's search and state filter); null: all. */
+  setFilter(shown: DeviceFilter | null): void {
+    if (shown === this.shown) return;
+    this.shown = shown;
+    this.scene.clusters.rebuildNow();
+    this.invalidate();
   }
 
   setFollow(follow: boolean): void {
@@ -200,7 +209,7 @@ export class DeviceCanvasLayer extends CanvasLayer {
     if (this.dirty || (this.gliding && now >= this.nextGlideAt - FRAME_SLACK_MS) || (clustering && clusters.rebuildDue(now) === 0)) {
       this.dirty = false;
       L.DomUtil.setPosition(this.canvas, map.containerPointToLayerPoint([0, 0]));
-      const glideStep = this.scene.draw(this.ctx, map, this.motions, this.selectedId, now);
+      const glideStep = this.scene.draw(this.ctx, map, this.motions, this.selectedId, now, this.shown);
       this.gliding = glideStep !== null;
       this.nextGlideAt = now + (glideStep ?? 0);
       const hovered = this.hover.id && this.markerLatLng(this.hover.id);
