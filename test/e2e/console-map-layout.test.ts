@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage, screenshot } from '../support/browser';
 import type { TestServer } from '../support/server';
 import { Driver, loginLink, openConsole, rowIds, startConsoleServer, waitForRowCount, waitForText } from './console-fixtures';
-import { PAGE_NAME_SHIM, eventually, markerCount, markerPoint, setView } from './map-fixtures';
+import { PAGE_NAME_SHIM, eventually, markerCount, markerLatLng as markerLatLngOf, markerPoint, setView } from './map-fixtures';
 
 const DRIVERS = [
   { id: 'DR_1', display_name: 'Van 1', first_name: 'Ana', last_name: 'Berg', vehicle_plate: 'M-AB 101' },
@@ -180,6 +180,12 @@ describe('map page: selection, layout, filters', { timeout: 240_000 }, () => {
       assert.ok(panel.left > area.left && panel.left < area.right && panel.right >= area.right - 1, 'the panel covers the right of the map');
       assert.ok(await inViewport(page, '[data-testid="panel-close"]'));
       await assertCentredInView(page, 'DR_1', 'tablet');
+
+      // Following keeps the van in the middle of the visible part as it moves.
+      await page.click('[data-testid="follow-toggle"]');
+      await drivers.get('DR_1')!.send({ lat: AT.DR_1![0] + 0.003, lng: AT.DR_1![1] + 0.004, speed: 50 });
+      await eventually(() => markerLatLngOf(page, 'DR_1'), (ll) => ll !== null && Math.abs(ll[0] - AT.DR_1![0] - 0.003) < 1e-6, 5000, 'the marker at the new fix');
+      await assertCentredInView(page, 'DR_1', 'tablet, following');
       assert.deepEqual(errors, []);
     } finally {
       await close();

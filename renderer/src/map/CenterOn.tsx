@@ -5,8 +5,10 @@
  * `seq` centres again; re-renders with the same request do not.
  */
 import { useEffect, useRef } from 'react';
-import L from 'leaflet';
 import { useLeafletMap } from './map-context';
+import { visibleCentre, type MapInsets } from './visible-centre';
+
+export type { MapInsets };
 
 /** Close enough to see the street; past clustering, so the device is a marker of its own. */
 export const CENTER_ZOOM = 16;
@@ -15,12 +17,6 @@ export interface CenterRequest {
   lat: number;
   lng: number;
   seq: number;
-}
-
-/** CSS px of the map's container hidden by something laid over it. */
-export interface MapInsets {
-  right: number;
-  bottom: number;
 }
 
 export function CenterOn({ target, insets }: { target: CenterRequest | null; insets?: () => MapInsets }) {
@@ -34,12 +30,8 @@ export function CenterOn({ target, insets }: { target: CenterRequest | null; ins
     if (!target || !Number.isFinite(target.lat) || !Number.isFinite(target.lng)) return;
     // A panel that has just opened may have resized the map: read its size before computing.
     map.invalidateSize({ pan: false });
-    const hidden = latestInsets.current?.() ?? { right: 0, bottom: 0 };
-    const size = map.getSize();
-    const right = Math.max(0, Math.min(hidden.right, size.x - 40));
-    const bottom = Math.max(0, Math.min(hidden.bottom, size.y - 40));
     const zoom = Math.max(map.getZoom(), CENTER_ZOOM);
-    const centre = map.unproject(map.project([target.lat, target.lng], zoom).add(L.point(right / 2, bottom / 2)), zoom);
+    const centre = visibleCentre(map, [target.lat, target.lng], zoom, latestInsets.current?.() ?? { right: 0, bottom: 0 });
     map.flyTo(centre, zoom, { duration: 0.6 });
     // Only a new request centres.
   }, [map, seq]);

@@ -53,7 +53,7 @@ export function FleetMap({ store, selectedId, onSelect, onDeviceMenu, follow, tr
           <WorldBasemap />
           <TileBasemap url={tileUrl} />
           <TrackLayer track={track} />
-          <DevicesLayer store={store} selectedId={selectedId} onSelect={onSelect} onMenu={onDeviceMenu} follow={follow} speedUnit={speedUnit} shown={shown} />
+          <DevicesLayer store={store} selectedId={selectedId} onSelect={onSelect} onMenu={onDeviceMenu} follow={follow} speedUnit={speedUnit} shown={shown} insets={visibleInsets} />
           <FitFleet store={store} />
           <CenterOn target={centerOn} insets={visibleInsets} />
           <MapPickLayer />

@@ -15,6 +15,7 @@ import type { SpeedUnit } from './device-tooltip';
 import { FramePacer } from './frame-pacer';
 import { MOVE_ANIMATION_MS } from './map-style';
 import { latOf, lngOf } from './mercator';
+import { visibleCentre, type MapInsets } from './visible-centre';
 
 /** Offline is a matter of time passing: re-evaluate states even when nothing moves. */
 const STATE_REFRESH_S = 15;
@@ -26,6 +27,8 @@ export interface DeviceLayerCallbacks {
   /** a right-click on a device's marker, at this container point */
   onMenu?(id: string, at: L.Point): void;
   speedUnit(): SpeedUnit;
+  /** what a panel or sheet over the map hides: a followed device is kept in the middle of the rest */
+  insets?(): MapInsets;
 }
 
 export class DeviceCanvasLayer extends CanvasLayer {
@@ -175,12 +178,14 @@ export class DeviceCanvasLayer extends CanvasLayer {
     if (touches(this.hover.id)) this.showHover(this.hover.id!);
   };
 
-  /** Keeps the followed device centred: the map glides exactly like the marker does. */
+  /** Keeps the followed device centred in the visible map: the map glides exactly like the marker does. */
   private panToFollowed(glide: boolean): void {
     const map = this._map as L.Map | undefined;
     const p = this.selectedId ? this.motions.get(this.selectedId)?.device.position : null;
     if (!map || !p || this.dragging) return;
-    map.panTo([p.lat, p.lng], glide ? { animate: true, duration: MOVE_ANIMATION_MS / 1000, easeLinearity: 1, noMoveStart: true } : { animate: true });
+    const insets = this.callbacks.insets?.();
+    const at = insets ? visibleCentre(map, [p.lat, p.lng], map.getZoom(), insets) : L.latLng(p.lat, p.lng);
+    map.panTo(at, glide ? { animate: true, duration: MOVE_ANIMATION_MS / 1000, easeLinearity: 1, noMoveStart: true } : { animate: true });
   }
 
   // ---------------------------------------------------------------- frames
