@@ -10,7 +10,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useConsole } from '../app/console-context';
-import { replaceRoute, useHashParams } from '../app/use-hash-route';
+import { replaceRoute, useHashParams, useHashRoute } from '../app/use-hash-route';
 import { devicePredicate, type StateFilter } from '../components/device-filter';
 import { DeviceList } from '../components/DeviceList';
 import { DeviceMenu, type DeviceMenuAt } from '../components/DeviceMenu';
@@ -31,10 +31,13 @@ let handledFocus = 0;
 
 export function MapPage() {
   const { api, store, company, units, focus } = useConsole();
-  const linked = useHashParams()[0] ?? null;
+  const onThisPage = useHashRoute() === 'map';
+  const hashId = useHashParams()[0] ?? null;
+  const linked = onThisPage ? hashId : null;
   const [selectedId, setSelectedId] = useState<string | null>(linked);
   const [follow, setFollow] = useState(false);
-  const [view, setView] = useState<MapView>('map');
+  // On a phone: the list first, unless a link names a device.
+  const [view, setView] = useState<MapView>(linked ? 'map' : 'list');
   const [sheet, setSheet] = useState<SheetState>('peek');
   const phone = useMediaQuery(PHONE_QUERY);
   const track = useTodayTrack(api, store, selectedId);
@@ -98,7 +101,7 @@ export function MapPage() {
     if (pendingCentre.current) centreOn(pendingCentre.current);
   }, [centreOn]);
 
-  // A link followed while the page is open (#/map/{id} typed or clicked).
+  // A link followed while the page is open (#/map/{id} typed or clicked); not the segments of the page being left.
   useEffect(() => {
     if (linked && linked !== selected.current) {
       select(linked);
