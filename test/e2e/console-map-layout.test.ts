@@ -227,6 +227,22 @@ describe('map page: selection, layout, filters', { timeout: 240_000 }, () => {
       const head = (await box(page, '.panel-head'))!;
       assert.ok(Math.abs(head.top - full.top) < 2, 'the header is stuck to the top of the sheet');
 
+      // Dragging the handle down folds the sheet, up opens it again.
+      const drag = async (dy: number) => {
+        const h = (await box(page, '[data-testid="sheet-toggle"]'))!;
+        const x = (h.left + h.right) / 2;
+        const y = (h.top + h.bottom) / 2;
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x, y + dy / 2);
+        await page.mouse.move(x, y + dy);
+        await page.mouse.up();
+      };
+      await drag(200);
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-testid="sheet-toggle"]')?.getAttribute('aria-expanded') === 'false');
+      await drag(-200);
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-testid="sheet-toggle"]')?.getAttribute('aria-expanded') === 'true');
+
       await page.click('[data-testid="panel-close"]');
       await page.waitForSelector('[data-testid="device-panel"]', { state: 'detached' });
       assert.match(page.url(), /#\/map$/);

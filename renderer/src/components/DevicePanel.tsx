@@ -12,6 +12,7 @@ import { formatAge, formatBearing, formatCoord, formatMetres, formatSpeed, forma
 import { useFleetDevice, useNow } from '../lib/use-fleet';
 import type { TodayTrack } from '../lib/use-today-track';
 import { statusLine } from './device-status-line';
+import { SheetHandle } from './SheetHandle';
 import { DeviceProfileForm } from './DeviceProfileForm';
 import { ConnectPhoneDialog } from './phones/ConnectPhoneDialog';
 import { PhoneStatusFacts } from './phones/phone-status';
@@ -61,15 +62,7 @@ export function DevicePanel(props: DevicePanelProps) {
   return (
     <aside className={`device-panel sheet-${props.sheet}`} data-testid="device-panel" data-device-id={device.id} aria-label={`Device ${device.name}`}>
       <div className="panel-head">
-        <button
-          type="button"
-          className="sheet-handle"
-          aria-expanded={full}
-          aria-label={full ? 'Show less' : 'Show details'}
-          title={full ? 'Show less' : 'Show details'}
-          onClick={() => props.onSheet(full ? 'peek' : 'full')}
-          data-testid="sheet-toggle"
-        />
+        <SheetHandle full={full} onSheet={props.onSheet} />
         {/* On a phone, a tap on the peek's title opens the sheet. */}
         <div className="panel-title" onClick={() => !full && props.onSheet('full')}>
           <h2 data-testid="panel-name">{device.name}</h2>
