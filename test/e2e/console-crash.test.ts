@@ -125,7 +125,7 @@ describe('console: crash alerts panel', { timeout: 240_000 }, () => {
 
     await page.click(`[data-alert-id="${id}"] [data-testid="alert-show"]`);
     await page.waitForSelector('[data-testid="device-panel"][data-device-id="DR_2"]');
-    assert.match(page.url(), /#\/map$/);
+    assert.match(page.url(), /#\/map\/DR_2$/, 'the map page, with the device selected in its link');
     // The banner stays while the alert is open.
     await page.waitForSelector(`[data-testid="alert"][data-alert-id="${id}"]`);
   });

@@ -238,8 +238,10 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     assert.equal((await dr2.socket.next((m) => m.seq === 101)).type, 'ack');
     const battery = '[data-testid="device-row"][data-device-id="DR_2"] [data-testid="battery"]';
     await page.waitForSelector(`${battery}[data-level="12"]`);
-    assert.equal(await page.getAttribute(battery, 'class'), 'battery low');
-    assert.match((await page.textContent('[data-device-id="DR_2"] [data-testid="device-app"]')) ?? '', /FleetDesk 0\.1\.0/);
+    assert.equal(await page.getAttribute(battery, 'class'), 'battery-icon low');
+    assert.equal(await page.getAttribute(battery, 'title'), 'Battery 12 %');
+    // The app is named in the panel, not repeated on every row.
+    assert.doesNotMatch((await page.textContent('[data-testid="device-row"][data-device-id="DR_2"]')) ?? '', /FleetDesk 0\.1\.0/);
 
     await page.click('[data-testid="device-row"][data-device-id="DR_2"]');
     await waitForText(page, '[data-testid="phone-status"]', /Battery.*12%.*not charging.*GPS\s*Allowed.*Duty\s*On duty.*Pending\s*3 fixes queued.*Network\s*Mobile data.*App\s*FleetDesk 0\.1\.0 via Driver app/s);
@@ -247,7 +249,8 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     dr2.socket.send({ action: 'heartbeat', id: 'DR_2', seq: 102, payload: { battery: 80, charging: true, pending: 0, duty: false } });
     assert.equal((await dr2.socket.next((m) => m.seq === 102)).type, 'ack');
     await page.waitForSelector(`${battery}[data-level="80"]`);
-    assert.equal(await page.getAttribute(battery, 'class'), 'battery charging');
+    assert.equal(await page.getAttribute(battery, 'class'), 'battery-icon charging');
+    assert.equal(await page.getAttribute(battery, 'title'), 'Battery 80 %, charging');
     await waitForText(page, '[data-testid="phone-status"]', /80%.*charging.*Off duty.*none queued/s);
     await waitForText(page, '[data-testid="heartbeat-age"]', /just now|\d+ s ago/);
     await shot(page, 'device-status');

@@ -67,6 +67,8 @@ describe('console: a phone’s clock and its skipped positions', { timeout: 120_
       await screenshot(page, `reception-clock-ahead-${size.name}`);
 
       await page.click('[data-testid="panel-close"]');
+      // On a phone a pick shows the map; the list is one switch away.
+      if (size.width <= 760) await page.click('[data-testid="view-list"]');
       await page.locator('[data-testid="device-row"][data-device-id="DR_1"]').click();
       await waitForText(page, '[data-testid="phone-clock"]', 'Right');
       const zeros = async () => (await srv.api('GET', '/api/v1/devices/DR_1/reception', { token: srv.token(COMPANY, 'ops') })).body.dropped.find((d: { reason: string }) => d.reason === 'zero_position').count as number;

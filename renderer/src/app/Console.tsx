@@ -26,7 +26,9 @@ import { useUnits } from '../prefs/units';
 import type { Session } from '../session/session';
 import { fleetStore } from '../store/fleet';
 import { ConsoleContext, type ConsoleContextValue, type FocusRequest } from './console-context';
-import { routeHref, useHashRoute } from './use-hash-route';
+import { routePath, useHashRoute } from './use-hash-route';
+
+const onMapPage = () => /^(#\/?)?(map([/?].*)?)?$/.test(location.hash);
 
 export function Console(props: { session: Session; baseUrl: string; desktop: boolean; onSignOut: (notice?: string) => void }) {
   const { session, baseUrl, onSignOut } = props;
@@ -53,7 +55,8 @@ export function Console(props: { session: Session; baseUrl: string; desktop: boo
   const [focus, setFocus] = useState<FocusRequest | null>(null);
   const focusDevice = useCallback((id: string, at: FocusRequest['at']) => {
     setFocus((f) => ({ id, at, seq: Math.max((f?.seq ?? 0) + 1, Date.now()) }));
-    if (location.hash !== routeHref('map')) location.hash = routeHref('map');
+    // From another page: open the map on the device (the map page then centres the alert's position).
+    if (!onMapPage()) location.hash = routePath('map', id);
   }, []);
   const [company, setCompany] = useState<Company | null>(null);
   const [units, setUnits] = useUnits(`${session.user.company}/${session.user.id}`);

@@ -44,3 +44,26 @@ export function useHashParams(): string[] {
 
 /** A page's link with its own segments. */
 export const routePath = (r: Route, ...params: string[]): string => [`#/${r}`, ...params.map(encodeURIComponent)].join('/');
+
+/** Changes the current page's segments without a history entry (a selection, not a navigation) and without a hashchange. */
+export function replaceRoute(r: Route, ...params: string[]): void {
+  const next = routePath(r, ...params);
+  if (location.hash !== next) history.replaceState(history.state, '', `${location.pathname}${location.search}${next}`);
+}
+
+/**
+ * The server answers `/devices/{id}` with the console: turn that path into the map page's own
+ * link, `/#/map/{id}`, before any route is read (the query, such as a sign-in link's code, stays).
+ */
+export function rewriteDevicePath(): void {
+  const m = /^\/devices\/([^/]+)\/?$/.exec(location.pathname);
+  if (!m) return;
+  let id = m[1]!;
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // keep it as typed
+  }
+  history.replaceState(history.state, '', `/${location.search}${routePath('map', id)}`);
+}
+rewriteDevicePath();

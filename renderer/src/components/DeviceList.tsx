@@ -1,28 +1,53 @@
 /**
  * The fleet as a searchable, filterable, sortable list. Stays fluid with thousands of devices:
  * it follows the store a few times a second (not every frame) and renders only the rows in
- * view (fixed row height), each row memoised.
+ * view (fixed row height), each row memoised. Search and state filter belong to the map page,
+ * which filters the map's markers with them too.
+ *
+ * Sorted by a live value (speed, last seen, state), rows would swap under the pointer every
+ * second: the order is held while the pointer is over the list, and otherwise re-sorted at most
+ * every REORDER_MS; the rows' contents stay live.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useConsole } from '../app/console-context';
 import { useNow, useThrottledFleetVersion } from '../lib/use-fleet';
-import { filterDevices, SORT_KEYS, STATE_FILTERS, type SortKey, type StateFilter } from './device-filter';
+import { filterDevices, holdOrder, SORT_KEYS, STATE_FILTERS, type SortKey, type StateFilter } from './device-filter';
 import { DeviceRow, ROW_HEIGHT } from './DeviceRow';
 import { UnknownDevices } from './phones/UnknownDevices';
 
 const OVERSCAN = 6;
 const LIST_REFRESH_MS = 250;
+/** A list sorted by a live value is re-sorted at most this often, and never under the pointer. */
+export const REORDER_MS = 3000;
 
-export function DeviceList(props: { selectedId: string | null; onSelect: (id: string | null) => void }) {
+export interface DeviceListProps {
+  selectedId: string | null;
+  onSelect: (id: string | null) => void;
+  query: string;
+  onQuery: (q: string) => void;
+  filter: StateFilter;
+  onFilter: (f: StateFilter) => void;
+}
+
+export function DeviceList(props: DeviceListProps) {
   const { store, units } = useConsole();
   const version = useThrottledFleetVersion(store, LIST_REFRESH_MS);
   const now = useNow();
-  const [query, setQuery] = useState('');
-  const [filter, setFilter] = useState<StateFilter>('all');
+  const { query, filter } = props;
   const [sort, setSort] = useState<SortKey>('name');
+  const [pointerOver, setPointerOver] = useState(false);
+  const held = useRef<{ key: string; rank: Map<string, number>; at: number }>({ key: '', rank: new Map(), at: 0 });
 
   // `version` stands for the store's contents (store.all() is stable between changes).
-  const { entries, counts } = useMemo(() => filterDevices(store.all(), now, query, filter, sort), [store, version, now, query, filter, sort]);
+  const { entries, counts } = useMemo(() => {
+    const list = filterDevices(store.all(), now, query, filter, sort);
+    const key = `${sort}\n${filter}\n${query}`;
+    const t = performance.now();
+    const h = held.current;
+    if (sort !== 'name' && h.key === key && (pointerOver || t - h.at < REORDER_MS)) holdOrder(list.entries, h.rank);
+    else held.current = { key, rank: new Map(list.entries.map((e, i) => [e.device.id, i])), at: t };
+    return list;
+  }, [store, version, now, query, filter, sort, pointerOver]);
 
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -66,14 +91,14 @@ export function DeviceList(props: { selectedId: string | null; onSelect: (id: st
   }
 
   return (
-    <aside className="device-list" aria-label="Devices">
+    <aside className="device-list" aria-label="Devices" data-testid="device-list-view">
       <div className="device-list-tools">
         <input
           type="search"
           className="search"
           placeholder="Search name, id, plate, phone"
           value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => props.onQuery(e.target.value)}
           aria-label="Search devices"
           data-testid="device-search"
         />
@@ -84,7 +109,7 @@ export function DeviceList(props: { selectedId: string | null; onSelect: (id: st
               type="button"
               className={filter === f.value ? 'active' : undefined}
               aria-pressed={filter === f.value}
-              onClick={() => setFilter(f.value)}
+              onClick={() => props.onFilter(f.value)}
               data-testid={`filter-${f.value}`}
             >
               {f.value !== 'all' && <span className={`status-dot status-${f.value}`} aria-hidden="true" />}
@@ -97,7 +122,7 @@ export function DeviceList(props: { selectedId: string | null; onSelect: (id: st
         </div>
         <label className="sort">
           Sort
-          <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)} data-testid="device-sort">
+          <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)} data-testid="device-sort" title={sort === 'name' ? undefined : 'The order is kept while the pointer is over the list, and refreshed every few seconds otherwise'}>
             {SORT_KEYS.map((s) => (
               <option key={s.value} value={s.value}>
                 {s.label}
@@ -114,6 +139,8 @@ export function DeviceList(props: { selectedId: string | null; onSelect: (id: st
         className="device-scroller"
         ref={scroller}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onPointerEnter={(e) => e.pointerType === 'mouse' && setPointerOver(true)}
+        onPointerLeave={() => setPointerOver(false)}
         onKeyDown={onKeyDown}
         tabIndex={0}
         role="listbox"

@@ -1,4 +1,9 @@
-/** The selected device: latest fix, its phone's status, today's track, follow toggle, "Connect a phone", its open shares with "Share live location", and its editable profile. */
+/**
+ * The selected device: latest fix, its phone's status, today's track, follow toggle, "Connect a
+ * phone", its open shares with "Share live location", and its editable profile. The header
+ * (name, state, close) stays in view while the body scrolls. On a phone the panel is a bottom
+ * sheet over the map: a peek (the header) or expanded, switched with its handle.
+ */
 import { useState } from 'react';
 import { useConsole } from '../app/console-context';
 import { routePath } from '../app/use-hash-route';
@@ -6,7 +11,8 @@ import { today } from '../trips/trip-day';
 import { formatAge, formatBearing, formatCoord, formatMetres, formatSpeed, formatTime } from '../lib/format';
 import { useFleetDevice, useNow } from '../lib/use-fleet';
 import type { TodayTrack } from '../lib/use-today-track';
-import { motionState } from '../store/fleet-store';
+import { statusLine } from './device-status-line';
+import { SheetHandle } from './SheetHandle';
 import { DeviceProfileForm } from './DeviceProfileForm';
 import { ConnectPhoneDialog } from './phones/ConnectPhoneDialog';
 import { PhoneStatusFacts } from './phones/phone-status';
@@ -15,9 +21,20 @@ import { TodaySection } from './TodaySection';
 import { DeviceShares } from './shares/DeviceShares';
 import { ShareDialog } from './shares/ShareDialog';
 
-const STATUS_LABEL = { moving: 'Moving', stopped: 'Stopped', offline: 'Offline' } as const;
+export type SheetState = 'peek' | 'full';
 
-export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: boolean) => void; onClose: () => void; track: TodayTrack }) {
+export interface DevicePanelProps {
+  id: string;
+  follow: boolean;
+  onFollow: (f: boolean) => void;
+  onClose: () => void;
+  track: TodayTrack;
+  /** as a phone's bottom sheet: peek or expanded (wider screens ignore it) */
+  sheet: SheetState;
+  onSheet: (s: SheetState) => void;
+}
+
+export function DevicePanel(props: DevicePanelProps) {
   const { store, units, api } = useConsole();
   const device = useFleetDevice(store, props.id);
   const now = useNow();
@@ -26,35 +43,45 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
 
   if (!device) {
     return (
-      <aside className="device-panel" data-testid="device-panel">
+      <aside className="device-panel sheet-peek" data-testid="device-panel" aria-label="Device not found">
         <div className="panel-head">
-          <h2>Device not found</h2>
+          <div className="panel-title">
+            <h2 data-testid="panel-name">This device is not in your fleet</h2>
+            <p className="muted" data-testid="panel-not-found">
+              There is no device “{props.id}” here. The link may be old, or the device was removed.
+            </p>
+          </div>
           <CloseButton onClose={props.onClose} />
         </div>
-        <p className="muted">“{props.id}” is no longer in this company’s fleet.</p>
       </aside>
     );
   }
 
   const p = device.position;
-  const status = motionState(device, now);
+  const line = statusLine(device, now, units);
+  const full = props.sheet === 'full';
   return (
-    <aside className="device-panel" data-testid="device-panel" data-device-id={device.id} aria-label={`Device ${device.name}`}>
+    <aside className={`device-panel sheet-${props.sheet}`} data-testid="device-panel" data-device-id={device.id} aria-label={`Device ${device.name}`}>
       <div className="panel-head">
-        <div>
+        <SheetHandle full={full} onSheet={props.onSheet} />
+        {/* On a phone, a tap on the peek's title opens the sheet. */}
+        <div className="panel-title" onClick={() => !full && props.onSheet('full')}>
           <h2 data-testid="panel-name">{device.name}</h2>
           <span className="muted">
             {device.id}
             {device.disabled && ' · disabled'}
           </span>
+          <p className="panel-status" data-testid="panel-status">
+            <span className={`pill status-pill-${line.state}`}>
+              <span className={`status-dot status-${line.state}`} aria-hidden="true" />
+              {line.label}
+            </span>{' '}
+            <span className="muted">{line.detail}</span>
+          </p>
         </div>
         <CloseButton onClose={props.onClose} />
       </div>
       <div className="panel-actions">
-        <span className={`pill status-pill-${status}`}>
-          <span className={`status-dot status-${status}`} aria-hidden="true" />
-          {STATUS_LABEL[status]}
-        </span>
         <button type="button" className={`toggle${props.follow ? ' on' : ''}`} aria-pressed={props.follow} onClick={() => props.onFollow(!props.follow)} disabled={!p} data-testid="follow-toggle">
           {props.follow ? 'Following' : 'Follow'}
         </button>
@@ -82,7 +109,10 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
               {formatCoord(p.lat)}, {formatCoord(p.lng)}
             </dd>
             <dt>Speed</dt>
-            <dd>{formatSpeed(p.speed, units)}</dd>
+            <dd>
+              {formatSpeed(p.speed, units)}
+              {line.state === 'offline' && <span className="muted"> then</span>}
+            </dd>
             <dt>Heading</dt>
             <dd>{formatBearing(p.bearing)}</dd>
             <dt>Accuracy</dt>
@@ -98,6 +128,11 @@ export function DevicePanel(props: { id: string; follow: boolean; onFollow: (f: 
       <section className="panel-section" data-testid="phone-section">
         <div className="section-head">
           <h3>Phone</h3>
+          {device.phoneStatus && line.phoneStale && (
+            <span className="muted" data-testid="phone-stale">
+              as last reported, {formatAge(Date.parse(device.phoneStatus.time), now)}
+            </span>
+          )}
           <button type="button" onClick={() => setConnecting(true)} data-testid="connect-phone">
             Connect a phone
           </button>

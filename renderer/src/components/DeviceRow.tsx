@@ -1,10 +1,15 @@
-/** One row of the device list; memoised, so only rows whose device, clock or selection changed re-render. */
+/**
+ * One row of the device list; memoised, so only rows whose device, clock or selection changed
+ * re-render. Name, then driver and plate; speed only while moving (whole km/h, as everywhere);
+ * battery as an icon; the last-seen age as the map's hover card says it. The phone's app is
+ * named in the panel, not on every row.
+ */
 import { memo } from 'react';
 import { formatAge, formatSpeed } from '../lib/format';
 import type { SpeedUnit } from '../prefs/units';
 import type { MotionState, LiveDevice } from '../store/fleet-store';
 import { clockNote } from '../lib/phone-clock';
-import { appLabel, Battery } from './phones/phone-status';
+import { BatteryIcon } from './BatteryIcon';
 
 export const ROW_HEIGHT = 56;
 
@@ -23,7 +28,7 @@ interface Props {
 export const DeviceRow = memo(function DeviceRow({ device, status, now, units, selected, top, onSelect }: Props) {
   const p = device.position;
   const phone = device.phoneStatus;
-  const secondary = [device.id !== device.name ? device.id : null, device.vehicle_plate].filter(Boolean).join(' · ');
+  const secondary = subLine(device);
   const clock = clockNote(p);
   return (
     <div
@@ -48,23 +53,29 @@ export const DeviceRow = memo(function DeviceRow({ device, status, now, units, s
             </span>
           )}
         </span>
-        <span className="device-sub">
-          {secondary || (phone ? null : '\u00a0')}
-          {phone && (
-            <span className="device-app" data-testid="device-app">
-              {secondary ? ' · ' : ''}
-              {appLabel(phone)}
-            </span>
-          )}
+        <span className="device-sub" data-testid="device-sub">
+          {secondary || '\u00a0'}
         </span>
       </div>
       <div className="device-row-side">
-        <span className="device-speed">{p && status !== 'offline' ? formatSpeed(p.speed, units) : STATUS_LABEL[status]}</span>
-        <span className="device-age" title={p ? new Date(p.time).toLocaleString() : undefined}>
-          {phone && phone.battery !== null && <Battery percent={phone.battery} charging={phone.charging} />}
-          {p ? formatAge(p.time, now) : 'never seen'}
+        <span className="device-speed" data-testid="device-speed">
+          {status === 'moving' && p ? formatSpeed(p.speed, units) : STATUS_LABEL[status]}
+        </span>
+        <span className="device-age">
+          {phone && phone.battery !== null && <BatteryIcon percent={phone.battery} charging={phone.charging} />}
+          <span title={p ? `Last seen ${new Date(p.time).toLocaleString()}` : undefined} data-testid="device-age">
+            {p ? formatAge(p.time, now) : 'never seen'}
+          </span>
         </span>
       </div>
     </div>
   );
 });
+
+/** Who drives it and which vehicle, leaving out what the name already says; the id when nothing else is known. */
+function subLine(d: LiveDevice): string {
+  const driver = [d.first_name, d.last_name].filter(Boolean).join(' ');
+  const parts = [driver, d.vehicle_plate].filter((x): x is string => !!x && x !== d.name);
+  if (parts.length > 0) return parts.join(' · ');
+  return d.id !== d.name ? d.id : '';
+}

@@ -81,3 +81,33 @@ export function filterDevices(devices: readonly LiveDevice[], now: number, query
   entries.sort(compare[sort]);
   return { entries, counts };
 }
+
+/**
+ * The list's search and state filter as a test for one device, for the map's markers and
+ * clusters; null when nothing is filtered (the map then tests nothing).
+ */
+export function devicePredicate(query: string, filter: StateFilter): ((d: LiveDevice, now: number) => boolean) | null {
+  const q = query.trim().toLowerCase();
+  if (!q && filter === 'all') return null;
+  // The map asks every frame while it is dragged; a device's record is replaced when it changes.
+  const found = new WeakMap<LiveDevice, boolean>();
+  const hit = (d: LiveDevice) => {
+    let r = found.get(d);
+    if (r === undefined) found.set(d, (r = matches(d, q)));
+    return r;
+  };
+  return (d, now) => (!q || hit(d)) && (filter === 'all' || motionState(d, now) === filter);
+}
+
+/**
+ * Keeps rows where they were: the entries in the order of `rank` (device id → row of the order
+ * held), devices not in it after those, in their freshly sorted order. Sorting is stable.
+ */
+export function holdOrder(entries: ListEntry[], rank: ReadonlyMap<string, number>): ListEntry[] {
+  const at = (e: ListEntry) => rank.get(e.device.id) ?? Infinity;
+  return entries.sort((a, b) => {
+    const x = at(a);
+    const y = at(b);
+    return x === y ? 0 : x - y;
+  });
+}

@@ -5,12 +5,14 @@ import type { SpeedUnit } from '../prefs/units';
 const MS_PER_KMH = 1 / KMH_PER_MS;
 const MS_PER_MPH = 0.44704;
 
-export function formatSpeed(ms: number, unit: SpeedUnit): string {
-  const v = ms / (unit === 'mph' ? MS_PER_MPH : MS_PER_KMH);
-  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${unit === 'mph' ? 'mph' : 'km/h'}`;
+/** Whole km/h (or mph) everywhere, so "0 km/h" never sits beside "14.2 km/h"; "—" when unknown. */
+export function formatSpeed(ms: number | null | undefined, unit: SpeedUnit): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  const v = Math.max(0, ms) / (unit === 'mph' ? MS_PER_MPH : MS_PER_KMH);
+  return `${Math.round(v)} ${unit === 'mph' ? 'mph' : 'km/h'}`;
 }
 
-/** "12 s ago", "5 min ago", "3 h ago", "2 d ago"; "just now" under a second. */
+/** "12 s ago", "5 min ago", "3 h ago", "2 d ago"; "just now" under a second. The list, the panel and the map's hover card all use it, with the same clock. */
 export function formatAge(time: number, now: number): string {
   const s = Math.max(0, Math.floor((now - time) / 1000));
   if (s < 1) return 'just now';

@@ -9,7 +9,8 @@ import type { FleetStore } from '../store/fleet-store';
 import { DevicesLayer } from './DevicesLayer';
 import type { SpeedUnit } from './device-tooltip';
 import { FitFleet } from './FitFleet';
-import { FlyTo } from './FlyTo';
+import { CenterOn, type CenterRequest, type MapInsets } from './CenterOn';
+import type { DeviceFilter } from './device-clusters';
 import { MapContext } from './map-context';
 import { MapPickLayer } from './MapPickLayer';
 import { SEA_COLOR } from './map-style';
@@ -32,12 +33,16 @@ export interface FleetMapProps {
   tileUrl: string | null;
   /** speed unit of the hover card (default km/h) */
   speedUnit?: SpeedUnit;
-  /** fly to this point (an alert's position); a new `seq` flies again */
-  flyTo?: { lat: number; lng: number; seq: number } | null;
+  /** bring this point into the middle of the visible map (a picked device, an alert); a new `seq` centres again */
+  centerOn?: CenterRequest | null;
+  /** how much of the map a panel or sheet laid over it hides, read when centring */
+  visibleInsets?: () => MapInsets;
+  /** only these devices are drawn (the list's search and state filter); null: all */
+  shown?: DeviceFilter | null;
   className?: string;
 }
 
-export function FleetMap({ store, selectedId, onSelect, onDeviceMenu, follow, track, tileUrl, speedUnit = 'kmh', flyTo = null, className }: FleetMapProps) {
+export function FleetMap({ store, selectedId, onSelect, onDeviceMenu, follow, track, tileUrl, speedUnit = 'kmh', centerOn = null, visibleInsets, shown = null, className }: FleetMapProps) {
   const { container, map } = useLeafletMap({ preferCanvas: true });
 
   return (
@@ -48,9 +53,9 @@ export function FleetMap({ store, selectedId, onSelect, onDeviceMenu, follow, tr
           <WorldBasemap />
           <TileBasemap url={tileUrl} />
           <TrackLayer track={track} />
-          <DevicesLayer store={store} selectedId={selectedId} onSelect={onSelect} onMenu={onDeviceMenu} follow={follow} speedUnit={speedUnit} />
+          <DevicesLayer store={store} selectedId={selectedId} onSelect={onSelect} onMenu={onDeviceMenu} follow={follow} speedUnit={speedUnit} shown={shown} insets={visibleInsets} />
           <FitFleet store={store} />
-          <FlyTo target={flyTo} />
+          <CenterOn target={centerOn} insets={visibleInsets} />
           <MapPickLayer />
         </MapContext.Provider>
       )}

@@ -7,7 +7,7 @@
 import L from 'leaflet';
 import type { FleetStore, LiveDevice } from '../store/fleet-store';
 import { CanvasLayer } from './canvas-layer';
-import { DeviceClusters, isCluster } from './device-clusters';
+import { DeviceClusters, isCluster, type DeviceFilter } from './device-clusters';
 import { DeviceHover } from './device-hover';
 import { DeviceMotion } from './device-motion';
 import { DeviceScene, type DrawStats } from './device-scene';
@@ -16,6 +16,7 @@ import { FramePacer } from './frame-pacer';
 import { MOVE_ANIMATION_MS } from './map-style';
 import { latOf, lngOf } from './mercator';
 import { onThemeChange } from '../theme/theme';
+import { visibleCentre, type MapInsets } from './visible-centre';
 
 /** Offline is a matter of time passing: re-evaluate states even when nothing moves. */
 const STATE_REFRESH_S = 15;
@@ -27,6 +28,8 @@ export interface DeviceLayerCallbacks {
   /** a right-click on a device's marker, at this container point */
   onMenu?(id: string, at: L.Point): void;
   speedUnit(): SpeedUnit;
+  /** what a panel or sheet over the map hides: a followed device is kept in the middle of the rest */
+  insets?(): MapInsets;
 }
 
 export class DeviceCanvasLayer extends CanvasLayer {
@@ -37,6 +40,7 @@ export class DeviceCanvasLayer extends CanvasLayer {
   private store: FleetStore | null = null;
   private unsubscribe: (() => void) | null = null;
   private selectedId: string | null = null;
+  private shown: DeviceFilter | null = null;
   private follow = false;
   private dragging = false;
   private zooming = false;
@@ -76,6 +80,14 @@ export class DeviceCanvasLayer extends CanvasLayer {
     this.selectedId = id;
     this.invalidate();
     if (this.follow) this.panToFollowed(false);
+  }
+
+  /** Shows only the devices this accepts (the device list's search and state filter); null: all. */
+  setFilter(shown: DeviceFilter | null): void {
+    if (shown === this.shown) return;
+    this.shown = shown;
+    this.scene.clusters.rebuildNow();
+    this.invalidate();
   }
 
   setFollow(follow: boolean): void {
@@ -173,12 +185,14 @@ export class DeviceCanvasLayer extends CanvasLayer {
     if (touches(this.hover.id)) this.showHover(this.hover.id!);
   };
 
-  /** Keeps the followed device centred: the map glides exactly like the marker does. */
+  /** Keeps the followed device centred in the visible map: the map glides exactly like the marker does. */
   private panToFollowed(glide: boolean): void {
     const map = this._map as L.Map | undefined;
     const p = this.selectedId ? this.motions.get(this.selectedId)?.device.position : null;
     if (!map || !p || this.dragging) return;
-    map.panTo([p.lat, p.lng], glide ? { animate: true, duration: MOVE_ANIMATION_MS / 1000, easeLinearity: 1, noMoveStart: true } : { animate: true });
+    const insets = this.callbacks.insets?.();
+    const at = insets ? visibleCentre(map, [p.lat, p.lng], map.getZoom(), insets) : L.latLng(p.lat, p.lng);
+    map.panTo(at, glide ? { animate: true, duration: MOVE_ANIMATION_MS / 1000, easeLinearity: 1, noMoveStart: true } : { animate: true });
   }
 
   // ---------------------------------------------------------------- frames
@@ -207,7 +221,7 @@ export class DeviceCanvasLayer extends CanvasLayer {
     if (this.dirty || (this.gliding && now >= this.nextGlideAt - FRAME_SLACK_MS) || (clustering && clusters.rebuildDue(now) === 0)) {
       this.dirty = false;
       L.DomUtil.setPosition(this.canvas, map.containerPointToLayerPoint([0, 0]));
-      const glideStep = this.scene.draw(this.ctx, map, this.motions, this.selectedId, now);
+      const glideStep = this.scene.draw(this.ctx, map, this.motions, this.selectedId, now, this.shown);
       this.gliding = glideStep !== null;
       this.nextGlideAt = now + (glideStep ?? 0);
       const hovered = this.hover.id && this.markerLatLng(this.hover.id);

@@ -4,9 +4,12 @@
  * are queried again only when the view or the index changed.
  */
 import Supercluster from 'supercluster';
-import { motionState } from '../store/fleet-store';
+import { motionState, type LiveDevice } from '../store/fleet-store';
 import type { DeviceMotion } from './device-motion';
 import { CLUSTER_MAX_ZOOM, CLUSTER_RADIUS, CLUSTER_REBUILD_MS } from './map-style';
+
+/** Which devices the map shows (the device list's search and state filter); epoch ms for the state. */
+export type DeviceFilter = (d: LiveDevice, now: number) => boolean;
 
 export interface PointProps {
   id: string;
@@ -39,17 +42,24 @@ export class DeviceClusters {
     this.dirty = true;
   }
 
+  /** The devices shown changed (a filter): rebuild at the next draw, without waiting. */
+  rebuildNow(): void {
+    this.dirty = true;
+    this.builtAt = -Infinity;
+  }
+
   /** ms until a pending rebuild may run (0: now), or null when the index is current. */
   rebuildDue(now: number): number | null {
     if (!this.dirty) return null;
     return Math.max(0, this.builtAt + CLUSTER_REBUILD_MS - now);
   }
 
-  rebuild(motions: ReadonlyMap<string, DeviceMotion>, perfNow: number, epochNow: number): void {
+  /** `shown`: the map's filter (the device list's search and state), or null for all. */
+  rebuild(motions: ReadonlyMap<string, DeviceMotion>, perfNow: number, epochNow: number, shown: DeviceFilter | null = null): void {
     this.loaded.length = 0;
     for (const [id, m] of motions) {
       const p = m.device.position;
-      if (!p) continue;
+      if (!p || (shown && !shown(m.device, epochNow))) continue;
       let f = this.features.get(id);
       if (!f) {
         f = { type: 'Feature', geometry: { type: 'Point', coordinates: [0, 0] }, properties: { id, m: 0, o: 0 } };

@@ -1,11 +1,12 @@
 /**
  * One drawing of the fleet on the devices canvas: cluster bubbles when zoomed out, otherwise a
- * marker per device in view, names beneath them when zoomed in, the selected device on top.
+ * marker per device in view, names beneath them when zoomed in, the selected device on top
+ * (shown even when the list's filter hides it: it was chosen).
  * It also records what it drew where (the hit list) for hover and click.
  */
 import L from 'leaflet';
 import { motionState } from '../store/fleet-store';
-import { DeviceClusters, isCluster } from './device-clusters';
+import { DeviceClusters, isCluster, type DeviceFilter } from './device-clusters';
 import { DeviceLabels } from './device-labels';
 import type { DeviceMotion } from './device-motion';
 import { MarkerSprites, clusterRadius, drawCluster } from './device-sprites';
@@ -67,7 +68,7 @@ export class DeviceScene {
    * about a pixel. Far out, vehicles cross a pixel a second or so; redrawing 60 times a second
    * would only burn the CPU.
    */
-  draw(ctx: CanvasRenderingContext2D, map: L.Map, motions: ReadonlyMap<string, DeviceMotion>, selectedId: string | null, now: number): number | null {
+  draw(ctx: CanvasRenderingContext2D, map: L.Map, motions: ReadonlyMap<string, DeviceMotion>, selectedId: string | null, now: number, shown: DeviceFilter | null = null): number | null {
     const dpr = this.dpr;
     const frame = ++this.frame;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -108,7 +109,7 @@ export class DeviceScene {
 
     // 1. Cluster bubbles; the single markers in view are collected for passes 2 and 3.
     if (clustered) {
-      if (this.clusters.rebuildDue(now) === 0) this.clusters.rebuild(motions, now, epochNow);
+      if (this.clusters.rebuildDue(now) === 0) this.clusters.rebuild(motions, now, epochNow, shown);
       const b = map.getBounds().pad(0.1);
       for (const f of this.clusters.query(zoom, b.getWest(), Math.max(-90, b.getSouth()), b.getEast(), Math.min(90, b.getNorth()))) {
         if (isCluster(f)) {
@@ -127,7 +128,7 @@ export class DeviceScene {
         }
       }
     } else {
-      for (const m of motions.values()) if (m.hasPosition) single(m);
+      for (const m of motions.values()) if (m.hasPosition && (!shown || shown(m.device, epochNow))) single(m);
     }
 
     // 2. Names beneath the markers, only where they do not overlap one another.

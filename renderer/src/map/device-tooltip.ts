@@ -1,30 +1,10 @@
-/** The hover card of a device marker: name, state, speed and how long ago it was last seen. */
-import { KMH_PER_MS } from '../../../shared/units';
+/** The hover card of a device marker: name, state, speed and how long ago it was last seen (formatted like the device list). */
+import { formatAge, formatSpeed } from '../lib/format';
+import type { SpeedUnit } from '../prefs/units';
 import { motionState, type LiveDevice } from '../store/fleet-store';
 import { STATUS_COLORS, STATUS_LABELS } from './map-style';
 
-export type SpeedUnit = 'kmh' | 'mph';
-
-const MS_TO: Record<SpeedUnit, { factor: number; label: string }> = {
-  kmh: { factor: KMH_PER_MS, label: 'km/h' },
-  mph: { factor: 2.2369362920544, label: 'mph' },
-};
-
-export function formatSpeed(metresPerSecond: number, unit: SpeedUnit): string {
-  const u = MS_TO[unit];
-  return `${Math.round(metresPerSecond * u.factor)} ${u.label}`;
-}
-
-/** "12 s ago", "5 min ago", "3 h ago", "2 days ago". */
-export function formatAge(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s ago`;
-  const min = Math.floor(s / 60);
-  if (min < 60) return `${min} min ago`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.floor(h / 24)} days ago`;
-}
+export type { SpeedUnit };
 
 /** Built from DOM nodes, never HTML strings: device names are user input. */
 export function deviceTooltip(d: LiveDevice, now: number, unit: SpeedUnit): HTMLElement {
@@ -43,7 +23,7 @@ export function deviceTooltip(d: LiveDevice, now: number, unit: SpeedUnit): HTML
   root.append(line);
   const seen = document.createElement('div');
   seen.className = 'fleet-tooltip-age';
-  seen.textContent = d.position ? `Last seen ${formatAge(now - d.position.time)}` : 'No position yet';
+  seen.textContent = d.position ? `Last seen ${formatAge(d.position.time, now)}` : 'No position yet';
   root.append(seen);
   return root;
 }
