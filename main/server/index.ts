@@ -77,7 +77,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     if (ctx) throw new Error('the server is already started');
     const tooOpen = secureDataFolder(resolved.dataDir, DB_FILE);
     if (tooOpen.length > 0) logger.warn({ corrected: tooOpen }, 'the data folder was readable by other users: made private to its owner (folders 0700, files 0600)');
-    const storage = openSqliteStorage(resolved.dataDir, resolved.clock, resolved.writer);
+    const storage = openSqliteStorage(resolved.dataDir, resolved.clock, resolved.writer, resolved.durability);
     const { db, positions, writer, events, dropped } = storage;
     const alerts = new AlertStore(storage, resolved.clock);
     const accounts = accountsFrom(storage, resolved.dataDir, resolved.clock);
@@ -207,7 +207,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     }
     const l = ctx.listening;
     const httpsUrl = l.httpsPort === null ? null : `https://${shownHost}:${l.httpsPort}`;
-    logger.info({ dataDir: resolved.dataDir, url, httpsUrl, osmandPort: l.osmandPort }, 'tracking server started');
+    logger.info({ dataDir: resolved.dataDir, url, httpsUrl, osmandPort: l.osmandPort, durability: resolved.durability }, 'tracking server started');
     return { host: addr.address, port: addr.port, url, httpsPort: l.httpsPort, httpsUrl, osmandPort: l.osmandPort, tlsFingerprint: l.tlsFingerprint };
   };
 
