@@ -10,6 +10,7 @@ import http from 'node:http';
 import { applyLimits, serverOptions } from './ports';
 import { safeUrl } from '../logger';
 import { isShareUrl, unknownShare } from './routes/public-share';
+import { answerClientError } from './client-errors';
 
 import type { App } from './app-type';
 
@@ -37,6 +38,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
       if (isShareUrl(req.url)) return unknownShare(reply, req.url);
       return (reply as FastifyReply).code(400).send({ error: 'BadRequest', message: err.message });
     },
+    // Requests Node's parser refuses (headers over 16 KB, …) get the API's error body too.
+    clientErrorHandler: answerClientError,
     serverFactory: (handler) => applyLimits(http.createServer(serverOptions(ctx.config.http), handler), ctx.config.http),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
