@@ -10,6 +10,7 @@ import { DriverRateLimit } from './ingest/rate-limit';
 import { createLogger, secretSafe } from './logger';
 import { accountsFrom } from './open-accounts';
 import type { Timer } from './clock';
+import { isDiskFull } from './errors';
 import { DB_FILE } from './store/database';
 import { openSqliteStorage } from './store/storage';
 import { secureDataFolder } from './store/data-folder';
@@ -79,6 +80,11 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     if (tooOpen.length > 0) logger.warn({ corrected: tooOpen }, 'the data folder was readable by other users: made private to its owner (folders 0700, files 0600)');
     const storage = openSqliteStorage(resolved.dataDir, resolved.clock, resolved.writer, resolved.durability);
     const { db, positions, writer, events, dropped } = storage;
+    writer.onHealthChange((failure) => {
+      if (!failure) return logger.info('positions are stored again');
+      const why = isDiskFull(failure) ? 'the disk is full' : 'the database cannot be written';
+      logger.error({ err: failure, dataDir: resolved.dataDir }, `positions cannot be stored: ${why}; phones are told to send them again later`);
+    });
     const alerts = new AlertStore(storage, resolved.clock);
     const accounts = accountsFrom(storage, resolved.dataDir, resolved.clock);
     const companies = accounts.companies;
