@@ -168,7 +168,7 @@ export class DriverSocket {
       this.pump();
       return;
     }
-    if (error === 'Unauthorized' && p) p.sentAt = null; // kept: sent again once authenticated anew
+    if ((error === 'Unauthorized' || error === 'Unavailable') && p) p.sentAt = null; // kept: sent again once authenticated anew / once the server can store again
     else if (p) {
       this.queue.splice(this.queue.indexOf(p), 1); // the server will never take it
       this.stats.dropped++;

@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, type LimiterOptions } from './auth/attempt-limiter';
 import { PUBLIC_RATE, type BucketRule } from './auth/token-buckets';
 import type { Logger } from './logger';
 import type { WriterOptions } from './store/position-writer';
+import { DEFAULT_DURABILITY, type Durability } from './store/database';
 import type { TlsFiles } from './tls/certificate';
 import type { CrashOptions } from './crash/accident-pipeline';
 import { MAX_PLAUSIBLE_SPEED_MS } from './ingest/plausibility';
@@ -62,6 +63,11 @@ export interface TrackingServerConfig {
   ws?: Partial<WsOptions>;
   http?: Partial<HttpLimits>;
   writer?: Partial<WriterOptions>;
+  /**
+   * What an ack survives (store/database.ts): `full` (default) a power loss or OS crash, `normal`
+   * a crash of the process only (the last commits may roll back on power loss; fewer fsyncs).
+   */
+  durability?: Durability;
   /** failed sign-ins and device keys: how many, in what window, how long locks grow (auth/attempt-limiter.ts) */
   login?: Partial<LimiterOptions>;
   /** The built console (renderer/dist), served at `/`; default: the repository's renderer/dist. */
@@ -110,6 +116,7 @@ export interface ResolvedConfig {
   ws: WsOptions;
   http: HttpLimits;
   writer: WriterOptions;
+  durability: Durability;
   login: LimiterOptions;
   rendererDir: string;
   httpsPort: number | null;
@@ -149,6 +156,7 @@ export function resolveConfig(c: TrackingServerConfig): ResolvedConfig {
     },
     http: { requestTimeoutMs: 30_000, headersTimeoutMs: 15_000, idleTimeoutMs: 60_000, maxConnections: 20_000, ...c.http },
     writer: { windowMs: 5, maxBatch: 2_000, ...c.writer },
+    durability: c.durability ?? DEFAULT_DURABILITY,
     login: { ...DEFAULT_LIMITS, ...c.login },
     // Only computed when not given: a bundled Electron main has no import.meta.dirname.
     rendererDir: c.rendererDir ?? defaultRendererDir(),

@@ -35,4 +35,29 @@ export const unauthorized = (m: string, details: ErrorDetails = {}) => new Domai
 export const forbidden = (m: string) => new DomainError('Forbidden', m);
 export const notFound = (m: string, details: ErrorDetails = {}) => new DomainError('NotFound', m, details);
 export const conflict = (m: string) => new DomainError('Conflict', m);
+/**
+ * The database cannot take writes now (SQLite's SQLITE_FULL: the disk, or the database's size
+ * limit; a read-only or failing file): the client is told in plain words that nothing was
+ * stored and to send it again later. The cause stays on the error for the log. Any other error
+ * is returned as it is.
+ */
+export function storageRefusal(err: unknown): unknown {
+  if (!isStorageUnavailable(err)) return err;
+  const why = isDiskFull(err) ? "the server's disk is full" : 'the server cannot write to its data folder';
+  const e = new DomainError('InternalError', `${why}: nothing was stored; send it again later`);
+  (e as { cause?: unknown }).cause = err;
+  return e;
+}
+
+const sqliteCode = (err: unknown): string => String((err as { code?: unknown } | null)?.code ?? '');
+
+/** SQLite's SQLITE_FULL: the disk, or the database's page limit, is full. */
+export const isDiskFull = (err: unknown): boolean => sqliteCode(err) === 'SQLITE_FULL';
+
+/** A SQLite error that means the database cannot take writes now (disk full, read-only, I/O). */
+export function isStorageUnavailable(err: unknown): boolean {
+  const code = sqliteCode(err);
+  return code === 'SQLITE_FULL' || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR');
+}
+
 export const rateLimited = (m: string, retryAfterS?: number) => new DomainError('RateLimited', m, retryAfterS === undefined ? {} : { retryAfterS });

@@ -10,6 +10,7 @@ import { DriverRateLimit } from './ingest/rate-limit';
 import { createLogger, secretSafe } from './logger';
 import { accountsFrom } from './open-accounts';
 import type { Timer } from './clock';
+import { isDiskFull } from './errors';
 import { DB_FILE } from './store/database';
 import { openSqliteStorage } from './store/storage';
 import { secureDataFolder } from './store/data-folder';
@@ -77,8 +78,13 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     if (ctx) throw new Error('the server is already started');
     const tooOpen = secureDataFolder(resolved.dataDir, DB_FILE);
     if (tooOpen.length > 0) logger.warn({ corrected: tooOpen }, 'the data folder was readable by other users: made private to its owner (folders 0700, files 0600)');
-    const storage = openSqliteStorage(resolved.dataDir, resolved.clock, resolved.writer);
+    const storage = openSqliteStorage(resolved.dataDir, resolved.clock, resolved.writer, resolved.durability);
     const { db, positions, writer, events, dropped } = storage;
+    writer.onHealthChange((failure) => {
+      if (!failure) return logger.info('positions are stored again');
+      const why = isDiskFull(failure) ? 'the disk is full' : 'the database cannot be written';
+      logger.error({ err: failure, dataDir: resolved.dataDir }, `positions cannot be stored: ${why}; phones are told to send them again later`);
+    });
     const alerts = new AlertStore(storage, resolved.clock);
     const accounts = accountsFrom(storage, resolved.dataDir, resolved.clock);
     const companies = accounts.companies;
@@ -207,7 +213,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     }
     const l = ctx.listening;
     const httpsUrl = l.httpsPort === null ? null : `https://${shownHost}:${l.httpsPort}`;
-    logger.info({ dataDir: resolved.dataDir, url, httpsUrl, osmandPort: l.osmandPort }, 'tracking server started');
+    logger.info({ dataDir: resolved.dataDir, url, httpsUrl, osmandPort: l.osmandPort, durability: resolved.durability }, 'tracking server started');
     return { host: addr.address, port: addr.port, url, httpsPort: l.httpsPort, httpsUrl, osmandPort: l.osmandPort, tlsFingerprint: l.tlsFingerprint };
   };
 

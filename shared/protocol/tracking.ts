@@ -13,7 +13,8 @@ export const DRIVER_LOCATION_PATH = '/v1/driver/location';
 /** Frames larger than this are answered with BadPayload (the connection stays open). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
-export const ERROR_CODES = ['Unauthorized', 'InvalidAction', 'Forbidden', 'BadPayload', 'RateLimited'] as const;
+/** `Unavailable` (FleetDesk adds): the server could not store the message (its disk is full, …); nothing was stored, send it again later. */
+export const ERROR_CODES = ['Unauthorized', 'InvalidAction', 'Forbidden', 'BadPayload', 'RateLimited', 'Unavailable'] as const;
 export type TrackErrorCode = (typeof ERROR_CODES)[number];
 
 /** WebSocket close codes FleetDesk uses (1000–2999 are the protocol's own). */

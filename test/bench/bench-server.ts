@@ -20,6 +20,8 @@ function send(msg: FromServer): void {
 
 async function main(): Promise<void> {
   const dataDir = process.argv[2];
+  // an optional second argument: the durability level (default the server's, full)
+  const durability = process.argv[3] === 'normal' ? 'normal' : 'full';
   if (!dataDir || !process.send) throw new Error('usage: fork bench-server.ts <dataDir> with an IPC channel');
   // Warnings and errors (e.g. "position not stored") reach the benchmark's stderr as JSON lines.
   // Every simulated phone connects from 127.0.0.1: the per-address cap on not-yet-authenticated
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     httpsPort: null,
     osmandPort: null,
     logger: createLogger('warn', false),
+    durability,
     ws: { maxPendingPerAddress: 1_000_000 },
     // The share benchmark's viewers all come from 127.0.0.1 too (the per-address limit of share links).
     shareRateLimit: { burst: 1_000_000, perMinute: 1_000_000 },

@@ -38,7 +38,7 @@ import { accountsOn } from '../../main/server/open-accounts';
 
 // ---------------------------------------------------------------- options
 
-const USAGE = 'usage: npm run bench:ws -- [--drivers 2000] [--offices 5] [--duration 30] [--warmup 5] [--ramp-batch 100] [--notify-down] [--heartbeat-every 0] [--cpu-prof] [--keep-data]';
+const USAGE = 'usage: npm run bench:ws -- [--drivers 2000] [--offices 5] [--duration 30] [--warmup 5] [--ramp-batch 100] [--notify-down] [--heartbeat-every 0] [--durability full|normal] [--cpu-prof] [--keep-data]';
 
 const OPTIONS = {
   drivers: { type: 'string', default: '2000' },
@@ -54,6 +54,8 @@ const OPTIONS = {
   'notify-down': { type: 'boolean', default: false },
   /** every driver also sends a heartbeat with a changing battery this often (s); 0: none */
   'heartbeat-every': { type: 'string', default: '0' },
+  /** the server's `synchronous` level (README "What an acknowledgement guarantees") */
+  durability: { type: 'string', default: 'full' },
 } as const;
 
 function parseOptions() {
@@ -83,6 +85,11 @@ const WARMUP_S = intArg('warmup', args.warmup, 0, 600);
 const RAMP_BATCH = intArg('ramp-batch', args['ramp-batch'], 1, 10_000);
 const TOTAL_SEQS = WARMUP_S + DURATION_S;
 const HEARTBEAT_EVERY = intArg('heartbeat-every', args['heartbeat-every'], 0, 3_600);
+const DURABILITY = args.durability;
+if (DURABILITY !== 'full' && DURABILITY !== 'normal') {
+  console.error(`--durability is full or normal\n${USAGE}`);
+  process.exit(2);
+}
 
 const COMPANY = 'bench';
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -173,7 +180,7 @@ function startServer(dataDir: string, profDir: string | null): Promise<ServerHan
   const here = path.dirname(fileURLToPath(import.meta.url));
   const execArgv = ['--import', 'tsx'];
   if (profDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profDir}`);
-  const child = fork(path.join(here, 'bench-server.ts'), [dataDir], { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(path.join(here, 'bench-server.ts'), [dataDir, DURABILITY], { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout?.pipe(process.stderr);
   const samples: ServerSample[] = [];
   const waiters: { type: string; resolve: (m: FromServer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
@@ -703,6 +710,7 @@ async function main(): Promise<void> {
       offices: M,
       durationS: DURATION_S,
       warmupS: WARMUP_S,
+      durability: DURABILITY,
       rampBatch: RAMP_BATCH,
       updateHz: 1,
       node: process.version,

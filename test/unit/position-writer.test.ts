@@ -129,7 +129,7 @@ describe('PositionWriter group commit', () => {
         [null, true],
       ],
     );
-    assert.deepEqual(writer.stats, { batches: 2, stored: 3, duplicates: 2, maxBatch: 3 });
+    assert.deepEqual(writer.stats, { batches: 2, stored: 3, duplicates: 2, maxBatch: 3, failed: 0 });
     assert.equal(committedCount(pk), 3);
     assert.equal(positions.range(pk, 0, Number.MAX_SAFE_INTEGER, 10)[0]!.lat, rec(1).lat, 'the first copy is kept');
   });

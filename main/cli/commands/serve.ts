@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { DEFAULT_NOTIFY } from '../../../shared/api/notifications';
 import { DEFAULT_HOST, DEFAULT_HTTPS_PORT, DEFAULT_OSMAND_PORT, DEFAULT_PORT, type NotifyConfig } from '../../server/config';
 import { createTrackingServer } from '../../server/index';
+import { DEFAULT_DURABILITY, DURABILITY_LEVELS, type Durability } from '../../server/store/database';
 import { findExistingServer } from '../../server/existing-server';
 import { lanAddresses } from '../../server/lan-addresses';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../server/logger';
@@ -22,6 +23,7 @@ interface ServeOptions {
   notifyMaxAttempts: string;
   notifyMaxAge: string;
   notifyCa?: string[];
+  durability: string;
   data: string;
   logLevel: LogLevel;
 }
@@ -41,6 +43,7 @@ export function serveCommand(): Command {
     .option('--notify-max-attempts <n>', 'a notification is a dead letter after this many failed attempts …', String(DEFAULT_NOTIFY.maxAttempts))
     .option('--notify-max-age <hours>', '… or once it is this old at a failed attempt', String(DEFAULT_NOTIFY.maxAgeMs / 3600_000))
     .option('--notify-ca <file...>', 'extra certificate authorities (PEM) trusted for notification receivers with a private CA')
+    .option('--durability <level>', 'what an ack survives: full = a power loss or OS crash; normal = a crash of the server only (fewer disk syncs)', DEFAULT_DURABILITY)
     .addOption(dataOption())
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .action(async (o: ServeOptions) => {
@@ -54,6 +57,7 @@ export function serveCommand(): Command {
         throw new CliError(`--clock-tolerance is in minutes, from 0.5 to 1440, not "${o.clockTolerance}"`);
       }
       const notify = notifyOptions(o);
+      const durability = durabilityOption(o.durability);
       // One server per data folder: a second one would be a second writer with its own trip and
       // crash pipelines, and phones would keep sending to the first.
       const existing = await findExistingServer(o.data);
@@ -74,6 +78,7 @@ export function serveCommand(): Command {
         tls,
         clockToleranceMs: tolerance * 60_000,
         notify,
+        durability,
         dataDir: o.data,
         logger,
       });
@@ -143,6 +148,14 @@ function notifyOptions(o: ServeOptions): Partial<NotifyConfig> {
     maxAgeMs: numberOption('--notify-max-age', o.notifyMaxAge, 0.1, 24 * 30, 'in hours') * 3600_000,
     extraCa,
   };
+}
+
+function durabilityOption(value: string): Durability {
+  const v = value.trim().toLowerCase();
+  if (!(DURABILITY_LEVELS as readonly string[]).includes(v)) {
+    throw new CliError(`--durability is "full" (an acknowledged position survives a power loss) or "normal" (it survives a crash of the server only), not "${value}"`);
+  }
+  return v as Durability;
 }
 
 function portOption(name: string, value: string): number {

@@ -10,6 +10,8 @@ import http from 'node:http';
 import { applyLimits, serverOptions } from './ports';
 import { safeUrl } from '../logger';
 import { isShareUrl, unknownShare } from './routes/public-share';
+import { answerClientError } from './client-errors';
+import { isStorageUnavailable } from '../errors';
 
 import type { App } from './app-type';
 
@@ -37,6 +39,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
       if (isShareUrl(req.url)) return unknownShare(reply, req.url);
       return (reply as FastifyReply).code(400).send({ error: 'BadRequest', message: err.message });
     },
+    // Requests Node's parser refuses (headers over 16 KB, …) get the API's error body too.
+    clientErrorHandler: answerClientError,
     serverFactory: (handler) => applyLimits(http.createServer(serverOptions(ctx.config.http), handler), ctx.config.http),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
@@ -71,7 +75,8 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
   app.setErrorHandler((err: FastifyError | DomainError, req, reply) => {
     if (err instanceof DomainError) {
       const a = httpAnswer(err);
-      if (a.status >= 500) req.log.error({ err, url: safeUrl(req.url) }, 'request failed');
+      // A full disk or read-only folder is logged once, when writes start failing (index.ts), not per request.
+      if (a.status >= 500 && !isStorageUnavailable(err.cause)) req.log.error({ err, url: safeUrl(req.url) }, 'request failed');
       return reply.code(a.status).headers(a.headers).send(a.body);
     }
     // A route of the Tracking API calls an unreadable body BadPayload, with the field named as the protocol does.

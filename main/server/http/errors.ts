@@ -19,6 +19,7 @@ const STATUS: Record<ErrorKind, number> = {
   PayloadTooLarge: 413,
   RateLimited: 429,
   InternalError: 503,
+  Unavailable: 503,
 };
 
 /** A storage or other failure the client may retry: 503, the message saying so. */

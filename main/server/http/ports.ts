@@ -13,6 +13,7 @@ import type { App } from './app-type';
 import { httpAnswer, notFound } from './errors';
 import type { TlsMaterial } from '../tls/certificate';
 import type { TrackServer } from '../ws/track-server';
+import { answerClientError } from './client-errors';
 
 /** Options every port's server is created with: a slow sender cannot keep a request open for ever. */
 export function serverOptions(l: HttpLimits): http.ServerOptions {
@@ -46,6 +47,7 @@ export function listen(server: http.Server | https.Server, host: string, port: n
 export function createHttpsServer(app: App, track: TrackServer, tls: TlsMaterial, limits: HttpLimits): https.Server {
   const server = applyLimits(https.createServer({ ...serverOptions(limits), cert: tls.cert, key: tls.key }, (req, res) => app.routing(req, res)), limits);
   server.on('tlsClientError', () => undefined); // a phone rejecting the self-signed certificate is not an error of ours
+  server.on('clientError', answerClientError);
   track.attach(server);
   return server;
 }
@@ -63,6 +65,7 @@ export function createOsmandServer(app: App, limits: HttpLimits): http.Server {
     res.writeHead(a.status, { ...a.headers, 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(a.body));
   });
+  server.on('clientError', answerClientError);
   return applyLimits(server, limits);
 }
 

@@ -29,7 +29,14 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
       return 'value' in r ? {} : { error: new ValidationProblem(r.problem) };
     };
     return (data: unknown) => {
-      const r = checker.parse(data, { text, defaults: true, root: httpPart });
+      let r;
+      try {
+        r = checker.parse(data, { text, defaults: true, root: httpPart });
+      } catch (err) {
+        // Copying a value nested thousands of levels deep (a JSON body of `[[[[…]]]]`) overflows the stack.
+        if (err instanceof RangeError) return { error: new ValidationProblem(`the ${httpPart === 'body' ? 'JSON body' : httpPart} is nested too deeply`) };
+        throw err;
+      }
       return 'value' in r ? { value: r.value } : { error: new ValidationProblem(r.problem) };
     };
   };

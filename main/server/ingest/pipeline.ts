@@ -1,7 +1,7 @@
 import type { DroppedFix } from '../../../shared/protocol/reception';
 import type { AlertStore } from '../devices/alerts';
 import type { DeviceRef, DeviceStatusService } from '../devices/device-status';
-import { rateLimited } from '../errors';
+import { rateLimited, storageRefusal } from '../errors';
 import type { DroppedFixStore } from '../store/dropped-fixes';
 import { isHidden } from '../store/position-flags';
 import type { PositionWriter } from '../store/position-writer';
@@ -59,9 +59,18 @@ export class IngestPipeline {
    * what became of each. A live update over the rate limit rejects with RateLimited (the phone
    * sends it again); a storage failure rejects too (the phone keeps the fixes and resends).
    * Everything up to the first commit runs synchronously, so messages handled in arrival order
-   * are stored in that order.
+   * are stored in that order. A storage failure (disk full, …) rejects with storageRefusal's
+   * DomainError, never throws: nothing was stored and the caller says so.
    */
   accept(device: DeviceRef, report: DeviceReport, o: AcceptOptions): Promise<ReportOutcome> {
+    try {
+      return this.acceptNow(device, report, o).catch((err: unknown) => Promise.reject(storageRefusal(err)));
+    } catch (err) {
+      return Promise.reject(storageRefusal(err));
+    }
+  }
+
+  private acceptNow(device: DeviceRef, report: DeviceReport, o: AcceptOptions): Promise<ReportOutcome> {
     const tolerance = this.deps.clockToleranceMs;
     // A clock that runs ahead does so for every fix of the report: they move back together.
     const newestTime = report.positions.reduce((m, p) => Math.max(m, p.deviceTime), report.alarm?.deviceTime ?? -Infinity);

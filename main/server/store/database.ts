@@ -9,6 +9,22 @@ export type Db = Database.Database;
 export const DB_FILE = 'fleetdesk.sqlite';
 
 /**
+ * What a COMMIT (and so an ack) survives, as SQLite's `synchronous` in WAL mode:
+ * - `full`: every commit is fsynced before it returns, so an acknowledged fix survives a power
+ *   loss or an operating-system crash (the group commit amortises the fsync over a batch);
+ * - `normal`: the WAL is fsynced only at checkpoints, so a commit survives a crash of the
+ *   process, but the last transactions may roll back after a power loss or an OS crash.
+ */
+export const DURABILITY_LEVELS = ['full', 'normal'] as const;
+export type Durability = (typeof DURABILITY_LEVELS)[number];
+export const DEFAULT_DURABILITY: Durability = 'full';
+
+export interface OpenOptions {
+  /** default DEFAULT_DURABILITY */
+  durability?: Durability;
+}
+
+/**
  * Where the desktop app's better-sqlite3 binding is, relative to the app's root (the repository
  * under `npm start`, app.asar in an installed app). Electron has its own native ABI and cannot
  * load the build `npm install` made for Node, so `npm start` and packaging put an Electron build
@@ -61,12 +77,14 @@ export class SchemaTooNewError extends Error {
  * migrations. Safe to call from the CLI while the server holds the same file open. Under
  * Electron the binding comes from ELECTRON_BINDING (`binding` overrides it in tests).
  */
-export function openDatabase(dataDir: string, binding: BindingChoice = bindingFor()): Db {
+export function openDatabase(dataDir: string, binding: BindingChoice = bindingFor(), options: OpenOptions = {}): Db {
+  const durability = options.durability ?? DEFAULT_DURABILITY;
+  if (!DURABILITY_LEVELS.includes(durability)) throw new Error(`durability is "full" or "normal", not "${String(durability)}"`);
   secureDataFolder(dataDir, DB_FILE);
   const db = openSqlite(path.join(dataDir, DB_FILE), binding);
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a commit survives a process kill
+    db.pragma(durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.pragma('busy_timeout = 5000'); // the CLI and the server share the file
     db.pragma('foreign_keys = ON');
     migrate(db);

@@ -95,8 +95,31 @@ export class DroppedFixStore {
       this.pending.set(key, { userPk: d.userPk, hour, reason: d.reason, count: 1, last: d });
     }
     if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+      this.timer = setTimeout(() => this.flushLater(), FLUSH_DELAY_MS);
       this.timer.unref();
+    }
+  }
+
+  /**
+   * The timer's flush: a write that fails (disk full, …) must not end the process from a timer.
+   * The counts go back to memory (merged with newer ones) and are tried again later.
+   */
+  private flushLater(): void {
+    const waiting = this.pending;
+    try {
+      this.flush();
+    } catch {
+      for (const [key, b] of waiting) {
+        const newer = this.pending.get(key);
+        if (newer) {
+          newer.count += b.count;
+          if (b.last.at > newer.last.at) newer.last = b.last;
+        } else this.pending.set(key, b);
+      }
+      if (!this.timer) {
+        this.timer = setTimeout(() => this.flushLater(), FLUSH_DELAY_MS * 10);
+        this.timer.unref();
+      }
     }
   }
 

@@ -29,7 +29,10 @@ export class PositionWriter {
   private readonly writeBatch;
   private closed = false;
   /** Totals since start, for the health and benchmark figures. */
-  readonly stats = { batches: 0, stored: 0, duplicates: 0, maxBatch: 0 };
+  readonly stats = { batches: 0, stored: 0, duplicates: 0, maxBatch: 0, failed: 0 };
+  /** the error of the last write when writes fail (disk full, …); null while they succeed */
+  private failure: Error | null = null;
+  private healthListener: ((failure: Error | null) => void) | null = null;
 
   constructor(
     db: Db,
@@ -37,6 +40,11 @@ export class PositionWriter {
     private readonly options: WriterOptions,
   ) {
     this.writeBatch = db.transaction((batch: PendingWrite[]) => batch.map((w) => this.positions.insert(w.userPk, w.position, w.source, w.flags ?? 0)));
+  }
+
+  /** Told once when writes start failing (with the error) and once when they succeed again (null), for the log. */
+  onHealthChange(listener: (failure: Error | null) => void): void {
+    this.healthListener = listener;
   }
 
   get pending(): number {
@@ -64,12 +72,12 @@ export class PositionWriter {
     this.queue = [];
     const results = this.tryWrite(batch);
     if (results instanceof Error) {
-      if (batch.length === 1) return (batch[0] as PendingWrite).done(results, false);
+      if (batch.length === 1) return this.failed(batch[0] as PendingWrite, results);
       // One bad write (its user deleted meanwhile, …) must not sink the others of its batch:
       // the transaction rolled back, so write them again one by one.
       for (const w of batch) {
         const r = this.tryWrite([w]);
-        if (r instanceof Error) w.done(r, false);
+        if (r instanceof Error) this.failed(w, r);
         else this.committed([w], r);
       }
       return;
@@ -85,7 +93,21 @@ export class PositionWriter {
     }
   }
 
+  /** Not stored: the caller learns it (and acknowledges nothing). */
+  private failed(w: PendingWrite, err: Error): void {
+    this.stats.failed++;
+    if (!this.failure) {
+      this.failure = err;
+      this.healthListener?.(err);
+    }
+    w.done(err, false);
+  }
+
   private committed(batch: PendingWrite[], results: boolean[]): void {
+    if (this.failure) {
+      this.failure = null;
+      this.healthListener?.(null);
+    }
     this.stats.batches++;
     this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);
     for (let i = 0; i < batch.length; i++) {

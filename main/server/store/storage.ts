@@ -10,7 +10,7 @@ import { AccidentStore } from './accidents';
 import { AlertTable } from './alerts';
 import { ApiKeyStore } from './api-keys';
 import { CompanyStore } from './companies';
-import { openDatabase, schemaVersion, type Db } from './database';
+import { bindingFor, openDatabase, schemaVersion, type Db, type Durability } from './database';
 import { DeliveryStore } from './deliveries';
 import { DestinationStore } from './destinations';
 import { DroppedFixStore } from './dropped-fixes';
@@ -59,8 +59,8 @@ export interface Storage {
 /** The SQLite storage, its members typed as their classes; `db` is there for tests and tools that read the file directly. */
 export type SqliteStorage = ReturnType<typeof openSqliteStorage>;
 
-export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterOptions) {
-  const db = openDatabase(dataDir);
+export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterOptions, durability?: Durability) {
+  const db = openDatabase(dataDir, bindingFor(), { durability });
   const positions = new PositionStore(db);
   const dropped = new DroppedFixStore(db, clock);
   // better-sqlite3 turns a nested transaction into a savepoint, so nesting joins the outer one.

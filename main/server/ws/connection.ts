@@ -4,7 +4,7 @@ import { authenticateToken, stillValid } from '../auth/principal';
 import type { ServerContext } from '../context';
 import type { Timer } from '../clock';
 import { fromAlertPayload, fromLocationBatch, fromTrackingPayload } from '../ingest/tracking-adapter';
-import { DomainError, unauthorized } from '../errors';
+import { DomainError, isStorageUnavailable, storageRefusal, unauthorized } from '../errors';
 import { trackErrorCode } from './errors';
 import type { AlertMessage } from '../../../shared/protocol/device';
 import { rowToRecord } from '../store/positions';
@@ -54,7 +54,11 @@ export class TrackConnection implements Subscriber {
     this.queue = new SendQueue(ws, clock, {
       highWaterBytes: ws_.sendHighWaterBytes,
       slowConsumerTimeoutMs: ws_.slowConsumerTimeoutMs,
-      onSlowConsumer: () => this.close(CLOSE.slowConsumer, 'too many unread messages'),
+      onSlowConsumer: () => {
+        const p = this.principal;
+        host.ctx.logger.warn({ user: p?.userId, company: p?.companyId, remote: remoteAddress, code: CLOSE.slowConsumer }, 'closed a connection that stopped reading its messages');
+        this.close(CLOSE.slowConsumer, 'too many unread messages');
+      },
     });
     this.authTimer = clock.at(clock.now() + ws_.authTimeoutMs, () => this.close(CLOSE.authTimeout, 'not authenticated in time'));
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -93,7 +97,18 @@ export class TrackConnection implements Subscriber {
     this.send(reply);
   }
 
+  /** A message's handling never throws out of the socket's event (that would end the process). */
   private onMessage(data: RawData, isBinary: boolean): void {
+    try {
+      this.handle(data, isBinary);
+    } catch (err) {
+      const refusal = storageRefusal(err);
+      if (refusal instanceof DomainError) return this.error(trackErrorCode(refusal.kind), refusal.message, seqOfRaw(data));
+      this.host.ctx.logger.error({ err, remote: this.remoteAddress }, 'a Tracking API message failed');
+    }
+  }
+
+  private handle(data: RawData, isBinary: boolean): void {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (buf.length > MAX_MESSAGE_BYTES) return this.error('BadPayload', `message of ${buf.length} bytes is over the ${MAX_MESSAGE_BYTES}-byte limit`);
     if (isBinary) return this.error('BadPayload', 'messages are JSON text frames');
@@ -191,7 +206,11 @@ export class TrackConnection implements Subscriber {
 
   /** A report the door did not take: RateLimited is answered; a storage failure is logged and not acked (the client resends). */
   private refused(err: unknown, seq: number | undefined, what: string): void {
-    if (err instanceof DomainError) return this.error(trackErrorCode(err.kind), err.message, seq);
+    if (err instanceof DomainError) {
+      // A storage failure is logged once by the writer when it starts; an unexpected one here.
+      if (err.kind === 'InternalError' && !isStorageUnavailable(err.cause)) this.host.ctx.logger.error({ err: err.cause ?? err }, what);
+      return this.error(trackErrorCode(err.kind), err.message, seq);
+    }
     this.host.ctx.logger.error({ err }, what);
   }
 
@@ -297,4 +316,15 @@ export class TrackConnection implements Subscriber {
 function seqOf(msg: unknown): number | undefined {
   const raw = (msg as { seq?: unknown }).seq;
   return Number.isSafeInteger(raw) && (raw as number) >= 0 ? (raw as number) : undefined;
+}
+
+/** The seq of a raw frame, for an error about a message whose handling failed part-way. */
+function seqOfRaw(data: RawData): number | undefined {
+  try {
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const msg: unknown = JSON.parse(buf.toString('utf8'));
+    return typeof msg === 'object' && msg !== null ? seqOf(msg) : undefined;
+  } catch {
+    return undefined;
+  }
 }

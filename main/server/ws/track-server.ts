@@ -188,7 +188,9 @@ export class TrackServer implements ConnectionHost {
     if (!this.accepting) return reject(socket, 503, 'Service Unavailable');
     const address = req.socket.remoteAddress ?? '';
     // Unauthenticated sockets cost memory and a timer each: a bounded number per address.
-    if ((this.pending.get(address) ?? 0) >= this.ctx.config.ws.maxPendingPerAddress) return reject(socket, 429, 'Too Many Requests');
+    if ((this.pending.get(address) ?? 0) >= this.ctx.config.ws.maxPendingPerAddress) {
+      return reject(socket, 429, 'Too Many Requests', { error: 'RateLimited', message: 'too many connections from this address are waiting to authenticate; try again shortly' });
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.pending.set(address, (this.pending.get(address) ?? 0) + 1);
       const conn = new TrackConnection(ws, this, address);
@@ -218,6 +220,9 @@ export class TrackServer implements ConnectionHost {
   }
 }
 
-function reject(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+/** Refuses an upgrade with a plain HTTP answer (the API's `{error, message}` body when given). */
+function reject(socket: Duplex, status: number, text: string, body?: { error: string; message: string }): void {
+  const json = body ? JSON.stringify(body) : '';
+  const type = body ? 'Content-Type: application/json; charset=utf-8\r\n' : '';
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${type}Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
 }

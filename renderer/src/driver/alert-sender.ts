@@ -84,6 +84,8 @@ export class AlertSender {
   onRefused(seq: number, err: ErrorReply): boolean {
     const kind = this.unacked.settle(seq);
     if (!kind) return false;
+    // Not stored (the server's disk is full): kept, and sent again with the next send().
+    if (err.error === 'Unavailable') return true;
     void this.ctx.outbox?.deleteAlert(seq);
     this.ctx.set({ alertError: `The ${kind === 'sos' ? 'SOS' : 'crash alert'} was refused: ${err.message}`, sos: kind === 'sos' ? 'idle' : this.ctx.state.sos });
     return true;

@@ -87,9 +87,9 @@ export class FixSender {
   onRefused(seq: number, err: ErrorReply): boolean {
     const sent = this.unacked.settle(seq);
     if (!sent) return false;
-    // Too soon after the previous live fix (it goes in the next batch), or a session problem
-    // (sent again once signed in anew).
-    if (err.error === 'RateLimited' || err.error === 'Unauthorized') {
+    // Too soon after the previous live fix (it goes in the next batch), a session problem (sent
+    // again once signed in anew), or the server could not store it (its disk full: sent again later).
+    if (err.error === 'RateLimited' || err.error === 'Unauthorized' || err.error === 'Unavailable') {
       setTimeout(() => void this.pump(), this.ctx.settings.min_interval_ms);
       return true;
     }

@@ -41,7 +41,7 @@ export function driverLocationRoutes(app: App, ctx: ServerContext): void {
       try {
         out = await ctx.ingest.accept({ pk: p.userPk, company_id: p.companyId, user_id: p.userId }, { positions: [position] }, { source: 'http', arrival: position.serverTime, live: true });
       } catch (err) {
-        if (err instanceof DomainError) throw err; // RateLimited: 429
+        if (err instanceof DomainError) throw err; // RateLimited: 429; a full disk: 503 saying so
         ctx.logger.error({ err }, 'position not stored');
         throw unavailable('the position could not be stored; retry');
       }

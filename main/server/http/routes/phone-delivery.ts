@@ -12,6 +12,7 @@ import type { UserRow } from '../../store/users';
 import type { App } from '../app-type';
 import { assertNotLocked, countFailure, keysOf } from '../attempts';
 import { DomainError, unavailable } from '../errors';
+import { isStorageUnavailable } from '../../errors';
 
 /** Phones' requests are small; a Traccar Client JSON array of queued fixes is the largest. */
 export const PHONE_BODY_LIMIT = 256 * 1024;
@@ -59,6 +60,8 @@ export async function ingestFor(ctx: ServerContext, device: UserRow, phone: Phon
   try {
     return await ctx.ingest.accept(device, phone.report, { source: protocol, arrival });
   } catch (err) {
+    // A full disk or read-only folder is logged once by the writer; its refusal says so in plain words.
+    if (err instanceof DomainError && err.kind === 'InternalError' && isStorageUnavailable(err.cause)) throw err;
     ctx.logger.error({ err, protocol }, 'storing a phone report failed');
     throw unavailable('the position could not be stored; retry');
   }
