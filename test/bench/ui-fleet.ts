@@ -44,7 +44,8 @@ export async function provision(n: number, ttlSeconds: number): Promise<Provisio
   try {
     const accounts: Accounts = accountsOn(db, dataDir);
     addCompany(accounts, 'UI Bench Transport', COMPANY);
-    accounts.companies.update(COMPANY, { max_connections: n + 20 });
+    // Room for every driver beyond the reserve the server keeps for office users (at most 50).
+    accounts.companies.update(COMPANY, { max_connections: n + 100 });
     const driverIds = Array.from({ length: n }, (_, i) => `VAN_${String(i).padStart(4, '0')}`);
     // Nobody else uses the file yet: one transaction keeps provisioning thousands of users quick.
     db.exec('BEGIN');
