@@ -97,7 +97,7 @@ export function destinationProblem(err: unknown, provider: Provider): Problem {
     case 'BadPayload':
     case 'Conflict':
     case 'InvalidAction':
-      return fieldProblemOf(err.message, provider);
+      return fieldProblemOf(err.serverMessage, provider);
     default:
       return { field: null, text: 'The server could not do this just now. Try again.' };
   }
@@ -119,7 +119,7 @@ export function actionProblem(err: unknown): string {
     case 'BadPayload':
     case 'Conflict':
     case 'InvalidAction':
-      return sentence(err.message.replace(/\b(?:body|query|params)\//g, '').replace(/\bsettings\//g, ''));
+      return sentence(err.serverMessage.replace(/\b(?:body|query|params)\//g, '').replace(/\bsettings\//g, ''));
     default:
       return 'The server could not do this just now. Try again.';
   }
