@@ -194,7 +194,8 @@ describe('console users and settings pages', { timeout: 180_000 }, () => {
   test('settings: a bad tile URL is refused, a good one saved, empty restores the default', async () => {
     await page.fill('[data-testid="tile-url"]', 'tiles.example.com/{z}/{x}.png');
     await page.click('[data-testid="company-settings"] button[type="submit"]');
-    await waitForText(page, '[data-testid="company-message"]', /must start with http/);
+    await waitForText(page, '[data-testid="tile-url-field-error"]', /must start with http/);
+    assert.equal(await page.getAttribute('[data-testid="tile-url"]', 'aria-invalid'), 'true');
     await page.fill('[data-testid="tile-url"]', 'https://tiles.example.com/{z}/{x}/{y}.png');
     await page.click('[data-testid="company-settings"] button[type="submit"]');
     await waitForText(page, '[data-testid="company-message"]', 'Saved.');

@@ -158,7 +158,8 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     await page.click('[data-testid="nav-settings"]');
     await page.fill('[data-testid="expect-identifier"]', '123456');
     await page.click('[data-testid="expect-submit"]');
-    await waitForText(page, '[data-testid="expect-error"]', /too short .* Set the app's identifier to the device key shown in Connect a phone instead/);
+    await waitForText(page, '[data-testid="expect-identifier-field-error"]', /too short .* Set the app’s identifier to the device key shown in Connect a phone instead/);
+    assert.equal(await page.getAttribute('[data-testid="expect-identifier"]', 'aria-invalid'), 'true');
     await page.locator('[data-testid="expect-phone"]').scrollIntoViewIfNeeded();
     await shot(page, 'expect-phone-refused');
     for (const id of [pixel, traccar]) {
@@ -331,7 +332,7 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     // Out of range: refused with a message, nothing saved.
     await page.fill('[data-testid="crash-threshold"]', '25');
     await page.click('[data-testid="company-settings"] button[type="submit"]');
-    await waitForText(page, '[data-testid="company-message"]', /from 1\.5 to 20 g/);
+    await waitForText(page, '[data-testid="crash-threshold-field-error"]', /from 1\.5 to 20 g/);
     assert.equal((await srv.api('GET', '/api/v1/company', { token: admin })).body.crash_threshold_g, 4);
     // The server refuses the same (the console checks first; the API is the authority).
     const direct = await srv.api('PATCH', `/api/v1/companies/${COMPANY}`, { token: admin, body: { crash_threshold_g: 1 } });

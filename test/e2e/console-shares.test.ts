@@ -179,7 +179,8 @@ describe('console: share live location', { timeout: 180_000 }, () => {
     await waitForText(page, '[data-testid="share-base"]', /Share links start with http:\/\/127\.0\.0\.1/);
     await card.getByTestId('share-arrived_radius_m').fill('5000');
     await card.locator('button[type="submit"]').click();
-    await waitForText(page, '[data-testid="share-settings-message"]', /“Arrived within” must be between 20 and 2000 m/);
+    await waitForText(page, '[data-testid="share-field-arrived_radius_m-error"]', 'Arrived within must be between 20 and 2,000 m.');
+    assert.equal(await card.getByTestId('share-arrived_radius_m').getAttribute('aria-invalid'), 'true');
     await card.getByTestId('share-arrived_radius_m').fill('150');
     await card.getByTestId('share-public-base').fill('https://track.example.com/');
     await card.locator('button[type="submit"]').click();

@@ -25,7 +25,7 @@ export interface FormState<K extends string> {
   submit(action: () => Promise<string | void>): Promise<void>;
 }
 
-export function useForm<K extends string>(specs: FieldSpecs<K>, codes: CodeWords<K> = {}): FormState<K> {
+export function useForm<K extends string>(specs: FieldSpecs<K>, codes: CodeWords<NoInfer<K>> = {}): FormState<K> {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<FormErrors<K>>(NO_ERRORS);
   const [done, setDone] = useState<string | null>(null);
