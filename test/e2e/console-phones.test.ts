@@ -183,10 +183,11 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     await page.click(`[data-identifier="${pixel}"] [data-testid="adopt-open"]`);
     await page.fill('[data-testid="adopt-id"]', '-bad id');
     await page.click('[data-testid="adopt-submit"]');
-    await waitForText(page, '[data-testid="adopt-form"] .form-error', /An id has 1–64 letters/);
+    await waitForText(page, '[data-testid="adopt-id-field-error"]', /An id has 1–64 letters/);
+    assert.equal(await page.getAttribute('[data-testid="adopt-id"]', 'aria-invalid'), 'true');
     await page.fill('[data-testid="adopt-id"]', ADMIN);
     await page.click('[data-testid="adopt-submit"]');
-    await waitForText(page, '[data-testid="adopt-form"] .form-error', `user "${ADMIN}" is not a driver`);
+    await waitForText(page, '[data-testid="adopt-id-field-error"]', `${ADMIN} is not a driver: only drivers have a device key. Choose another id.`);
     await page.click(`[data-identifier="${pixel}"] [data-testid="dismiss-unknown"]`);
     await page.waitForSelector(`[data-identifier="${pixel}"]`, { state: 'detached' });
     assert.equal(srv.ctx.unknownDevices.get(COMPANY, pixel), undefined);

@@ -59,7 +59,9 @@ describe('console: share live location', { timeout: 180_000 }, () => {
     // A typed coordinate that is not one is refused in plain words, before any request.
     await dialog.getByTestId('share-coords').fill('somewhere');
     await dialog.getByTestId('share-create').click();
-    await waitForText(page, '[data-testid="share-feedback"]', /latitude, longitude/);
+    await waitForText(page, '[data-testid="share-coords-field-error"]', /latitude, longitude/);
+    assert.equal(await dialog.getByTestId('share-coords').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'share-coords', 'the refused field has the focus');
 
     await dialog.getByTestId('share-pick').click();
     await page.getByTestId('pick-bar').waitFor();
