@@ -142,7 +142,7 @@ describe('console users and settings pages', { timeout: 180_000 }, () => {
     const items = await page.$$eval(`${row('DR_2')} [role="menuitem"]`, (els) => els.map((e) => e.textContent));
     assert.deepEqual(items, ['Edit', 'Connect a phone', 'Disable', 'Revoke tokens', 'Delete…']);
     await page.keyboard.press('Escape');
-    assert.equal(await page.locator(`${row('DR_2')} [data-testid="user-menu"]`).count(), 0, 'Escape closes the menu');
+    assert.equal(await page.locator(`${row('DR_2')} [data-testid="user-actions-menu"]`).count(), 0, 'Escape closes the menu');
     await page.click(`${row('ops')} [data-testid="user-menu-button"]`);
     const own = await page.$$eval(`${row('ops')} [role="menuitem"]`, (els) => els.map((e) => e.textContent));
     assert.deepEqual(own, ['Edit', 'Reset password', 'Revoke tokens']);
@@ -232,7 +232,7 @@ describe('console users and settings pages', { timeout: 180_000 }, () => {
     const button = await phone.page.locator(`${card} [data-testid="user-menu-button"]`).boundingBox();
     assert.ok(button && button.x >= 0 && button.x + button.width <= 390, `the actions button is on screen: ${JSON.stringify(button)}`);
     await phone.page.click(`${card} [data-testid="user-menu-button"]`);
-    const menuBox = await phone.page.locator(`${card} [data-testid="user-menu"]`).boundingBox();
+    const menuBox = await phone.page.locator(`${card} [data-testid="user-actions-menu"]`).boundingBox();
     assert.ok(menuBox && menuBox.x >= 0 && menuBox.x + menuBox.width <= 390, `the menu is on screen: ${JSON.stringify(menuBox)}`);
     await phone.page.click(`${card} [data-testid="user-menu-delete"]`);
     await waitForText(phone.page, card, /Delete DR_1\?/);

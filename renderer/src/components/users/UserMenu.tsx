@@ -54,7 +54,7 @@ export function UserMenu(props: { label: string; items: MenuItem[]; disabled?: b
         <span aria-hidden="true">⋯</span> Actions
       </button>
       {open && (
-        <ul className="menu" role="menu" aria-label={props.label} data-testid="user-menu">
+        <ul className="menu" role="menu" aria-label={props.label} data-testid="user-actions-menu">
           {props.items.map((item) => (
             <li key={item.id} role="none">
               <button
