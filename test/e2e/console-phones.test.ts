@@ -327,6 +327,10 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     assert.equal(await text(page, 'osmand-port'), String(info.osmand_port));
     assert.equal(await text(page, 'settings-fingerprint'), info.tls_fingerprint);
     assert.match(await text(page, 'tls-kind'), /self-signed/);
+    // The driver app's HTTPS address, first in the Phones card, to copy.
+    assert.match(await text(page, 'driver-app-url-value'), new RegExp(`^https://[^/]+:${info.https_port}/driver$`));
+    assert.equal(await page.locator('[data-testid="driver-app-insecure"]').count(), 0);
+    assert.equal(await page.$eval('.settings-grid > :first-child', (el) => el.getAttribute('data-testid')), 'lan-addresses', 'the Phones card comes first');
     assert.equal(await page.inputValue('[data-testid="crash-threshold"]'), '4');
     assert.equal(await page.isChecked('[data-testid="owntracks-friends"]'), false);
 

@@ -45,7 +45,7 @@ export function LanAddresses() {
       {!info && !error && <p className="muted">Loading…</p>}
       {driverApp && (
         <div className="driver-app-address" data-testid="driver-app-address">
-          <CopyField label="Driver app address — open it on the driver’s phone" value={driverApp.url} testId="driver-app-url" />
+          <CopyField label="Driver app address — open it on the driver’s phone" value={driverApp.url} testId="driver-app-url" wrap />
           {driverApp.secure ? (
             <p className="hint">
               {hosts?.loopbackOnly
