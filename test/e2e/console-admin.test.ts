@@ -72,6 +72,10 @@ describe('console users and settings pages', { timeout: 180_000 }, () => {
     await waitForText(page, '[data-testid="users-notice"]', 'Added office “dispatch2”.');
     await page.waitForSelector(row('dispatch2'));
     assert.equal(await page.locator(editor).count(), 0, 'the editor closes');
+    // The banner goes with the next action.
+    await menu(page, 'dispatch2', 'edit');
+    assert.equal(await page.locator('[data-testid="users-notice"]').count(), 0, 'the Added banner clears on the next action');
+    await page.click(`${editor} button:has-text("Cancel")`);
 
     const u = await srv.api('GET', '/api/v1/users/dispatch2', { token: adminToken });
     assert.equal(u.status, 200);

@@ -72,7 +72,17 @@ export function UsersPage() {
       <div className="page-head">
         <h1>Users</h1>
         <div className="page-tools">
-          <input type="search" className="search" placeholder="Search users" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search users" />
+          <input
+            type="search"
+            className="search"
+            placeholder="Search users"
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setNotice('');
+            }}
+            aria-label="Search users"
+          />
           <div className="segmented" role="group" aria-label="Filter by role">
             {(['all', 'driver', 'office', 'admin'] as const).map((r) => (
               <button key={r} type="button" className={roleFilter === r ? 'active' : undefined} aria-pressed={roleFilter === r} onClick={() => setRoleFilter(r)}>
@@ -166,7 +176,10 @@ export function UsersPage() {
                   <td className="actions-cell">
                     <UserActions
                       user={u}
-                      onEdit={() => setEditing(u)}
+                      onEdit={() => {
+                        setEditing(u);
+                        setNotice('');
+                      }}
                       onConnect={() => setConnecting(u)}
                       onChanged={(x) => changed(x, false)}
                       onDeleted={deleted}
