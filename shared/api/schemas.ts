@@ -6,6 +6,7 @@ import Type, { type Static } from 'typebox';
 import { Id, RoleSchema } from '../ids';
 import { DeviceStatus } from '../protocol/device';
 import { IsoTime, Nullable } from './schema-helpers';
+import { FieldProblem } from './errors';
 
 export const API_PREFIX = '/api/v1';
 
@@ -23,7 +24,11 @@ export const ERROR_NAMES = [
 export type ApiErrorName = (typeof ERROR_NAMES)[number];
 
 export const ErrorBody = Type.Object(
-  { error: Type.String({ description: 'Machine-readable error name' }), message: Type.String() },
+  {
+    error: Type.String({ description: 'Machine-readable error name' }),
+    message: Type.String({ description: 'what was wrong, for a log or a developer (not worded for end users)' }),
+    details: Type.Optional(Type.Array(FieldProblem, { description: 'the refused field and its limits, when a request failed validation' })),
+  },
   { $id: 'Error', description: 'Every error response' },
 );
 export type ErrorBody = Static<typeof ErrorBody>;
@@ -93,9 +98,15 @@ export const Device = Type.Object(
 );
 export type Device = Static<typeof Device>;
 
-/** The profile fields as optional members, for partial updates (null clears a field). */
+/**
+ * A display name as a request sets it: some text, never empty or only spaces, and never null —
+ * clearing it is refused, since the device would silently fall back to its user id.
+ */
+export const DisplayNameInput = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'display name (cannot be empty)' });
+
+/** The profile fields as optional members, for partial updates (null clears a field, except the display name). */
 export const OptionalProfileFields = {
-  display_name: Type.Optional(ProfileFields.display_name),
+  display_name: Type.Optional(DisplayNameInput),
   first_name: Type.Optional(ProfileFields.first_name),
   last_name: Type.Optional(ProfileFields.last_name),
   phone: Type.Optional(ProfileFields.phone),
@@ -200,7 +211,7 @@ export const UserCreate = Type.Object(
     id: Id('user id, unique in the company'),
     role: RoleSchema,
     password: Type.Optional(Password),
-    ...Object.fromEntries(Object.entries(ProfileFields).map(([k, v]) => [k, Type.Optional(v)])),
+    ...OptionalProfileFields,
   },
   { additionalProperties: false },
 );
@@ -211,7 +222,7 @@ export const UserUpdate = Type.Object(
     role: Type.Optional(RoleSchema),
     password: Type.Optional(Password),
     disabled: Type.Optional(Type.Boolean()),
-    ...Object.fromEntries(Object.entries(ProfileFields).map(([k, v]) => [k, Type.Optional(v)])),
+    ...OptionalProfileFields,
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -355,7 +366,7 @@ export type ExpectBody = Static<typeof ExpectBody>;
 export const AdoptBody = Type.Object(
   {
     user_id: Id('an existing driver to give this identifier to, or the id of a new driver'),
-    display_name: Type.Optional(ProfileFields.display_name),
+    display_name: Type.Optional(DisplayNameInput),
   },
   { additionalProperties: false },
 );

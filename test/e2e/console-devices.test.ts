@@ -178,9 +178,17 @@ describe('console device list and panel', { timeout: 180_000 }, () => {
   test('an invalid profile value is refused with a message and nothing is saved', async () => {
     await page.fill('[data-testid="profile-form"] input[name="vehicle_plate"]', 'X'.repeat(201));
     await page.click('[data-testid="profile-form"] button[type="submit"]');
-    await waitForText(page, '[data-testid="profile-message"]', 'Vehicle plate: at most 200 characters (now 201).');
+    await waitForText(page, '[data-testid="profile-vehicle_plate-error"]', 'Vehicle plate can have at most 200 characters (now 201).');
+    assert.equal(await page.getAttribute('[data-testid="profile-form"] input[name="vehicle_plate"]', 'aria-invalid'), 'true');
     const r = await srv.api('GET', '/api/v1/devices/DR_1', { token: adminToken });
     assert.equal(r.body.vehicle_plate, 'M-AB 101');
+    await page.click('[data-testid="profile-form"] button:has-text("Revert")');
+    // Clearing the display name is refused at the field, and nothing is saved.
+    await page.fill('[data-testid="profile-form"] input[name="display_name"]', '   ');
+    await page.click('[data-testid="profile-form"] button[type="submit"]');
+    await waitForText(page, '[data-testid="profile-display_name-error"]', 'Display name can’t be empty');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name), 'display_name', 'the refused field has the focus');
+    assert.equal((await srv.api('GET', '/api/v1/devices/DR_1', { token: adminToken })).body.display_name, 'Van One');
     await page.click('[data-testid="profile-form"] button:has-text("Revert")');
     await page.click('[data-testid="panel-close"]');
     assert.equal(await page.locator('[data-testid="device-panel"]').count(), 0);

@@ -158,7 +158,8 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     await page.click('[data-testid="nav-settings"]');
     await page.fill('[data-testid="expect-identifier"]', '123456');
     await page.click('[data-testid="expect-submit"]');
-    await waitForText(page, '[data-testid="expect-error"]', /too short .* Set the app's identifier to the device key shown in Connect a phone instead/);
+    await waitForText(page, '[data-testid="expect-identifier-field-error"]', /too short .* Set the app’s identifier to the device key shown in Connect a phone instead/);
+    assert.equal(await page.getAttribute('[data-testid="expect-identifier"]', 'aria-invalid'), 'true');
     await page.locator('[data-testid="expect-phone"]').scrollIntoViewIfNeeded();
     await shot(page, 'expect-phone-refused');
     for (const id of [pixel, traccar]) {
@@ -182,10 +183,11 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     await page.click(`[data-identifier="${pixel}"] [data-testid="adopt-open"]`);
     await page.fill('[data-testid="adopt-id"]', '-bad id');
     await page.click('[data-testid="adopt-submit"]');
-    await waitForText(page, '[data-testid="adopt-form"] .form-error', /An id has 1–64 letters/);
+    await waitForText(page, '[data-testid="adopt-id-field-error"]', /An id has 1–64 letters/);
+    assert.equal(await page.getAttribute('[data-testid="adopt-id"]', 'aria-invalid'), 'true');
     await page.fill('[data-testid="adopt-id"]', ADMIN);
     await page.click('[data-testid="adopt-submit"]');
-    await waitForText(page, '[data-testid="adopt-form"] .form-error', `user "${ADMIN}" is not a driver`);
+    await waitForText(page, '[data-testid="adopt-id-field-error"]', `${ADMIN} is not a driver: only drivers have a device key. Choose another id.`);
     await page.click(`[data-identifier="${pixel}"] [data-testid="dismiss-unknown"]`);
     await page.waitForSelector(`[data-identifier="${pixel}"]`, { state: 'detached' });
     assert.equal(srv.ctx.unknownDevices.get(COMPANY, pixel), undefined);
@@ -328,13 +330,17 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     assert.equal(await text(page, 'osmand-port'), String(info.osmand_port));
     assert.equal(await text(page, 'settings-fingerprint'), info.tls_fingerprint);
     assert.match(await text(page, 'tls-kind'), /self-signed/);
+    // The driver app's HTTPS address, first in the Phones card, to copy.
+    assert.match(await text(page, 'driver-app-url-value'), new RegExp(`^https://[^/]+:${info.https_port}/driver$`));
+    assert.equal(await page.locator('[data-testid="driver-app-insecure"]').count(), 0);
+    assert.equal(await page.$eval('.settings-grid > :first-child', (el) => el.getAttribute('data-testid')), 'lan-addresses', 'the Phones card comes first');
     assert.equal(await page.inputValue('[data-testid="crash-threshold"]'), '4');
     assert.equal(await page.isChecked('[data-testid="owntracks-friends"]'), false);
 
     // Out of range: refused with a message, nothing saved.
     await page.fill('[data-testid="crash-threshold"]', '25');
     await page.click('[data-testid="company-settings"] button[type="submit"]');
-    await waitForText(page, '[data-testid="company-message"]', /from 1\.5 to 20 g/);
+    await waitForText(page, '[data-testid="crash-threshold-field-error"]', /from 1\.5 to 20 g/);
     assert.equal((await srv.api('GET', '/api/v1/company', { token: admin })).body.crash_threshold_g, 4);
     // The server refuses the same (the console checks first; the API is the authority).
     const direct = await srv.api('PATCH', `/api/v1/companies/${COMPANY}`, { token: admin, body: { crash_threshold_g: 1 } });

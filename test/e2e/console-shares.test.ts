@@ -59,7 +59,9 @@ describe('console: share live location', { timeout: 180_000 }, () => {
     // A typed coordinate that is not one is refused in plain words, before any request.
     await dialog.getByTestId('share-coords').fill('somewhere');
     await dialog.getByTestId('share-create').click();
-    await waitForText(page, '[data-testid="share-feedback"]', /latitude, longitude/);
+    await waitForText(page, '[data-testid="share-coords-field-error"]', /latitude, longitude/);
+    assert.equal(await dialog.getByTestId('share-coords').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'share-coords', 'the refused field has the focus');
 
     await dialog.getByTestId('share-pick').click();
     await page.getByTestId('pick-bar').waitFor();
@@ -179,7 +181,8 @@ describe('console: share live location', { timeout: 180_000 }, () => {
     await waitForText(page, '[data-testid="share-base"]', /Share links start with http:\/\/127\.0\.0\.1/);
     await card.getByTestId('share-arrived_radius_m').fill('5000');
     await card.locator('button[type="submit"]').click();
-    await waitForText(page, '[data-testid="share-settings-message"]', /“Arrived within” must be between 20 and 2000 m/);
+    await waitForText(page, '[data-testid="share-field-arrived_radius_m-error"]', 'Arrived within must be between 20 and 2,000 m.');
+    assert.equal(await card.getByTestId('share-arrived_radius_m').getAttribute('aria-invalid'), 'true');
     await card.getByTestId('share-arrived_radius_m').fill('150');
     await card.getByTestId('share-public-base').fill('https://track.example.com/');
     await card.locator('button[type="submit"]').click();

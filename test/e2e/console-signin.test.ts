@@ -55,6 +55,11 @@ describe('console sign-in', { timeout: 120_000 }, () => {
     await page.goto(srv.url);
     await page.click('button[type="submit"]');
     await waitForText(page, '[data-testid="signin-error"]', 'Enter the company, your user id and your password.');
+    // Each empty field is marked, and the first one has the focus.
+    for (const name of ['company', 'user_id', 'password']) assert.equal(await page.getAttribute(`input[name="${name}"]`, 'aria-invalid'), 'true', name);
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name), 'company');
+    await page.fill('input[name="company"]', 'x');
+    assert.equal(await page.getAttribute('input[name="company"]', 'aria-invalid'), null, 'typing clears the mark');
     await signInWithForm(page, COMPANY, 'DR_1', 'whatever password');
     // A driver has no password at all, so the server answers like for any wrong password.
     await waitForText(page, '[data-testid="signin-error"]', 'Wrong company, user or password.');
@@ -92,7 +97,7 @@ describe('console sign-in', { timeout: 120_000 }, () => {
 
     const second = await newPage(browser);
     await second.page.goto(url);
-    await waitForText(second.page, '[data-testid="signin-error"]', 'Sign-in link not accepted: this sign-in link was already used; ask for a new one');
+    await waitForText(second.page, '[data-testid="signin-error"]', 'Sign-in link not accepted: it was already used or has expired. Ask for a new one.');
     assert.equal(new URL(second.page.url()).searchParams.get('login'), null);
     await second.context.close();
   });

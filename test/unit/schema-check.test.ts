@@ -15,6 +15,8 @@ const Body = Type.Object(
   { additionalProperties: false },
 );
 const check = schemaCheck(Body);
+const problemOf = (r: ReturnType<typeof check.parse>) => ('problem' in r ? r.problem : null);
+const detailOf = (r: ReturnType<typeof check.parse>) => ('detail' in r ? r.detail : null);
 
 test('one readable phrase for the first thing wrong', () => {
   assert.equal(check.problem({ name: 'a' }), null);
@@ -30,9 +32,9 @@ test('one readable phrase for the first thing wrong', () => {
 });
 
 test('REST names the place from the request part, with slashes', () => {
-  assert.deepEqual(check.parse({ name: 'a', payload: { lat: 'x' } }, { root: 'body' }), { problem: 'body/payload/lat must be number' });
-  assert.deepEqual(check.parse({}, { root: 'body' }), { problem: 'body/name is required' });
-  assert.deepEqual(check.parse('text', { root: 'body' }), { problem: 'body must be object' });
+  assert.equal(problemOf(check.parse({ name: 'a', payload: { lat: 'x' } }, { root: 'body' })), 'body/payload/lat must be number');
+  assert.equal(problemOf(check.parse({}, { root: 'body' })), 'body/name is required');
+  assert.equal(problemOf(check.parse('text', { root: 'body' })), 'body must be object');
 });
 
 test('text parts are converted to the schema types and defaults filled; the input is left as it was', () => {
@@ -41,6 +43,15 @@ test('text parts are converted to the schema types and defaults filled; the inpu
   assert.deepEqual(query, { name: 'a', limit: '7', tags: 'x', on: 'true' });
   assert.deepEqual(check.parse({ name: 'a' }, { defaults: true }), { value: { name: 'a', limit: 20 } });
   // A JSON body is not converted: "7" stays a string and is refused.
-  assert.deepEqual(check.parse({ name: 'a', limit: '7' }), { problem: 'limit must be integer' });
-  assert.deepEqual(check.parse({ name: 'a', limit: 'seven' }, { text: true, root: 'querystring' }), { problem: 'querystring/limit must be integer' });
+  assert.equal(problemOf(check.parse({ name: 'a', limit: '7' })), 'limit must be integer');
+  assert.equal(problemOf(check.parse({ name: 'a', limit: 'seven' }, { text: true, root: 'querystring' })), 'querystring/limit must be integer');
+});
+
+test('the first problem as data: the part, the field, the rule and the field\'s limits', () => {
+  assert.deepEqual(detailOf(check.parse({ name: 'a', payload: { lat: 91 } }, { root: 'body' })), { in: 'body', field: 'payload.lat', rule: 'maximum', minimum: -90, maximum: 90 });
+  assert.deepEqual(detailOf(check.parse({}, { root: 'body' })), { in: 'body', field: 'name', rule: 'required', min_length: 1 });
+  assert.deepEqual(detailOf(check.parse({ name: 'a', kind: 'bus' })), { in: '', field: 'kind', rule: 'choice', choices: ['car', 'van'] });
+  assert.deepEqual(detailOf(check.parse({ name: 'a', colour: 'red' })), { in: '', field: 'colour', rule: 'unknown_field' });
+  assert.deepEqual(detailOf(check.parse({ name: 'a', limit: 'seven' }, { text: true, root: 'querystring' })), { in: 'querystring', field: 'limit', rule: 'type', expected: 'integer', minimum: 1, maximum: 100 });
+  assert.deepEqual(detailOf(check.parse({ name: '' })), { in: '', field: 'name', rule: 'min_length', min_length: 1 });
 });

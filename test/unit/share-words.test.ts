@@ -70,7 +70,8 @@ test('the share settings form: only changes are sent, limits from the shared sch
     changes: { public_base_url: 'https://track.example.com', auto_complete_after_min: null },
   });
   const problem = (x: Partial<typeof f>) => (fieldsToChanges({ ...f, ...x }, DEFAULT_SHARE_SETTINGS) as { problem: string }).problem;
-  assert.equal(problem({ arrived_radius_m: '5000' }), '“Arrived within” must be between 20 and 2000 m.');
+  assert.equal(problem({ arrived_radius_m: '5000' }), 'Arrived within must be between 20 and 2,000 m.');
+  assert.equal((fieldsToChanges({ ...f, arrived_radius_m: '5000' }, DEFAULT_SHARE_SETTINGS) as { field: string }).field, 'arrived_radius_m');
   assert.equal(problem({ arriving_distance_m: '200', arrived_radius_m: '500' }), '“Arrived within” must not be larger than “Almost there within”.');
   assert.match(problem({ public_base_url: 'track.example.com' }), /must start with http/);
   assert.match(problem({ frame_origins: 'https://shop.example.com/embed' }), /no path/);

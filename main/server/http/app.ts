@@ -5,7 +5,7 @@ import { API_PREFIX, ErrorBody } from '../../../shared/api/schemas';
 import type { ServerContext } from '../context';
 import { DomainError, httpAnswer, nameForStatus } from './errors';
 import { registerRoutes } from './routes/index';
-import { validatorCompiler } from './validators';
+import { ValidationProblem, validatorCompiler } from './validators';
 import http from 'node:http';
 import { applyLimits, serverOptions } from './ports';
 import { safeUrl } from '../logger';
@@ -88,7 +88,10 @@ export async function buildApp(ctx: ServerContext): Promise<App> {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err, url: safeUrl(req.url) }, 'request failed');
     const message = err.validation ? validationMessage(err) : err.message;
-    return reply.code(status).send({ error: nameForStatus(status), message: status >= 500 ? 'internal error; see the server log' : message });
+    const body: ErrorBody = { error: nameForStatus(status), message: status >= 500 ? 'internal error; see the server log' : message };
+    // The refused field as data (shared/api/errors.ts), so the console can say it at the field.
+    if (err instanceof ValidationProblem && status < 500) body.details = [err.detail];
+    return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'NotFound', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 

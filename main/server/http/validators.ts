@@ -1,13 +1,17 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { schemaCheck } from '../../../shared/schema-check';
+import type { FieldProblem } from '../../../shared/api/errors';
 
-/** What the error handler (http/app.ts) needs to answer 400 with the phrase. */
+/** What the error handler (http/app.ts) needs to answer 400 with the phrase and the field it is about. */
 export class ValidationProblem extends Error {
   /** set so Fastify and the error handler treat it as a validation failure */
   readonly validation: { message: string }[];
   readonly statusCode = 400;
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly detail: FieldProblem,
+  ) {
     super(message);
     this.validation = [{ message }];
   }
@@ -26,7 +30,7 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
     // Headers are checked, never replaced (Fastify builds them on demand).
     if (httpPart === 'headers') return (data: unknown) => {
       const r = checker.parse(data, { root: httpPart });
-      return 'value' in r ? {} : { error: new ValidationProblem(r.problem) };
+      return 'value' in r ? {} : { error: new ValidationProblem(r.problem, r.detail) };
     };
     return (data: unknown) => {
       let r;
@@ -37,7 +41,7 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
         if (err instanceof RangeError) return { error: new ValidationProblem(`the ${httpPart === 'body' ? 'JSON body' : httpPart} is nested too deeply`) };
         throw err;
       }
-      return 'value' in r ? { value: r.value } : { error: new ValidationProblem(r.problem) };
+      return 'value' in r ? { value: r.value } : { error: new ValidationProblem(r.problem, r.detail) };
     };
   };
 }

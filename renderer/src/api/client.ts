@@ -1,7 +1,9 @@
 /**
  * The REST client for `/api/v1`: bearer token, JSON in and out, and one error shape. Every
- * error answer (`{error, message}`) becomes an ApiError whose message is the server's own, so
- * the UI can show it as is; a 401 also tells the session to end.
+ * error answer (`{error, message, details?}`) becomes an ApiError whose message is a plain
+ * sentence for its kind (api/error-words.ts), never the server's: that stays in `serverMessage`
+ * for logs, and `details` names the refused field (lib/form-errors.ts words it). A 401 also
+ * tells the session to end.
  */
 import type {
   Company,
@@ -25,6 +27,8 @@ import type { CurrentTripAnswer, DaySummaryRow, ExportFormat, RichTrack, TripSet
 import type { AlertView } from '../../../shared/api/alerts';
 import type { DeviceReception } from '../../../shared/protocol/reception';
 import type { Share, ShareCreate, ShareCreated, ShareListQuery, ShareSettingsAnswer, ShareSettingsUpdate, ShareUpdate } from '../../../shared/api/shares';
+import type { FieldProblem } from '../../../shared/api/errors';
+import { plainErrorText } from './error-words';
 import type { Destination, DestinationCreate, DestinationList, DestinationUpdate, DeliveryPage, DeliveryQuery, NotifyStatus, RedeliverBody, SendResult } from '../../../shared/api/notifications';
 
 /** A destination as POST answers it: a webhook's secret made by the server is in it, this once. */
@@ -48,11 +52,14 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly error: string,
-    message: string,
+    /** the server's own sentence: for logs and developers, not for the screen */
+    readonly serverMessage: string,
     /** seconds to wait, from a 429's Retry-After header */
     readonly retryAfterS: number | null = null,
+    /** the refused field and its limits, when the request failed validation */
+    readonly details: FieldProblem[] = [],
   ) {
-    super(message);
+    super(plainErrorText(error, status, retryAfterS));
     this.name = 'ApiError';
   }
 }
@@ -88,10 +95,11 @@ async function send(baseUrl: string, method: Method, path: string, opts: Request
     throw new ApiError(0, 'NetworkError', 'cannot reach the server; check the connection and try again');
   }
   if (res.ok) return res;
-  const e = parseJson(await res.text()) as { error?: unknown; message?: unknown } | null;
+  const e = parseJson(await res.text()) as { error?: unknown; message?: unknown; details?: unknown } | null;
   const message = typeof e?.message === 'string' && e.message ? e.message : `the server answered ${res.status} ${res.statusText}`.trim();
   const retryAfter = Number(res.headers.get('retry-after'));
-  throw new ApiError(res.status, typeof e?.error === 'string' ? e.error : 'HttpError', message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+  const details = Array.isArray(e?.details) ? (e.details as FieldProblem[]).filter((d) => d && typeof d.field === 'string') : [];
+  throw new ApiError(res.status, typeof e?.error === 'string' ? e.error : 'HttpError', message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null, details);
 }
 
 function parseJson(text: string): unknown {

@@ -47,7 +47,8 @@ async function initialState(): Promise<State> {
       storeSession(session);
       return { kind: 'signed-in', session, baseUrl, desktop: false };
     } catch (err) {
-      const why = err instanceof ApiError ? err.message : (err as Error).message;
+      // Plain words (ApiError's message), never the server's sentence.
+      const why = err instanceof ApiError && err.status === 401 ? 'it was already used or has expired. Ask for a new one.' : (err as Error).message;
       return { kind: 'signed-out', baseUrl, error: `Sign-in link not accepted: ${why}` };
     }
   }

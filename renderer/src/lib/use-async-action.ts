@@ -1,16 +1,17 @@
 /**
  * One action at a time for a form or a button: `busy` while it runs, and its outcome as the
- * form's feedback line. A failure shows the error's own message (the server's, see
- * api/client.ts) unless `describe` words it otherwise.
+ * form's feedback line. A failure shows a plain sentence for its kind (lib/form-errors.ts; never
+ * the server's own) unless `describe` words it otherwise. Forms with fields use lib/use-form.ts.
  */
 import { useCallback, useState } from 'react';
+import { problemText } from './form-errors';
 
 export interface Feedback {
   kind: 'ok' | 'error';
   text: string;
 }
 
-const errorText = (err: unknown): string => (err as Error).message;
+const errorText = problemText;
 
 export function useAsyncAction() {
   const [busy, setBusy] = useState(false);

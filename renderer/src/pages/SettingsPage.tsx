@@ -1,4 +1,4 @@
-/** Settings: this user's units, the company's settings (trips, location sharing), and the addresses phones connect to. */
+/** Settings: the addresses phones connect to first, then the company's settings (trips, location sharing), this user's units, and API keys. */
 import { useConsole } from '../app/console-context';
 import { CompanySettings } from '../components/settings/CompanySettings';
 import { ApiKeys } from '../components/settings/ApiKeys';
@@ -16,6 +16,8 @@ export function SettingsPage() {
         <h1>Settings</h1>
       </div>
       <div className="settings-grid">
+        <LanAddresses />
+        {company ? <CompanySettings key={company.id} company={company} /> : <section className="card settings-card muted">Loading company…</section>}
         <section className="card settings-card" data-testid="units-settings">
           <h2>Units</h2>
           <p className="hint">How speeds are shown to you on this computer. Stored values are not changed.</p>
@@ -27,10 +29,8 @@ export function SettingsPage() {
             ))}
           </div>
         </section>
-        {company ? <CompanySettings key={company.id} company={company} /> : <section className="card settings-card muted">Loading company…</section>}
         {company && <TripSettingsCard key={`trips-${company.id}`} companyId={company.id} />}
         {company && <ShareSettingsCard key={`shares-${company.id}`} companyId={company.id} />}
-        <LanAddresses />
         <ExpectPhoneCard />
         <ApiKeys />
       </div>

@@ -96,20 +96,24 @@ export function SharesPage() {
 function ShareRow({ share: s, deviceName }: { share: Share; deviceName: string | null }) {
   return (
     <tr data-testid="share-row" data-share-id={s.id} data-status={s.status} className={isOpenShare(s) ? undefined : 'disabled'}>
-      <td>
+      <td className="share-status-cell">
         <span className={`share-status status-${s.status}`} data-testid="share-row-status">
           {SHARE_STATUS_LABEL[s.status]}
         </span>
       </td>
-      <td>
+      <td className="share-device-cell">
         <strong>{deviceName ?? s.device_id}</strong>
         {deviceName && <div className="muted small">{s.device_id}</div>}
       </td>
-      <td>{s.recipient_name || <span className="muted">—</span>}</td>
-      <td>{s.order_id || <span className="muted">—</span>}</td>
-      <td className="small">{shareEta(s)}</td>
-      <td className="small">{shareExpiry(s)}</td>
-      <td>
+      <td data-label="Recipient">{s.recipient_name || <span className="muted">—</span>}</td>
+      <td data-label="Order">{s.order_id || <span className="muted">—</span>}</td>
+      <td className="small" data-label="ETA">
+        {shareEta(s)}
+      </td>
+      <td className="small" data-label="Link works until">
+        {shareExpiry(s)}
+      </td>
+      <td className="share-actions-cell">
         <ShareActions share={s} />
       </td>
     </tr>

@@ -5,6 +5,9 @@ import type { Role } from '../../../shared/ids';
 import { useConsole } from '../app/console-context';
 import { UserActions } from '../components/users/UserActions';
 import { ROLE_LABEL, UserEditor } from '../components/users/UserEditor';
+import { ConnectPhoneOffer } from '../components/users/ConnectPhoneOffer';
+import { ConnectPhoneDialog } from '../components/phones/ConnectPhoneDialog';
+import { problemText } from '../lib/form-errors';
 
 type RoleFilter = 'all' | Role;
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
@@ -19,10 +22,13 @@ export function UsersPage() {
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [roleFilter, setRoleFilter] = useState<RoleFilter>('all');
   const [query, setQuery] = useState('');
+  /** a driver just added: offer to connect its phone at once */
+  const [added, setAdded] = useState<User | null>(null);
+  const [connecting, setConnecting] = useState<User | null>(null);
 
   const load = useCallback(() => {
     setError('');
-    api.users().then(setUsers, (err: Error) => setError(err.message));
+    api.users().then(setUsers, (err: unknown) => setError(problemText(err)));
   }, [api]);
   useEffect(() => {
     if (isAdmin) load();
@@ -50,10 +56,13 @@ export function UsersPage() {
     setUsers((list) => (created ? [...(list ?? []), u] : (list ?? []).map((x) => (x.id === u.id ? u : x))));
     if (u.role === 'driver' || created) void live.resync();
     setNotice(created ? `Added ${ROLE_LABEL[u.role].toLowerCase()} “${u.id}”.` : '');
+    setAdded(created && u.role === 'driver' ? u : null);
   };
+  const nameOf = (u: User) => u.display_name || fullName(u) || u.id;
   const deleted = (id: string) => {
     setUsers((list) => (list ?? []).filter((x) => x.id !== id));
     setNotice(`Deleted “${id}”.`);
+    setAdded(null);
     void live.resync();
   };
   const count = (r: RoleFilter) => (users ?? []).filter((u) => r === 'all' || u.role === r).length;
@@ -63,7 +72,17 @@ export function UsersPage() {
       <div className="page-head">
         <h1>Users</h1>
         <div className="page-tools">
-          <input type="search" className="search" placeholder="Search users" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search users" />
+          <input
+            type="search"
+            className="search"
+            placeholder="Search users"
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setNotice('');
+            }}
+            aria-label="Search users"
+          />
           <div className="segmented" role="group" aria-label="Filter by role">
             {(['all', 'driver', 'office', 'admin'] as const).map((r) => (
               <button key={r} type="button" className={roleFilter === r ? 'active' : undefined} aria-pressed={roleFilter === r} onClick={() => setRoleFilter(r)}>
@@ -72,16 +91,37 @@ export function UsersPage() {
               </button>
             ))}
           </div>
-          <button type="button" className="primary" onClick={() => setEditing('new')} data-testid="add-user">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              setEditing('new');
+              setNotice('');
+              setAdded(null);
+            }}
+            data-testid="add-user"
+          >
             Add user
           </button>
         </div>
       </div>
-      {notice && (
+      {notice && !added && (
         <p className="form-ok" role="status" data-testid="users-notice">
           {notice}
         </p>
       )}
+      {added && (
+        <ConnectPhoneOffer
+          notice={notice}
+          driverName={nameOf(added)}
+          onConnect={() => {
+            setConnecting(added);
+            setAdded(null);
+          }}
+          onDismiss={() => setAdded(null)}
+        />
+      )}
+      {connecting && <ConnectPhoneDialog deviceId={connecting.id} deviceName={nameOf(connecting)} onClose={() => setConnecting(null)} />}
       {error && (
         <p className="form-error" role="alert">
           Could not load users: {error}{' '}
@@ -92,7 +132,7 @@ export function UsersPage() {
       )}
       <div className="users-layout">
         <div className="card table-card">
-          <table className="table" data-testid="users-table">
+          <table className="table users-table" data-testid="users-table">
             <thead>
               <tr>
                 <th>User</th>
@@ -119,22 +159,31 @@ export function UsersPage() {
               )}
               {shown.map((u) => (
                 <tr key={u.id} data-testid="user-row" data-user-id={u.id} className={u.disabled ? 'disabled' : undefined}>
-                  <td>
-                    <strong>{u.display_name || fullName(u) || u.id}</strong>
+                  <td className="user-cell">
+                    <strong>{nameOf(u)}</strong>
                     <div className="muted small">{u.id}</div>
                   </td>
-                  <td>
+                  <td className="role-cell">
                     <span className={`role role-${u.role}`}>{ROLE_LABEL[u.role]}</span>
                   </td>
-                  <td className="small">
+                  <td className="small contact-cell">
                     {[u.phone, u.vehicle_plate].filter(Boolean).join(' · ') || <span className="muted">—</span>}
                   </td>
-                  <td className="small">
+                  <td className="small status-cell">
                     {u.disabled ? <span className="tag tag-off">Disabled</span> : <span className="tag tag-on">Active</span>}
                     {u.role !== 'driver' && !u.has_password && <div className="muted">no password</div>}
                   </td>
-                  <td>
-                    <UserActions user={u} onEdit={() => setEditing(u)} onChanged={(x) => changed(x, false)} onDeleted={deleted} />
+                  <td className="actions-cell">
+                    <UserActions
+                      user={u}
+                      onEdit={() => {
+                        setEditing(u);
+                        setNotice('');
+                      }}
+                      onConnect={() => setConnecting(u)}
+                      onChanged={(x) => changed(x, false)}
+                      onDeleted={deleted}
+                    />
                   </td>
                 </tr>
               ))}

@@ -6,6 +6,8 @@
  */
 import type { Provider } from '../../../../shared/api/notifications';
 import { ApiError } from '../../api/client';
+import { plainErrorText } from '../../api/error-words';
+import { fieldSentence } from '../../lib/form-errors';
 import { FIELD_LABELS, PROVIDER_FIELDS, fieldLabel, lowerFirst, type Problem } from './destination-draft';
 
 const PATH_PREFIX = /^(?:(?:body|query|params)[/.])?(?:settings[/.])?/;
@@ -81,12 +83,25 @@ export function fieldProblemOf(message: string, provider: Provider): Problem {
   return { field: null, text: sentence(withLabels(stripped, provider)) };
 }
 
+/** A schema refusal the server named as data (`details`): the console's one wording (lib/form-errors.ts). */
+function detailProblem(err: ApiError, provider: Provider): Problem | null {
+  const d = err.details[0];
+  if (!d) return null;
+  const parts = d.field.split('.');
+  const key = parts[0] === 'settings' && parts[1] ? parts[1] : parts[0]!;
+  // Ranges only: the other rules already have their own words here (plainRest), which the tests pin.
+  if (!fieldKeys(provider).includes(key) || (d.rule !== 'minimum' && d.rule !== 'maximum')) return null;
+  return { field: key, text: fieldSentence({ label: fieldLabel(provider, key) }, d) };
+}
+
 /** Any failure of a destination request, in plain words, with the field when it names one. */
 export function destinationProblem(err: unknown, provider: Provider): Problem {
   if (!(err instanceof ApiError)) return { field: null, text: 'Something went wrong. Try again.' };
+  const byDetail = detailProblem(err, provider);
+  if (byDetail) return byDetail;
   switch (err.error) {
     case 'NetworkError':
-      return { field: null, text: 'Cannot reach the server. Check the connection and try again.' };
+      return { field: null, text: plainErrorText('NetworkError', 0) };
     case 'NotFound':
       return { field: null, text: 'This destination no longer exists. Close this and reload the list.' };
     case 'Forbidden':
@@ -97,7 +112,7 @@ export function destinationProblem(err: unknown, provider: Provider): Problem {
     case 'BadPayload':
     case 'Conflict':
     case 'InvalidAction':
-      return fieldProblemOf(err.message, provider);
+      return fieldProblemOf(err.serverMessage, provider);
     default:
       return { field: null, text: 'The server could not do this just now. Try again.' };
   }
@@ -119,7 +134,7 @@ export function actionProblem(err: unknown): string {
     case 'BadPayload':
     case 'Conflict':
     case 'InvalidAction':
-      return sentence(err.message.replace(/\b(?:body|query|params)\//g, '').replace(/\bsettings\//g, ''));
+      return sentence(err.serverMessage.replace(/\b(?:body|query|params)\//g, '').replace(/\bsettings\//g, ''));
     default:
       return 'The server could not do this just now. Try again.';
   }

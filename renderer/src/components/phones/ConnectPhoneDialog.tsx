@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { DeviceKey, ServerInfo } from '../../../../shared/api/schemas';
 import { useConsole } from '../../app/console-context';
+import { problemText } from '../../lib/form-errors';
 import { phoneHosts } from './connect-urls';
 import { DriverAppTab } from './DriverAppTab';
 import { GpsLoggerTab, OwnTracksTab, TraccarTab } from './ExistingAppTabs';
@@ -44,7 +45,7 @@ export function ConnectPhoneDialog(props: { deviceId: string; deviceName: string
         setInfo(i);
         setKey(k);
       },
-      (err: Error) => !cancelled && setError(err.message),
+      (err: unknown) => !cancelled && setError(problemText(err)),
     );
     return () => {
       cancelled = true;
@@ -58,7 +59,7 @@ export function ConnectPhoneDialog(props: { deviceId: string; deviceName: string
     <Modal title={`Connect a phone — ${props.deviceName}`} onClose={props.onClose} testId="connect-dialog" wide>
       {error && (
         <p className="form-error" role="alert">
-          Could not load the connection details: {error}
+          Could not load the connection details. {error}
         </p>
       )}
       {!error && (!info || !key || !hosts || !chosen) && <p className="muted">Loading…</p>}

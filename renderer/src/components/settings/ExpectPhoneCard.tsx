@@ -5,33 +5,35 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useConsole } from '../../app/console-context';
-import { useAsyncAction } from '../../lib/use-async-action';
+import type { FieldSpecs } from '../../lib/form-errors';
+import { useForm } from '../../lib/use-form';
 import { DEVICE_KEY_REGEX, STRONG_KEY_LENGTH as MIN_LENGTH } from '../../../../shared/device-key';
+import { Field, inputProps } from '../Field';
+
+const SPECS: FieldSpecs<'identifier' | 'note'> = { identifier: { label: 'Identifier', form: 'letters, digits and . _ ~ - only' }, note: { label: 'Note' } };
 
 export function ExpectPhoneCard() {
   const { api, isAdmin } = useConsole();
   const [identifier, setIdentifier] = useState('');
   const [note, setNote] = useState('');
-  const { busy, feedback, setFeedback, run } = useAsyncAction();
+  const form = useForm(SPECS, { Conflict: { field: 'identifier', text: 'This identifier is already declared, or is or was a device key.' } });
   if (!isAdmin) return null;
-  const setError = (text: string) => setFeedback({ kind: 'error', text });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const id = identifier.trim();
-    if (!DEVICE_KEY_REGEX.test(id)) return setError('The identifier has letters, digits and . _ ~ - only (at most 128 characters), as the app shows it.');
+    if (!DEVICE_KEY_REGEX.test(id)) return form.refuse({ identifier: 'The identifier has letters, digits and . _ ~ - only (at most 128 characters), as the app shows it.' });
     if (id.length < MIN_LENGTH) {
-      return setError(`This identifier is too short (${id.length} characters; at least ${MIN_LENGTH}): it could be guessed. Set the app's identifier to the device key shown in Connect a phone instead.`);
+      return form.refuse({
+        identifier: `This identifier is too short (${id.length} characters; at least ${MIN_LENGTH}): it could be guessed. Set the app’s identifier to the device key shown in Connect a phone instead.`,
+      });
     }
-    await run(
-      async () => {
-        await api.expectPhone(id, note.trim() || null);
-        setIdentifier('');
-        setNote('');
-        return 'Declared: when the phone reports, it appears on the map page to adopt.';
-      },
-      (err) => ((err as { status?: number }).status === 409 ? 'This identifier is already declared, or is or was a device key.' : (err as Error).message),
-    );
+    await form.submit(async () => {
+      await api.expectPhone(id, note.trim() || null);
+      setIdentifier('');
+      setNote('');
+      return 'Declared: when the phone reports, it appears on the map page to adopt.';
+    });
   }
 
   return (
@@ -42,29 +44,51 @@ export function ExpectPhoneCard() {
         be changed, declare it here (at least {MIN_LENGTH} characters); when the phone reports, it appears on the map page, ready to adopt. No other
         company can see or adopt it.
       </p>
-      <form onSubmit={submit} noValidate className="stack-form">
-        <fieldset disabled={busy}>
-          <label>
-            Identifier
-            <input value={identifier} onChange={(e) => setIdentifier(e.target.value)} autoComplete="off" spellCheck={false} data-testid="expect-identifier" />
-          </label>
-          <label>
-            Note (optional)
-            <input value={note} onChange={(e) => setNote(e.target.value)} maxLength={200} placeholder="e.g. Ana's tablet" data-testid="expect-note" />
-          </label>
+      <form onSubmit={submit} noValidate className="stack-form" ref={form.formRef}>
+        <fieldset disabled={form.busy}>
+          <Field label="Identifier" error={form.fields.identifier} testId="expect-identifier-field">
+            {(ids) => (
+              <input
+                {...inputProps(ids)}
+                value={identifier}
+                onChange={(e) => {
+                  setIdentifier(e.target.value);
+                  form.edited('identifier');
+                }}
+                autoComplete="off"
+                spellCheck={false}
+                data-testid="expect-identifier"
+              />
+            )}
+          </Field>
+          <Field label="Note (optional)" error={form.fields.note}>
+            {(ids) => (
+              <input
+                {...inputProps(ids)}
+                value={note}
+                onChange={(e) => {
+                  setNote(e.target.value);
+                  form.edited('note');
+                }}
+                maxLength={200}
+                placeholder="e.g. Ana's tablet"
+                data-testid="expect-note"
+              />
+            )}
+          </Field>
           <button type="submit" className="primary" data-testid="expect-submit">
             Declare
           </button>
         </fieldset>
       </form>
-      {feedback?.kind === 'error' && (
+      {form.feedback?.kind === 'error' && (
         <p className="form-error" role="alert" data-testid="expect-error">
-          {feedback.text}
+          {form.feedback.text}
         </p>
       )}
-      {feedback?.kind === 'ok' && (
+      {form.feedback?.kind === 'ok' && (
         <p className="form-ok" data-testid="expect-done">
-          {feedback.text}
+          {form.feedback.text}
         </p>
       )}
     </section>

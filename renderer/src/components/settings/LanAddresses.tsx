@@ -1,65 +1,84 @@
 /**
- * Phones: the addresses phones on the local network reach this server at (GET /api/v1/server/info),
- * each copyable, with the HTTPS port and its certificate's fingerprint and the OsmAnd port.
+ * Phones: first the address the driver app opens (HTTPS: phones give GPS to secure pages only),
+ * copyable, then the addresses phones on the local network reach this server at
+ * (GET /api/v1/server/info), with the HTTPS certificate's fingerprint and the OsmAnd port.
  */
 import type { ServerInfo } from '../../../../shared/api/schemas';
 import { useEffect, useState } from 'react';
 import { useConsole } from '../../app/console-context';
+import { problemText } from '../../lib/form-errors';
+import { CopyField } from '../phones/CopyField';
+import { enrolmentUrl, phoneHosts } from '../phones/connect-urls';
 import { copyText } from './copy-text';
 
 export function LanAddresses() {
   const { api } = useConsole();
-  const [urls, setUrls] = useState<string[] | null>(null);
   const [info, setInfo] = useState<ServerInfo | null>(null);
   const [error, setError] = useState('');
-  const [copied, setCopied] = useState<{ url: string; error?: string } | null>(null);
+  const [copied, setCopied] = useState<{ url: string; ok: boolean } | null>(null);
 
   useEffect(() => {
-    api.serverInfo().then(
-      (i) => {
-        setInfo(i);
-        setUrls(Array.isArray(i.lan_urls) ? i.lan_urls : []);
-      },
-      (err: Error) => setError(err.message),
-    );
+    api.serverInfo().then(setInfo, (err: unknown) => setError(problemText(err)));
   }, [api]);
+
+  const urls = info ? (Array.isArray(info.lan_urls) ? info.lan_urls : []) : null;
+  const hosts = info ? phoneHosts(info, location.hostname) : null;
+  const driverApp = info && hosts ? enrolmentUrl(info, hosts.hosts[0]!, '/driver') : null;
 
   async function copy(url: string) {
     try {
       await copyText(url);
-      setCopied({ url });
-    } catch (err) {
-      setCopied({ url, error: (err as Error).message });
+      setCopied({ url, ok: true });
+    } catch {
+      setCopied({ url, ok: false });
     }
   }
 
   return (
-    <section className="card settings-card" data-testid="lan-addresses">
+    <section className="card settings-card phones-card" data-testid="lan-addresses">
       <h2>Phones</h2>
-      <p className="hint">Driver phones on the same network reach this server at these addresses. To connect one, select a driver on the map and choose Connect a phone.</p>
       {error && (
         <p className="form-error" role="alert">
-          Could not read the server’s addresses: {error}
+          Could not read the server’s addresses. {error}
         </p>
       )}
-      {urls === null && !error && <p className="muted">Loading…</p>}
+      {!info && !error && <p className="muted">Loading…</p>}
+      {driverApp && (
+        <div className="driver-app-address" data-testid="driver-app-address">
+          <CopyField label="Driver app address — open it on the driver’s phone" value={driverApp.url} testId="driver-app-url" wrap />
+          {driverApp.secure ? (
+            <p className="hint">
+              {hosts?.loopbackOnly
+                ? 'This address works on this computer only: start the server on the network (--host 0.0.0.0) so phones can reach it.'
+                : 'The phone warns once about the self-made certificate; compare the fingerprint below. To sign a driver in, select the driver and choose Connect a phone.'}
+            </p>
+          ) : (
+            <p className="form-error small" data-testid="driver-app-insecure">
+              HTTPS is off, so phones will not share their GPS position with the driver app. Start the server with an HTTPS port.
+            </p>
+          )}
+        </div>
+      )}
+      {urls && urls.length > 0 && (
+        <>
+          <p className="hint">Other apps (Traccar Client, OwnTracks, GPSLogger) reach this server on the local network at:</p>
+          <ul className="lan-list">
+            {urls.map((url) => (
+              <li key={url} data-testid="lan-url">
+                <code>{url}</code>
+                <button type="button" onClick={() => void copy(url)} aria-label={`Copy ${url}`}>
+                  {copied?.url === url && copied.ok ? 'Copied' : 'Copy'}
+                </button>
+                {copied?.url === url && !copied.ok && <span className="form-error">Could not copy; select the address and copy it by hand.</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {urls?.length === 0 && (
         <p className="muted">
           No address phones can reach: the server accepts connections from this computer only, or the computer is on no network. Start it with <code>--host 0.0.0.0</code> to let phones connect.
         </p>
-      )}
-      {urls && urls.length > 0 && (
-        <ul className="lan-list">
-          {urls.map((url) => (
-            <li key={url} data-testid="lan-url">
-              <code>{url}</code>
-              <button type="button" onClick={() => void copy(url)} aria-label={`Copy ${url}`}>
-                {copied?.url === url && !copied.error ? 'Copied' : 'Copy'}
-              </button>
-              {copied?.url === url && copied.error && <span className="form-error">{copied.error}</span>}
-            </li>
-          ))}
-        </ul>
       )}
       {info && <ServerPorts info={info} />}
     </section>

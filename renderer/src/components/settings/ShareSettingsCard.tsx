@@ -2,11 +2,11 @@
 import { useState, type FormEvent } from 'react';
 import type { ShareSettingsAnswer } from '../../../../shared/api/shares';
 import { useConsole } from '../../app/console-context';
-import { useAsyncAction } from '../../lib/use-async-action';
+import { useForm } from '../../lib/use-form';
 import { useLoad } from '../../lib/use-load';
+import { Field, inputProps } from '../Field';
 import { FormFeedback } from '../FormFeedback';
-import { shareProblem } from '../shares/share-labels';
-import { NUMBER_FIELDS, fieldsToChanges, toFields, type ShareSettingsFields } from './share-settings-form';
+import { NUMBER_FIELDS, SHARE_SETTINGS_SPECS, fieldsToChanges, toFields, type ShareSettingsFields } from './share-settings-form';
 
 const SOURCE: Record<ShareSettingsAnswer['base_url_source'], string> = {
   setting: 'the public address below',
@@ -17,30 +17,39 @@ const SOURCE: Record<ShareSettingsAnswer['base_url_source'], string> = {
 export function ShareSettingsCard({ companyId }: { companyId: string }) {
   const { api, isAdmin } = useConsole();
   const [saved, setSaved] = useState<ShareSettingsAnswer | null>(null);
-  const [form, setForm] = useState<ShareSettingsFields | null>(null);
-  const { busy, feedback, setFeedback, run } = useAsyncAction();
+  const [values, setValues] = useState<ShareSettingsFields | null>(null);
+  const form = useForm(SHARE_SETTINGS_SPECS, { Forbidden: 'Only admins change the sharing settings.' });
   const show = (a: ShareSettingsAnswer) => {
     setSaved(a);
-    setForm(toFields(a.settings));
+    setValues(toFields(a.settings));
   };
   const loaded = useLoad(async () => show(await api.shareSettings(companyId)), [api, companyId]);
-  const message = feedback ?? (loaded.error ? { kind: 'error' as const, text: 'Could not load the share settings.' } : null);
-  const set = (k: keyof ShareSettingsFields, v: string) => form && setForm({ ...form, [k]: v });
+  const message = form.feedback ?? (loaded.error ? { kind: 'error' as const, text: 'Could not load the share settings.' } : null);
+  const set = (k: keyof ShareSettingsFields, v: string) => {
+    if (values) setValues({ ...values, [k]: v });
+    form.edited(k);
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!form || !saved) return;
-    const r = fieldsToChanges(form, saved.settings);
-    if ('problem' in r) return setFeedback({ kind: 'error', text: r.problem });
-    if (Object.keys(r.changes).length === 0) return setFeedback({ kind: 'ok', text: 'Nothing to save.' });
-    await run(async () => {
+    if (!values || !saved) return;
+    const r = fieldsToChanges(values, saved.settings);
+    if ('problem' in r) return form.refuse({ [r.field]: r.problem });
+    if (Object.keys(r.changes).length === 0) return form.say({ kind: 'ok', text: 'Nothing to save.' });
+    await form.submit(async () => {
       show(await api.updateShareSettings(companyId, r.changes));
       return 'Saved. Open shares use these settings at once.';
-    }, shareProblem);
+    });
   }
 
+  const text = (key: 'public_base_url' | 'routing_url', label: string, placeholder: string, hint: string, testId?: string) => (
+    <Field label={label} error={form.fields[key]} hint={hint} testId={`share-field-${key}`}>
+      {(ids) => <input {...inputProps(ids)} value={values![key]} onChange={(e) => set(key, e.target.value)} placeholder={placeholder} data-testid={testId} />}
+    </Field>
+  );
+
   return (
-    <form className="card settings-card" onSubmit={submit} noValidate data-testid="share-settings">
+    <form className="card settings-card" onSubmit={submit} noValidate data-testid="share-settings" ref={form.formRef}>
       <h2>Location sharing</h2>
       <p className="hint">Links you send customers, and what their page shows.</p>
       {saved && (
@@ -48,44 +57,40 @@ export function ShareSettingsCard({ companyId }: { companyId: string }) {
           Share links start with <code>{saved.base_url}</code> — {SOURCE[saved.base_url_source]}.
         </p>
       )}
-      {form ? (
-        <fieldset disabled={!isAdmin || busy}>
-          <label>
-            Public address
-            <input value={form.public_base_url} onChange={(e) => set('public_base_url', e.target.value)} placeholder="e.g. https://track.example.com" data-testid="share-public-base" />
-            <span className="hint">Where customers reach this server (a reverse proxy or port forward). Empty: this server’s network address.</span>
-          </label>
+      {values ? (
+        <fieldset disabled={!isAdmin || form.busy}>
+          {text(
+            'public_base_url',
+            'Public address',
+            'e.g. https://track.example.com',
+            'Where customers reach this server (a reverse proxy or port forward). Empty: this server’s network address.',
+            'share-public-base',
+          )}
           <div className="trip-settings-grid">
             {NUMBER_FIELDS.map((f) => (
-              <label key={f.key} title={f.hint}>
-                {f.label}
-                <span className="with-unit">
-                  <input inputMode="decimal" value={form[f.key]} placeholder={f.empty} onChange={(e) => set(f.key, e.target.value)} data-testid={`share-${f.key}`} />
-                  <span className="unit">{f.unit}</span>
-                </span>
-                <span className="hint">{f.hint}</span>
-              </label>
+              <Field key={f.key} label={f.label} error={form.fields[f.key]} hint={f.hint} testId={`share-field-${f.key}`}>
+                {(ids) => (
+                  <span className="with-unit" title={f.hint}>
+                    <input {...inputProps(ids)} inputMode="decimal" value={values[f.key]} placeholder={f.empty} onChange={(e) => set(f.key, e.target.value)} data-testid={`share-${f.key}`} />
+                    <span className="unit">{f.unit}</span>
+                  </span>
+                )}
+              </Field>
             ))}
           </div>
-          <label>
-            Routing service (optional)
-            <input value={form.routing_url} onChange={(e) => set('routing_url', e.target.value)} placeholder="e.g. https://router.example.com" />
-            <span className="hint">An OSRM-compatible service for road-based arrival times. Empty: straight line × detour factor.</span>
-          </label>
-          <label>
-            Web sites that may show the page
-            <textarea rows={2} value={form.frame_origins} onChange={(e) => set('frame_origins', e.target.value)} placeholder="e.g. https://shop.example.com" />
-            <span className="hint">One per line, to embed the page in your shop. Empty: no other site may.</span>
-          </label>
+          {text('routing_url', 'Routing service (optional)', 'e.g. https://router.example.com', 'An OSRM-compatible service for road-based arrival times. Empty: straight line × detour factor.')}
+          <Field label="Web sites that may show the page" error={form.fields.frame_origins} hint="One per line, to embed the page in your shop. Empty: no other site may." testId="share-field-frame_origins">
+            {(ids) => <textarea {...inputProps(ids)} rows={2} value={values.frame_origins} onChange={(e) => set('frame_origins', e.target.value)} placeholder="e.g. https://shop.example.com" />}
+          </Field>
         </fieldset>
       ) : (
         !message && <p className="hint">Loading…</p>
       )}
       <FormFeedback feedback={message} testId="share-settings-message" />
-      {isAdmin && form && (
+      {isAdmin && values && (
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save sharing settings'}
+          <button type="submit" className="primary" disabled={form.busy}>
+            {form.busy ? 'Saving…' : 'Save sharing settings'}
           </button>
         </div>
       )}

@@ -2,8 +2,10 @@
 import { useState, type FormEvent } from 'react';
 import { DEFAULT_TRIP_SETTINGS, type TripSettings } from '../../../../shared/api/trips';
 import { useConsole } from '../../app/console-context';
-import { useAsyncAction } from '../../lib/use-async-action';
+import type { FieldSpecs } from '../../lib/form-errors';
+import { useForm } from '../../lib/use-form';
 import { useLoad } from '../../lib/use-load';
+import { Field, inputProps } from '../Field';
 import { FormFeedback } from '../FormFeedback';
 
 type Key = keyof TripSettings;
@@ -19,63 +21,79 @@ const FIELDS: { key: Key; label: string; unit: string; hint: string }[] = [
   { key: 'walking_max_kmh', label: 'Walking below', unit: 'km/h', hint: 'a trip never faster than this is a walk, removed' },
   { key: 'speed_limit_kmh', label: 'Speeding above', unit: 'km/h', hint: 'a driving event after 10 s above it' },
 ];
+const SPECS = Object.fromEntries(FIELDS.map((f) => [f.key, { label: f.label, unit: f.unit || undefined }])) as FieldSpecs<Key>;
 
 export function TripSettingsCard({ companyId }: { companyId: string }) {
   const { api, isAdmin } = useConsole();
   const [saved, setSaved] = useState<TripSettings | null>(null);
-  const [form, setForm] = useState<Record<Key, string> | null>(null);
-  const { busy, feedback, setFeedback, run } = useAsyncAction();
+  const [values, setValues] = useState<Record<Key, string> | null>(null);
+  const form = useForm(SPECS, { Forbidden: 'Only admins change the trip settings.' });
 
   const show = (s: TripSettings) => {
     setSaved(s);
-    setForm(Object.fromEntries(FIELDS.map((f) => [f.key, String(s[f.key])])) as Record<Key, string>);
+    setValues(Object.fromEntries(FIELDS.map((f) => [f.key, String(s[f.key])])) as Record<Key, string>);
   };
   const loaded = useLoad(async () => show(await api.tripSettings(companyId)), [api, companyId]);
-  const message = feedback ?? (loaded.error ? { kind: 'error' as const, text: loaded.error } : null);
+  const message = form.feedback ?? (loaded.error ? { kind: 'error' as const, text: `Could not load the trip settings. ${loaded.error}` } : null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!form || !saved) return;
+    if (!values || !saved) return;
     const changes: Partial<TripSettings> = {};
+    const bad: Partial<Record<Key, string>> = {};
     for (const f of FIELDS) {
-      const v = Number(form[f.key].trim().replace(',', '.'));
-      if (form[f.key].trim() === '' || !Number.isFinite(v)) return setFeedback({ kind: 'error', text: `${f.label} must be a number.` });
-      if (v !== saved[f.key]) changes[f.key] = v;
+      const v = Number(values[f.key].trim().replace(',', '.'));
+      if (values[f.key].trim() === '' || !Number.isFinite(v)) bad[f.key] = `${f.label} must be a number.`;
+      else if (v !== saved[f.key]) changes[f.key] = v;
     }
-    if (Object.keys(changes).length === 0) return setFeedback({ kind: 'ok', text: 'Nothing to save.' });
-    await run(async () => {
+    if (Object.keys(bad).length) return form.refuse(bad);
+    if (Object.keys(changes).length === 0) return form.say({ kind: 'ok', text: 'Nothing to save.' });
+    await form.submit(async () => {
       show(await api.updateTripSettings(companyId, changes));
       return 'Saved. New trips use these settings.';
     });
   }
 
   return (
-    <form className="card settings-card" onSubmit={submit} noValidate data-testid="trip-settings">
+    <form className="card settings-card" onSubmit={submit} noValidate data-testid="trip-settings" ref={form.formRef}>
       <h2>Trips</h2>
       <p className="hint">How trips are cut from the positions. Defaults suit vans in town: a 3-minute stop within 200 m ends a trip.</p>
-      {form ? (
-        <fieldset disabled={!isAdmin || busy} className="trip-settings-grid">
+      {values ? (
+        <fieldset disabled={!isAdmin || form.busy} className="trip-settings-grid">
           {FIELDS.map((f) => (
-            <label key={f.key} title={f.hint}>
-              {f.label}
-              <span className="with-unit">
-                <input inputMode="decimal" value={form[f.key]} onChange={(e) => setForm({ ...form, [f.key]: e.target.value })} data-testid={`trip-${f.key}`} />
-                <span className="unit">{f.unit}</span>
-              </span>
-              <span className="hint">
-                {f.hint} (default {DEFAULT_TRIP_SETTINGS[f.key]})
-              </span>
-            </label>
+            <Field
+              key={f.key}
+              label={f.label}
+              error={form.fields[f.key]}
+              hint={`${f.hint} (default ${DEFAULT_TRIP_SETTINGS[f.key]})`}
+              testId={`trip-field-${f.key}`}
+            >
+              {(ids) => (
+                <span className="with-unit" title={f.hint}>
+                  <input
+                    {...inputProps(ids)}
+                    inputMode="decimal"
+                    value={values[f.key]}
+                    onChange={(e) => {
+                      setValues({ ...values, [f.key]: e.target.value });
+                      form.edited(f.key);
+                    }}
+                    data-testid={`trip-${f.key}`}
+                  />
+                  <span className="unit">{f.unit}</span>
+                </span>
+              )}
+            </Field>
           ))}
         </fieldset>
       ) : (
         !message && <p className="hint">Loading…</p>
       )}
       <FormFeedback feedback={message} testId="trip-settings-message" />
-      {isAdmin && form && (
+      {isAdmin && values && (
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save trip settings'}
+          <button type="submit" className="primary" disabled={form.busy}>
+            {form.busy ? 'Saving…' : 'Save trip settings'}
           </button>
         </div>
       )}

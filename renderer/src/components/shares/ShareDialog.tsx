@@ -6,13 +6,12 @@
 import { useEffect, useState } from 'react';
 import type { ShareCreated, ShareSettingsAnswer } from '../../../../shared/api/shares';
 import { useConsole } from '../../app/console-context';
-import { useAsyncAction } from '../../lib/use-async-action';
+import { useForm } from '../../lib/use-form';
 import { mapPick } from '../../map/map-pick';
 import { Modal } from '../phones/Modal';
 import { draftToRequest, emptyDraft, formatCoords, type ShareDraft } from './share-draft';
-import { ShareForm } from './ShareForm';
+import { SHARE_FORM_SPECS, ShareForm } from './ShareForm';
 import { ShareResult } from './ShareResult';
-import { shareProblem } from './share-labels';
 import { notifySharesChanged } from './shares-changed';
 
 export function ShareDialog(props: { deviceId: string; deviceName: string; onClose: () => void }) {
@@ -21,7 +20,10 @@ export function ShareDialog(props: { deviceId: string; deviceName: string; onClo
   const [picking, setPicking] = useState(false);
   const [created, setCreated] = useState<ShareCreated | null>(null);
   const [base, setBase] = useState<ShareSettingsAnswer | null>(null);
-  const { busy, feedback, setFeedback, run } = useAsyncAction();
+  const form = useForm(SHARE_FORM_SPECS, {
+    NotFound: 'This device no longer exists. Close this and reload the page.',
+    Forbidden: 'Your account may not share locations. Ask an admin.',
+  });
 
   // A pick still waiting when the dialog goes away is cancelled.
   useEffect(() => () => (mapPick.active() ? mapPick.answer(null) : undefined), []);
@@ -39,19 +41,19 @@ export function ShareDialog(props: { deviceId: string; deviceName: string; onClo
     setPicking(false);
     if (p) {
       setDraft((d) => ({ ...d, coords: formatCoords(p) }));
-      setFeedback(null);
+      form.edited('destination');
     }
   };
 
   const submit = () => {
     const req = draftToRequest(props.deviceId, draft);
-    if ('problem' in req) return setFeedback({ kind: 'error', text: req.problem });
-    void run(async () => {
+    if ('problem' in req) return form.refuse({ [req.field]: req.problem });
+    void form.submit(async () => {
       const c = await api.createShare(req.body);
       setCreated(c);
       notifySharesChanged();
       if (company) api.shareSettings(company.id).then(setBase, (err: Error) => console.warn('share settings not loaded:', err.message));
-    }, shareProblem);
+    });
   };
 
   if (picking) {
@@ -69,12 +71,7 @@ export function ShareDialog(props: { deviceId: string; deviceName: string; onClo
       {created ? (
         <ShareResult created={created} recipient={draft.recipient} base={base} onDone={props.onClose} />
       ) : (
-        <ShareForm
-          draft={draft}
-          onChange={(d) => {
-            setDraft(d);
-            setFeedback(null); // a problem shown was about what was typed before
-          }} onPick={() => void pick()} onSubmit={submit} onCancel={props.onClose} busy={busy} feedback={feedback} />
+        <ShareForm draft={draft} onChange={setDraft} onPick={() => void pick()} onSubmit={submit} onCancel={props.onClose} form={form} />
       )}
     </Modal>
   );

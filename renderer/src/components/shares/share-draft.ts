@@ -31,16 +31,16 @@ export function parseCoords(text: string): { lat: number; lng: number } | null {
 
 export const formatCoords = (p: { lat: number; lng: number }): string => `${p.lat.toFixed(5)}, ${p.lng.toFixed(5)}`;
 
-/** The request body, or a sentence saying what to fix. */
-export function draftToRequest(deviceId: string, d: ShareDraft): { body: ShareCreate } | { problem: string } {
+/** The request body, or a sentence saying what to fix (about the destination, the one field checked here). */
+export function draftToRequest(deviceId: string, d: ShareDraft): { body: ShareCreate } | { problem: string; field: 'destination' } {
   const text = (v: string) => (v.trim() ? v.trim() : null);
   let destination: ShareCreate['destination'] = null;
   if (d.coords.trim()) {
     const p = parseCoords(d.coords);
-    if (!p) return { problem: 'Type the destination as latitude, longitude (for example 48.13743, 11.57549), or pick it on the map.' };
+    if (!p) return { field: 'destination', problem: 'Type the destination as latitude, longitude (for example 48.13743, 11.57549), or pick it on the map.' };
     destination = { latitude: p.lat, longitude: p.lng, label: text(d.label) };
   } else if (d.label.trim()) {
-    return { problem: 'Add the destination’s coordinates too (type them or pick the place on the map), or clear the place name.' };
+    return { field: 'destination', problem: 'Add the destination’s coordinates too (type them or pick the place on the map), or clear the place name.' };
   }
   return {
     body: {
