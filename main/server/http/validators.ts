@@ -38,7 +38,7 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
         r = checker.parse(data, { text, defaults: true, root: httpPart });
       } catch (err) {
         // Copying a value nested thousands of levels deep (a JSON body of `[[[[…]]]]`) overflows the stack.
-        if (err instanceof RangeError) return { error: new ValidationProblem(`the ${httpPart === 'body' ? 'JSON body' : httpPart} is nested too deeply`) };
+        if (err instanceof RangeError) return { error: new ValidationProblem(`the ${httpPart === 'body' ? 'JSON body' : httpPart} is nested too deeply`, { in: httpPart === 'querystring' || httpPart === 'params' || httpPart === 'headers' ? httpPart : 'body', field: '', rule: 'other' }) };
         throw err;
       }
       return 'value' in r ? { value: r.value } : { error: new ValidationProblem(r.problem, r.detail) };
