@@ -303,7 +303,7 @@ describe('console: trips view', { timeout: 300_000 }, () => {
 
     await page.route('**/api/v1/devices/DR_1/trips?**', (route) => route.abort('internetdisconnected'));
     await page.goto(`${srv.url}/#/trips/DR_1/${day}`);
-    await waitForText(page, '[data-testid="trips-error"]', /cannot reach the server/);
+    await waitForText(page, '[data-testid="trips-error"]', /Cannot reach the server/);
     await page.unroute('**/api/v1/devices/DR_1/trips?**');
     await page.click('[data-testid="trips-retry"]');
     await page.waitForSelector('[data-testid="trip-row"]');
