@@ -627,11 +627,16 @@ interface MinuteFigures {
   latencyP99Ms: number | null;
 }
 
-/** One line per minute of the window: the server's last RSS and heap, its worst loop lag, and latency. */
+/**
+ * One line per minute of the window: the server's last RSS and heap, its worst loop lag, and
+ * latency. The window's end reports the last minute (the timer and the end coincide).
+ */
 function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
   const minutes: MinuteFigures[] = [];
   let fromSample = srv.samples.length;
-  const timer = setInterval(() => {
+  let lastReport = performance.now();
+  const report = (): void => {
+    lastReport = performance.now();
     const recent = srv.samples.slice(fromSample);
     fromSample = srv.samples.length;
     const last = recent.at(-1);
@@ -647,10 +652,12 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
     };
     minutes.push(m);
     log(`minute ${m.minute}: rss ${m.rssMb} MB, heap ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms, latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
-  }, 60_000);
+  };
+  const timer = setInterval(report, 60_000);
   return {
     stop: () => {
       clearInterval(timer);
+      if (performance.now() - lastReport >= 30_000) report();
       return minutes;
     },
   };
