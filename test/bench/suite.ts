@@ -111,7 +111,7 @@ function wsScenario(): { raw: unknown; rows: Row[] } {
 }
 
 function httpScenario(): { raw: unknown; rows: Row[] } {
-  const args = QUICK ? ['--devices', '200', '--requests', '5000', '--warmup', '1000', '--max-seconds', '10'] : ['--devices', '1000', '--requests', '60000', '--warmup', '5000', '--max-seconds', '20'];
+  const args = QUICK ? ['--devices', '200', '--requests', '20000', '--warmup', '2000', '--max-seconds', '10'] : ['--devices', '1000', '--requests', '60000', '--warmup', '5000', '--max-seconds', '20'];
   const fd = bench('http-bench.ts', args);
   const ref = bench('http-bench.ts', [...args, '--reference']);
   const s = 'HTTP OsmAnd ingest (autocannon, 64 connections)';
