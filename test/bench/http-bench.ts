@@ -13,6 +13,9 @@
  *
  *   npm run bench:http -- --devices 1000 --connections 64 --requests 60000 [--cpu-prof DIR]
  *
+ * `--reference` runs the bare `node:http` server (reference/http-200.ts, answers 200, stores
+ * nothing) in place of FleetDesk, for `npm run bench`'s ratios.
+ *
  * One JSON object goes to stdout; progress goes to stderr.
  */
 import { fork } from 'node:child_process';
@@ -36,6 +39,8 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '5000' },
     'max-seconds': { type: 'string', default: '15' },
     'keep-data': { type: 'boolean', default: false },
+    /** the bare http server instead of FleetDesk */
+    reference: { type: 'boolean', default: false },
     /** writes the server's CPU profile to this folder */
     'cpu-prof': { type: 'string' },
   },
@@ -67,7 +72,8 @@ function startServer(dataDir: string) {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const execArgv = ['--import', 'tsx'];
   if (opts['cpu-prof']) execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts['cpu-prof']}`);
-  const child = fork(path.join(here, 'bench-server.ts'), [dataDir], { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const script = opts.reference ? path.join(here, 'reference', 'http-200.ts') : path.join(here, 'bench-server.ts');
+  const child = fork(script, [dataDir], { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout?.pipe(process.stderr);
   const next = <T extends FromServer['type']>(type: T, timeoutMs = 30_000) =>
     new Promise<Extract<FromServer, { type: T }>>((resolve, reject) => {
@@ -128,11 +134,16 @@ async function main(): Promise<void> {
   const window = await server.next('window');
   server.command({ cmd: 'stop' });
   const stopped = await server.next('stopped');
-  const ro = new Database(path.join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
-  const rows = (ro.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n;
-  ro.close();
   const ok2xx = warm['2xx'] + r['2xx'];
+  // the reference stores nothing: count its answers as its rows
+  let rows = ok2xx;
+  if (!opts.reference) {
+    const ro = new Database(path.join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
+    rows = (ro.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n;
+    ro.close();
+  }
   const figures = {
+    target: opts.reference ? 'reference http 200' : 'FleetDesk',
     devices: N,
     connections: CONNECTIONS,
     cpus: os.cpus().length,

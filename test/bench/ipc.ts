@@ -12,6 +12,16 @@ export interface ServerSample {
   /** cumulative process CPU (user + system), microseconds */
   cpuMicros: number;
   writerPending: number;
+  /** the worst event-loop lag (beyond 10 ms resolution) since the previous sample, ms */
+  loopLagMaxMs: number;
+}
+
+/** the group-commit writer's totals (zeros for a reference without one) */
+export interface WriterTotals {
+  batches: number;
+  stored: number;
+  duplicates: number;
+  maxBatch: number;
 }
 
 /** How late timers ran (the event loop's lag beyond the sampling resolution). */
@@ -28,5 +38,5 @@ export type FromServer =
   | { type: 'ready'; port: number; pid: number }
   | ServerSample
   | { type: 'window'; cpuMs: number; wallMs: number; loopDelay: LoopDelay }
-  | { type: 'stopped'; writer: { batches: number; stored: number; duplicates: number; maxBatch: number }; rssBytes: number; stopMs: number }
+  | { type: 'stopped'; writer: WriterTotals; rssBytes: number; stopMs: number }
   | { type: 'failed'; message: string };

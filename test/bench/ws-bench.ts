@@ -18,10 +18,16 @@
  * `--heartbeat-every <s>` has every driver also send a heartbeat (no seq) with a changing battery
  * every s seconds, so HeartbeatReceived events keep flowing into the outbox during the run.
  *
+ * `--reference` runs the bare `ws` relay (reference/ws-relay.ts: no auth, no persistence) in
+ * place of FleetDesk, driven by the same clients, for `npm run bench`'s ratios; `--phones K`
+ * adds K OsmAnd phones posting a fix every second over HTTP keep-alive (soak.ts). Every 60 s of
+ * the window a line with RSS, heap, event-loop lag and latency goes to stderr and into `minutes`.
+ *
  * One JSON object goes to stdout; progress goes to stderr.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +44,7 @@ import { accountsOn } from '../../main/server/open-accounts';
 
 // ---------------------------------------------------------------- options
 
-const USAGE = 'usage: npm run bench:ws -- [--drivers 2000] [--offices 5] [--duration 30] [--warmup 5] [--ramp-batch 100] [--notify-down] [--heartbeat-every 0] [--durability full|normal] [--cpu-prof] [--keep-data]';
+const USAGE = 'usage: npm run bench:ws -- [--drivers 2000] [--offices 5] [--duration 30] [--warmup 5] [--ramp-batch 100] [--notify-down] [--heartbeat-every 0] [--durability full|normal] [--reference] [--phones 0] [--cpu-prof] [--keep-data]';
 
 const OPTIONS = {
   drivers: { type: 'string', default: '2000' },
@@ -56,6 +62,10 @@ const OPTIONS = {
   'heartbeat-every': { type: 'string', default: '0' },
   /** the server's `synchronous` level (README "What an acknowledgement guarantees") */
   durability: { type: 'string', default: 'full' },
+  /** the bare ws relay instead of FleetDesk */
+  reference: { type: 'boolean', default: false },
+  /** OsmAnd phones posting one fix a second over HTTP (FleetDesk only) */
+  phones: { type: 'string', default: '0' },
 } as const;
 
 function parseOptions() {
@@ -86,6 +96,12 @@ const RAMP_BATCH = intArg('ramp-batch', args['ramp-batch'], 1, 10_000);
 const TOTAL_SEQS = WARMUP_S + DURATION_S;
 const HEARTBEAT_EVERY = intArg('heartbeat-every', args['heartbeat-every'], 0, 3_600);
 const DURABILITY = args.durability;
+const REFERENCE = args.reference;
+const PHONES = intArg('phones', args.phones, 0, 1_000);
+if (REFERENCE && (PHONES > 0 || args['notify-down'] || HEARTBEAT_EVERY > 0)) {
+  console.error(`--reference takes no --phones, --notify-down or --heartbeat-every\n${USAGE}`);
+  process.exit(2);
+}
 if (DURABILITY !== 'full' && DURABILITY !== 'normal') {
   console.error(`--durability is full or normal\n${USAGE}`);
   process.exit(2);
@@ -132,6 +148,8 @@ interface Provisioned {
   officeTokens: string[];
   /** an admin's token, for the destination of --notify-down */
   adminToken: string | null;
+  /** device keys of the --phones OsmAnd phones */
+  phoneKeys: string[];
 }
 
 async function provision(): Promise<Provisioned> {
@@ -149,7 +167,12 @@ async function provision(): Promise<Provisioned> {
     for (const id of driverIds) await addUser(accounts, { companyId: COMPANY, userId: id, role: 'driver', vehicle_plate: `B-${id}` });
     for (const id of officeIds) await addUser(accounts, { companyId: COMPANY, userId: id, role: 'office', display_name: `Dispatcher ${id}` });
     if (args['notify-down']) await addUser(accounts, { companyId: COMPANY, userId: 'ADMIN', role: 'admin' });
+    for (let k = 0; k < PHONES; k++) await addUser(accounts, { companyId: COMPANY, userId: `PH_${k}`, role: 'driver' });
     db.exec('COMMIT');
+    const phoneKeys = accounts.users
+      .list(COMPANY, 'driver')
+      .filter((u) => u.user_id.startsWith('PH_'))
+      .map((u) => u.device_key);
     const ttl = 3600 + TOTAL_SEQS * 2;
     return {
       dataDir,
@@ -158,6 +181,7 @@ async function provision(): Promise<Provisioned> {
       officeIds,
       officeTokens: officeIds.map((id) => issueToken(accounts, COMPANY, id, ttl).token),
       adminToken: args['notify-down'] ? issueToken(accounts, COMPANY, 'ADMIN', ttl).token : null,
+      phoneKeys,
     };
   } finally {
     db.close();
@@ -180,7 +204,8 @@ function startServer(dataDir: string, profDir: string | null): Promise<ServerHan
   const here = path.dirname(fileURLToPath(import.meta.url));
   const execArgv = ['--import', 'tsx'];
   if (profDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profDir}`);
-  const child = fork(path.join(here, 'bench-server.ts'), [dataDir, DURABILITY], { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const script = REFERENCE ? path.join(here, 'reference', 'ws-relay.ts') : path.join(here, 'bench-server.ts');
+  const child = fork(script, [dataDir, DURABILITY], { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout?.pipe(process.stderr);
   const samples: ServerSample[] = [];
   const waiters: { type: string; resolve: (m: FromServer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
@@ -275,6 +300,7 @@ const stats = {
   connectFailures: 0,
 };
 const latency = new Samples(); // driver send → office receive, seqs of the measured window
+let minuteLatency = new Samples(); // the same, for the current minute of the window
 /** per second of the schedule (seq): worst driver→office latency and errors, to spot periodic stalls */
 const maxLatencyBySeq = new Float64Array(TOTAL_SEQS);
 const errorsBySeq = new Uint32Array(TOTAL_SEQS);
@@ -399,7 +425,10 @@ function onOfficeMessage(data: WebSocket.RawData): void {
     }
     const l = now - (sendAt[i * TOTAL_SEQS + seq] as number);
     if (l > (maxLatencyBySeq[seq] as number)) maxLatencyBySeq[seq] = l;
-    if (measuredSeq(seq)) latency.add(l);
+    if (measuredSeq(seq)) {
+      latency.add(l);
+      minuteLatency.add(l);
+    }
   } else if (m.type === 'error') {
     bump(stats.errors, `office:${m.error}`);
   }
@@ -559,6 +588,81 @@ async function destinationHealth(port: number, token: string, id: string): Promi
   return { pending: d.health.pending, failingSince: d.health.failing_since, lastError: d.health.last_error, headAttempts: head.deliveries[0]?.attempts ?? 0 };
 }
 
+// ---------------------------------------------------------------- OsmAnd phones (--phones)
+
+const phoneStats = { ok: 0, failed: 0 };
+
+/** Each phone POSTs an OsmAnd fix every second over a keep-alive agent until stopped. */
+function startPhones(port: number, keys: string[]): () => void {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, keys.length) });
+  const timers = keys.map((key, k) => {
+    let n = 0;
+    const lat0 = 9.01 + k * 1e-3;
+    return setInterval(() => {
+      n++;
+      const body = `id=${key}&timestamp=${Math.floor(Date.now() / 1000)}&lat=${(lat0 + n * 1e-5).toFixed(6)}&lon=${(38.75 + n * 1e-5).toFixed(6)}&speed=10&bearing=90&accuracy=5`;
+      const req = http.request({ host: '127.0.0.1', port, path: '/osmand', method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        if (res.statusCode === 200) phoneStats.ok++;
+        else phoneStats.failed++;
+      });
+      req.on('error', () => phoneStats.failed++);
+      req.end(body);
+    }, 1000);
+  });
+  return () => {
+    for (const t of timers) clearInterval(t);
+    agent.destroy();
+  };
+}
+
+// ---------------------------------------------------------------- per minute (soak)
+
+interface MinuteFigures {
+  minute: number;
+  rssMb: number;
+  heapUsedMb: number;
+  loopLagMaxMs: number;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+}
+
+/**
+ * One line per minute of the window: the server's last RSS and heap, its worst loop lag, and
+ * latency. The window's end reports the last minute (the timer and the end coincide).
+ */
+function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
+  const minutes: MinuteFigures[] = [];
+  let fromSample = srv.samples.length;
+  let lastReport = performance.now();
+  const report = (): void => {
+    lastReport = performance.now();
+    const recent = srv.samples.slice(fromSample);
+    fromSample = srv.samples.length;
+    const last = recent.at(-1);
+    const lat = minuteLatency.summary();
+    minuteLatency = new Samples();
+    const m: MinuteFigures = {
+      minute: minutes.length + 1,
+      rssMb: last ? mb(last.rssBytes) : 0,
+      heapUsedMb: last ? mb(last.heapUsedBytes) : 0,
+      loopLagMaxMs: recent.reduce((a, x) => Math.max(a, x.loopLagMaxMs), 0),
+      latencyP50Ms: lat?.p50 ?? null,
+      latencyP99Ms: lat?.p99 ?? null,
+    };
+    minutes.push(m);
+    log(`minute ${m.minute}: rss ${m.rssMb} MB, heap ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms, latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
+  };
+  const timer = setInterval(report, 60_000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      if (performance.now() - lastReport >= 30_000) report();
+      return minutes;
+    },
+  };
+}
+
 // ---------------------------------------------------------------- main
 
 /** the running server child and the data folder, for the watchdog and the failure path */
@@ -572,6 +676,16 @@ function abandon(code: number): never {
 }
 
 const LOOP_RESOLUTION_MS = 10;
+
+function rssTimeline(samples: ServerSample[]): [number, number][] {
+  const t0 = samples[0]?.at ?? 0;
+  const out: [number, number][] = [];
+  for (const x of samples) {
+    const sec = Math.round((x.at - t0) / 1000);
+    if (out.length === 0 || (out.at(-1) as [number, number])[0] < sec) out.push([sec, mb(x.rssBytes)]);
+  }
+  return out;
+}
 
 function loopDelayOf(h: ReturnType<typeof monitorEventLoopDelay>, utilization: number): LoopDelay {
   const lag = (ns: number) => r2(Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS));
@@ -598,6 +712,7 @@ async function main(): Promise<void> {
   const rampMs = await connectAll(wsUrl, p);
   const connectedDrivers = driverSockets.filter((w) => w !== null).length;
   log(`connected ${connectedDrivers} drivers and ${officeSockets.length} offices in ${Math.round(rampMs)} ms`);
+  await srv.next('sample', 2000); // a fresh sample, so a quick ramp still has an RSS after it
   const rssAfterRamp = srv.samples.at(-1)?.rssBytes ?? 0;
   const heapAfterRamp = srv.samples.at(-1)?.heapUsedBytes ?? 0;
 
@@ -609,6 +724,9 @@ async function main(): Promise<void> {
   const winEnd = winStart + DURATION_S * 1000;
 
   const clientLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  let minutes: MinuteFigures[] = [];
+  let perMinute: ReturnType<typeof minuteReporter> | null = null;
+  const stopPhones = PHONES > 0 ? startPhones(srv.port, p.phoneKeys) : () => {};
   let clientCpu = process.cpuUsage();
   let clientElu = performance.eventLoopUtilization();
   let clientWall = performance.now();
@@ -622,11 +740,14 @@ async function main(): Promise<void> {
         clientWall = performance.now();
         machine0 = machineCpu();
         clientLoop.enable();
+        minuteLatency = new Samples();
+        perMinute = minuteReporter(srv);
         srv.command({ cmd: 'window-start' });
         log(`warm-up done; measuring for ${DURATION_S} s`);
       }, winStart - performance.now());
       setTimeout(() => {
         inWindow = false;
+        minutes = perMinute?.stop() ?? [];
         const cpu = process.cpuUsage(clientCpu);
         const machine1 = machineCpu();
         clientLoop.disable();
@@ -668,6 +789,7 @@ async function main(): Promise<void> {
   const unanswered = stats.sent - answered();
   log(`load done: sent ${stats.sent}, acked ${stats.acked}, delivered ${stats.delivered}, unanswered ${unanswered}`);
 
+  stopPhones();
   const notifyEnd = notify ? await destinationHealth(srv.port, p.adminToken!, notify.id) : null;
   const rssEnd = srv.samples.at(-1)?.rssBytes ?? 0;
   const heapEnd = srv.samples.at(-1)?.heapUsedBytes ?? 0;
@@ -686,9 +808,13 @@ async function main(): Promise<void> {
     });
   });
 
-  const db = new Database(path.join(p.dataDir, DB_FILE), { readonly: true });
-  const storedRows = (db.prepare('SELECT count(*) AS n FROM positions').get() as { n: number }).n;
-  db.close();
+  // the reference stores nothing: its persistence figures are null
+  let storedRows: number | null = null;
+  if (!REFERENCE) {
+    const db = new Database(path.join(p.dataDir, DB_FILE), { readonly: true });
+    storedRows = (db.prepare("SELECT count(*) AS n FROM positions WHERE user_pk NOT IN (SELECT pk FROM users WHERE user_id LIKE 'PH\\_%' ESCAPE '\\')").get() as { n: number }).n;
+    db.close();
+  }
   if (!args['keep-data']) fs.rmSync(p.dataDir, { recursive: true, force: true });
 
   const winErrTotal = Object.values(stats.winErrors).reduce((a, b) => a + b, 0);
@@ -715,6 +841,8 @@ async function main(): Promise<void> {
       updateHz: 1,
       node: process.version,
       cpus: os.cpus().length,
+      server: REFERENCE ? 'reference ws relay' : 'FleetDesk',
+      phones: PHONES,
     },
     connect: { drivers: connectedDrivers, offices: officeSockets.length, failures: stats.connectFailures, rampMs: Math.round(rampMs) },
     throughput: {
@@ -751,6 +879,8 @@ async function main(): Promise<void> {
     server: {
       pid: srv.pid,
       rssMb: { afterRamp: mb(rssAfterRamp), peak: mb(srv.rssPeak), end: mb(rssEnd) },
+      /** RSS once a second from the server's start to its stop: [seconds, MB] */
+      rssTimeline: rssTimeline(srv.samples),
       heapUsedMb: { afterRamp: mb(heapAfterRamp), end: mb(heapEnd) },
       cpuPctOfOneCore: serverCpuPct,
       eventLoop: win.server.loopDelay,
@@ -763,13 +893,15 @@ async function main(): Promise<void> {
       /** CPU used by other processes during the window: above ~10 % the latency figures are disturbed */
       othersPctOfOneCore: machineBusyPct === null ? null : r2(Math.max(0, machineBusyPct - serverCpuPct - clientCpuPct)),
     },
-    persistence: { acked: stats.acked, storedRows, writerStored: stopped.writer.stored, ok: storedRows === stats.acked },
+    persistence: { acked: stats.acked, storedRows, writerStored: stopped.writer.stored, ok: REFERENCE ? null : storedRows === stats.acked },
+    phones: PHONES > 0 ? phoneStats : null,
+    minutes,
     target: {
       drivers2000: N >= 2000,
       allConnected: stats.connectFailures === 0 && stats.skippedNotConnected === 0 && Object.keys(stats.unexpectedCloses).length === 0,
       allAccepted: Object.keys(stats.errors).length === 0 && unanswered === 0,
       allDelivered: stats.delivered - stats.unmatchedDeliveries === stats.acked * officeSockets.length,
-      allPersisted: storedRows === stats.acked,
+      allPersisted: REFERENCE ? null : storedRows === stats.acked,
       p99Under50ms: officeLatency !== null && officeLatency.p99 < 50,
     },
     /** --notify-down: the destination's state at the end (events waiting, attempts, last error) */

@@ -1,0 +1,108 @@
+/**
+ * The benchmark side of a server child process (forked with an IPC channel): samples memory,
+ * CPU and event-loop lag every 250 ms, measures a window on command, stops on command. Shared by
+ * FleetDesk's bench-server.ts and the bare references in reference/, so both are measured alike.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { FromServer, ToServer, WriterTotals } from './ipc';
+
+const SAMPLE_MS = 250;
+/** event-loop delay histogram resolution; subtracted again, so figures are the lag beyond it */
+const LOOP_RESOLUTION_MS = 10;
+const lagMs = (ns: number): number => Math.round(Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100;
+
+export interface HostedServer {
+  port: number;
+  stop(): Promise<void>;
+  /** positions waiting for the group commit (0 for a reference without one) */
+  pending(): number;
+  writer(): WriterTotals;
+}
+
+export function send(msg: FromServer): void {
+  process.send?.(msg);
+}
+
+/** Starts the server, reports `ready`, then serves the parent's commands until `stop`. */
+export async function hostBenchChild(start: () => Promise<HostedServer>): Promise<void> {
+  if (!process.send) throw new Error('fork this file with an IPC channel');
+  const server = await start();
+
+  const delay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  // a second histogram, always on and reset at every sample: the lag of each 250 ms sample
+  const sampleDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  sampleDelay.enable();
+  let eluStart = performance.eventLoopUtilization();
+  let cpuStart = process.cpuUsage();
+  let wallStart = performance.now();
+  const sample = (): void => {
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    send({
+      type: 'sample',
+      at: Date.now(),
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      cpuMicros: cpu.user + cpu.system,
+      writerPending: server.pending(),
+      loopLagMaxMs: lagMs(sampleDelay.max),
+    });
+    sampleDelay.reset();
+  };
+  const sampler = setInterval(sample, SAMPLE_MS);
+
+  let stopping = false;
+  process.on('message', (raw: ToServer) => {
+    if (raw.cmd === 'window-start') {
+      delay.reset();
+      delay.enable();
+      eluStart = performance.eventLoopUtilization();
+      cpuStart = process.cpuUsage();
+      wallStart = performance.now();
+    } else if (raw.cmd === 'window-end') {
+      delay.disable();
+      const elu = performance.eventLoopUtilization(eluStart);
+      const cpu = process.cpuUsage(cpuStart);
+      send({
+        type: 'window',
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs: performance.now() - wallStart,
+        loopDelay: {
+          lagP50Ms: lagMs(delay.percentile(50)),
+          lagP99Ms: lagMs(delay.percentile(99)),
+          lagMaxMs: lagMs(delay.max),
+          utilization: Math.round(elu.utilization * 100) / 100,
+        },
+      });
+    } else if (raw.cmd === 'stop' && !stopping) {
+      stopping = true;
+      sample();
+      clearInterval(sampler);
+      sampleDelay.disable();
+      const t0 = Date.now();
+      server
+        .stop()
+        .then(() => {
+          send({ type: 'stopped', writer: server.writer(), rssBytes: process.memoryUsage().rss, stopMs: Date.now() - t0 });
+          process.disconnect();
+        })
+        .catch((err: unknown) => {
+          send({ type: 'failed', message: String(err) });
+          process.exitCode = 1;
+          process.disconnect();
+        });
+    }
+  });
+  // If the parent dies, do not linger.
+  process.on('disconnect', () => {
+    if (!stopping) void server.stop().finally(() => process.exit(1));
+  });
+  send({ type: 'ready', port: server.port, pid: process.pid });
+}
+
+/** The failure path of a child's main(). */
+export function failChild(err: unknown): void {
+  send({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exitCode = 1;
+  process.disconnect?.();
+}

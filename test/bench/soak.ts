@@ -1,0 +1,66 @@
+/**
+ * `npm run soak -- --minutes N`: a long ws-bench run (2,000 drivers at 1 Hz, 5 offices on
+ * company:drivers, a few OsmAnd phones over HTTP) against a FleetDesk child process. ws-bench
+ * prints, every minute, the server's RSS, heap used, worst event-loop lag (reported by the
+ * child over IPC, see child-host.ts) and driver→office latency p50/p99; at the end this prints
+ * the least-squares slope of each per minute and whether it is within noise (±2 standard errors).
+ *
+ *   npm run soak -- --minutes 30 [--drivers 2000] [--offices 5] [--phones 3]
+ *
+ * One JSON object goes to stdout (ws-bench's figures plus the slopes); progress to stderr.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { fitLine } from './fit';
+
+const USAGE = 'usage: npm run soak -- --minutes 30 [--drivers 2000] [--offices 5] [--phones 3]';
+let opts: { minutes: string; drivers: string; offices: string; phones: string };
+try {
+  opts = parseArgs({
+    options: {
+      minutes: { type: 'string', default: '30' },
+      drivers: { type: 'string', default: '2000' },
+      offices: { type: 'string', default: '5' },
+      phones: { type: 'string', default: '3' },
+    },
+    strict: true,
+  }).values as typeof opts;
+} catch (err) {
+  console.error(`${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const minutes = Number(opts.minutes);
+if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
+  console.error(`--minutes must be a whole number from 1 to 1440\n${USAGE}`);
+  process.exit(2);
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = ['--drivers', opts.drivers, '--offices', opts.offices, '--phones', opts.phones, '--duration', String(minutes * 60), '--warmup', '5'];
+process.stderr.write(`[soak] ws-bench ${args.join(' ')}\n`);
+const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'ws-bench.ts'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+const result = JSON.parse(out) as {
+  minutes: { minute: number; rssMb: number; heapUsedMb: number; loopLagMaxMs: number; latencyP50Ms: number | null; latencyP99Ms: number | null }[];
+  persistence: { ok: boolean | null };
+  phones: { ok: number; failed: number } | null;
+  errors: { total: Record<string, number> };
+};
+
+const series = { rssMb: 'MB', heapUsedMb: 'MB', loopLagMaxMs: 'ms', latencyP50Ms: 'ms', latencyP99Ms: 'ms' } as const;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const slopes: Record<string, { perMinute: number; stdErr: number; withinNoise: boolean }> = {};
+for (const [key, unit] of Object.entries(series)) {
+  const pts = result.minutes.flatMap((m) => {
+    const v = m[key as keyof typeof series];
+    return v === null ? [] : [[m.minute, v] as const];
+  });
+  const f = fitLine(pts);
+  slopes[key] = { perMinute: r3(f.slope), stdErr: r3(f.slopeStdErr), withinNoise: f.withinNoise };
+  process.stderr.write(`[soak] ${key}: slope ${r3(f.slope)} ${unit}/min (±${r3(2 * f.slopeStdErr)} is noise) ${f.withinNoise ? 'within noise' : f.slope > 0 ? 'RISING' : 'falling'}${pts.length < 3 ? ' (fewer than 3 minutes: no verdict)' : ''}\n`);
+}
+const flat = Object.values(slopes).every((s) => s.withinNoise || s.perMinute <= 0);
+process.stderr.write(`[soak] ${flat ? 'no upward slope beyond noise' : 'an upward slope beyond noise'}; every acked fix stored: ${result.persistence.ok}; phones ${JSON.stringify(result.phones)}; errors ${JSON.stringify(result.errors.total)}\n`);
+process.stdout.write(`${JSON.stringify({ ...result, slopes, flat }, null, 2)}\n`);
+if (!flat || result.persistence.ok === false) process.exitCode = 1;
