@@ -38,11 +38,11 @@ export function UserMenu(props: { label: string; items: MenuItem[]; disabled?: b
   }
 
   return (
-    <div className="user-menu" ref={box} onKeyDown={onKey}>
+    <div className="row-menu" ref={box} onKeyDown={onKey}>
       <button
         type="button"
         ref={button}
-        className="menu-button"
+        className="row-menu-button"
         aria-haspopup="menu"
         aria-expanded={open}
         aria-label={props.label}
