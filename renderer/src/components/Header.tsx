@@ -9,7 +9,7 @@ import type { Route } from '../app/use-hash-route';
 import { ConnectionState } from './ConnectionState';
 import { CompactHeader } from './header/CompactHeader';
 import { NavLinks } from './header/NavLinks';
-import { useMediaQuery } from './header/use-media-query';
+import { useMediaQuery } from '../lib/use-media-query';
 import { UserMenu } from './header/UserMenu';
 
 /** The full bar needs about this much for an admin's seven links, the company and the user menu. */

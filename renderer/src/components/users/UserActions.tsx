@@ -1,5 +1,5 @@
 /**
- * The actions on one user, in one menu (UserMenu): edit, reset password, disable/enable, connect
+ * The actions on one user, in one menu (UserActionsMenu): edit, reset password, disable/enable, connect
  * a phone (drivers), revoke tokens, delete. The ones that cannot be undone ask first, inline;
  * every outcome is reported on the row.
  */
@@ -11,7 +11,7 @@ import { useForm } from '../../lib/use-form';
 import { Field, inputProps } from '../Field';
 import { FormFeedback } from '../FormFeedback';
 import { PASSWORD_MIN } from './UserEditor';
-import { UserMenu, type MenuItem } from './UserMenu';
+import { UserActionsMenu, type MenuItem } from './UserActionsMenu';
 
 type Mode = 'idle' | 'password' | 'delete' | 'revoke';
 const SPECS: FieldSpecs<'password'> = { password: { label: 'New password' } };
@@ -63,7 +63,7 @@ export function UserActions(props: { user: User; onEdit: () => void; onConnect: 
 
   return (
     <div className="user-actions">
-      {mode === 'idle' && <UserMenu label={`Actions for ${u.id}`} items={items} disabled={form.busy} />}
+      {mode === 'idle' && <UserActionsMenu label={`Actions for ${u.id}`} items={items} disabled={form.busy} />}
       {mode === 'password' && (
         <form className="inline-form" onSubmit={resetPassword} noValidate ref={form.formRef}>
           <Field label={`New password for ${u.id}`} error={form.fields.password} testId="reset-password-field">

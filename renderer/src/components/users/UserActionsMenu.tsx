@@ -11,7 +11,7 @@ export interface MenuItem {
   onSelect: () => void;
 }
 
-export function UserMenu(props: { label: string; items: MenuItem[]; disabled?: boolean }) {
+export function UserActionsMenu(props: { label: string; items: MenuItem[]; disabled?: boolean }) {
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
