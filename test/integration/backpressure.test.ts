@@ -18,7 +18,7 @@ import { TestSocket } from '../support/ws-client';
 const pct = (xs: number[], p: number) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!);
 const figures = (xs: number[]) => `n=${xs.length} p50 ${pct(xs, 50)} ms, p99 ${pct(xs, 99)} ms, max ${xs.length ? Math.max(...xs) : NaN} ms`;
 
-test('a stuck office is shed (4008, logged) while two other offices keep receiving every driver', { timeout: 60_000 }, async () => {
+test('a stuck office is shed (4008, logged) while two other offices keep receiving every driver', { timeout: 120_000 }, async () => {
   const SLOW_MS = 1500;
   const DRIVERS = 8;
   const lines: { msg: string; code?: number; user?: string }[] = [];
@@ -91,7 +91,9 @@ test('a stuck office is shed (4008, logged) while two other offices keep receivi
     phase = 'after';
     await rounds(20, 5);
     const newest = t0 + (round - 1) * 1000;
-    const deadline = Date.now() + 10_000;
+    // The flood may have left a backlog of driver messages in the server's sockets; on a loaded
+    // machine it takes a while to drain before the last round reaches the offices.
+    const deadline = Date.now() + 40_000;
     const complete = (k: number) => [...newestSeen[k]!.values()].filter((t) => t === newest).length === DRIVERS;
     while (!(complete(0) && complete(1)) && Date.now() < deadline) await sleep(20);
 
@@ -104,7 +106,11 @@ test('a stuck office is shed (4008, logged) while two other offices keep receivi
     assert.equal(shed[0]!.user, 'OF_STUCK');
     assert.equal(shed[0]!.code, CLOSE.slowConsumer);
     assert.ok(latency.stall.length > 0, 'the healthy offices kept receiving during the stall');
-    assert.ok(complete(0) && complete(1), "both healthy offices got every driver's newest position");
+    const why = () =>
+      `both healthy offices got every driver's newest position (newest seen per office: ${newestSeen.map((m) => [...m.values()].filter((t) => t === newest).length).join(', ')} of ${DRIVERS}; ` +
+      `drivers open: ${drivers.filter((d) => d.ws.readyState === WebSocket.OPEN).length}; offices open: ${healthy.filter((h) => h.ws.readyState === WebSocket.OPEN).length}; ` +
+      `log: ${lines.slice(-5).map((l) => l.msg).join(' | ')})`;
+    assert.ok(complete(0) && complete(1), why());
     for (const h of healthy) assert.equal(h.ws.readyState, WebSocket.OPEN);
 
     raw.resume();
