@@ -43,6 +43,7 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
       at: Date.now(),
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
+      externalBytes: mem.external,
       cpuMicros: cpu.user + cpu.system,
       writerPending: server.pending(),
       loopLagMaxMs: lagMs(sampleDelay.max),

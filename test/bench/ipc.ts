@@ -9,6 +9,8 @@ export interface ServerSample {
   at: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** memory of Buffers and other objects outside V8's heap (process.memoryUsage().external) */
+  externalBytes: number;
   /** cumulative process CPU (user + system), microseconds */
   cpuMicros: number;
   writerPending: number;

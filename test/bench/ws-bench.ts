@@ -677,12 +677,13 @@ function abandon(code: number): never {
 
 const LOOP_RESOLUTION_MS = 10;
 
-function rssTimeline(samples: ServerSample[]): [number, number][] {
+/** Once a second: [seconds, RSS MB, V8 heap used MB, external (Buffers) MB]. */
+function rssTimeline(samples: ServerSample[]): [number, number, number, number][] {
   const t0 = samples[0]?.at ?? 0;
-  const out: [number, number][] = [];
+  const out: [number, number, number, number][] = [];
   for (const x of samples) {
     const sec = Math.round((x.at - t0) / 1000);
-    if (out.length === 0 || (out.at(-1) as [number, number])[0] < sec) out.push([sec, mb(x.rssBytes)]);
+    if (out.length === 0 || (out.at(-1) as [number, number, number, number])[0] < sec) out.push([sec, mb(x.rssBytes), mb(x.heapUsedBytes), mb(x.externalBytes)]);
   }
   return out;
 }
@@ -879,7 +880,7 @@ async function main(): Promise<void> {
     server: {
       pid: srv.pid,
       rssMb: { afterRamp: mb(rssAfterRamp), peak: mb(srv.rssPeak), end: mb(rssEnd) },
-      /** RSS once a second from the server's start to its stop: [seconds, MB] */
+      /** once a second from the server's start to its stop: [seconds, RSS MB, heap used MB, external MB] */
       rssTimeline: rssTimeline(srv.samples),
       heapUsedMb: { afterRamp: mb(heapAfterRamp), end: mb(heapEnd) },
       cpuPctOfOneCore: serverCpuPct,

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { Principal } from '../auth/principal';
 import { authenticateToken, stillValid } from '../auth/principal';
@@ -48,6 +49,8 @@ export class TrackConnection implements Subscriber {
     readonly ws: WebSocket,
     private readonly host: ConnectionHost,
     readonly remoteAddress: string,
+    /** the upgraded socket under `ws`, so live updates of one tick leave in one write */
+    socket: Pick<Writable, 'cork' | 'uncork'> | null = null,
   ) {
     const ws_ = host.ctx.config.ws;
     const clock = host.ctx.clock;
@@ -59,7 +62,7 @@ export class TrackConnection implements Subscriber {
         host.ctx.logger.warn({ user: p?.userId, company: p?.companyId, remote: remoteAddress, code: CLOSE.slowConsumer }, 'closed a connection that stopped reading its messages');
         this.close(CLOSE.slowConsumer, 'too many unread messages');
       },
-    });
+    }, socket);
     this.authTimer = clock.at(clock.now() + ws_.authTimeoutMs, () => this.close(CLOSE.authTimeout, 'not authenticated in time'));
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('pong', () => (this.alive = true));

@@ -193,7 +193,7 @@ export class TrackServer implements ConnectionHost {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.pending.set(address, (this.pending.get(address) ?? 0) + 1);
-      const conn = new TrackConnection(ws, this, address);
+      const conn = new TrackConnection(ws, this, address, socket);
       this.connections.add(conn);
       const slice = this.slices[this.joinSlice++ % this.slices.length] as Set<TrackConnection>;
       slice.add(conn);
