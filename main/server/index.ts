@@ -7,6 +7,7 @@ import type { ServerContext } from './context';
 import { buildApp, type App } from './http/app';
 import { IngestPipeline } from './ingest/pipeline';
 import { DriverRateLimit } from './ingest/rate-limit';
+import { LoopLag } from './loop-lag';
 import { createLogger, secretSafe } from './logger';
 import { accountsFrom } from './open-accounts';
 import type { Timer } from './clock';
@@ -73,6 +74,8 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
   let serverFile: ServerFile | null = null;
   let extra: (http.Server | https.Server)[] = [];
   let sweeper: Timer | null = null;
+  /** how late the event loop runs, for the rate limit (loop-lag.ts) */
+  const loopLag = new LoopLag();
 
   const start = async () => {
     if (ctx) throw new Error('the server is already started');
@@ -129,7 +132,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       ingest: new IngestPipeline({
         writer,
         positions,
-        rateLimit: new DriverRateLimit(resolved.ws.minUpdateIntervalMs),
+        rateLimit: new DriverRateLimit(resolved.ws.minUpdateIntervalMs, () => loopLag.ms),
         plausibility: new Plausibility(resolved.maxPlausibleSpeedMs),
         dropped,
         deviceStatus,
@@ -160,6 +163,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     ctx.access.onChange((userPk) => shares.onAccessChanged(userPk));
     // Failed sign-ins and device keys are forgotten when their windows pass (memory stays flat).
     sweeper = resolved.clock.every(60_000, () => ctx?.attempts.sweep());
+    loopLag.start();
     try {
       app = await buildApp(ctx);
       track = new TrackServer(ctx);
@@ -195,6 +199,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       shares.stop();
       await outbox.stop();
       sweeper?.clear();
+      loopLag.stop();
       await trips.stop();
       storage.close();
       ctx = null;
@@ -220,6 +225,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
   const doStop = async () => {
     if (!ctx || !app || !track) return;
     sweeper?.clear();
+    loopLag.stop();
     track.stopAccepting();
     // Drivers' in-flight positions commit and are acked before their sockets close: the acks go
     // out from promise callbacks of the commit, which run before the next turn of the event loop.

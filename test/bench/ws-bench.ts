@@ -202,7 +202,7 @@ interface ServerHandle {
 
 function startServer(dataDir: string, profDir: string | null): Promise<ServerHandle> {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const execArgv = ['--import', 'tsx'];
+  const execArgv = ['--import', 'tsx', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
   if (profDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profDir}`);
   const script = REFERENCE ? path.join(here, 'reference', 'ws-relay.ts') : path.join(here, 'bench-server.ts');
   const child = fork(script, [dataDir, DURABILITY], { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
@@ -677,13 +677,15 @@ function abandon(code: number): never {
 
 const LOOP_RESOLUTION_MS = 10;
 
-/** Once a second: [seconds, RSS MB, V8 heap used MB, external (Buffers) MB]. */
-function rssTimeline(samples: ServerSample[]): [number, number, number, number][] {
+/** Once a second: [seconds, RSS MB, V8 heap used MB, external (Buffers) MB, worst event-loop lag in that second ms]. */
+function rssTimeline(samples: ServerSample[]): [number, number, number, number, number][] {
   const t0 = samples[0]?.at ?? 0;
-  const out: [number, number, number, number][] = [];
+  const out: [number, number, number, number, number][] = [];
   for (const x of samples) {
     const sec = Math.round((x.at - t0) / 1000);
-    if (out.length === 0 || (out.at(-1) as [number, number, number, number])[0] < sec) out.push([sec, mb(x.rssBytes), mb(x.heapUsedBytes), mb(x.externalBytes)]);
+    const last = out.at(-1);
+    if (last && last[0] === sec) last[4] = Math.max(last[4], x.loopLagMaxMs);
+    else out.push([sec, mb(x.rssBytes), mb(x.heapUsedBytes), mb(x.externalBytes), x.loopLagMaxMs]);
   }
   return out;
 }
@@ -880,7 +882,7 @@ async function main(): Promise<void> {
     server: {
       pid: srv.pid,
       rssMb: { afterRamp: mb(rssAfterRamp), peak: mb(srv.rssPeak), end: mb(rssEnd) },
-      /** once a second from the server's start to its stop: [seconds, RSS MB, heap used MB, external MB] */
+      /** once a second from the server's start to its stop: [seconds, RSS MB, heap used MB, external MB, worst loop lag ms] */
       rssTimeline: rssTimeline(srv.samples),
       heapUsedMb: { afterRamp: mb(heapAfterRamp), end: mb(heapEnd) },
       cpuPctOfOneCore: serverCpuPct,

@@ -1,6 +1,12 @@
+/**
+ * The per-driver rate limit (ingest/rate-limit.ts) and the event-loop lag it reads
+ * (loop-lag.ts): one update per interval while the server is on time; updates the server read
+ * late and together are not refused, yet over time the rate stays one per interval.
+ */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DriverRateLimit } from '../../main/server/ingest/rate-limit';
+import { LoopLag } from '../../main/server/loop-lag';
 
 test('DriverRateLimit allows one update per interval per driver', () => {
   const rl = new DriverRateLimit(900);
@@ -31,4 +37,39 @@ test('forget() clears a driver’s slot', () => {
 test('an interval of 0 allows everything', () => {
   const rl = new DriverRateLimit(0);
   for (let i = 0; i < 5; i++) assert.equal(rl.allow(1, 42), true);
+});
+
+test('a late server: updates read together after a stall are accepted, and a flood still is not', () => {
+  let lag = 0;
+  const rl = new DriverRateLimit(900, () => lag);
+  // The phone sends at 0 and 1000; the server stalls and reads the first at 1200 (lag 1200) and the second at 1210.
+  lag = 1200;
+  assert.equal(rl.allow(1, 1200), true);
+  assert.equal(rl.allow(1, 1210), true, 'read 10 ms apart only because the server was late');
+  // A third one at the same moment would be more than two per interval: refused.
+  assert.equal(rl.allow(1, 1211), false);
+  // The credit is at most one interval: a phone flooding at 10 a second through a long stall
+  // gains one extra update, and over 10 s stays at one per interval.
+  lag = 60_000;
+  const accepted = Array.from({ length: 100 }, (_, i) => rl.allow(7, 50_000 + i * 100)).filter(Boolean).length;
+  assert.ok(accepted <= Math.floor(10_000 / 900) + 2, `accepted ${accepted} of 100 in 10 s`);
+  assert.ok(accepted >= 10, `accepted ${accepted} of 100 in 10 s`);
+  // Back on time: strict again.
+  lag = 0;
+  assert.equal(rl.allow(9, 100_000), true);
+  assert.equal(rl.allow(9, 100_500), false);
+});
+
+test('LoopLag measures a stalled event loop and reads 0 when stopped', async () => {
+  const lag = new LoopLag();
+  lag.start();
+  await new Promise((r) => setTimeout(r, 120));
+  const end = Date.now() + 400;
+  while (Date.now() < end) {
+    // a synchronous stall of 400 ms
+  }
+  await new Promise((r) => setTimeout(r, 120));
+  assert.ok(lag.ms >= 250, `measured ${lag.ms} ms`);
+  lag.stop();
+  assert.equal(lag.ms, 0);
 });

@@ -54,6 +54,13 @@ export class ShareStore {
   private readonly arrivedOpen;
   private readonly withoutDevice;
   private readonly purgeStmt;
+  private readonly openDevicesStmt;
+  /**
+   * Devices with a share not ended, so the arrival stage costs nothing for the others (every
+   * fix asks). Only this process writes shares (the CLI does not), so the set stays true; it is
+   * reloaded after a share ends and is a superset after a rolled-back insert, which only costs a query.
+   */
+  private openDevices: Set<number> | null = null;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -72,10 +79,12 @@ export class ShareStore {
        WHERE s.ended_at IS NULL AND (u.pk IS NULL OR u.disabled = 1)`,
     );
     this.purgeStmt = db.prepare('DELETE FROM shares WHERE ended_at IS NOT NULL AND ended_at < ?');
+    this.openDevicesStmt = db.prepare<[], number>('SELECT DISTINCT user_pk FROM shares WHERE ended_at IS NULL').pluck();
   }
 
   insert(row: Omit<ShareRow, 'arriving_at' | 'in_zone_since' | 'arrived_at' | 'ended_at'>): void {
     this.insertStmt.run(row);
+    this.openDevices?.add(row.user_pk);
   }
 
   get(companyId: string, id: string): ShareRow | undefined {
@@ -109,7 +118,8 @@ export class ShareStore {
 
   /** Shares of a device that have not ended. */
   openOf(userPk: number): ShareRow[] {
-    return this.openOfUser.all(userPk);
+    this.openDevices ??= new Set(this.openDevicesStmt.all());
+    return this.openDevices.has(userPk) ? this.openOfUser.all(userPk) : [];
   }
 
   /** Shares not ended whose expiry has come. */
@@ -132,6 +142,7 @@ export class ShareStore {
     const keys = Object.keys(changes).filter((k) => CHANGEABLE.has(k));
     if (keys.length > 0) {
       this.db.prepare(`UPDATE shares SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE company_id = @company_id AND id = @id`).run({ ...changes, company_id: companyId, id });
+      if (keys.includes('ended_at')) this.openDevices = null;
     }
     return this.get(companyId, id);
   }
