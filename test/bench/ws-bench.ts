@@ -23,6 +23,9 @@
  * adds K OsmAnd phones posting a fix every second over HTTP keep-alive (soak.ts). Every 60 s of
  * the window a line with RSS, heap, event-loop lag and latency goes to stderr and into `minutes`.
  *
+ * `BENCH_NODE_FLAGS="--trace-gc"` (any Node flags) passes flags to the server child, for profiling
+ * beside `--cpu-prof`.
+ *
  * One JSON object goes to stdout; progress goes to stderr.
  */
 import { fork, type ChildProcess } from 'node:child_process';
