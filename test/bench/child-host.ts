@@ -3,6 +3,8 @@
  * CPU and event-loop lag every 250 ms, measures a window on command, stops on command. Shared by
  * FleetDesk's bench-server.ts and the bare references in reference/, so both are measured alike.
  */
+import fs from 'node:fs';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { FromServer, ToServer, WriterTotals } from './ipc';
 
@@ -17,6 +19,25 @@ export interface HostedServer {
   /** positions waiting for the group commit (0 for a reference without one) */
   pending(): number;
   writer(): WriterTotals;
+}
+
+/**
+ * `BENCH_PROMOTED_PROF=<file>`: V8's sampling heap profiler over the measured window, keeping the
+ * objects that outlived the young generation (promoted: live, or freed only by a full GC) and
+ * leaving out those a scavenge freed. What it lists is what grows the old space between full GCs.
+ */
+function promotedProfiler(file: string | undefined): { start(): void; stop(): void } {
+  if (!file) return { start: () => undefined, stop: () => undefined };
+  const session = new Session();
+  session.connect();
+  return {
+    start: () =>
+      session.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false } as object),
+    stop: () =>
+      session.post('HeapProfiler.stopSampling', (err, res) => {
+        if (!err) fs.writeFileSync(file, JSON.stringify((res as { profile: unknown }).profile));
+      }),
+  };
 }
 
 export function send(msg: FromServer): void {
@@ -52,15 +73,18 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
   };
   const sampler = setInterval(sample, SAMPLE_MS);
 
+  const promoted = promotedProfiler(process.env.BENCH_PROMOTED_PROF);
   let stopping = false;
   process.on('message', (raw: ToServer) => {
     if (raw.cmd === 'window-start') {
+      promoted.start();
       delay.reset();
       delay.enable();
       eluStart = performance.eventLoopUtilization();
       cpuStart = process.cpuUsage();
       wallStart = performance.now();
     } else if (raw.cmd === 'window-end') {
+      promoted.stop();
       delay.disable();
       const elu = performance.eventLoopUtilization(eluStart);
       const cpu = process.cpuUsage(cpuStart);

@@ -126,3 +126,21 @@ test('a real 1 Hz drive in Munich with 9 traffic-light stops (shared/realworld/t
   assert.ok(stops >= 9, `${stops} stops`);
   assert.deepEqual(run(fixes), []);
 });
+
+test('a device sending 10 fixes a second (more than the history first holds): the same single detection', () => {
+  const fixes: DetectorFix[] = [];
+  let north = 0;
+  for (let i = 0; i < 1000; i++) {
+    const v = i < 600 ? 14 : 0;
+    const p = offsetM(BASE, north, 0);
+    fixes.push({ time: T0 + i * 100, lat: p.lat, lng: p.lng, speed: v });
+    north += v / 10;
+  }
+  const hits = run(fixes);
+  assert.equal(hits.length, 1);
+  const h = hits[0] as SpeedDrop;
+  assert.equal(h.time, T0 + 60_000);
+  assert.equal(h.fromSpeed, 14);
+  assert.equal(h.dropSeconds, 0.1);
+  assert.equal(h.stillSeconds, 30);
+});

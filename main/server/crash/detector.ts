@@ -75,15 +75,77 @@ interface Candidate {
   dropSeconds: number;
 }
 
+/**
+ * The fixes of the last historyMs, oldest first, copied into growable typed-array rings: with
+ * thousands of devices at 1 Hz, a fix object kept for 10 s would outlive V8's young generation
+ * and grow the old space until a full collection (issue 16's memory figures).
+ */
+class FixHistory {
+  private cap = 16;
+  private times = new Float64Array(this.cap);
+  private lats = new Float64Array(this.cap);
+  private lngs = new Float64Array(this.cap);
+  private speeds = new Float64Array(this.cap);
+  private start = 0;
+  size = 0;
+
+  push(f: DetectorFix): void {
+    if (this.size === this.cap) this.grow();
+    const i = (this.start + this.size) % this.cap;
+    this.times[i] = f.time;
+    this.lats[i] = f.lat;
+    this.lngs[i] = f.lng;
+    this.speeds[i] = f.speed;
+    this.size++;
+  }
+
+  /** Forgets the fixes older than `cutoff`. */
+  dropBefore(cutoff: number): void {
+    while (this.size > 0 && (this.times[this.start] as number) < cutoff) {
+      this.start = (this.start + 1) % this.cap;
+      this.size--;
+    }
+  }
+
+  /** The k-th fix, oldest first (a fresh object: callers use it and let it go). */
+  at(k: number): DetectorFix {
+    const i = (this.start + k) % this.cap;
+    return { time: this.times[i] as number, lat: this.lats[i] as number, lng: this.lngs[i] as number, speed: this.speeds[i] as number };
+  }
+
+  time(k: number): number {
+    return this.times[(this.start + k) % this.cap] as number;
+  }
+
+  speed(k: number): number {
+    return this.speeds[(this.start + k) % this.cap] as number;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const copy = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      for (let k = 0; k < this.size; k++) b[k] = a[(this.start + k) % this.cap] as number;
+      return b;
+    };
+    this.times = copy(this.times);
+    this.lats = copy(this.lats);
+    this.lngs = copy(this.lngs);
+    this.speeds = copy(this.speeds);
+    this.start = 0;
+    this.cap = cap;
+  }
+}
+
 /** One device's detector state. */
 export class SpeedDropDetector {
-  private history: DetectorFix[] = [];
+  private readonly history = new FixHistory();
   private candidate: Candidate | null = null;
 
   /** Feeds the device's next fix (device-time order); returns a detection once it is certain. */
   push(fix: DetectorFix): SpeedDrop | null {
-    const last = this.history.at(-1);
-    if (last && fix.time <= last.time) return null; // out of order or duplicate: ignored
+    const h = this.history;
+    if (h.size > 0 && fix.time <= h.time(h.size - 1)) return null; // out of order or duplicate: ignored
     let found: SpeedDrop | null = null;
     const c = this.candidate;
     if (c) {
@@ -103,11 +165,8 @@ export class SpeedDropDetector {
       }
     }
     if (!this.candidate && !found && fix.speed < DETECTOR_LIMITS.stopSpeed) this.candidate = this.drop(fix);
-    this.history.push(fix);
-    const cutoff = fix.time - DETECTOR_LIMITS.historyMs;
-    let drop = 0;
-    while (drop < this.history.length && (this.history[drop] as DetectorFix).time < cutoff) drop++;
-    if (drop > 0) this.history = this.history.slice(drop);
+    h.push(fix);
+    h.dropBefore(fix.time - DETECTOR_LIMITS.historyMs);
     return found;
   }
 
@@ -118,9 +177,11 @@ export class SpeedDropDetector {
 
   private drop(stop: DetectorFix): Candidate | null {
     let best: Candidate | null = null;
-    for (const f of this.history) {
-      const dt = stop.time - f.time;
-      if (dt <= 0 || dt > DETECTOR_LIMITS.maxDropMs || f.speed < DETECTOR_LIMITS.fromSpeed) continue;
+    const h = this.history;
+    for (let k = 0; k < h.size; k++) {
+      const dt = stop.time - h.time(k);
+      if (dt <= 0 || dt > DETECTOR_LIMITS.maxDropMs || h.speed(k) < DETECTOR_LIMITS.fromSpeed) continue;
+      const f = h.at(k);
       const deceleration = (f.speed - stop.speed) / (dt / 1000);
       // A vehicle braking from v to 0 in dt still covers about v·dt/2; a receiver that froze
       // (repeating its last fix, as before the real Munich trace's 470 m jump) covers nothing.
@@ -130,9 +191,9 @@ export class SpeedDropDetector {
       }
     }
     if (!best) return null;
-    const driving = this.history.filter((f) => f.speed >= DETECTOR_LIMITS.fromSpeed);
-    const first = this.history[0] as DetectorFix;
-    if (driving.length < DETECTOR_LIMITS.minDrivingFixes || distanceM(first, stop) < DETECTOR_LIMITS.minDrivingM) return null;
+    let driving = 0;
+    for (let k = 0; k < h.size; k++) if (h.speed(k) >= DETECTOR_LIMITS.fromSpeed) driving++;
+    if (driving < DETECTOR_LIMITS.minDrivingFixes || distanceM(h.at(0), stop) < DETECTOR_LIMITS.minDrivingM) return null;
     return best;
   }
 }
