@@ -30,9 +30,14 @@ export class LoopLag {
     this.current = this.previous = 0;
   }
 
-  /** the worst lag of the last one to two seconds, ms (0 while stopped) */
+  /**
+   * The worst lag of the last one to two seconds, ms (0 while stopped), or the stall in
+   * progress: read during a long synchronous run, the probe has not fired for that long.
+   */
   get ms(): number {
-    return Math.max(this.current, this.previous);
+    if (!this.timer) return 0;
+    const ongoing = performance.now() - this.last - PROBE_MS;
+    return Math.max(this.current, this.previous, ongoing);
   }
 
   private probe(): void {

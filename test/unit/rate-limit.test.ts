@@ -60,6 +60,18 @@ test('a late server: updates read together after a stall are accepted, and a flo
   assert.equal(rl.allow(9, 100_500), false);
 });
 
+test('LoopLag knows of a stall while it lasts, before its probe can fire', async () => {
+  const lag = new LoopLag();
+  lag.start();
+  await new Promise((r) => setTimeout(r, 120));
+  const end = Date.now() + 300;
+  while (Date.now() < end) {
+    // a synchronous stall of 300 ms, read from inside
+  }
+  assert.ok(lag.ms >= 200, `measured ${lag.ms} ms during the stall`);
+  lag.stop();
+});
+
 test('LoopLag measures a stalled event loop and reads 0 when stopped', async () => {
   const lag = new LoopLag();
   lag.start();
