@@ -593,7 +593,8 @@ async function destinationHealth(port: number, token: string, id: string): Promi
 
 // ---------------------------------------------------------------- OsmAnd phones (--phones)
 
-const phoneStats = { ok: 0, failed: 0 };
+/** answers other than 200 are counted by status ("network" for a failed request) */
+const phoneStats = { ok: 0, failed: 0, failures: {} as Record<string, number> };
 
 /** Each phone POSTs an OsmAnd fix every second over a keep-alive agent until stopped. */
 function startPhones(port: number, keys: string[]): () => void {
@@ -607,9 +608,15 @@ function startPhones(port: number, keys: string[]): () => void {
       const req = http.request({ host: '127.0.0.1', port, path: '/osmand', method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
         res.resume();
         if (res.statusCode === 200) phoneStats.ok++;
-        else phoneStats.failed++;
+        else {
+          phoneStats.failed++;
+          bump(phoneStats.failures, String(res.statusCode));
+        }
       });
-      req.on('error', () => phoneStats.failed++);
+      req.on('error', () => {
+        phoneStats.failed++;
+        bump(phoneStats.failures, 'network');
+      });
       req.end(body);
     }, 1000);
   });

@@ -75,6 +75,8 @@ export class SendQueue {
 
   private drain(): void {
     if (this.ws.readyState !== this.ws.OPEN) return this.close();
+    // What one drain sends leaves in one write too (up to the high-water mark, corked bytes included).
+    if (this.held.size > 0 && this.ws.bufferedAmount < this.options.highWaterBytes) this.corkForTick();
     for (const [key, data] of this.held) {
       if (this.ws.bufferedAmount >= this.options.highWaterBytes) break;
       this.held.delete(key);
