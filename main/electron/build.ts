@@ -7,54 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { bundleNode, NODE_EXTERNALS } from '../build/node-bundle';
 
 /** Electron 45 runs Node 22 and Chromium 140. */
 const NODE_TARGET = 'node22';
 const CHROME_TARGET = 'chrome140';
 
-/**
- * Loaded from node_modules at run time, not bundled: Electron itself, the native SQLite
- * binding (rebuilt for Electron at packaging), ws's optional native speed-ups, and
- * pino-pretty, which pino loads in a worker only for terminal output.
- */
-export const MAIN_EXTERNALS = ['electron', 'bufferutil', 'utf-8-validate', 'pino-pretty'];
+/** What stays outside the main bundle (re-exported for the build test). */
+export const MAIN_EXTERNALS = NODE_EXTERNALS;
 
 const ICONS = ['icon.png', 'tray.png', 'tray@2x.png'];
-
-/**
- * The server finds files next to its sources through import.meta (the package version, the
- * console bundle), which a CommonJS bundle does not have. out/ sits one level below the app
- * root, as the sources' folders do below the repository, so each source file's own location
- * is rebuilt from the bundle's __dirname and the file's path relative to the root.
- */
-function importMetaShim(root: string): esbuild.Plugin {
-  return {
-    name: 'fleetdesk-import-meta',
-    setup(build) {
-      build.onLoad({ filter: /\.ts$/ }, async (args) => {
-        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-        const source = await fs.promises.readFile(args.path, 'utf8');
-        if (!source.includes('import.meta')) return undefined;
-        const rel = path.relative(root, args.path).split(path.sep).join('/');
-        const arg = JSON.stringify(rel);
-        // Helpers from MAIN_BANNER: the file may shadow `require` (createRequire), they do not.
-        const contents = source
-          .replaceAll('import.meta.dirname', `__fleetdeskSource.dir(${arg})`)
-          .replaceAll('import.meta.filename', `__fleetdeskSource.file(${arg})`)
-          .replaceAll('import.meta.url', `__fleetdeskSource.url(${arg})`);
-        return { contents, loader: 'ts' };
-      });
-    },
-  };
-}
-
-const MAIN_BANNER = `"use strict";
-// FleetDesk desktop main process, bundled from main/electron/main.ts by main/electron/build.ts.
-const __fleetdeskSource = (() => {
-  const path = require("node:path");
-  const file = (rel) => path.join(__dirname, "..", rel);
-  return { file, dir: (rel) => path.dirname(file(rel)), url: (rel) => require("node:url").pathToFileURL(file(rel)).href };
-})();`;
 
 export interface BuildResult {
   main: esbuild.Metafile;
@@ -66,16 +28,7 @@ export async function buildElectron(root: string, outDir = path.join(root, 'out'
   fs.mkdirSync(outDir, { recursive: true });
   const common = { bundle: true, format: 'cjs', metafile: true, sourcemap: 'linked', logLevel: 'silent', absWorkingDir: root } as const;
   const [main, preload] = await Promise.all([
-    esbuild.build({
-      ...common,
-      entryPoints: [path.join(root, 'main/electron/main.ts')],
-      outfile: path.join(outDir, 'main.cjs'),
-      platform: 'node',
-      target: NODE_TARGET,
-      external: MAIN_EXTERNALS,
-      banner: { js: MAIN_BANNER },
-      plugins: [importMetaShim(root)],
-    }),
+    bundleNode({ root, entry: path.join(root, 'main/electron/main.ts'), outfile: path.join(outDir, 'main.cjs'), target: NODE_TARGET, what: 'FleetDesk desktop main process' }),
     // A sandboxed preload can require only 'electron' (and a few browser-safe modules).
     esbuild.build({
       ...common,
@@ -88,13 +41,7 @@ export async function buildElectron(root: string, outDir = path.join(root, 'out'
   ]);
   for (const icon of ICONS) fs.copyFileSync(path.join(root, 'resources', icon), path.join(outDir, icon));
   const warnings = [...main.warnings, ...preload.warnings];
-  // import.meta in a dependency would silently be empty in the bundle: refuse to ship that.
-  const broken = warnings.filter((w) => w.id === 'empty-import-meta');
-  if (broken.length > 0) {
-    const where = broken.map((w) => `${w.location?.file}:${w.location?.line}`).join(', ');
-    throw new Error(`import.meta would be empty in out/main.cjs at ${where}`);
-  }
-  return { main: main.metafile, preload: preload.metafile, warnings };
+  return { main: main.metafile, preload: preload.metafile!, warnings };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
+import v8 from 'node:v8';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { FromServer, ToServer, WriterTotals } from './ipc';
 
@@ -25,6 +26,7 @@ export interface HostedServer {
  * `BENCH_PROMOTED_PROF=<file>`: V8's sampling heap profiler over the measured window, keeping the
  * objects that outlived the young generation (promoted: live, or freed only by a full GC) and
  * leaving out those a scavenge freed. What it lists is what grows the old space between full GCs.
+ * `BENCH_HEAP_SNAPSHOT=<file>`: a heap snapshot at the window's end (after a full GC: what is live).
  */
 function promotedProfiler(file: string | undefined): { start(): void; stop(): void } {
   if (!file) return { start: () => undefined, stop: () => undefined };
@@ -99,6 +101,8 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
           utilization: Math.round(elu.utilization * 100) / 100,
         },
       });
+      // what is live at the window's end (the snapshot runs a full GC first; it blocks for seconds)
+      if (process.env.BENCH_HEAP_SNAPSHOT) setImmediate(() => v8.writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT));
     } else if (raw.cmd === 'stop' && !stopping) {
       stopping = true;
       sample();

@@ -1,6 +1,35 @@
-/** Forks a server child (bench-server.ts or a reference) and waits for its messages over IPC. */
+/**
+ * Forks a server child (bench-server.ts or a reference) and waits for its messages over IPC.
+ * Children run as bundles (out/bench/<name>.cjs, built by main/build/node-bundle.ts), as the
+ * desktop app and `npm run serve` do: without a TypeScript loader, whose own memory and
+ * per-closure naming would be measured as the server's.
+ */
 import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { bundleNode } from '../../main/build/node-bundle';
+import { SERVER_TARGET } from '../../main/build/server';
 import type { FromServer, ToServer } from './ipc';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const built = new Map<string, Promise<string>>();
+
+/** The bundle of a child script, built once per benchmark run. */
+export function bundledChild(script: string): Promise<string> {
+  let out = built.get(script);
+  if (!out) {
+    const outfile = path.join(ROOT, 'out', 'bench', `${path.basename(script, '.ts')}.cjs`);
+    out = bundleNode({ root: ROOT, entry: script, outfile, target: SERVER_TARGET, what: 'a benchmark server child', externals: ['better-sqlite3'] }).then(() => outfile);
+    built.set(script, out);
+  }
+  return out;
+}
+
+/** Forks a child script's bundle with an IPC channel; its stdout goes to the benchmark's stderr. */
+export async function forkBundled(script: string, args: string[], execArgv: string[] = []): Promise<ChildProcess> {
+  const child = fork(await bundledChild(script), args, { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  child.stdout?.pipe(process.stderr);
+  return child;
+}
 
 export interface BenchChild {
   child: ChildProcess;
@@ -10,9 +39,8 @@ export interface BenchChild {
   stop(): Promise<Extract<FromServer, { type: 'stopped' }>>;
 }
 
-export function forkBenchChild(script: string, args: string[]): BenchChild {
-  const child = fork(script, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  child.stdout?.pipe(process.stderr);
+export async function forkBenchChild(script: string, args: string[]): Promise<BenchChild> {
+  const child = await forkBundled(script, args);
   const next = <T extends FromServer['type']>(type: T, timeoutMs = 30_000) =>
     new Promise<Extract<FromServer, { type: T }>>((resolve, reject) => {
       const on = (m: FromServer) => {

@@ -18,7 +18,7 @@
  *
  * One JSON object goes to stdout; progress goes to stderr.
  */
-import { fork } from 'node:child_process';
+import { forkBundled } from './fork-child';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,13 +68,12 @@ async function provision(): Promise<{ dataDir: string; keys: string[] }> {
   }
 }
 
-function startServer(dataDir: string) {
+async function startServer(dataDir: string) {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const execArgv = ['--import', 'tsx'];
+  const execArgv: string[] = [];
   if (opts['cpu-prof']) execArgv.push('--cpu-prof', `--cpu-prof-dir=${opts['cpu-prof']}`);
   const script = opts.reference ? path.join(here, 'reference', 'http-200.ts') : path.join(here, 'bench-server.ts');
-  const child = fork(script, [dataDir], { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  child.stdout?.pipe(process.stderr);
+  const child = await forkBundled(script, [dataDir], execArgv);
   const next = <T extends FromServer['type']>(type: T, timeoutMs = 30_000) =>
     new Promise<Extract<FromServer, { type: T }>>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`server: no ${type} within ${timeoutMs} ms`)), timeoutMs);
@@ -118,7 +117,7 @@ function run(port: number, amount: number, make: ReturnType<typeof requestFactor
 async function main(): Promise<void> {
   log(`provisioning ${N} drivers…`);
   const { dataDir, keys } = await provision();
-  const server = startServer(dataDir);
+  const server = await startServer(dataDir);
   const { port } = await server.next('ready');
   // a day ago: every timestamp is in the past and after 2000
   const baseSec = Math.floor(Date.now() / 1000) - 86_400;

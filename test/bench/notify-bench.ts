@@ -18,7 +18,8 @@
  *
  * One JSON object goes to stdout; progress goes to stderr.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkBundled } from './fork-child';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,8 +103,7 @@ interface Child {
 
 /** bench-server.ts in a child process (its own event loop, as in production). */
 async function startChild(dataDir: string): Promise<Child> {
-  const child = fork(path.join(import.meta.dirname, 'bench-server.ts'), [dataDir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  child.stdout?.pipe(process.stderr);
+  const child = await forkBundled(path.join(import.meta.dirname, 'bench-server.ts'), [dataDir]);
   const samples: ServerSample[] = [];
   const waiting: { type: string; resolve: (m: FromServer) => void }[] = [];
   child.on('message', (m: FromServer) => {

@@ -15,7 +15,7 @@
  *
  * One JSON object goes to stdout; progress goes to stderr. Bounded: at most 60 s of load.
  */
-import { fork } from 'node:child_process';
+import { forkBundled } from './fork-child';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -64,10 +64,9 @@ async function provision(dataDir: string) {
   }
 }
 
-function startServer(dataDir: string) {
+async function startServer(dataDir: string) {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const child = fork(path.join(here, 'bench-server.ts'), [dataDir], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  child.stdout?.pipe(process.stderr);
+  const child = await forkBundled(path.join(here, 'bench-server.ts'), [dataDir]);
   const waiting = new Map<string, (m: FromServer) => void>();
   child.on('message', (m: FromServer) => {
     if (m.type === 'failed') log(`server failed: ${m.message}`);
@@ -132,7 +131,7 @@ const pct = (sorted: number[], p: number) => (sorted.length === 0 ? null : sorte
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-share-bench-'));
   const { office, drivers } = await provision(dataDir);
-  const server = startServer(dataDir);
+  const server = await startServer(dataDir);
   const { port } = await server.next('ready');
   const base = `http://127.0.0.1:${port}`;
   log(`server on ${base}; ${SHARES} shares, ${VIEWERS} viewers`);

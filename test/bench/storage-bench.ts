@@ -146,7 +146,7 @@ async function historyPaging() {
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   const dbBytes = fs.statSync(path.join(dataDir, DB_FILE)).size;
-  const server = forkBenchChild(path.join(here, 'bench-server.ts'), [dataDir, DURABILITY]);
+  const server = await forkBenchChild(path.join(here, 'bench-server.ts'), [dataDir, DURABILITY]);
   const { port } = await server.next('ready');
   // one unmeasured request first (the server's first answer compiles its route and statements)
   await fetch(`http://127.0.0.1:${port}${API_PREFIX}/devices/DR_0/positions?limit=1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.arrayBuffer());

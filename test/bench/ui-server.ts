@@ -3,7 +3,8 @@
  * forked child, so the simulated drivers and the browser never share its event loop. It serves
  * the built console, map harness included, from renderer/dist.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkBundled } from './fork-child';
 import path from 'node:path';
 import type { FromServer, ServerSample } from './ipc';
 
@@ -18,12 +19,8 @@ export interface UiServer {
   stop(): Promise<void>;
 }
 
-export function startUiServer(dataDir: string): Promise<UiServer> {
-  const child = fork(path.join(import.meta.dirname, 'bench-server.ts'), [dataDir], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  child.stdout?.pipe(process.stderr);
+export async function startUiServer(dataDir: string): Promise<UiServer> {
+  const child = await forkBundled(path.join(import.meta.dirname, 'bench-server.ts'), [dataDir]);
   const server: UiServer = { child, port: 0, lastSample: null, stop: () => stopChild(child) };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -28,7 +28,8 @@
  *
  * One JSON object goes to stdout; progress goes to stderr.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { forkBundled } from './fork-child';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -203,13 +204,12 @@ interface ServerHandle {
   command(c: ToServer): void;
 }
 
-function startServer(dataDir: string, profDir: string | null): Promise<ServerHandle> {
+async function startServer(dataDir: string, profDir: string | null): Promise<ServerHandle> {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const execArgv = ['--import', 'tsx', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  const execArgv = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   if (profDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profDir}`);
   const script = REFERENCE ? path.join(here, 'reference', 'ws-relay.ts') : path.join(here, 'bench-server.ts');
-  const child = fork(script, [dataDir, DURABILITY], { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  child.stdout?.pipe(process.stderr);
+  const child = await forkBundled(script, [dataDir, DURABILITY], execArgv);
   const samples: ServerSample[] = [];
   const waiters: { type: string; resolve: (m: FromServer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
   const handle: ServerHandle = {

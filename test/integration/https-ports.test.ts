@@ -16,7 +16,7 @@ import { after, describe, test } from 'node:test';
 import { generate } from 'selfsigned';
 import { tlsDir } from '../../main/server/tls/certificate';
 import { TRACK_PATH } from '../../shared/protocol/tracking';
-import { runCli } from '../support/cli';
+import { runCli, serverBundle } from '../support/cli';
 import { startTestServer, tempDir, type TestServer } from '../support/server';
 import { TestSocket } from '../support/ws-client';
 
@@ -308,7 +308,7 @@ describe('CLI', () => {
     const [httpsPort, osmandPort] = [await freePort(), await freePort()];
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'main/cli/serve.ts'), '--host', '127.0.0.1', '--port', '0', '--https-port', String(httpsPort), '--osmand-port', String(osmandPort), '--data', data, '--log-level', 'warn'],
+      [await serverBundle(), 'serve', '--host', '127.0.0.1', '--port', '0', '--https-port', String(httpsPort), '--osmand-port', String(osmandPort), '--data', data, '--log-level', 'warn'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -344,7 +344,7 @@ describe('CLI', () => {
     const junk = path.join(data, 'junk.pem');
     fs.writeFileSync(junk, 'nope');
     const run = async (extra: string[]) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'main/cli/serve.ts'), '--host', '127.0.0.1', '--port', '0', '--https-port', '0', '--osmand-port', '0', ...extra, '--data', data, '--log-level', 'error'], {
+      const child = spawn(process.execPath, [await serverBundle(), 'serve', '--host', '127.0.0.1', '--port', '0', '--https-port', '0', '--osmand-port', '0', ...extra, '--data', data, '--log-level', 'error'], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

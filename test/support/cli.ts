@@ -1,10 +1,30 @@
 /** Runs the real CLI entry points as child processes. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { buildServer } from '../../main/build/server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NODE_ARGS = ['--import', 'tsx'];
+
+let bundle: Promise<string> | null = null;
+
+/**
+ * What `npm run serve` runs: the bundled command line (out/cli.cjs), built from the sources once
+ * per test process (its own file under out/test/, removed at exit).
+ */
+export function serverBundle(): Promise<string> {
+  bundle ??= (async () => {
+    const outfile = path.join(ROOT, 'out', 'test', `cli-${process.pid}.cjs`);
+    await buildServer(ROOT, outfile);
+    process.once('exit', () => {
+      for (const f of [outfile, `${outfile}.map`]) fs.rmSync(f, { force: true });
+    });
+    return outfile;
+  })();
+  return bundle;
+}
 
 export interface CliResult {
   status: number | null;
@@ -25,14 +45,14 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `npm run serve`'s entry point and resolves when it prints its listening line. The
- * HTTPS and OsmAnd ports are off unless the test names them, so tests never need 8766 or 5055.
+ * Starts what `npm run serve` runs (the bundle) and resolves when it prints its listening line.
+ * The HTTPS and OsmAnd ports are off unless the test names them, so tests never need 8766 or 5055.
  */
-export function startServe(argv: string[], timeoutMs = 15000): Promise<ServeProcess> {
+export async function startServe(argv: string[], timeoutMs = 15000): Promise<ServeProcess> {
   const args = [...argv];
   if (!args.includes('--https-port')) args.push('--https-port', '0');
   if (!args.includes('--osmand-port')) args.push('--osmand-port', '0');
-  const child = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, 'main/cli/serve.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [await serverBundle(), 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -41,6 +41,31 @@ export interface ProviderKind<S = Record<string, unknown>> {
   connect(settings: S, env: ProviderEnv): ProviderClient;
 }
 
+/**
+ * A client whose vendor SDK is loaded at its first send. The cloud SDKs cost tens of megabytes
+ * of memory each and most installations use none of them (or one), so none is loaded with the
+ * server. `open` builds the real client; if the SDK cannot be loaded, every send says so.
+ */
+export function lazyClient(open: () => Promise<ProviderClient>): ProviderClient {
+  let client: Promise<ProviderClient> | null = null;
+  let closed = false;
+  const opened = (): Promise<ProviderClient> =>
+    (client ??= open().catch((err: unknown) => {
+      const error = `the provider's software could not be loaded: ${plainError(err)}`;
+      return { send: async () => ({ ok: false, status: null, ms: 0, error }), close: async () => {} };
+    }));
+  return {
+    async send(event, signal) {
+      if (closed) return { ok: false, status: null, ms: 0, error: 'the destination was closed' };
+      return (await opened()).send(event, signal);
+    },
+    async close() {
+      closed = true;
+      if (client) await (await client).close();
+    },
+  };
+}
+
 /** Milliseconds since `start`, rounded to 0.1 ms. */
 export const elapsed = (start: number): number => Math.round((performance.now() - start) * 10) / 10;
 

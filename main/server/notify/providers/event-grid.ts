@@ -11,11 +11,11 @@
  * outbox does) and the outbox's AbortSignal ends a send. The endpoint must be https; plain http is
  * accepted only on this computer (localhost, 127.0.0.1, [::1]) for emulators and tests.
  */
-import { AzureKeyCredential, EventGridPublisherClient, type CloudEvent, type SendEventGridEventInput } from '@azure/eventgrid';
+import type { CloudEvent, SendEventGridEventInput } from '@azure/eventgrid';
 import type { NotificationEnvelope, ProviderSettings } from '../../../../shared/api/notifications';
 import { badRequest } from '../../errors';
 import { VERSION } from '../../version';
-import { elapsed, plainError, type OutgoingEvent, type ProviderKind } from '../provider';
+import { elapsed, lazyClient, plainError, type OutgoingEvent, type ProviderKind } from '../provider';
 import { keepAliveAgents, oneLine } from './agents';
 
 type Settings = ProviderSettings['azure-event-grid'];
@@ -129,39 +129,42 @@ export const eventGrid: ProviderKind<Settings> = {
     return s;
   },
   connect(s, env) {
-    const agents = keepAliveAgents(env);
-    const local = new URL(s.endpoint).protocol === 'http:';
-    const options = {
-      retryOptions: { maxRetries: 0 },
-      agent: local ? agents.http : agents.https,
-      allowInsecureConnection: local,
-      userAgentOptions: { userAgentPrefix: `FleetDesk/${VERSION}` },
-    };
-    const credential = new AzureKeyCredential(s.key ?? '');
-    // the SDK resolves without the response: its status is read on the way
-    type Publish = (event: OutgoingEvent, options: { abortSignal: AbortSignal; onResponse: (r: { status: number }) => void }) => Promise<void>;
-    let publish: Publish;
-    if (s.schema === 'CloudEvents') {
-      const client = new EventGridPublisherClient(s.endpoint, 'CloudEvent', credential, options);
-      publish = (event, o) => client.send([toCloudEvent(event)], o);
-    } else {
-      const client = new EventGridPublisherClient(s.endpoint, 'EventGrid', credential, options);
-      publish = (event, o) => client.send([toEventGridEvent(event)], o);
-    }
-    return {
-      async send(event, signal) {
-        const start = performance.now();
-        let status = 200;
-        try {
-          await publish(event, { abortSignal: signal, onResponse: (r) => (status = r.status) });
-          return { ok: true, status, ms: elapsed(start), error: null };
-        } catch (err) {
-          return { ok: false, ms: elapsed(start), ...eventGridError(err, signal, s.schema) };
-        }
-      },
-      async close() {
-        agents.destroy();
-      },
-    };
+    return lazyClient(async () => {
+      const { AzureKeyCredential, EventGridPublisherClient } = await import('@azure/eventgrid');
+      const agents = keepAliveAgents(env);
+      const local = new URL(s.endpoint).protocol === 'http:';
+      const options = {
+        retryOptions: { maxRetries: 0 },
+        agent: local ? agents.http : agents.https,
+        allowInsecureConnection: local,
+        userAgentOptions: { userAgentPrefix: `FleetDesk/${VERSION}` },
+      };
+      const credential = new AzureKeyCredential(s.key ?? '');
+      // the SDK resolves without the response: its status is read on the way
+      type Publish = (event: OutgoingEvent, options: { abortSignal: AbortSignal; onResponse: (r: { status: number }) => void }) => Promise<void>;
+      let publish: Publish;
+      if (s.schema === 'CloudEvents') {
+        const client = new EventGridPublisherClient(s.endpoint, 'CloudEvent', credential, options);
+        publish = (event, o) => client.send([toCloudEvent(event)], o);
+      } else {
+        const client = new EventGridPublisherClient(s.endpoint, 'EventGrid', credential, options);
+        publish = (event, o) => client.send([toEventGridEvent(event)], o);
+      }
+      return {
+        async send(event, signal) {
+          const start = performance.now();
+          let status = 200;
+          try {
+            await publish(event, { abortSignal: signal, onResponse: (r) => (status = r.status) });
+            return { ok: true, status, ms: elapsed(start), error: null };
+          } catch (err) {
+            return { ok: false, ms: elapsed(start), ...eventGridError(err, signal, s.schema) };
+          }
+        },
+        async close() {
+          agents.destroy();
+        },
+      };
+    });
   },
 };

@@ -9,10 +9,10 @@
  * when the connection drops, the SDK opens a new one on the next send. The SDK itself does not
  * retry (maxRetries 0): the outbox owns retries, backoff and dead letters.
  */
-import { parseServiceBusConnectionString, ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
+import type { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
 import type { ProviderSettings } from '../../../../shared/api/notifications';
 import { badRequest } from '../../errors';
-import { elapsed, plainError, type ProviderClient, type ProviderKind } from '../provider';
+import { elapsed, lazyClient, plainError, type ProviderClient, type ProviderKind } from '../provider';
 import { VERSION } from '../../version';
 
 type Settings = ProviderSettings['azure-service-bus'];
@@ -87,13 +87,6 @@ function checkConnectionString(cs: string, entity: string): string {
   if (entityPath !== undefined && entityPath !== entity) {
     throw badRequest(`connection_string belongs to the queue or topic "${entityPath}" (EntityPath) but entity is "${entity}": set entity to "${entityPath}", or use a namespace-level policy's connection string`);
   }
-
-  // the SDK's own parser has the last word (it is what connect() will use)
-  try {
-    parseServiceBusConnectionString(cs);
-  } catch (err) {
-    throw badRequest(`connection_string: ${(err as Error).message}`);
-  }
   return cs;
 }
 
@@ -153,47 +146,50 @@ export const serviceBus: ProviderKind<Settings> = {
     return { ...s, connection_string: checkConnectionString(cs, entity), entity };
   },
   connect(s, _env): ProviderClient {
-    // env.ca is not used: the SDK takes no CA list (Azure's certificates are publicly trusted; the emulator has no TLS)
-    let client: ServiceBusClient;
-    let sender: ServiceBusSender;
-    try {
-      client = new ServiceBusClient(s.connection_string ?? '', {
-        retryOptions: { maxRetries: 0, timeoutInMs: SERVICE_BUS_TIMEOUT_MS },
-        userAgentOptions: { userAgentPrefix: `FleetDesk/${VERSION}` },
-      });
-      sender = client.createSender(s.entity);
-    } catch (err) {
-      // settings stored before a stricter check: every send says why, nothing throws
-      const error = `the connection string cannot be used: ${(err as Error).message}`;
-      return { send: async () => ({ ok: false, status: null, ms: 0, error }), close: async () => {} };
-    }
-    let closed: Promise<void> | null = null;
-    return {
-      async send(event, signal) {
-        if (closed) return { ok: false, status: null, ms: 0, error: 'the destination was closed' };
-        const env = event.envelope;
-        const message: ServiceBusMessage = {
-          body: env,
-          contentType: 'application/json',
-          messageId: event.id,
-          subject: env.Event,
-          applicationProperties: { Event: env.Event, ObjectType: env.Object.Type, ...(env.UserId === null ? {} : { UserId: env.UserId }) },
-        };
-        const start = performance.now();
-        try {
-          await sender.sendMessages(message, { abortSignal: signal });
-          return { ok: true, status: null, ms: elapsed(start), error: null };
-        } catch (err) {
-          return { ok: false, status: null, ms: elapsed(start), error: serviceBusError(err, s.entity, signal) };
-        }
-      },
-      close() {
-        closed ??= (async () => {
-          await sender.close().catch(() => {});
-          await client.close().catch(() => {});
-        })();
-        return closed;
-      },
-    };
+    return lazyClient(async () => {
+      const { ServiceBusClient } = await import('@azure/service-bus');
+      // env.ca is not used: the SDK takes no CA list (Azure's certificates are publicly trusted; the emulator has no TLS)
+      let client: ServiceBusClient;
+      let sender: ServiceBusSender;
+      try {
+        client = new ServiceBusClient(s.connection_string ?? '', {
+          retryOptions: { maxRetries: 0, timeoutInMs: SERVICE_BUS_TIMEOUT_MS },
+          userAgentOptions: { userAgentPrefix: `FleetDesk/${VERSION}` },
+        });
+        sender = client.createSender(s.entity);
+      } catch (err) {
+        // settings stored before a stricter check: every send says why, nothing throws
+        const error = `the connection string cannot be used: ${(err as Error).message}`;
+        return { send: async () => ({ ok: false, status: null, ms: 0, error }), close: async () => {} };
+      }
+      let closed: Promise<void> | null = null;
+      return {
+        async send(event, signal) {
+          if (closed) return { ok: false, status: null, ms: 0, error: 'the destination was closed' };
+          const env = event.envelope;
+          const message: ServiceBusMessage = {
+            body: env,
+            contentType: 'application/json',
+            messageId: event.id,
+            subject: env.Event,
+            applicationProperties: { Event: env.Event, ObjectType: env.Object.Type, ...(env.UserId === null ? {} : { UserId: env.UserId }) },
+          };
+          const start = performance.now();
+          try {
+            await sender.sendMessages(message, { abortSignal: signal });
+            return { ok: true, status: null, ms: elapsed(start), error: null };
+          } catch (err) {
+            return { ok: false, status: null, ms: elapsed(start), error: serviceBusError(err, s.entity, signal) };
+          }
+        },
+        close() {
+          closed ??= (async () => {
+            await sender.close().catch(() => {});
+            await client.close().catch(() => {});
+          })();
+          return closed;
+        },
+      };
+    });
   },
 };

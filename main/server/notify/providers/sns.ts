@@ -12,11 +12,11 @@
  * a VPC endpoint) instead of AWS; plain http is allowed there.
  */
 import { createHash } from 'node:crypto';
-import { PublishCommand, SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
+import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import type { ProviderSettings } from '../../../../shared/api/notifications';
 import { badRequest } from '../../errors';
 import { VERSION } from '../../version';
-import { elapsed, plainError, type OutgoingEvent, type ProviderKind } from '../provider';
+import { elapsed, lazyClient, plainError, type OutgoingEvent, type ProviderKind } from '../provider';
 import { keepAliveAgents, oneLine } from './agents';
 
 type Settings = ProviderSettings['aws-sns'];
@@ -151,29 +151,32 @@ export const sns: ProviderKind<Settings> = {
   },
   connect(s, env) {
     const topic = parseTopicArn(s.topic_arn);
-    const agents = keepAliveAgents(env);
-    const client = new SNSClient({
-      region: s.region,
-      credentials: { accessKeyId: s.access_key_id, secretAccessKey: s.secret_access_key ?? '' },
-      ...(s.endpoint ? { endpoint: s.endpoint } : {}),
-      maxAttempts: 1,
-      requestHandler: { httpAgent: agents.http, httpsAgent: agents.https },
-      customUserAgent: [['FleetDesk', VERSION]],
+    return lazyClient(async () => {
+      const { PublishCommand, SNSClient } = await import('@aws-sdk/client-sns');
+      const agents = keepAliveAgents(env);
+      const client = new SNSClient({
+        region: s.region,
+        credentials: { accessKeyId: s.access_key_id, secretAccessKey: s.secret_access_key ?? '' },
+        ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+        maxAttempts: 1,
+        requestHandler: { httpAgent: agents.http, httpsAgent: agents.https },
+        customUserAgent: [['FleetDesk', VERSION]],
+      });
+      return {
+        async send(event, signal) {
+          const start = performance.now();
+          try {
+            const out = await client.send(new PublishCommand(publishInput(topic, s.topic_arn, event)), { abortSignal: signal });
+            return { ok: true, status: out.$metadata.httpStatusCode ?? 200, ms: elapsed(start), error: null };
+          } catch (err) {
+            return { ok: false, ms: elapsed(start), ...snsError(err, signal) };
+          }
+        },
+        async close() {
+          client.destroy();
+          agents.destroy();
+        },
+      };
     });
-    return {
-      async send(event, signal) {
-        const start = performance.now();
-        try {
-          const out = await client.send(new PublishCommand(publishInput(topic, s.topic_arn, event)), { abortSignal: signal });
-          return { ok: true, status: out.$metadata.httpStatusCode ?? 200, ms: elapsed(start), error: null };
-        } catch (err) {
-          return { ok: false, ms: elapsed(start), ...snsError(err, signal) };
-        }
-      },
-      async close() {
-        client.destroy();
-        agents.destroy();
-      },
-    };
   },
 };
