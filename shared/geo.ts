@@ -9,9 +9,14 @@ const rad = (deg: number): number => (deg * Math.PI) / 180;
 const deg = (r: number): number => (r * 180) / Math.PI;
 
 export function distanceM(a: LatLng, b: LatLng): number {
-  const dLat = rad(b.lat - a.lat);
-  const dLng = rad(b.lng - a.lng);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLng / 2) ** 2;
+  return distanceBetweenM(a.lat, a.lng, b.lat, b.lng);
+}
+
+/** distanceM for coordinates kept as plain numbers (e.g. in typed arrays). */
+export function distanceBetweenM(aLat: number, aLng: number, bLat: number, bLng: number): number {
+  const dLat = rad(bLat - aLat);
+  const dLng = rad(bLng - aLng);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(aLat)) * Math.cos(rad(bLat)) * Math.sin(dLng / 2) ** 2;
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 

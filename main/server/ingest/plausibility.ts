@@ -1,4 +1,4 @@
-import { distanceM } from '../../../shared/geo';
+import { distanceBetweenM } from '../../../shared/geo';
 import type { PositionRow } from '../store/positions';
 import type { PositionRecord } from './position';
 import { FLAG_IMPLAUSIBLE } from '../store/position-flags';
@@ -8,12 +8,11 @@ export const MAX_PLAUSIBLE_SPEED_MS = 100;
 /** Jumps this short are never judged: position noise, not travel. */
 const NOISE_ALLOWANCE_M = 50;
 
-interface Fix {
-  lat: number;
-  lng: number;
-  t: number;
-  accuracy: number;
-}
+/** A device's state: its last accepted fix and a suspect one, [lat, lng, t, accuracy] each, and whether the suspect is set. */
+const LAST = 0;
+const SUSPECT = 4;
+const HAS_SUSPECT = 8;
+const STATE_SIZE = 9;
 
 /**
  * Flags fixes that imply an impossible speed from the device's last accepted fix (a GPS jump).
@@ -21,13 +20,12 @@ interface Fix {
  * after coarse network fixes) confirms itself: a second jumped fix consistent with the first
  * is accepted. Only fixes newer than the last accepted one are judged.
  *
- * Each device's last and suspect fixes are updated in place: a new object per fix, kept for the
- * second until the next one, would outlive V8's young generation at thousands of devices.
+ * Each device's state is one small Float64Array updated in place: a new object per fix (or a
+ * number boxed on the heap), kept for the second until the next one, would outlive V8's young
+ * generation at thousands of devices.
  */
 export class Plausibility {
-  private readonly state = new Map<number, { last: Fix; suspect: Fix; hasSuspect: boolean }>();
-  /** the fix being judged (one at a time: judge is synchronous) */
-  private readonly current: Fix = { lat: 0, lng: 0, t: 0, accuracy: 0 };
+  private readonly state = new Map<number, Float64Array>();
 
   constructor(private readonly maxSpeedMs = MAX_PLAUSIBLE_SPEED_MS) {}
 
@@ -35,20 +33,22 @@ export class Plausibility {
     let s = this.state.get(userPk);
     if (!s) {
       const row = stored();
-      const last: Fix = row ? { lat: row.lat, lng: row.lng, t: row.device_time, accuracy: row.accuracy ?? 0 } : { lat: p.lat, lng: p.lng, t: p.deviceTime, accuracy: p.accuracy ?? 0 };
-      s = { last, suspect: { lat: 0, lng: 0, t: 0, accuracy: 0 }, hasSuspect: false };
+      s = new Float64Array(STATE_SIZE);
+      if (row) set(s, LAST, row.lat, row.lng, row.device_time, row.accuracy ?? 0);
+      else set(s, LAST, p.lat, p.lng, p.deviceTime, p.accuracy ?? 0);
       this.state.set(userPk, s);
       if (!row) return 0;
     }
-    const f = copy(this.current, p.lat, p.lng, p.deviceTime, p.accuracy ?? 0);
-    if (f.t <= s.last.t) return 0;
-    if (!this.tooFast(s.last, f) || (s.hasSuspect && f.t > s.suspect.t && !this.tooFast(s.suspect, f))) {
-      copy(s.last, f.lat, f.lng, f.t, f.accuracy);
-      s.hasSuspect = false;
+    const accuracy = p.accuracy ?? 0;
+    const t = p.deviceTime;
+    if (t <= (s[LAST + 2] as number)) return 0;
+    if (!this.tooFast(s, LAST, p.lat, p.lng, t, accuracy) || (s[HAS_SUSPECT] === 1 && t > (s[SUSPECT + 2] as number) && !this.tooFast(s, SUSPECT, p.lat, p.lng, t, accuracy))) {
+      set(s, LAST, p.lat, p.lng, t, accuracy);
+      s[HAS_SUSPECT] = 0;
       return 0;
     }
-    copy(s.suspect, f.lat, f.lng, f.t, f.accuracy);
-    s.hasSuspect = true;
+    set(s, SUSPECT, p.lat, p.lng, t, accuracy);
+    s[HAS_SUSPECT] = 1;
     return FLAG_IMPLAUSIBLE;
   }
 
@@ -56,17 +56,17 @@ export class Plausibility {
     this.state.delete(userPk);
   }
 
-  private tooFast(a: Fix, b: Fix): boolean {
-    const d = distanceM(a, b);
-    if (d <= NOISE_ALLOWANCE_M + a.accuracy + b.accuracy) return false;
-    return d / Math.max((b.t - a.t) / 1000, 1) > this.maxSpeedMs;
+  /** From the fix at s[at …] to (lat, lng, t, accuracy): faster than a vehicle beyond the noise? */
+  private tooFast(s: Float64Array, at: number, lat: number, lng: number, t: number, accuracy: number): boolean {
+    const d = distanceBetweenM(s[at] as number, s[at + 1] as number, lat, lng);
+    if (d <= NOISE_ALLOWANCE_M + (s[at + 3] as number) + accuracy) return false;
+    return d / Math.max((t - (s[at + 2] as number)) / 1000, 1) > this.maxSpeedMs;
   }
 }
 
-function copy(into: Fix, lat: number, lng: number, t: number, accuracy: number): Fix {
-  into.lat = lat;
-  into.lng = lng;
-  into.t = t;
-  into.accuracy = accuracy;
-  return into;
+function set(s: Float64Array, at: number, lat: number, lng: number, t: number, accuracy: number): void {
+  s[at] = lat;
+  s[at + 1] = lng;
+  s[at + 2] = t;
+  s[at + 3] = accuracy;
 }

@@ -28,27 +28,21 @@ export const QUIET_STOP_SPEED_MS = 1;
  */
 export const settleRadius = (s: DetectorSettings): number => Math.min(50, s.stop_radius_m / 2);
 
-type State =
-  | { kind: 'empty' }
-  | {
-      kind: 'parked';
-      /** the parked position */
-      anchor: DetectorFix;
-      /** the trip would start here: where the current run of fixes moving steadily away from the parked position began */
-      depart: DetectorFix;
-      /** distance of the last parked fix from the anchor */
-      lastDist: number;
-      /** a first fix outside the stop radius, waiting for a second to confirm the departure */
-      pending: DetectorFix | null;
-      /** the fix before `pending` */
-      beforePending: DetectorFix;
-    }
-  | {
-      kind: 'moving';
-      start: number;
-      /** first fix of the current stop candidate and every fix since, all within the radius of it */
-      window: DetectorFix[];
-    };
+/** A fix the detector owns: its values are copied in, so no caller's object outlives the call. */
+class Fix implements DetectorFix {
+  t = 0;
+  lat = 0;
+  lng = 0;
+
+  copy(f: DetectorFix): this {
+    this.t = f.t;
+    this.lat = f.lat;
+    this.lng = f.lng;
+    return this;
+  }
+}
+
+type Kind = 'empty' | 'parked' | 'moving';
 
 /**
  * Streaming trip detection for one device, on device time only (a replayed trace gives the same
@@ -66,63 +60,96 @@ type State =
  *   ending at the last fix before it; any other silence longer than gap_split_s ends the trip
  *   at the last fix before it ('gap').
  * - fixes not newer than the last processed one are ignored.
+ *
+ * Memory: one detector per device lives as long as the server, and fixes arrive every second.
+ * The detector copies what it keeps into fixes it owns and reuses (the last two fixes, the
+ * parked state's four, the stop window's slots), so a fix never outlives its call: nothing per
+ * fix survives the young generation to be collected by a full GC later.
  */
 export class TripDetector {
-  private state: State = { kind: 'empty' };
-  private last: DetectorFix | null = null;
+  private kind: Kind = 'empty';
+  private hasLast = false;
+  /** the last processed fix, and the one before it */
+  private readonly last = new Fix();
+  private readonly prev = new Fix();
+
+  // parked
+  /** the parked position */
+  private readonly anchor = new Fix();
+  /** the trip would start here: where the current run of fixes moving steadily away from the parked position began */
+  private readonly depart = new Fix();
+  /** distance of the last parked fix from the anchor */
+  private lastDist = 0;
+  /** a first fix outside the stop radius, waiting for a second to confirm the departure */
+  private hasPending = false;
+  private readonly pending = new Fix();
+  /** the fix before `pending` */
+  private readonly beforePending = new Fix();
+
+  // moving
+  private start = 0;
+  /** first fix of the current stop candidate and every fix since, all within the radius of it: window[0 … windowLen) */
+  private readonly window: Fix[] = [];
+  private windowLen = 0;
 
   constructor(private readonly settings: () => DetectorSettings) {}
 
   get moving(): boolean {
-    return this.state.kind === 'moving';
+    return this.kind === 'moving';
   }
 
   /** Device time of the last processed fix (-Infinity before the first). */
   get lastTime(): number {
-    return this.last?.t ?? -Infinity;
+    return this.hasLast ? this.last.t : -Infinity;
   }
 
   /** Start of the trip in progress, or null when parked. */
   get tripStart(): number | null {
-    return this.state.kind === 'moving' ? this.state.start : null;
+    return this.kind === 'moving' ? this.start : null;
   }
 
   /** Processes one fix; returns the trip it ended, if any. */
-  push(f: DetectorFix): TripBoundary | null {
-    const last = this.last;
-    if (last && f.t <= last.t) return null;
-    this.last = f;
+  push(fix: DetectorFix): TripBoundary | null {
+    if (this.hasLast && fix.t <= this.last.t) return null;
+    const hadLast = this.hasLast;
+    const last = this.prev.copy(this.last);
+    const f = this.last.copy(fix);
+    this.hasLast = true;
     const s = this.settings();
-    const st = this.state;
-    if (st.kind === 'empty' || !last) {
+    if (this.kind === 'empty' || !hadLast) {
       this.park(f, f);
       return null;
     }
     const gapS = (f.t - last.t) / 1000;
-    if (st.kind === 'moving') {
+    if (this.kind === 'moving') {
       const quietStop = gapS >= s.stop_duration_s && distanceM(last, f) / gapS < QUIET_STOP_SPEED_MS;
       if (quietStop || gapS > s.gap_split_s) {
-        const ended: TripBoundary = { start: st.start, end: last.t, endReason: quietStop ? 'stop' : 'gap' };
+        const ended: TripBoundary = { start: this.start, end: last.t, endReason: quietStop ? 'stop' : 'gap' };
         if (quietStop) {
           this.park(last, last);
           this.parkedFix(f, last, gapS, s);
         } else this.park(f, f);
         return ended;
       }
-      const candidate = st.window[0] as DetectorFix;
+      const candidate = this.window[0] as Fix;
       if (distanceM(candidate, f) > s.stop_radius_m) {
-        st.window = [f];
+        this.windowLen = 0;
+        this.append(f);
         return null;
       }
-      st.window.push(f);
+      this.append(f);
       if ((f.t - candidate.t) / 1000 < s.stop_duration_s) return null;
-      const rest = medianPosition(st.window);
+      const w = this.window;
+      const n = this.windowLen;
+      const rest = medianPosition(w, n);
       const settle = settleRadius(s);
-      let k = Math.max(0, st.window.findIndex((w) => distanceM(w, rest) <= settle));
-      while (k + 1 < st.window.length && distanceM(st.window[k + 1] as DetectorFix, rest) < distanceM(st.window[k] as DetectorFix, rest)) k++;
-      const arrived = st.window[k] as DetectorFix;
-      const ended: TripBoundary = { start: st.start, end: arrived.t, endReason: 'stop' };
-      this.park({ t: arrived.t, lat: rest.lat, lng: rest.lng }, f);
+      let k = 0;
+      while (k < n && distanceM(w[k] as Fix, rest) > settle) k++;
+      if (k === n) k = 0;
+      while (k + 1 < n && distanceM(w[k + 1] as Fix, rest) < distanceM(w[k] as Fix, rest)) k++;
+      const arrived = (w[k] as Fix).t;
+      const ended: TripBoundary = { start: this.start, end: arrived, endReason: 'stop' };
+      this.park({ t: arrived, lat: rest.lat, lng: rest.lng }, f);
       return ended;
     }
     if (gapS > s.gap_split_s) {
@@ -135,46 +162,61 @@ export class TripDetector {
 
   /** Ends the trip in progress at the last fix (the service's sweep of silent devices). */
   end(reason: EndReason): TripBoundary | null {
-    if (this.state.kind !== 'moving' || !this.last) return null;
-    const ended: TripBoundary = { start: this.state.start, end: this.last.t, endReason: reason };
+    if (this.kind !== 'moving' || !this.hasLast) return null;
+    const ended: TripBoundary = { start: this.start, end: this.last.t, endReason: reason };
     this.park(this.last, this.last);
     return ended;
   }
 
   private park(anchor: DetectorFix, depart: DetectorFix): void {
-    this.state = { kind: 'parked', anchor, depart, lastDist: distanceM(anchor, depart), pending: null, beforePending: depart };
+    this.kind = 'parked';
+    this.anchor.copy(anchor);
+    this.depart.copy(depart);
+    this.beforePending.copy(depart);
+    this.lastDist = distanceM(anchor, depart);
+    this.hasPending = false;
+  }
+
+  private append(f: DetectorFix): void {
+    const slot = this.window[this.windowLen] ?? (this.window[this.windowLen] = new Fix());
+    slot.copy(f);
+    this.windowLen++;
   }
 
   private parkedFix(f: DetectorFix, prev: DetectorFix, gapS: number, s: DetectorSettings): void {
-    const st = this.state;
-    if (st.kind !== 'parked') return;
-    const fromAnchor = distanceM(st.anchor, f);
+    if (this.kind !== 'parked') return;
+    const fromAnchor = distanceM(this.anchor, f);
     // A fix no farther out than the last one (or after a quiet stretch: an app that sleeps when
     // parked) begins a new run; a departure is the run that ends outside the radius.
-    if (gapS >= s.stop_duration_s || fromAnchor <= st.lastDist) st.depart = f;
-    st.lastDist = fromAnchor;
+    if (gapS >= s.stop_duration_s || fromAnchor <= this.lastDist) this.depart.copy(f);
+    this.lastDist = fromAnchor;
     if (fromAnchor <= s.stop_radius_m) {
-      st.pending = null;
+      this.hasPending = false;
       return;
     }
-    if (!st.pending) {
-      st.pending = f;
-      st.beforePending = prev;
+    if (!this.hasPending) {
+      this.hasPending = true;
+      this.pending.copy(f);
+      this.beforePending.copy(prev);
       return;
     }
     // Confirmed. A run older than a stop (a slow creep to the edge of the radius) is no
     // departure: the trip then starts at the last fix before it left.
-    const stale = (st.pending.t - st.depart.t) / 1000 > s.stop_duration_s;
-    this.state = { kind: 'moving', start: stale ? st.beforePending.t : st.depart.t, window: [f] };
+    const stale = (this.pending.t - this.depart.t) / 1000 > s.stop_duration_s;
+    this.kind = 'moving';
+    this.start = stale ? this.beforePending.t : this.depart.t;
+    this.windowLen = 0;
+    this.append(f);
   }
 }
 
-/** Coordinate-wise median: the parked position, robust to a few GPS jumps. */
-function medianPosition(fixes: DetectorFix[]): { lat: number; lng: number } {
+/** Coordinate-wise median of fixes[0 … n): the parked position, robust to a few GPS jumps. */
+function medianPosition(fixes: DetectorFix[], n: number): { lat: number; lng: number } {
+  const head = fixes.slice(0, n);
   const mid = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const n = s.length;
-    return n % 2 ? (s[(n - 1) >> 1] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
+    const s = xs.sort((a, b) => a - b);
+    const m = s.length;
+    return m % 2 ? (s[(m - 1) >> 1] as number) : ((s[m / 2 - 1] as number) + (s[m / 2] as number)) / 2;
   };
-  return { lat: mid(fixes.map((f) => f.lat)), lng: mid(fixes.map((f) => f.lng)) };
+  return { lat: mid(head.map((f) => f.lat)), lng: mid(head.map((f) => f.lng)) };
 }

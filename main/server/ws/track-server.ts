@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import './receiver-memory';
 import type { ServerContext } from '../context';
 import type { CommittedFix } from '../ingest/stages';
 import { deviceStatusUpdate, locationUpdate } from '../api-views';
