@@ -5,7 +5,7 @@ import { rateLimited, storageRefusal } from '../errors';
 import type { DroppedFixStore } from '../store/dropped-fixes';
 import { isHidden } from '../store/position-flags';
 import type { PositionWriter } from '../store/position-writer';
-import type { PositionStore } from '../store/positions';
+import type { PositionRow, PositionStore } from '../store/positions';
 import { DUPLICATE, fixProblem } from './fix-rules';
 import { chooseSkew, judgeTime } from './phone-clock';
 import type { Plausibility } from './plausibility';
@@ -114,7 +114,16 @@ export class IngestPipeline {
     else if (clock.flags === 0 && p.deviceTime > p.serverTime - this.deps.clockToleranceMs) this.skews.delete(device.pk); // on time: the clock is right again
     p.deviceTime = clock.time;
     p.reportedTime = clock.reported;
-    const stored = () => this.deps.positions.latest(device.pk);
+    // the device's stored latest fix, read at most once (only for a device's first fix since start)
+    let read = false;
+    let row: PositionRow | undefined;
+    const stored = (): PositionRow | undefined => {
+      if (!read) {
+        read = true;
+        row = this.deps.positions.latest(device.pk);
+      }
+      return row;
+    };
     // Learn the device's newest time before this write commits: read after the commit, the
     // batch's own newest fix would hide every earlier one of the same batch from the stages.
     if (!this.newest.has(device.pk)) this.newest.set(device.pk, stored()?.device_time ?? -Infinity);

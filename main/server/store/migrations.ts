@@ -327,6 +327,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_dead ON deliveries (destination_id) WHERE state = 'dead';
   CREATE INDEX deliveries_done ON deliveries (delivered_at) WHERE state = 'delivered';
   `,
+  // A driver's handled alerts are read at every sign-in (10,000 drivers reconnecting after a
+  // restart): by device and time, not by a scan of every alert since then; and the alert →
+  // accident join had no index, so SQLite built a temporary one at every alert query.
+  `
+  CREATE INDEX alerts_user_time ON alerts (user_pk, server_time);
+  CREATE INDEX accidents_alert ON accidents (alert_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
