@@ -6,6 +6,8 @@ import { afterEach, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { DB_FILE, openDatabase, schemaVersion, SchemaTooNewError } from '../../main/server/store/database';
 import { SCHEMA_VERSION } from '../../main/server/store/migrations';
+import { openSqliteStorage } from '../../main/server/store/storage';
+import { systemClock } from '../../main/server/clock';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -81,5 +83,36 @@ test('an empty file stamped with a newer version is refused too (no migration ru
     assert.equal((check.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n, 0);
   } finally {
     check.close();
+  }
+});
+
+test('no statement the storage prepares makes SQLite build a temporary index at every run', () => {
+  // Every store prepares its statements when it is built: record them all, then ask SQLite how it
+  // would run each. An AUTOMATIC index means a missing one, rebuilt per query (the alert →
+  // accident join had one, and read at every driver's sign-in).
+  const prepared: string[] = [];
+  const original = Database.prototype.prepare;
+  Database.prototype.prepare = function (this: Database.Database, sql: string) {
+    prepared.push(sql);
+    return original.call(this, sql);
+  } as typeof original;
+  let storage: ReturnType<typeof openSqliteStorage>;
+  try {
+    storage = openSqliteStorage(tempDir(), systemClock, { windowMs: 5, maxBatch: 100 });
+  } finally {
+    Database.prototype.prepare = original;
+  }
+  try {
+    const queries = [...new Set(prepared)].filter((sql) => /^\s*(SELECT|WITH|UPDATE|DELETE|INSERT)/i.test(sql));
+    assert.ok(queries.length > 50, `the stores prepared ${queries.length} statements`);
+    for (const sql of queries) {
+      const named = [...new Set([...sql.matchAll(/[@:$]([A-Za-z_]\w*)/g)].map((m) => m[1] as string))];
+      const params = named.length > 0 ? [Object.fromEntries(named.map((n) => [n, null]))] : Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => null);
+      const plan = storage.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+      const automatic = plan.filter((r) => /AUTOMATIC/.test(r.detail));
+      assert.deepEqual(automatic, [], `${sql.replace(/\s+/g, ' ').slice(0, 200)}`);
+    }
+  } finally {
+    storage.close();
   }
 });
