@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DomainError } from '../server/errors';
 import { SchemaTooNewError } from '../server/store/database';
+import { DataFolderError } from '../server/store/data-folder';
 import { VERSION } from '../server/version';
 import { apiKeyCommand } from './commands/api-key';
 import { companyCommand } from './commands/company';
@@ -39,7 +40,7 @@ export async function runCli(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode; // commander already printed its message (or help/version)
       return;
     }
-    const known = err instanceof CliError || err instanceof DomainError || err instanceof SchemaTooNewError;
+    const known = err instanceof CliError || err instanceof DomainError || err instanceof SchemaTooNewError || err instanceof DataFolderError;
     const message = known ? (err as Error).message : `unexpected error: ${(err as Error).stack ?? String(err)}`;
     process.stderr.write(`fleetdesk: ${message}\n`);
     process.exitCode = 1;

@@ -42,6 +42,21 @@ function promotedProfiler(file: string | undefined): { start(): void; stop(): vo
   };
 }
 
+/** A full (mark-compact) collection, through the inspector (no --expose-gc needed). */
+function fullGc(): Promise<void> {
+  const session = new Session();
+  session.connect();
+  return new Promise((resolve) =>
+    session.post('HeapProfiler.collectGarbage', () =>
+      // not from inside the inspector's own callback (disconnecting there throws)
+      setImmediate(() => {
+        session.disconnect();
+        resolve();
+      }),
+    ),
+  );
+}
+
 export function send(msg: FromServer): void {
   process.send?.(msg);
 }
@@ -108,11 +123,19 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
       sample();
       clearInterval(sampler);
       sampleDelay.disable();
-      const t0 = Date.now();
-      server
-        .stop()
+      let heapLiveBytes = 0;
+      let t0 = 0;
+      fullGc()
         .then(() => {
-          send({ type: 'stopped', writer: server.writer(), rssBytes: process.memoryUsage().rss, stopMs: Date.now() - t0 });
+          // what is still reachable once the load is over (the drivers are gone, their state stays)
+          heapLiveBytes = process.memoryUsage().heapUsed;
+        })
+        .then(() => {
+          t0 = Date.now();
+          return server.stop();
+        })
+        .then(() => {
+          send({ type: 'stopped', writer: server.writer(), rssBytes: process.memoryUsage().rss, heapLiveBytes, stopMs: Date.now() - t0 });
           process.disconnect();
         })
         .catch((err: unknown) => {

@@ -40,5 +40,6 @@ export type FromServer =
   | { type: 'ready'; port: number; pid: number }
   | ServerSample
   | { type: 'window'; cpuMs: number; wallMs: number; loopDelay: LoopDelay }
-  | { type: 'stopped'; writer: WriterTotals; rssBytes: number; stopMs: number }
+  /** heapLiveBytes: the heap after a full collection once the load was over (before the server stopped) */
+  | { type: 'stopped'; writer: WriterTotals; rssBytes: number; heapLiveBytes: number; stopMs: number }
   | { type: 'failed'; message: string };

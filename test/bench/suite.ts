@@ -103,6 +103,7 @@ function wsScenario(): { raw: unknown; rows: Row[] } {
       { scenario: s, figure: 'RSS peak MB', fleetdesk: fd.server.rssMb.peak, reference: ref.server.rssMb.peak, ratio: ratio(fd.server.rssMb.peak, ref.server.rssMb.peak), target: '< 400', pass: fd.server.rssMb.peak < 400 },
       { scenario: s, figure: 'RSS end MB', fleetdesk: fd.server.rssMb.end, reference: ref.server.rssMb.end, ratio: ratio(fd.server.rssMb.end, ref.server.rssMb.end), target: '< 400', pass: fd.server.rssMb.end < 400 },
       { scenario: s, figure: 'RSS slope, 2nd half, MB/min', fleetdesk: r2(rssFit.slope), reference: null, ratio: null, target: `flat (±2 s.e. = ${r2(2 * rssFit.slopeStdErr)})`, pass: rssFit.withinNoise || rssFit.slope <= 0 },
+      { scenario: s, figure: 'heap MB: used after ramp → live after the run (full GC, drivers gone)', fleetdesk: `${fd.server.heapUsedMb.afterRamp} → ${fd.server.heapUsedMb.liveAtEnd}`, reference: `${ref.server.heapUsedMb.afterRamp} → ${ref.server.heapUsedMb.liveAtEnd}`, ratio: null, target: 'what grew is garbage, not kept', pass: null },
       { scenario: s, figure: 'server CPU % of one core', fleetdesk: fd.server.cpuPctOfOneCore, reference: ref.server.cpuPctOfOneCore, ratio: ratio(fd.server.cpuPctOfOneCore, ref.server.cpuPctOfOneCore), target: '', pass: null },
       { scenario: s, figure: 'other processes, % of one core', fleetdesk: fd.machine.othersPctOfOneCore, reference: ref.machine.othersPctOfOneCore, ratio: null, target: 'disturbance above ~10', pass: null },
     );

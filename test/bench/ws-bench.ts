@@ -894,7 +894,8 @@ async function main(): Promise<void> {
       rssMb: { afterRamp: mb(rssAfterRamp), peak: mb(srv.rssPeak), end: mb(rssEnd) },
       /** once a second from the server's start to its stop: [seconds, RSS MB, heap used MB, external MB, worst loop lag ms] */
       rssTimeline: rssTimeline(srv.samples),
-      heapUsedMb: { afterRamp: mb(heapAfterRamp), end: mb(heapEnd) },
+      /** liveAtEnd: after a full collection once the drivers were gone: what the run left reachable */
+      heapUsedMb: { afterRamp: mb(heapAfterRamp), end: mb(heapEnd), liveAtEnd: mb(stopped.heapLiveBytes) },
       cpuPctOfOneCore: serverCpuPct,
       eventLoop: win.server.loopDelay,
       writer: stopped.writer,

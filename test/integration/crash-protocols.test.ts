@@ -7,6 +7,13 @@
  * acknowledged fix is stored exactly once, each device's trip in progress across the kills ends
  * as ONE trip after it stops, and `integrity_check` is ok.
  *
+ * Events too: every ALARM_EVERY fixes the devices whose protocol carries alarms raise one — the
+ * Tracking API devices an `alert` (SOS and crash in turn, acked by seq), OsmAnd `alarm=sos`,
+ * Traccar Client `alarm: "sos"` (the HTTP 200 acks it with the fix). Every acknowledged alarm is
+ * one alert and its event (SosReceived, AccidentEventReceived) exactly once, and each device's
+ * one trip has its IncomingTrackReceived and TrackEnrichmentFinished once. (Heartbeats and the
+ * outbox have their own SIGKILL test: notify-crash-safety.test.ts.)
+ *
  * FLEETDESK_CRASH_SEED=<n> repeats a run's kill moments (the seed is printed).
  */
 import assert from 'node:assert/strict';
@@ -27,6 +34,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Device time of fix i: one second apart, six hours ago. */
 const T0 = Math.floor((Date.now() - 6 * 3600_000) / 1000) * 1000;
 const STOP_FIXES = 200; // stationary for longer than the trip settings' stop (180 s)
+/** an alarm rides on fix i when i % ALARM_EVERY === ALARM_AT */
+const ALARM_EVERY = 40;
+const ALARM_AT = 17;
+/** a Tracking API alert's seq: ALERT_SEQ + the fix it rides on (fixes use their index) */
+const ALERT_SEQ = 1_000_000;
+const hasAlarm = (i: number) => i % ALARM_EVERY === ALARM_AT;
+/** the Tracking API devices alternate: SOS, crash, SOS, … */
+const alarmKind = (i: number): 'sos' | 'crash' => (Math.floor(i / ALARM_EVERY) % 2 === 0 ? 'sos' : 'crash');
 
 type Kind = 'ws' | 'osmand' | 'traccar' | 'owntracks' | 'gpslogger';
 interface Device {
@@ -39,7 +54,12 @@ interface Device {
   /** fixes 0 … next-1 have been made; those not in `acked` are resent */
   next: number;
   acked: Set<number>;
+  /** Tracking API devices: the fixes whose alert was acknowledged */
+  alertsAcked: Set<number>;
 }
+
+/** A fix as the Tracking API writes it. */
+const pick = (p: { lat: number; lng: number; speedMs: number }) => ({ lat: p.lat, lng: p.lng, speed: p.speedMs * 3.6, bearing: 90, accuracy: 5 });
 
 /** Fix i of a device: driving east at ~50 km/h, then (i ≥ driveUntil) standing still. */
 function position(d: Device, i: number, driveUntil: number) {
@@ -56,9 +76,11 @@ async function sendHttp(base: string, d: Device, i: number, driveUntil: number):
   const sec = p.time / 1000;
   let res: Response;
   const signal = AbortSignal.timeout(5000);
-  if (d.kind === 'osmand') res = await fetch(`${base}/osmand?id=${d.key}&lat=${p.lat}&lon=${p.lng}&timestamp=${sec}&speed=${p.speedMs / 0.514444}`, { signal });
+  const alarm = hasAlarm(i);
+  if (d.kind === 'osmand') res = await fetch(`${base}/osmand?id=${d.key}&lat=${p.lat}&lon=${p.lng}&timestamp=${sec}&speed=${p.speedMs / 0.514444}${alarm ? '&alarm=sos' : ''}`, { signal });
   else if (d.kind === 'traccar') {
-    const body = JSON.stringify({ device_id: d.key, location: { timestamp: new Date(p.time).toISOString(), coords: { latitude: p.lat, longitude: p.lng, speed: p.speedMs, heading: 90, accuracy: 5 }, is_moving: p.speedMs > 0 } });
+    const location = { timestamp: new Date(p.time).toISOString(), coords: { latitude: p.lat, longitude: p.lng, speed: p.speedMs, heading: 90, accuracy: 5 }, is_moving: p.speedMs > 0, ...(alarm ? { alarm: 'sos' } : {}) };
+    const body = JSON.stringify({ device_id: d.key, location });
     res = await fetch(`${base}/osmand`, { method: 'POST', body, headers: { 'content-type': 'application/json' }, signal });
   } else if (d.kind === 'owntracks') {
     const body = JSON.stringify({ _type: 'location', lat: p.lat, lon: p.lng, tst: sec, vel: Math.round(p.speedMs * 3.6), acc: 5 });
@@ -92,6 +114,12 @@ function drive(base: string, d: Device, upTo: number, driveUntil: number): { sto
     })();
     return { stop: () => (stopped = true), done };
   }
+  const alertQueue = () => {
+    const todo: number[] = [];
+    for (let i = ALARM_AT; i < d.next; i += ALARM_EVERY) if (!d.alertsAcked.has(i)) todo.push(i);
+    return todo;
+  };
+  const finished = () => queue().length === 0 && alertQueue().length === 0;
   const ws = new WebSocket(base.replace(/^http/, 'ws') + TRACK_PATH);
   const done = new Promise<void>((resolve) => {
     ws.on('close', () => resolve());
@@ -102,17 +130,21 @@ function drive(base: string, d: Device, upTo: number, driveUntil: number): { sto
       const m = JSON.parse(raw.toString()) as { type: string; seq?: number; error?: string };
       if (m.type === 'authenticated') {
         for (const i of queue()) send(i);
+        for (const i of alertQueue()) sendAlert(i);
         timer = setInterval(() => {
           if (stopped || d.next >= upTo) {
             if (timer) clearInterval(timer);
-            if (stopped || queue().length === 0) ws.close();
+            if (stopped || finished()) ws.close();
             return;
           }
-          send(d.next++);
+          const i = d.next++;
+          send(i);
+          if (hasAlarm(i)) sendAlert(i);
         }, 10);
       } else if (m.type === 'ack' && m.seq !== undefined) {
-        d.acked.add(m.seq);
-        if (d.next >= upTo && queue().length === 0) ws.close();
+        if (m.seq >= ALERT_SEQ) d.alertsAcked.add(m.seq - ALERT_SEQ);
+        else d.acked.add(m.seq);
+        if (d.next >= upTo && finished()) ws.close();
       }
       else if (m.type === 'error') throw new Error(`${d.id}: ${JSON.stringify(m)}`);
     });
@@ -121,6 +153,13 @@ function drive(base: string, d: Device, upTo: number, driveUntil: number): { sto
   const send = (i: number) => {
     const p = position(d, i, driveUntil);
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ action: 'location_batch', id: d.id, seq: i, payload: { positions: [{ lat: p.lat, lng: p.lng, speed: p.speedMs * 3.6, bearing: 90, accuracy: 5, timestamp: p.time }] } }));
+  };
+  /** an SOS, or a crash with its position buffer (so the whole accident is stored in the alert's transaction) */
+  const sendAlert = (i: number) => {
+    const p = position(d, i, driveUntil);
+    const kind = alarmKind(i);
+    const buffer = kind === 'crash' ? { peak_g: 6, threshold_g: 4, positions: [Math.max(0, i - 2), Math.max(0, i - 1), i].map((k) => ({ ...pick(position(d, k, driveUntil)), timestamp: T0 + k * 1000 })) } : {};
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ action: 'alert', id: d.id, seq: ALERT_SEQ + i, payload: { kind, timestamp: p.time, lat: p.lat, lng: p.lng, ...buffer } }));
   };
   return { stop: () => ((stopped = true), ws.close()), done };
 }
@@ -136,7 +175,7 @@ test(`SIGKILL during ingest over every protocol, ${KILLS} times: every acknowled
     const id = `${kind}-${n}`;
     await setup.user(c, id, 'driver');
     const row = setup.ctx.users.get(c, id)!;
-    devices.push({ id, kind, pk: row.pk, key: row.device_key, token: setup.token(c, id, 86_400), lat: 48 + n * 0.01, next: 0, acked: new Set() });
+    devices.push({ id, kind, pk: row.pk, key: row.device_key, token: setup.token(c, id, 86_400), lat: 48 + n * 0.01, next: 0, acked: new Set(), alertsAcked: new Set() });
   }
   await setup.stop();
 
@@ -184,12 +223,37 @@ test(`SIGKILL during ingest over every protocol, ${KILLS} times: every acknowled
         Array.from({ length: end }, (_, i) => T0 + i * 1000),
         `${d.id}: exactly the fixes sent`,
       );
-      const trips = db.prepare("SELECT start_time, end_time, status FROM trips WHERE user_pk = ? AND status = 'received'").all(d.pk) as { start_time: number; end_time: number }[];
+      const trips = db.prepare("SELECT id, start_time, end_time, status FROM trips WHERE user_pk = ? AND status = 'received'").all(d.pk) as { id: string; start_time: number; end_time: number }[];
       assert.equal(trips.length, 1, `${d.id}: one trip across the kills, not one per run: ${JSON.stringify(trips)}`);
       assert.ok(trips[0]!.start_time <= T0 + 60_000, `${d.id}: the trip starts with the first run`);
       assert.ok(trips[0]!.end_time >= T0 + (driveUntil - 1) * 1000, `${d.id}: the trip ends where the device stopped`);
+
+      // Events: each acknowledged alarm once, with its event once; the one trip's events once.
+      const events = (name: string) => db.prepare('SELECT object_id FROM events WHERE user_pk = ? AND event = ?').all(d.pk, name) as { object_id: string }[];
+      const alarms = Array.from({ length: end }, (_, i) => i).filter(hasAlarm);
+      const all = db.prepare('SELECT id, kind, device_time, source FROM alerts WHERE user_pk = ? ORDER BY device_time').all(d.pk) as { id: number; kind: string; device_time: number; source: string }[];
+      // the phones' alarms; the server's own crash detection also sees the sudden stop at the end (source 'server')
+      const alerts = all.filter((a) => a.source !== 'server');
+      // (none when the phone's own crash alert has that device time: one alert per device, kind and time)
+      assert.ok(all.filter((a) => a.source === 'server').length <= 1, `${d.id}: the sudden stop detected once, not once per restart`);
+      if (d.kind === 'ws') {
+        assert.deepEqual([...d.alertsAcked].sort((a, b) => a - b), alarms, `${d.id}: every alert acknowledged in the end`);
+        assert.deepEqual(alerts.map((a) => [a.kind, a.device_time]), alarms.map((i) => [alarmKind(i), T0 + i * 1000]), `${d.id}: each acknowledged alert stored once`);
+      } else if (d.kind === 'osmand' || d.kind === 'traccar') {
+        assert.deepEqual(alerts.map((a) => [a.kind, a.device_time]), alarms.map((i) => ['sos', T0 + i * 1000]), `${d.id}: each acknowledged alarm stored once`);
+      } else assert.equal(alerts.length, 0, `${d.id}: no alarms in this protocol`);
+      const sos = all.filter((a) => a.kind === 'sos').map((a) => String(a.id));
+      assert.deepEqual(events('SosReceived').map((e) => e.object_id).sort(), sos.sort(), `${d.id}: one SosReceived per SOS`);
+      const crashes = all.filter((a) => a.kind === 'crash').length;
+      const accidents = db.prepare('SELECT id FROM accidents WHERE user_pk = ?').all(d.pk) as { id: string }[];
+      assert.equal(accidents.length, crashes, `${d.id}: one accident per crash alert`);
+      assert.deepEqual(events('AccidentEventReceived').map((e) => e.object_id).sort(), accidents.map((a) => a.id).sort(), `${d.id}: one AccidentEventReceived per accident`);
+      assert.deepEqual(events('IncomingTrackReceived').map((e) => e.object_id), [trips[0]!.id], `${d.id}: the trip's IncomingTrackReceived once`);
+      assert.equal(events('TrackEnrichmentFinished').length, 1, `${d.id}: the trip's TrackEnrichmentFinished once`);
+      assert.equal(events('IncomingTrackRemoved').length, 0, `${d.id}: no trip recorded and removed again`);
     }
-    t.diagnostic(`${devices.length} devices, ${end} fixes each (driving ${driveUntil} s of device time), ${KILLS} kills`);
+    const alarmCount = (db.prepare('SELECT COUNT(*) AS n FROM alerts').get() as { n: number }).n;
+    t.diagnostic(`${devices.length} devices, ${end} fixes each (driving ${driveUntil} s of device time), ${alarmCount} alarms, ${KILLS} kills`);
   } finally {
     db.close();
   }
