@@ -264,9 +264,17 @@ async function startServer(dataDir: string, profDir: string | null): Promise<Ser
 
 // ---------------------------------------------------------------- measurements
 
+/**
+ * Latency samples kept whole (exact percentiles). Sized up front for what the run will record:
+ * doubling a buffer of millions mid-run (a 30-minute soak reaches 16 million at minute 28) stalls
+ * the load generator for a few hundred ms, which would show up as the server's latency.
+ */
 class Samples {
-  private buf = new Float64Array(1024);
+  private buf: Float64Array;
   private n = 0;
+  constructor(expected = 1024) {
+    this.buf = new Float64Array(Math.max(1024, Math.ceil(expected)));
+  }
   add(v: number): void {
     if (this.n === this.buf.length) {
       const bigger = new Float64Array(this.buf.length * 2);
@@ -302,14 +310,14 @@ const stats = {
   unexpectedCloses: {} as Record<string, number>,
   connectFailures: 0,
 };
-const latency = new Samples(); // driver send → office receive, seqs of the measured window
-let minuteLatency = new Samples(); // the same, for the current minute of the window
+const latency = new Samples(N * M * DURATION_S * 1.01); // driver send → office receive, seqs of the measured window
+let minuteLatency = new Samples(N * M * 60); // the same, for the current minute of the window
 /** per second of the schedule (seq): worst driver→office latency and errors, to spot periodic stalls */
 const maxLatencyBySeq = new Float64Array(TOTAL_SEQS);
 const errorsBySeq = new Uint32Array(TOTAL_SEQS);
 /** client-side spacing (ms) between a RateLimited update and the same driver's previous one */
 const rateLimitedGaps = new Samples();
-const ackLatency = new Samples(); // driver send → ack, seqs of the measured window
+const ackLatency = new Samples(N * DURATION_S * 1.01); // driver send → ack, seqs of the measured window
 let inWindow = false;
 let closingClients = false;
 
@@ -651,7 +659,7 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
     fromSample = srv.samples.length;
     const last = recent.at(-1);
     const lat = minuteLatency.summary();
-    minuteLatency = new Samples();
+    minuteLatency = new Samples(N * M * 60);
     const m: MinuteFigures = {
       minute: minutes.length + 1,
       rssMb: last ? mb(last.rssBytes) : 0,
@@ -753,7 +761,7 @@ async function main(): Promise<void> {
         clientWall = performance.now();
         machine0 = machineCpu();
         clientLoop.enable();
-        minuteLatency = new Samples();
+        minuteLatency = new Samples(N * M * 60);
         perMinute = minuteReporter(srv);
         srv.command({ cmd: 'window-start' });
         log(`warm-up done; measuring for ${DURATION_S} s`);
