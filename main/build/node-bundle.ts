@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { companionWorkerFile } from '../server/store/checkpointer';
 
 /**
  * Loaded from node_modules at run time, not bundled: Electron itself, ws's optional native
@@ -74,28 +75,42 @@ export interface BundleResult {
   warnings: esbuild.Message[];
 }
 
-export async function bundleNode(b: NodeBundle): Promise<BundleResult> {
-  fs.mkdirSync(path.dirname(b.outfile), { recursive: true });
-  const result = await esbuild.build({
+/** Threads a bundled server starts (each bundled beside it, named by companionWorkerFile). */
+export const COMPANION_WORKERS = ['main/server/store/checkpoint-worker.ts'];
+
+function buildOne(b: NodeBundle, entry: string, outfile: string): Promise<esbuild.BuildResult<{ metafile: true }>> {
+  return esbuild.build({
     bundle: true,
     format: 'cjs',
     metafile: true,
     sourcemap: 'linked',
     logLevel: 'silent',
     absWorkingDir: b.root,
-    entryPoints: [b.entry],
-    outfile: b.outfile,
+    entryPoints: [entry],
+    outfile,
     platform: 'node',
     target: b.target,
     external: [...NODE_EXTERNALS, ...(b.externals ?? [])],
-    banner: { js: banner(b) },
+    banner: { js: banner({ ...b, entry, outfile }) },
     plugins: [importMetaShim(b.root)],
+    // checkpointer.ts starts its worker from the bundle beside it, not from the sources
+    define: { FLEETDESK_BUNDLED: 'true' },
   });
+}
+
+/** Bundles `b.entry` into `b.outfile`, and every companion worker beside it. */
+export async function bundleNode(b: NodeBundle): Promise<BundleResult> {
+  fs.mkdirSync(path.dirname(b.outfile), { recursive: true });
+  const [result, ...workers] = await Promise.all([
+    buildOne(b, b.entry, b.outfile),
+    ...COMPANION_WORKERS.map((w) => buildOne(b, path.join(b.root, w), companionWorkerFile(b.outfile))),
+  ]);
+  const warnings = [result, ...workers].flatMap((r) => r!.warnings);
   // import.meta in a dependency would silently be empty in the bundle: refuse to ship that.
-  const broken = result.warnings.filter((w) => w.id === 'empty-import-meta');
+  const broken = warnings.filter((w) => w.id === 'empty-import-meta');
   if (broken.length > 0) {
     const where = broken.map((w) => `${w.location?.file}:${w.location?.line}`).join(', ');
     throw new Error(`import.meta would be empty in ${path.basename(b.outfile)} at ${where}`);
   }
-  return { metafile: result.metafile, warnings: result.warnings };
+  return { metafile: result!.metafile, warnings };
 }

@@ -81,7 +81,10 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     if (ctx) throw new Error('the server is already started');
     const tooOpen = secureDataFolder(resolved.dataDir, DB_FILE);
     if (tooOpen.length > 0) logger.warn({ corrected: tooOpen }, 'the data folder was readable by other users: made private to its owner (folders 0700, files 0600)');
-    const storage = openSqliteStorage(resolved.dataDir, resolved.clock, resolved.writer, resolved.durability);
+    const storage = openSqliteStorage(resolved.dataDir, resolved.clock, resolved.writer, resolved.durability, {
+      onCheckpointerRunning: () => logger.info('SQLite checkpoints run on their own thread'),
+      onCheckpointerFailure: (reason) => logger.warn({ reason }, 'SQLite checkpoints run on the main thread (the checkpoint thread stopped); positions are stored as before'),
+    });
     const { db, positions, writer, events, dropped } = storage;
     writer.onHealthChange((failure) => {
       if (!failure) return logger.info('positions are stored again');

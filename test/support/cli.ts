@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { buildServer } from '../../main/build/server';
+import { companionWorkerFile } from '../../main/server/store/checkpointer';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NODE_ARGS = ['--import', 'tsx'];
@@ -19,7 +20,7 @@ export function serverBundle(): Promise<string> {
     const outfile = path.join(ROOT, 'out', 'test', `cli-${process.pid}.cjs`);
     await buildServer(ROOT, outfile);
     process.once('exit', () => {
-      for (const f of [outfile, `${outfile}.map`]) fs.rmSync(f, { force: true });
+      for (const f of [outfile, companionWorkerFile(outfile)]) for (const g of [f, `${f}.map`]) fs.rmSync(g, { force: true });
     });
     return outfile;
   })();

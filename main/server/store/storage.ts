@@ -5,12 +5,14 @@
  * touching them. The members are typed by their public methods only (`Shape`), not by the
  * SQLite classes, so another class can provide them.
  */
+import path from 'node:path';
 import type { Clock } from '../clock';
 import { AccidentStore } from './accidents';
 import { AlertTable } from './alerts';
 import { ApiKeyStore } from './api-keys';
 import { CompanyStore } from './companies';
-import { bindingFor, openDatabase, schemaVersion, type Db, type Durability } from './database';
+import { Checkpointer } from './checkpointer';
+import { bindingFor, DB_FILE, DEFAULT_DURABILITY, openDatabase, schemaVersion, type Db, type Durability } from './database';
 import { DeliveryStore } from './deliveries';
 import { DestinationStore } from './destinations';
 import { DroppedFixStore } from './dropped-fixes';
@@ -59,14 +61,37 @@ export interface Storage {
 /** The SQLite storage, its members typed as their classes; `db` is there for tests and tools that read the file directly. */
 export type SqliteStorage = ReturnType<typeof openSqliteStorage>;
 
-export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterOptions, durability?: Durability) {
-  const db = openDatabase(dataDir, bindingFor(), { durability });
+export interface SqliteStorageOptions {
+  /** the checkpoint thread's interval (checkpointer.ts), or false for none; default 250 ms */
+  checkpointEveryMs?: number | false;
+  /** the checkpoint thread could not start or stopped (checkpoints stay on the main thread) */
+  onCheckpointerFailure?: (reason: string) => void;
+  onCheckpointerRunning?: () => void;
+}
+
+export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterOptions, durability: Durability = DEFAULT_DURABILITY, options: SqliteStorageOptions = {}) {
+  const binding = bindingFor();
+  const db = openDatabase(dataDir, binding, { durability });
+  const every = options.checkpointEveryMs ?? 250;
+  const checkpoints =
+    every === false
+      ? null
+      : new Checkpointer({
+          file: path.join(dataDir, DB_FILE),
+          nativeBinding: binding.nativeBinding,
+          synchronous: durability === 'full' ? 'FULL' : 'NORMAL',
+          intervalMs: every,
+          onFailure: options.onCheckpointerFailure,
+          onRunning: options.onCheckpointerRunning,
+        });
   const positions = new PositionStore(db);
   const dropped = new DroppedFixStore(db, clock);
   // better-sqlite3 turns a nested transaction into a savepoint, so nesting joins the outer one.
   const tx = db.transaction((work: () => unknown) => work());
   return {
     db,
+    /** the checkpoint thread, if one runs */
+    checkpoints,
     positions,
     writer: new PositionWriter(db, positions, writer),
     events: new EventLog(db, clock),
@@ -88,8 +113,9 @@ export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterO
     atomically: <T>(work: () => T): T => tx(work) as T,
     schemaVersion: () => schemaVersion(db),
     close() {
+      checkpoints?.stop();
       dropped.close();
       db.close();
     },
-  } satisfies Storage & { db: Db };
+  } satisfies Storage & { db: Db; checkpoints: Checkpointer | null };
 }
