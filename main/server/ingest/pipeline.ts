@@ -7,6 +7,7 @@ import { isHidden } from '../store/position-flags';
 import type { PositionWriter } from '../store/position-writer';
 import type { PositionRow, PositionStore } from '../store/positions';
 import { DUPLICATE, fixProblem } from './fix-rules';
+import { NumberMap } from './number-map';
 import { chooseSkew, judgeTime } from './phone-clock';
 import type { Plausibility } from './plausibility';
 import type { PositionRecord } from './position';
@@ -43,9 +44,9 @@ const STORED: FixOutcome = { stored: true };
 export class IngestPipeline {
   private stages: readonly PostCommitStage[] = [];
   /** newest device time that went through the stages per device, so a late fix never moves a live marker back */
-  private readonly newest = new Map<number, number>();
+  private readonly newest = new NumberMap();
   /** how far ahead each phone's clock was last found to run (phone-clock.ts), so its fixes keep their spacing */
-  private readonly skews = new Map<number, number>();
+  private readonly skews = new NumberMap();
 
   constructor(private readonly deps: IngestDeps) {}
 

@@ -1,3 +1,5 @@
+import { NumberMap } from './number-map';
+
 /**
  * At most one live update per driver per interval (the seed: 1 per second), checked on arrival
  * time with a little slack for client timer jitter.
@@ -12,7 +14,7 @@
  */
 export class DriverRateLimit {
   /** per device: the slot of its last accepted update (the earliest it can have arrived, never before the slot before it) */
-  private readonly last = new Map<number, number>();
+  private readonly last = new NumberMap();
 
   constructor(
     private readonly minIntervalMs: number,
