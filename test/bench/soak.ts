@@ -3,9 +3,11 @@
  * company:drivers, a few OsmAnd phones over HTTP) against a FleetDesk child process. ws-bench
  * prints, every minute, the server's RSS, heap used, worst event-loop lag (reported by the
  * child over IPC, see child-host.ts) and driver→office latency p50/p99; at the end this prints
- * the least-squares slope of each per minute and whether it is within noise (±2 standard errors).
+ * the least-squares slope of each per minute and whether it is within noise (±2 standard errors),
+ * over every minute (the verdict and the exit code) and again from minute `--settle` on (default
+ * 6), for a run long enough: the first minutes are the database's and V8's warm-up.
  *
- *   npm run soak -- --minutes 30 [--drivers 2000] [--offices 5] [--phones 3]
+ *   npm run soak -- --minutes 30 [--drivers 2000] [--offices 5] [--phones 3] [--settle 6]
  *
  * One JSON object goes to stdout (ws-bench's figures plus the slopes); progress to stderr.
  */
@@ -15,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fitLine } from './fit';
 
-const USAGE = 'usage: npm run soak -- --minutes 30 [--drivers 2000] [--offices 5] [--phones 3]';
-let opts: { minutes: string; drivers: string; offices: string; phones: string };
+const USAGE = 'usage: npm run soak -- --minutes 30 [--drivers 2000] [--offices 5] [--phones 3] [--settle 6]';
+let opts: { minutes: string; drivers: string; offices: string; phones: string; settle: string };
 try {
   opts = parseArgs({
     options: {
@@ -24,6 +26,7 @@ try {
       drivers: { type: 'string', default: '2000' },
       offices: { type: 'string', default: '5' },
       phones: { type: 'string', default: '3' },
+      settle: { type: 'string', default: '6' },
     },
     strict: true,
   }).values as typeof opts;
@@ -32,6 +35,11 @@ try {
   process.exit(2);
 }
 const minutes = Number(opts.minutes);
+const settle = Number(opts.settle);
+if (!Number.isInteger(settle) || settle < 1) {
+  console.error(`--settle must be a whole minute from 1 on\n${USAGE}`);
+  process.exit(2);
+}
 if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
   console.error(`--minutes must be a whole number from 1 to 1440\n${USAGE}`);
   process.exit(2);
@@ -50,17 +58,34 @@ const result = JSON.parse(out) as {
 
 const series = { rssMb: 'MB', heapUsedMb: 'MB', loopLagMaxMs: 'ms', latencyP50Ms: 'ms', latencyP99Ms: 'ms' } as const;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
-const slopes: Record<string, { perMinute: number; stdErr: number; withinNoise: boolean }> = {};
+type Slope = { perMinute: number; stdErr: number; withinNoise: boolean };
+const slopes: Record<string, Slope> = {};
+/** the same from minute `settle` on, when at least 5 minutes are left */
+const settled: Record<string, Slope> = {};
 for (const [key, unit] of Object.entries(series)) {
   const pts = result.minutes.flatMap((m) => {
     const v = m[key as keyof typeof series];
     return v === null ? [] : [[m.minute, v] as const];
   });
-  const f = fitLine(pts);
-  slopes[key] = { perMinute: r3(f.slope), stdErr: r3(f.slopeStdErr), withinNoise: f.withinNoise };
-  process.stderr.write(`[soak] ${key}: slope ${r3(f.slope)} ${unit}/min (±${r3(2 * f.slopeStdErr)} is noise) ${f.withinNoise ? 'within noise' : f.slope > 0 ? 'RISING' : 'falling'}${pts.length < 3 ? ' (fewer than 3 minutes: no verdict)' : ''}\n`);
+  const fit = (from: number): Slope & { points: number } => {
+    const f = fitLine(pts.filter(([minute]) => minute >= from));
+    return { perMinute: r3(f.slope), stdErr: r3(f.slopeStdErr), withinNoise: f.withinNoise, points: pts.filter(([minute]) => minute >= from).length };
+  };
+  const say = (s: Slope) => `slope ${s.perMinute} ${unit}/min (±${r3(2 * s.stdErr)} is noise) ${s.withinNoise ? 'within noise' : s.perMinute > 0 ? 'RISING' : 'falling'}`;
+  const { points, ...all } = fit(1);
+  slopes[key] = all;
+  let line = `[soak] ${key}: ${say(all)}${points < 3 ? ' (fewer than 3 minutes: no verdict)' : ''}`;
+  const later = fit(settle);
+  if (later.points >= 5) {
+    const { points: _, ...rest } = later;
+    settled[key] = rest;
+    line += `; from minute ${settle} on: ${say(rest)}`;
+  }
+  process.stderr.write(`${line}\n`);
 }
 const flat = Object.values(slopes).every((s) => s.withinNoise || s.perMinute <= 0);
-process.stderr.write(`[soak] ${flat ? 'no upward slope beyond noise' : 'an upward slope beyond noise'}; every acked fix stored: ${result.persistence.ok}; phones ${JSON.stringify(result.phones)}; errors ${JSON.stringify(result.errors.total)}\n`);
-process.stdout.write(`${JSON.stringify({ ...result, slopes, flat }, null, 2)}\n`);
+const flatSettled = Object.keys(settled).length === 0 ? null : Object.values(settled).every((s) => s.withinNoise || s.perMinute <= 0);
+const afterSettling = flatSettled === null ? '' : ` (from minute ${settle} on: ${flatSettled ? 'none' : 'an upward slope too'})`;
+process.stderr.write(`[soak] ${flat ? 'no upward slope beyond noise' : 'an upward slope beyond noise'}${afterSettling}; every acked fix stored: ${result.persistence.ok}; phones ${JSON.stringify(result.phones)}; errors ${JSON.stringify(result.errors.total)}\n`);
+process.stdout.write(`${JSON.stringify({ ...result, slopes, flat, settledFrom: settle, settled, flatSettled }, null, 2)}\n`);
 if (!flat || result.persistence.ok === false) process.exitCode = 1;
