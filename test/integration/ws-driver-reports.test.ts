@@ -108,7 +108,16 @@ describe('location_batch', () => {
       });
     });
     d.sock.send(batch(d.id, 2, positions));
-    assert.deepEqual(await d.sock.next(), { type: 'ack', seq: 2 }, 'no rate limit error, no rejected list');
+    // Right behind the batch, a live update within the second of seq 1 (sent together, so a slow
+    // machine cannot let the second pass): live updates are still limited — the batch did not
+    // reset or use up the limit. Its error comes before the batch's ack (refused before any commit).
+    d.sock.send({ action: 'driver_location', id: d.id, seq: 3, payload: fixAt(now + 100, 1) });
+    const replies = [await d.sock.next(), await d.sock.next()].sort((a, b) => a.seq - b.seq);
+    assert.deepEqual(replies[0], { type: 'ack', seq: 2 }, 'no rate limit error, no rejected list');
+    assert.equal(replies[1].type, 'error', `expected an error, got ${JSON.stringify(replies[1])}`);
+    assert.equal(replies[1].error, 'RateLimited');
+    assert.equal(replies[1].seq, 3);
+    assert.ok(typeof replies[1].message === 'string' && replies[1].message.length > 0);
     assert.equal(await atAck, MAX_BATCH_POSITIONS + 1, 'every fix is committed when the ack arrives');
 
     const stored = rows(d.pk);
@@ -122,10 +131,6 @@ describe('location_batch', () => {
       assert.equal(r.source, 'ws');
     }
     assert.equal(s.ctx.positions.latest(d.pk)!.device_time, now, 'the replayed older fixes do not replace the live one');
-
-    // live updates are still limited: the batch did not reset or consume the limit wrongly
-    d.sock.send({ action: 'driver_location', id: d.id, seq: 3, payload: fixAt(now + 100, 1) });
-    await expectError(d.sock, 'RateLimited', 3);
   });
 
   test('a resent batch stores nothing twice and is acked again; a partly new one stores only the new fixes', async () => {
