@@ -81,6 +81,7 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
       at: Date.now(),
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
+      heapTotalBytes: mem.heapTotal,
       externalBytes: mem.external,
       cpuMicros: cpu.user + cpu.system,
       writerPending: server.pending(),

@@ -25,8 +25,9 @@ export function bundledChild(script: string): Promise<string> {
 }
 
 /** Forks a child script's bundle with an IPC channel; its stdout goes to the benchmark's stderr. */
+/** BENCH_CHILD_EXEC runs the child under another program (a wrapper script that starts node under heaptrack, say). */
 export async function forkBundled(script: string, args: string[], execArgv: string[] = []): Promise<ChildProcess> {
-  const child = fork(await bundledChild(script), args, { execArgv, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(await bundledChild(script), args, { execArgv, ...(process.env.BENCH_CHILD_EXEC ? { execPath: process.env.BENCH_CHILD_EXEC } : {}), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout?.pipe(process.stderr);
   return child;
 }

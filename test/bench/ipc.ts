@@ -9,6 +9,8 @@ export interface ServerSample {
   at: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** V8 heap committed (process.memoryUsage().heapTotal): what the heap holds of RSS */
+  heapTotalBytes: number;
   /** memory of Buffers and other objects outside V8's heap (process.memoryUsage().external) */
   externalBytes: number;
   /** cumulative process CPU (user + system), microseconds */

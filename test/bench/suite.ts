@@ -15,7 +15,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { fitLine } from './fit';
 
 const SCENARIOS = ['ws', 'http', 'storage', 'ui'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -90,9 +89,11 @@ function wsScenario(): { raw: unknown; rows: Row[] } {
     const fdL = fd.latencyMs.driverToOffice ?? {};
     const refL = ref.latencyMs.driverToOffice ?? {};
     const p99Limit = r2(2 * (refL.p99 ?? 0) + 5);
-    // the second half of the run (after the ramp): still climbing?
-    const tl = fd.server.rssTimeline as [number, number][];
-    const rssFit = fitLine(tl.slice(Math.floor(tl.length / 2)).map(([t, m]) => [t / 60, m] as const));
+    // over the measured window (after the ramp and the warm-up): still climbing, and which part?
+    type Slope = { mbPerMin: number; stdErr: number; withinNoise: boolean };
+    const rssFit = fd.server.rssSlopeInWindow as Slope;
+    const heapFit = fd.server.heapCommittedSlopeInWindow as Slope;
+    const nativeFit = fd.server.nativeSlopeInWindow as Slope;
     rows.push(
       { scenario: s, figure: 'accepted/s', fleetdesk: fd.throughput.acceptedPerS, reference: ref.throughput.acceptedPerS, ratio: ratio(fd.throughput.acceptedPerS, ref.throughput.acceptedPerS), target: `= sent (${fd.throughput.sentPerS}/s), all stored`, pass: fd.target.allAccepted && fd.persistence.ok },
       { scenario: s, figure: 'delivered/s (5 offices)', fleetdesk: fd.throughput.deliveredPerS, reference: ref.throughput.deliveredPerS, ratio: ratio(fd.throughput.deliveredPerS, ref.throughput.deliveredPerS), target: `≥ 99 % of ${r2(n * 5)}/s`, pass: fd.throughput.deliveredPerS >= 0.99 * n * 5 && expected > 0 },
@@ -102,7 +103,8 @@ function wsScenario(): { raw: unknown; rows: Row[] } {
       { scenario: s, figure: 'RSS after ramp MB', fleetdesk: fd.server.rssMb.afterRamp, reference: ref.server.rssMb.afterRamp, ratio: ratio(fd.server.rssMb.afterRamp, ref.server.rssMb.afterRamp), target: '< 400', pass: fd.server.rssMb.afterRamp < 400 },
       { scenario: s, figure: 'RSS peak MB', fleetdesk: fd.server.rssMb.peak, reference: ref.server.rssMb.peak, ratio: ratio(fd.server.rssMb.peak, ref.server.rssMb.peak), target: '< 400', pass: fd.server.rssMb.peak < 400 },
       { scenario: s, figure: 'RSS end MB', fleetdesk: fd.server.rssMb.end, reference: ref.server.rssMb.end, ratio: ratio(fd.server.rssMb.end, ref.server.rssMb.end), target: '< 400', pass: fd.server.rssMb.end < 400 },
-      { scenario: s, figure: 'RSS slope, 2nd half, MB/min', fleetdesk: r2(rssFit.slope), reference: null, ratio: null, target: `flat (±2 s.e. = ${r2(2 * rssFit.slopeStdErr)})`, pass: rssFit.withinNoise || rssFit.slope <= 0 },
+      { scenario: s, figure: 'RSS slope in the window, MB/min', fleetdesk: rssFit.mbPerMin, reference: (ref.server.rssSlopeInWindow as Slope).mbPerMin, ratio: null, target: `flat (±2 s.e. = ${r2(2 * rssFit.stdErr)})`, pass: rssFit.withinNoise || rssFit.mbPerMin <= 0 },
+      { scenario: s, figure: '… of it: V8 heap committed / the rest (SQLite, sockets, Buffers), MB/min', fleetdesk: `${heapFit.mbPerMin} / ${nativeFit.mbPerMin}`, reference: `${(ref.server.heapCommittedSlopeInWindow as Slope).mbPerMin} / ${(ref.server.nativeSlopeInWindow as Slope).mbPerMin}`, ratio: null, target: '', pass: null },
       { scenario: s, figure: 'heap MB: used after ramp → live after the run (full GC, drivers gone)', fleetdesk: `${fd.server.heapUsedMb.afterRamp} → ${fd.server.heapUsedMb.liveAtEnd}`, reference: `${ref.server.heapUsedMb.afterRamp} → ${ref.server.heapUsedMb.liveAtEnd}`, ratio: null, target: 'what grew is garbage, not kept', pass: null },
       { scenario: s, figure: 'server CPU % of one core', fleetdesk: fd.server.cpuPctOfOneCore, reference: ref.server.cpuPctOfOneCore, ratio: ratio(fd.server.cpuPctOfOneCore, ref.server.cpuPctOfOneCore), target: '', pass: null },
       { scenario: s, figure: 'other processes, % of one core', fleetdesk: fd.machine.othersPctOfOneCore, reference: ref.machine.othersPctOfOneCore, ratio: null, target: 'disturbance above ~10', pass: null },

@@ -44,6 +44,7 @@ import { addCompany, addUser, issueToken, type Accounts } from '../../main/serve
 import { DB_FILE, openDatabase } from '../../main/server/store/database';
 import { COMPANY_DRIVERS, TRACK_PATH } from '../../shared/protocol/tracking';
 import type { FromServer, LoopDelay, ServerSample, ToServer } from './ipc';
+import { fitLine } from './fit';
 import { accountsOn } from '../../main/server/open-accounts';
 
 // ---------------------------------------------------------------- options
@@ -695,17 +696,22 @@ function abandon(code: number): never {
 
 const LOOP_RESOLUTION_MS = 10;
 
-/** Once a second: [seconds, RSS MB, V8 heap used MB, external (Buffers) MB, worst event-loop lag in that second ms]. */
-function rssTimeline(samples: ServerSample[]): [number, number, number, number, number][] {
+/** Once a second: [seconds, RSS MB, V8 heap used MB, external (Buffers) MB, worst event-loop lag in that second ms, V8 heap committed MB]. */
+function rssTimeline(samples: ServerSample[]): [number, number, number, number, number, number][] {
   const t0 = samples[0]?.at ?? 0;
-  const out: [number, number, number, number, number][] = [];
+  const out: [number, number, number, number, number, number][] = [];
   for (const x of samples) {
     const sec = Math.round((x.at - t0) / 1000);
     const last = out.at(-1);
     if (last && last[0] === sec) last[4] = Math.max(last[4], x.loopLagMaxMs);
-    else out.push([sec, mb(x.rssBytes), mb(x.heapUsedBytes), mb(x.externalBytes), x.loopLagMaxMs]);
+    else out.push([sec, mb(x.rssBytes), mb(x.heapUsedBytes), mb(x.externalBytes), x.loopLagMaxMs, mb(x.heapTotalBytes)]);
   }
   return out;
+}
+
+function slopeInWindow(samples: ServerSample[], [from, to]: number[], value: (x: ServerSample) => number): { mbPerMin: number; stdErr: number; withinNoise: boolean } {
+  const fit = fitLine(samples.filter((x) => x.at >= (from as number) && x.at <= (to as number)).map((x) => [(x.at - (from as number)) / 60_000, mb(value(x))] as const));
+  return { mbPerMin: r2(fit.slope), stdErr: r2(fit.slopeStdErr), withinNoise: fit.withinNoise };
 }
 
 function loopDelayOf(h: ReturnType<typeof monitorEventLoopDelay>, utilization: number): LoopDelay {
@@ -737,12 +743,13 @@ async function main(): Promise<void> {
   const rssAfterRamp = srv.samples.at(-1)?.rssBytes ?? 0;
   const heapAfterRamp = srv.samples.at(-1)?.heapUsedBytes ?? 0;
 
+  /** Date.now() at the window's start and end (the server's samples carry the same clock) */
+  const windowAt = [0, 0];
+
   // Schedule: second 0 starts shortly; the window covers seqs WARMUP_S … TOTAL_SEQS-1.
   await sleep(200);
   t0Epoch = Date.now() + 100;
   t0Perf = performance.now() + (t0Epoch - Date.now());
-  const winStart = t0Perf + WARMUP_S * 1000;
-  const winEnd = winStart + DURATION_S * 1000;
 
   const clientLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   let minutes: MinuteFigures[] = [];
@@ -754,7 +761,8 @@ async function main(): Promise<void> {
   let machine0 = machineCpu();
   const windowDone = new Promise<{ server: Extract<FromServer, { type: 'window' }>; clientCpuMs: number; clientWallMs: number; clientLoop: LoopDelay; machineBusyMs: number | null }>(
     (resolve, reject) => {
-      setTimeout(() => {
+      const begin = () => {
+        windowAt[0] = Date.now();
         inWindow = true;
         clientCpu = process.cpuUsage();
         clientElu = performance.eventLoopUtilization();
@@ -765,8 +773,9 @@ async function main(): Promise<void> {
         perMinute = minuteReporter(srv);
         srv.command({ cmd: 'window-start' });
         log(`warm-up done; measuring for ${DURATION_S} s`);
-      }, winStart - performance.now());
-      setTimeout(() => {
+      };
+      const end = () => {
+        windowAt[1] = Date.now();
         inWindow = false;
         minutes = perMinute?.stop() ?? [];
         const cpu = process.cpuUsage(clientCpu);
@@ -787,7 +796,9 @@ async function main(): Promise<void> {
             }),
           reject,
         );
-      }, winEnd - performance.now());
+      };
+      setTimeout(begin, t0Perf + WARMUP_S * 1000 - performance.now());
+      setTimeout(end, t0Perf + TOTAL_SEQS * 1000 - performance.now());
     },
   );
   const progress = setInterval(() => {
@@ -900,8 +911,13 @@ async function main(): Promise<void> {
     server: {
       pid: srv.pid,
       rssMb: { afterRamp: mb(rssAfterRamp), peak: mb(srv.rssPeak), end: mb(rssEnd) },
-      /** once a second from the server's start to its stop: [seconds, RSS MB, heap used MB, external MB, worst loop lag ms] */
+      /** once a second from the server's start to its stop: [seconds, RSS MB, heap used MB, external MB, worst loop lag ms, heap committed MB] */
       rssTimeline: rssTimeline(srv.samples),
+      /** RSS over the measured window, MB per minute: still climbing? (within noise: |slope| ≤ 2 s.e.) */
+      rssSlopeInWindow: slopeInWindow(srv.samples, windowAt, (x) => x.rssBytes),
+      /** the same for the V8 heap's committed memory, and for the rest (RSS minus it: SQLite, sockets, Buffers, code) */
+      heapCommittedSlopeInWindow: slopeInWindow(srv.samples, windowAt, (x) => x.heapTotalBytes),
+      nativeSlopeInWindow: slopeInWindow(srv.samples, windowAt, (x) => x.rssBytes - x.heapTotalBytes),
       /** liveAtEnd: after a full collection once the drivers were gone: what the run left reachable */
       heapUsedMb: { afterRamp: mb(heapAfterRamp), end: mb(heapEnd), liveAtEnd: mb(stopped.heapLiveBytes) },
       cpuPctOfOneCore: serverCpuPct,
