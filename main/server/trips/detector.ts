@@ -1,5 +1,6 @@
 import { distanceM } from '../../../shared/geo';
 import type { TripSettings } from '../../../shared/api/trips';
+import { FixWindow } from './fix-window';
 
 /** What the detector needs of a fix: where and when (device time, epoch ms). */
 export interface DetectorFix {
@@ -63,8 +64,9 @@ type Kind = 'empty' | 'parked' | 'moving';
  *
  * Memory: one detector per device lives as long as the server, and fixes arrive every second.
  * The detector copies what it keeps into fixes it owns and reuses (the last two fixes, the
- * parked state's four, the stop window's slots), so a fix never outlives its call: nothing per
- * fix survives the young generation to be collected by a full GC later.
+ * parked state's four) and into its stop window's Float64Array (fix-window.ts), so a fix never
+ * outlives its call: nothing per fix survives the young generation to be collected by a full GC
+ * later.
  */
 export class TripDetector {
   private kind: Kind = 'empty';
@@ -88,9 +90,8 @@ export class TripDetector {
 
   // moving
   private start = 0;
-  /** first fix of the current stop candidate and every fix since, all within the radius of it: window[0 … windowLen) */
-  private readonly window: Fix[] = [];
-  private windowLen = 0;
+  /** first fix of the current stop candidate and every fix since, all within the radius of it */
+  private readonly window = new FixWindow();
 
   constructor(private readonly settings: () => DetectorSettings) {}
 
@@ -131,23 +132,22 @@ export class TripDetector {
         } else this.park(f, f);
         return ended;
       }
-      const candidate = this.window[0] as Fix;
-      if (distanceM(candidate, f) > s.stop_radius_m) {
-        this.windowLen = 0;
-        this.append(f);
+      const w = this.window;
+      if (w.distanceTo(0, f) > s.stop_radius_m) {
+        w.clear();
+        w.push(f);
         return null;
       }
-      this.append(f);
-      if ((f.t - candidate.t) / 1000 < s.stop_duration_s) return null;
-      const w = this.window;
-      const n = this.windowLen;
-      const rest = medianPosition(w, n);
+      w.push(f);
+      if ((f.t - w.t(0)) / 1000 < s.stop_duration_s) return null;
+      const n = w.length;
+      const rest = w.median();
       const settle = settleRadius(s);
       let k = 0;
-      while (k < n && distanceM(w[k] as Fix, rest) > settle) k++;
+      while (k < n && w.distanceTo(k, rest) > settle) k++;
       if (k === n) k = 0;
-      while (k + 1 < n && distanceM(w[k + 1] as Fix, rest) < distanceM(w[k] as Fix, rest)) k++;
-      const arrived = (w[k] as Fix).t;
+      while (k + 1 < n && w.distanceTo(k + 1, rest) < w.distanceTo(k, rest)) k++;
+      const arrived = w.t(k);
       const ended: TripBoundary = { start: this.start, end: arrived, endReason: 'stop' };
       this.park({ t: arrived, lat: rest.lat, lng: rest.lng }, f);
       return ended;
@@ -175,12 +175,7 @@ export class TripDetector {
     this.beforePending.copy(depart);
     this.lastDist = distanceM(anchor, depart);
     this.hasPending = false;
-  }
-
-  private append(f: DetectorFix): void {
-    const slot = this.window[this.windowLen] ?? (this.window[this.windowLen] = new Fix());
-    slot.copy(f);
-    this.windowLen++;
+    this.window.release();
   }
 
   private parkedFix(f: DetectorFix, prev: DetectorFix, gapS: number, s: DetectorSettings): void {
@@ -205,18 +200,7 @@ export class TripDetector {
     const stale = (this.pending.t - this.depart.t) / 1000 > s.stop_duration_s;
     this.kind = 'moving';
     this.start = stale ? this.beforePending.t : this.depart.t;
-    this.windowLen = 0;
-    this.append(f);
+    this.window.clear();
+    this.window.push(f);
   }
-}
-
-/** Coordinate-wise median of fixes[0 … n): the parked position, robust to a few GPS jumps. */
-function medianPosition(fixes: DetectorFix[], n: number): { lat: number; lng: number } {
-  const head = fixes.slice(0, n);
-  const mid = (xs: number[]) => {
-    const s = xs.sort((a, b) => a - b);
-    const m = s.length;
-    return m % 2 ? (s[(m - 1) >> 1] as number) : ((s[m / 2 - 1] as number) + (s[m / 2] as number)) / 2;
-  };
-  return { lat: mid(head.map((f) => f.lat)), lng: mid(head.map((f) => f.lng)) };
 }
