@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { FixWindow, type WindowFix } from '../../main/server/trips/fix-window';
+import type { DetectorFix } from '../../main/server/trips/detector';
+import { FixWindow } from '../../main/server/trips/fix-window';
 import { distanceM } from '../../shared/geo';
 
 const fix = fc.record({
@@ -26,7 +27,7 @@ test('FixWindow answers as an array of fixes would: times, distances and the med
   fc.assert(
     fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
       const w = new FixWindow();
-      let model: WindowFix[] = [];
+      let model: DetectorFix[] = [];
       for (const o of ops) {
         if (o.kind === 'push') {
           w.push(o.f);

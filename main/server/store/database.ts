@@ -25,7 +25,7 @@ export const DEFAULT_DURABILITY: Durability = 'full';
  * reads again) and touch one index leaf per device, which the operating system's file cache
  * serves as well: measured with 2,000 and 10,000 drivers, 4 MiB gives the same or better latency
  * than 16 or 64, and the process stops growing once the cache is full, seconds after start
- * instead of minutes (bench/results.md).
+ * instead of minutes; paging through a long history costs ~2 ms more a page (README "Benchmarks").
  */
 export const PAGE_CACHE_KIB = 4096;
 

@@ -1,11 +1,5 @@
 import { distanceBetweenM } from '../../../shared/geo';
-
-/** What the window takes in and gives back: where and when (device time, epoch ms). */
-export interface WindowFix {
-  t: number;
-  lat: number;
-  lng: number;
-}
+import type { DetectorFix } from './detector';
 
 /** A parked device's window holds nothing: every empty window shares this one. */
 const NONE = new Float64Array(0);
@@ -42,7 +36,7 @@ export class FixWindow {
     this.buf = NONE;
   }
 
-  push(f: WindowFix): void {
+  push(f: DetectorFix): void {
     const i = this.length * 3;
     if (i + 3 > this.buf.length) {
       const grown = new Float64Array(Math.max(FIRST_CAPACITY * 3, this.buf.length * 2));
