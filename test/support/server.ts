@@ -1,7 +1,5 @@
 /** Starts a real tracking server on a random port with a real SQLite file in a temp folder. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { tempDir } from './temp-dir';
 import pino from 'pino';
 import type { Role } from '../../shared/ids';
 import { addCompany, addUser, issueToken } from '../../main/server/accounts';
@@ -24,9 +22,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export function tempDir(prefix = 'fleetdesk-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { tempDir } from './temp-dir';
 
 export async function startTestServer(config: Partial<TrackingServerConfig> = {}): Promise<TestServer> {
   const dataDir = config.dataDir ?? tempDir();
