@@ -5,9 +5,15 @@
  * child over IPC, see child-host.ts) and driver→office latency p50/p99; at the end this prints
  * the least-squares slope of each per minute and whether it is within noise (±2 standard errors),
  * over every minute (the verdict and the exit code) and again from minute `--settle` on (default
- * 6), for a run long enough: the first minutes are the database's and V8's warm-up.
+ * 6), for a run long enough: the first minutes are V8's warm-up.
  *
- *   npm run soak -- --minutes 30 [--drivers 2000] [--offices 5] [--phones 3] [--settle 6]
+ * The database starts with `--history` minutes (default 10) of 1 Hz fixes for every driver, as
+ * a fleet's database has after its first day: on an empty one each commit writes more pages for
+ * the first ~5 minutes (at first many devices share an index leaf page; once every device has its
+ * own, a commit of n fixes writes n pages), so the commit cost, and with it p99, climbs once and
+ * then stays level. `--history 0` measures that from an empty database.
+ *
+ *   npm run soak -- --minutes 30 [--drivers 2000] [--offices 5] [--phones 3] [--history 10] [--settle 6]
  *
  * One JSON object goes to stdout (ws-bench's figures plus the slopes); progress to stderr.
  */
@@ -17,8 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fitLine } from './fit';
 
-const USAGE = 'usage: npm run soak -- --minutes 30 [--drivers 2000] [--offices 5] [--phones 3] [--settle 6]';
-let opts: { minutes: string; drivers: string; offices: string; phones: string; settle: string };
+const USAGE = 'usage: npm run soak -- --minutes 30 [--drivers 2000] [--offices 5] [--phones 3] [--history 10] [--settle 6]';
+let opts: { minutes: string; drivers: string; offices: string; phones: string; history: string; settle: string };
 try {
   opts = parseArgs({
     options: {
@@ -26,6 +32,7 @@ try {
       drivers: { type: 'string', default: '2000' },
       offices: { type: 'string', default: '5' },
       phones: { type: 'string', default: '3' },
+      history: { type: 'string', default: '10' },
       settle: { type: 'string', default: '6' },
     },
     strict: true,
@@ -46,7 +53,7 @@ if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = ['--drivers', opts.drivers, '--offices', opts.offices, '--phones', opts.phones, '--duration', String(minutes * 60), '--warmup', '5'];
+const args = ['--drivers', opts.drivers, '--offices', opts.offices, '--phones', opts.phones, '--history', opts.history, '--duration', String(minutes * 60), '--warmup', '5'];
 process.stderr.write(`[soak] ws-bench ${args.join(' ')}\n`);
 const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'ws-bench.ts'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
 const result = JSON.parse(out) as {

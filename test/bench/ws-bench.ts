@@ -41,7 +41,9 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { addCompany, addUser, issueToken, type Accounts } from '../../main/server/accounts';
-import { DB_FILE, openDatabase } from '../../main/server/store/database';
+import { DB_FILE, openDatabase, type Db } from '../../main/server/store/database';
+import { PositionStore } from '../../main/server/store/positions';
+import type { PositionRecord } from '../../main/server/ingest/position';
 import { COMPANY_DRIVERS, TRACK_PATH } from '../../shared/protocol/tracking';
 import type { FromServer, LoopDelay, ServerSample, ToServer } from './ipc';
 import { fitLine } from './fit';
@@ -49,7 +51,7 @@ import { accountsOn } from '../../main/server/open-accounts';
 
 // ---------------------------------------------------------------- options
 
-const USAGE = 'usage: npm run bench:ws -- [--drivers 2000] [--offices 5] [--duration 30] [--warmup 5] [--ramp-batch 100] [--notify-down] [--heartbeat-every 0] [--durability full|normal] [--reference] [--phones 0] [--cpu-prof] [--keep-data]';
+const USAGE = 'usage: npm run bench:ws -- [--drivers 2000] [--offices 5] [--duration 30] [--warmup 5] [--ramp-batch 100] [--notify-down] [--heartbeat-every 0] [--durability full|normal] [--reference] [--phones 0] [--history 0] [--cpu-prof] [--keep-data]';
 
 const OPTIONS = {
   drivers: { type: 'string', default: '2000' },
@@ -71,6 +73,8 @@ const OPTIONS = {
   reference: { type: 'boolean', default: false },
   /** OsmAnd phones posting one fix a second over HTTP (FleetDesk only) */
   phones: { type: 'string', default: '0' },
+  /** minutes of 1 Hz history every driver already has in the database before the load (soak.ts) */
+  history: { type: 'string', default: '0' },
 } as const;
 
 function parseOptions() {
@@ -103,6 +107,7 @@ const HEARTBEAT_EVERY = intArg('heartbeat-every', args['heartbeat-every'], 0, 3_
 const DURABILITY = args.durability;
 const REFERENCE = args.reference;
 const PHONES = intArg('phones', args.phones, 0, 1_000);
+const HISTORY_MIN = intArg('history', args.history, 0, 24 * 60);
 if (REFERENCE && (PHONES > 0 || args['notify-down'] || HEARTBEAT_EVERY > 0)) {
   console.error(`--reference takes no --phones, --notify-down or --heartbeat-every\n${USAGE}`);
   process.exit(2);
@@ -157,6 +162,30 @@ interface Provisioned {
   phoneKeys: string[];
 }
 
+/** rows the database held before the load (--history), left out of the persistence check */
+let prefilledRows = 0;
+
+/**
+ * `--history M`: every driver gets M minutes of 1 Hz fixes ending a minute before now, written
+ * through the real PositionStore, so the load starts on a database in its steady layout (one
+ * index leaf page per device, as after a fleet's first minutes) rather than an empty one.
+ */
+function prefillHistory(db: Db, driverIds: string[]): void {
+  const started = performance.now();
+  const store = new PositionStore(db);
+  const pks = driverIds.map((id) => (db.prepare('SELECT pk FROM users WHERE company_id = ? AND user_id = ?').get(COMPANY, id) as { pk: number }).pk);
+  const end = Date.now() - 60_000;
+  const seconds = HISTORY_MIN * 60;
+  const insertSecond = db.transaction((t: number, k: number) => {
+    for (let i = 0; i < pks.length; i++) {
+      const fix: PositionRecord = { deviceTime: t + i, serverTime: t + i, lat: 9.01 + i * 1e-5 + k * 1e-6, lng: 38.75, speed: 30, bearing: 0, accuracy: 5, altitude: null };
+      if (store.insert(pks[i] as number, fix, 'ws')) prefilledRows++;
+    }
+  });
+  for (let k = 0; k < seconds; k++) insertSecond(end - (seconds - k) * 1000, k);
+  log(`history: ${prefilledRows} fixes (${HISTORY_MIN} min for each of ${pks.length} drivers) in ${Math.round(performance.now() - started)} ms`);
+}
+
 async function provision(): Promise<Provisioned> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-bench-'));
   const db = openDatabase(dataDir);
@@ -174,6 +203,7 @@ async function provision(): Promise<Provisioned> {
     if (args['notify-down']) await addUser(accounts, { companyId: COMPANY, userId: 'ADMIN', role: 'admin' });
     for (let k = 0; k < PHONES; k++) await addUser(accounts, { companyId: COMPANY, userId: `PH_${k}`, role: 'driver' });
     db.exec('COMMIT');
+    if (HISTORY_MIN > 0) prefillHistory(db, driverIds);
     const phoneKeys = accounts.users
       .list(COMPANY, 'driver')
       .filter((u) => u.user_id.startsWith('PH_'))
@@ -844,7 +874,7 @@ async function main(): Promise<void> {
   let storedRows: number | null = null;
   if (!REFERENCE) {
     const db = new Database(path.join(p.dataDir, DB_FILE), { readonly: true });
-    storedRows = (db.prepare("SELECT count(*) AS n FROM positions WHERE user_pk NOT IN (SELECT pk FROM users WHERE user_id LIKE 'PH\\_%' ESCAPE '\\')").get() as { n: number }).n;
+    storedRows = (db.prepare("SELECT count(*) AS n FROM positions WHERE user_pk NOT IN (SELECT pk FROM users WHERE user_id LIKE 'PH\\_%' ESCAPE '\\')").get() as { n: number }).n - prefilledRows;
     db.close();
   }
   if (!args['keep-data']) fs.rmSync(p.dataDir, { recursive: true, force: true });
@@ -875,6 +905,8 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       server: REFERENCE ? 'reference ws relay' : 'FleetDesk',
       phones: PHONES,
+      historyMinutes: HISTORY_MIN,
+      historyRows: prefilledRows,
     },
     connect: { drivers: connectedDrivers, offices: officeSockets.length, failures: stats.connectFailures, rampMs: Math.round(rampMs) },
     throughput: {
