@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { TripSettings, TripSettingsUpdate } from '../../../shared/api/trips';
 import type { CommittedFix } from '../ingest/stages';
 import type { Logger } from '../logger';
 import type { Shape, Storage } from '../store/storage';
 import type { Clock, Timer } from '../clock';
-import { TripDetector, type TripBoundary } from './detector';
+import { TripDetector, type DetectorFix, type TripBoundary } from './detector';
 import { processTrack } from './process';
 import type { TripSettingsStore } from '../store/trip-settings';
 import type { TripRow, TripStore } from '../store/trips';
@@ -17,6 +18,10 @@ interface Device {
   userPk: number;
   /** wall time of the last fix that reached the detector (the sweep's clock) */
   lastArrival: number;
+  /** while the detector waits for its rebuild: the fixes that arrived meanwhile, in order */
+  waiting: DetectorFix[] | null;
+  /** the device time of its first fix (the rebuild reads stored fixes before it) */
+  firstFix: number;
 }
 
 export interface FinishedTrip {
@@ -35,6 +40,13 @@ export interface TripServiceOptions {
 }
 
 const REBUILD_MAX_FIXES = 20_000;
+/**
+ * Event-loop time one turn may spend rebuilding detectors (ms). This is I/O pacing, not business
+ * time, so it reads the event loop's own clock. After a restart every device's first fix needs
+ * a rebuild (up to REBUILD_MAX_FIXES stored fixes each): done all at once, 2,000 reconnecting
+ * drivers with 10 minutes of trip each stalled ingest for seconds.
+ */
+const REBUILD_BUDGET_MS = 8;
 
 /**
  * Trip detection on the ingest stream. The hot path (onPosition) only feeds a per-device
@@ -47,7 +59,10 @@ const REBUILD_MAX_FIXES = 20_000;
  * On server stop, trips in progress are NOT ended: their fixes are stored, and the detector of
  * a device is rebuilt from its stored fixes (since its last recorded trip) at its first fix
  * after the restart, so the trip continues. The sweep (wall clock) ends trips of devices that
- * went silent for gap_split_s, so a dead phone's trip still ends.
+ * went silent for gap_split_s, so a dead phone's trip still ends. Rebuilds share a time budget per
+ * event-loop turn: past it, a device's rebuild waits in a queue for later turns and the fixes that
+ * arrive meanwhile wait with it (in order), so a reconnect storm after a restart does not stall
+ * ingest.
  */
 export class TripService {
   readonly store: Shape<TripStore>;
@@ -58,6 +73,14 @@ export class TripService {
   private pending = 0;
   private drained: (() => void)[] = [];
   private stopped = false;
+  private closing = false;
+  /** devices whose rebuild waits for a later turn (from `queueHead` on) */
+  private rebuildQueue: Device[] = [];
+  private queueHead = 0;
+  private rebuildsScheduled = false;
+  /** event-loop time spent on rebuilds in this turn */
+  private turnSpentMs = 0;
+  private turnResetScheduled = false;
 
   constructor(
     private readonly deps: { storage: Pick<Storage, 'trips' | 'tripSettings' | 'events' | 'atomically'>; logger: Logger; clock: Clock },
@@ -90,7 +113,13 @@ export class TripService {
   onPosition(req: CommittedFix, now = this.deps.clock.now()): void {
     const dev = this.device(req.companyId, req.userPk, req.position.deviceTime);
     dev.lastArrival = now;
-    const ended = dev.detector.push({ t: req.position.deviceTime, lat: req.position.lat, lng: req.position.lng });
+    const fix = { t: req.position.deviceTime, lat: req.position.lat, lng: req.position.lng };
+    if (dev.waiting) dev.waiting.push(fix);
+    else this.push(dev, fix);
+  }
+
+  private push(dev: Device, fix: DetectorFix): void {
+    const ended = dev.detector.push(fix);
     if (ended) this.schedule(dev, ended);
   }
 
@@ -130,6 +159,7 @@ export class TripService {
   /** Stops the sweep and waits for recorded trip ends; trips in progress continue after a restart. */
   async stop(): Promise<void> {
     this.timer?.clear();
+    this.closing = true; // queued rebuilds are dropped: those trips continue after the next start
     await this.idle();
     this.stopped = true;
   }
@@ -143,10 +173,69 @@ export class TripService {
     let dev = this.devices.get(userPk);
     if (dev) return dev;
     const detector = new TripDetector(() => this.settings(companyId));
-    dev = { detector, companyId, userPk, lastArrival: 0 };
+    dev = { detector, companyId, userPk, lastArrival: 0, waiting: null, firstFix: t };
     this.devices.set(userPk, dev);
-    this.rebuild(dev, t);
+    if (this.queueHead === this.rebuildQueue.length && this.turnSpentMs < REBUILD_BUDGET_MS) this.rebuildNow(dev);
+    else {
+      dev.waiting = [];
+      this.rebuildQueue.push(dev);
+      this.pending++;
+      this.scheduleRebuilds();
+    }
     return dev;
+  }
+
+  /** Rebuilds a device's detector now, counting the time against this turn's budget. */
+  private rebuildNow(dev: Device): void {
+    const started = performance.now();
+    this.rebuildLogged(dev);
+    this.turnSpentMs += performance.now() - started;
+    if (!this.turnResetScheduled) {
+      this.turnResetScheduled = true;
+      setImmediate(() => {
+        this.turnSpentMs = 0;
+        this.turnResetScheduled = false;
+      });
+    }
+  }
+
+  private rebuildLogged(dev: Device): void {
+    try {
+      this.rebuild(dev, dev.firstFix);
+    } catch (err) {
+      this.deps.logger.error({ err, userPk: dev.userPk }, 'could not rebuild a trip in progress; the device starts parked');
+    }
+  }
+
+  private scheduleRebuilds(): void {
+    if (this.rebuildsScheduled) return;
+    this.rebuildsScheduled = true;
+    setImmediate(() => this.runRebuilds());
+  }
+
+  /** A turn's share of the queued rebuilds; each device then gets the fixes that waited for it. */
+  private runRebuilds(): void {
+    this.rebuildsScheduled = false;
+    const started = performance.now();
+    while (this.queueHead < this.rebuildQueue.length && (this.closing || performance.now() - started < REBUILD_BUDGET_MS)) {
+      const dev = this.rebuildQueue[this.queueHead++] as Device;
+      if (!this.closing && this.devices.get(dev.userPk) === dev) {
+        this.rebuildLogged(dev);
+        const waiting = dev.waiting ?? [];
+        dev.waiting = null;
+        for (const fix of waiting) this.push(dev, fix);
+      }
+      this.settle();
+    }
+    if (this.queueHead === this.rebuildQueue.length) {
+      this.rebuildQueue = [];
+      this.queueHead = 0;
+    } else this.scheduleRebuilds();
+  }
+
+  /** One scheduled piece of work (a trip end, a rebuild) is done. */
+  private settle(): void {
+    if (--this.pending === 0) for (const r of this.drained.splice(0)) r();
   }
 
   /**
@@ -172,7 +261,7 @@ export class TripService {
       } catch (err) {
         this.deps.logger.error({ err, userPk: dev.userPk, trip: b }, 'could not record a trip');
       } finally {
-        if (--this.pending === 0) for (const r of this.drained.splice(0)) r();
+        this.settle();
       }
     });
   }
