@@ -57,21 +57,26 @@ const args = ['--drivers', opts.drivers, '--offices', opts.offices, '--phones', 
 process.stderr.write(`[soak] ws-bench ${args.join(' ')}\n`);
 const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'ws-bench.ts'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
 const result = JSON.parse(out) as {
-  minutes: { minute: number; rssMb: number; heapUsedMb: number; loopLagMaxMs: number; latencyP50Ms: number | null; latencyP99Ms: number | null }[];
+  minutes: { minute: number; rssMb: number; heapUsedMb: number; heapCommittedMb: number; restMb: number; loopLagMaxMs: number; latencyP50Ms: number | null; latencyP99Ms: number | null }[];
   persistence: { ok: boolean | null };
   phones: { ok: number; failed: number } | null;
   errors: { total: Record<string, number> };
 };
 
 const series = { rssMb: 'MB', heapUsedMb: 'MB', loopLagMaxMs: 'ms', latencyP50Ms: 'ms', latencyP99Ms: 'ms' } as const;
+/** RSS split in two, printed to explain the RSS slope; not part of the verdict */
+const rssParts = { heapCommittedMb: 'MB', restMb: 'MB' } as const;
+type Key = keyof typeof series | keyof typeof rssParts;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 type Slope = { perMinute: number; stdErr: number; withinNoise: boolean };
 const slopes: Record<string, Slope> = {};
 /** the same from minute `settle` on, when at least 5 minutes are left */
 const settled: Record<string, Slope> = {};
-for (const [key, unit] of Object.entries(series)) {
+const parts: Record<string, Slope> = {};
+for (const [key, unit] of [...Object.entries(series), ...Object.entries(rssParts)]) {
+  const explains = key in rssParts;
   const pts = result.minutes.flatMap((m) => {
-    const v = m[key as keyof typeof series];
+    const v = m[key as Key];
     return v === null ? [] : [[m.minute, v] as const];
   });
   const fit = (from: number): Slope & { points: number } => {
@@ -80,12 +85,14 @@ for (const [key, unit] of Object.entries(series)) {
   };
   const say = (s: Slope) => `slope ${s.perMinute} ${unit}/min (±${r3(2 * s.stdErr)} is noise) ${s.withinNoise ? 'within noise' : s.perMinute > 0 ? 'RISING' : 'falling'}`;
   const { points, ...all } = fit(1);
-  slopes[key] = all;
-  let line = `[soak] ${key}: ${say(all)}${points < 3 ? ' (fewer than 3 minutes: no verdict)' : ''}`;
+  if (explains) parts[key] = all;
+  else slopes[key] = all;
+  let line = `[soak] ${explains ? `  of RSS, ${key}` : key}: ${say(all)}${points < 3 ? ' (fewer than 3 minutes: no verdict)' : ''}`;
   const later = fit(settle);
   if (later.points >= 5) {
     const { points: _, ...rest } = later;
-    settled[key] = rest;
+    if (explains) parts[`${key}FromSettle`] = rest;
+    else settled[key] = rest;
     line += `; from minute ${settle} on: ${say(rest)}`;
   }
   process.stderr.write(`${line}\n`);
@@ -94,5 +101,5 @@ const flat = Object.values(slopes).every((s) => s.withinNoise || s.perMinute <= 
 const flatSettled = Object.keys(settled).length === 0 ? null : Object.values(settled).every((s) => s.withinNoise || s.perMinute <= 0);
 const afterSettling = flatSettled === null ? '' : ` (from minute ${settle} on: ${flatSettled ? 'none' : 'an upward slope too'})`;
 process.stderr.write(`[soak] ${flat ? 'no upward slope beyond noise' : 'an upward slope beyond noise'}${afterSettling}; every acked fix stored: ${result.persistence.ok}; phones ${JSON.stringify(result.phones)}; errors ${JSON.stringify(result.errors.total)}\n`);
-process.stdout.write(`${JSON.stringify({ ...result, slopes, flat, settledFrom: settle, settled, flatSettled }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ ...result, slopes, flat, settledFrom: settle, settled, flatSettled, rssParts: parts }, null, 2)}\n`);
 if (!flat || result.persistence.ok === false) process.exitCode = 1;

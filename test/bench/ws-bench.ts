@@ -671,6 +671,9 @@ interface MinuteFigures {
   minute: number;
   rssMb: number;
   heapUsedMb: number;
+  /** V8's committed heap, and RSS minus it (SQLite's cache, sockets, Buffers, the allocator) */
+  heapCommittedMb: number;
+  restMb: number;
   loopLagMaxMs: number;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
@@ -695,12 +698,14 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       minute: minutes.length + 1,
       rssMb: last ? mb(last.rssBytes) : 0,
       heapUsedMb: last ? mb(last.heapUsedBytes) : 0,
+      heapCommittedMb: last ? mb(last.heapTotalBytes) : 0,
+      restMb: last ? mb(last.rssBytes - last.heapTotalBytes) : 0,
       loopLagMaxMs: recent.reduce((a, x) => Math.max(a, x.loopLagMaxMs), 0),
       latencyP50Ms: lat?.p50 ?? null,
       latencyP99Ms: lat?.p99 ?? null,
     };
     minutes.push(m);
-    log(`minute ${m.minute}: rss ${m.rssMb} MB, heap ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms, latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
+    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb}, the rest ${m.restMb}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms, latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
   };
   const timer = setInterval(report, 60_000);
   return {
