@@ -170,10 +170,10 @@ let prefilledRows = 0;
  * through the real PositionStore, so the load starts on a database in its steady layout (one
  * index leaf page per device, as after a fleet's first minutes) rather than an empty one.
  */
-function prefillHistory(db: Db, driverIds: string[]): void {
+function prefillHistory(db: Db, accounts: Accounts, driverIds: string[]): void {
   const started = performance.now();
   const store = new PositionStore(db);
-  const pks = driverIds.map((id) => (db.prepare('SELECT pk FROM users WHERE company_id = ? AND user_id = ?').get(COMPANY, id) as { pk: number }).pk);
+  const pks = driverIds.map((id) => accounts.users.get(COMPANY, id)!.pk);
   const end = Date.now() - 60_000;
   const seconds = HISTORY_MIN * 60;
   const insertSecond = db.transaction((t: number, k: number) => {
@@ -203,7 +203,7 @@ async function provision(): Promise<Provisioned> {
     if (args['notify-down']) await addUser(accounts, { companyId: COMPANY, userId: 'ADMIN', role: 'admin' });
     for (let k = 0; k < PHONES; k++) await addUser(accounts, { companyId: COMPANY, userId: `PH_${k}`, role: 'driver' });
     db.exec('COMMIT');
-    if (HISTORY_MIN > 0) prefillHistory(db, driverIds);
+    if (HISTORY_MIN > 0) prefillHistory(db, accounts, driverIds);
     const phoneKeys = accounts.users
       .list(COMPANY, 'driver')
       .filter((u) => u.user_id.startsWith('PH_'))
