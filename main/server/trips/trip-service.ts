@@ -43,8 +43,9 @@ const REBUILD_MAX_FIXES = 20_000;
 /**
  * Event-loop time one turn may spend rebuilding detectors (ms). This is I/O pacing, not business
  * time, so it reads the event loop's own clock. After a restart every device's first fix needs
- * a rebuild (up to REBUILD_MAX_FIXES stored fixes each): done all at once, 2,000 reconnecting
- * drivers with 10 minutes of trip each stalled ingest for seconds.
+ * a rebuild (up to REBUILD_MAX_FIXES stored fixes each, read whether it was driving or parked):
+ * done all at once, 2,000 reconnecting drivers with 10 minutes of fixes each stalled ingest for
+ * seconds.
  */
 const REBUILD_BUDGET_MS = 8;
 
