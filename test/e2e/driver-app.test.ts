@@ -360,15 +360,18 @@ describe('driver web app', { timeout: 300_000 }, () => {
     await waitForText(page, '[data-testid="conn-state"]', /^Connected$/, 20_000);
     await until('an empty queue', () => queuedSeqs(page), (q) => q.length === 0);
     const good = fresh.slice(1);
+    for (const f of good) all.push(f);
     await until('the good fixes on the server', () => rows().length, (n) => n === storedBefore + good.length);
     const times = new Set(rows().map((r) => r.device_time));
     for (const f of good) assert.ok(times.has(Date.parse(f.timestamp)), `good fix ${f.seq} stored`);
     assert.ok(!rows().some((r) => r.lat === 0 && r.lng === 0), '0,0 is never stored');
     await waitForText(page, '[data-testid="dropped-fixes"]', /^2 positions could not be used and were skipped; the last one at 0,0/);
     const reception = (await srv.api('GET', '/api/v1/devices/DR_1/reception', { token: office })).body;
-    assert.deepEqual(Object.fromEntries(reception.dropped.map((d: { reason: string; count: number }) => [d.reason, d.count])), { bad_time: 1, zero_position: 1 });
+    // A fix resent after a lost connection is a duplicate at the server (stored once, counted
+    // there): at least once is the phone's promise, so only the two bad fixes are asserted.
+    const { duplicate: _resent, ...dropped } = Object.fromEntries(reception.dropped.map((d: { reason: string; count: number }) => [d.reason, d.count]));
+    assert.deepEqual(dropped, { bad_time: 1, zero_position: 1 });
     await shot(page, 'dropped-fixes');
-    for (const f of good) all.push(f);
     assert.deepEqual(phone.errors, []);
   });
 

@@ -14,6 +14,8 @@ const epochMs = (t: string | number): number => (typeof t === 'number' ? (t < 1e
 
 export class AlertSender {
   private readonly unacked = new Unacked<AlertKind>();
+  /** alerts answered and still being deleted: a send() that read the outbox before the answer skips them */
+  private readonly leaving = new Set<number>();
   /** device time of the newest alert raised on this phone since it was opened: older news is not shown */
   private raisedAt = 0;
 
@@ -44,7 +46,7 @@ export class AlertSender {
     for (const a of await outbox.alerts()) {
       // An alert still waiting from before a reload is newer than what the office answered.
       this.raised(epochMs(a.payload.timestamp));
-      if (this.unacked.has(a.seq)) continue;
+      if (this.unacked.has(a.seq) || this.leaving.has(a.seq)) continue;
       if (this.conn.send({ action: 'alert', id, seq: a.seq, payload: a.payload })) this.unacked.add(a.seq, a.payload.kind, Date.now());
     }
   }
@@ -74,11 +76,20 @@ export class AlertSender {
   onAck(seq: number): boolean {
     const kind = this.unacked.settle(seq);
     if (!kind) return false;
-    void this.ctx.outbox?.deleteAlert(seq);
+    this.remove(seq);
     const crash = this.ctx.state.crash;
     if (kind === 'sos') this.ctx.set({ sos: 'sent', sosSentAt: Date.now() });
     else if (crash) this.ctx.set({ crash: { ...crash, phase: 'sent' } });
     return true;
+  }
+
+  /** Deletes an answered alert from the outbox; no send() takes it for unsent meanwhile. */
+  private remove(seq: number): void {
+    this.leaving.add(seq);
+    void this.ctx.outbox
+      ?.deleteAlert(seq)
+      .catch((err: unknown) => console.warn('driver app:', err))
+      .finally(() => this.leaving.delete(seq));
   }
 
   onRefused(seq: number, err: ErrorReply): boolean {
@@ -86,7 +97,7 @@ export class AlertSender {
     if (!kind) return false;
     // Not stored (the server's disk is full): kept, and sent again with the next send().
     if (err.error === 'Unavailable') return true;
-    void this.ctx.outbox?.deleteAlert(seq);
+    this.remove(seq);
     this.ctx.set({ alertError: `The ${kind === 'sos' ? 'SOS' : 'crash alert'} was refused: ${err.message}`, sos: kind === 'sos' ? 'idle' : this.ctx.state.sos });
     return true;
   }

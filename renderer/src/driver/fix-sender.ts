@@ -21,6 +21,11 @@ interface Sent {
 
 export class FixSender {
   private readonly unacked = new Unacked<Sent>();
+  /**
+   * Fixes the server answered for that are still being deleted from the outbox. A pump that read
+   * the outbox before the answer came must not take them for unsent (they would go out twice).
+   */
+  private readonly leaving = new Set<number>();
   private lastLiveAt = 0;
 
   constructor(
@@ -36,7 +41,7 @@ export class FixSender {
       const s = this.ctx.settings;
       const pending = await outbox.fixes();
       const sent = this.unacked.items();
-      const plans = planSends(pending, new Set(sent.flatMap((f) => f.fixes)), {
+      const plans = planSends(pending, new Set([...sent.flatMap((f) => f.fixes), ...this.leaving]), {
         maxBatch: s.max_batch,
         maxBatches: MAX_BATCHES_IN_FLIGHT,
         batchesInFlight: sent.filter((f) => f.kind === 'batch').length,
@@ -72,14 +77,10 @@ export class FixSender {
   onAck(seq: number, dropped: BatchDroppedFix[]): boolean {
     const sent = this.unacked.settle(seq);
     if (!sent) return false;
-    void this.ctx
-      .serial(async () => {
-        await this.ctx.outbox?.deleteFixes(sent.fixes);
-        await this.ctx.refreshPending();
-        const last = dropped.at(-1);
-        if (last) this.noteDropped(dropped.length, last);
-      })
-      .then(() => this.pump());
+    void this.remove(sent.fixes, () => {
+      const last = dropped.at(-1);
+      if (last) this.noteDropped(dropped.length, last);
+    }).then(() => this.pump());
     return true;
   }
 
@@ -94,12 +95,22 @@ export class FixSender {
       return true;
     }
     // Refused for good (BadPayload, Forbidden): never resent.
-    void this.ctx.serial(async () => {
-      await this.ctx.outbox?.deleteFixes(sent.fixes);
-      await this.ctx.refreshPending();
-      this.noteDropped(sent.fixes.length, { reason: err.error, message: err.message });
-    });
+    void this.remove(sent.fixes, () => this.noteDropped(sent.fixes.length, { reason: err.error, message: err.message }));
     return true;
+  }
+
+  /** Takes answered fixes out of the outbox, in turn with the other reads and writes; they are never sent again meanwhile. */
+  private remove(seqs: number[], then: () => void): Promise<void> {
+    for (const s of seqs) this.leaving.add(s);
+    return this.ctx.serial(async () => {
+      try {
+        await this.ctx.outbox?.deleteFixes(seqs);
+      } finally {
+        for (const s of seqs) this.leaving.delete(s);
+      }
+      await this.ctx.refreshPending();
+      then();
+    });
   }
 
   /** Fixes that left the queue without being stored: counted, the last reason shown and logged. */
