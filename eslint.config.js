@@ -78,6 +78,19 @@ export default tseslint.config(
   {
     // Tests handle arbitrary JSON from the wire.
     files: ['test/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // Without a message, a failing assert.ok re-reads the test's source to quote the expression;
+      // with tsx's compiled positions that parse can run for minutes (it stalled a CI run 11 minutes
+      // and timed out the rest of its suite), so the real failure never shows.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='assert'][callee.property.name='ok'][arguments.length<2], CallExpression[callee.name='assert'][arguments.length<2]",
+          message: 'Give assert.ok / assert() a message (the second argument): without one Node re-parses the source, which can take minutes under tsx.',
+        },
+      ],
+    },
   },
 );

@@ -178,7 +178,7 @@ describe('map page: selection, layout, filters', { timeout: 240_000 }, () => {
       const panel = (await box(page, '[data-testid="device-panel"]'))!;
       assert.equal(area.right - area.left, before.right - before.left, 'the map is not squeezed by the panel');
       assert.ok(panel.left > area.left && panel.left < area.right && panel.right >= area.right - 1, 'the panel covers the right of the map');
-      assert.ok(await inViewport(page, '[data-testid="panel-close"]'));
+      assert.ok(await inViewport(page, '[data-testid="panel-close"]'), 'await inViewport(page, \'[data-testid="panel-close"]\')');
       await assertCentredInView(page, 'DR_1', 'tablet');
 
       // Following keeps the van in the middle of the visible part as it moves.
@@ -195,7 +195,7 @@ describe('map page: selection, layout, filters', { timeout: 240_000 }, () => {
   test('phone: List | Map switch, a pick opens the map with the van centred above the sheet, the sheet expands and closes', async () => {
     const { page, errors, close } = await consolePage(390, 844);
     try {
-      assert.ok(await inViewport(page, '[data-testid="view-list"]'));
+      assert.ok(await inViewport(page, '[data-testid="view-list"]'), 'await inViewport(page, \'[data-testid="view-list"]\')');
       await page.click('[data-testid="view-list"]');
       assert.equal(await isVisible(page, '[data-testid="device-list"]'), true);
       assert.equal(await isVisible(page, '[data-testid="map-area"]'), false);
@@ -218,7 +218,7 @@ describe('map page: selection, layout, filters', { timeout: 240_000 }, () => {
       assert.equal(await page.getAttribute('[data-testid="sheet-toggle"]', 'aria-expanded'), 'true');
       const full = (await box(page, '[data-testid="device-panel"]'))!;
       assert.ok(full.top < sheet.top - 200, 'the expanded sheet is taller');
-      assert.ok(await inViewport(page, '[data-testid="panel-close"]'));
+      assert.ok(await inViewport(page, '[data-testid="panel-close"]'), 'await inViewport(page, \'[data-testid="panel-close"]\')');
       // The header stays in view while the body scrolls.
       await page.evaluate(() => {
         (globalThis as any).document.querySelector('[data-testid="device-panel"]').scrollTop = 10_000;

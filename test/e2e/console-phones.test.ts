@@ -106,7 +106,7 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     assert.equal((await qr(page, 'qr-traccar-url')).value, `http://127.0.0.1:${info.osmand_port}`);
     const idQr = await qr(page, 'qr-traccar-id');
     assert.equal(idQr.value, key);
-    assert.ok(idQr.width > 50);
+    assert.ok(idQr.width > 50, 'idQr.width > 50');
     await shot(page, 'connect-traccar');
 
     // OwnTracks: HTTP mode, user id and key as credentials, and a remote-configuration link with the same.
@@ -144,7 +144,7 @@ describe('console: connecting phones', { timeout: 240_000 }, () => {
     assert.notEqual(fresh, old);
     assert.equal(fresh, (await keyOf('DR_1')).device_key);
     // The tabs follow the new key.
-    assert.ok((await text(page, 'gpslogger-url-value')).includes(`key=${fresh}&`));
+    assert.ok((await text(page, 'gpslogger-url-value')).includes(`key=${fresh}&`), '(await text(page, \'gpslogger-url-value\')).includes(`key=${fresh}&`)');
     const stale = await srv.api('POST', '/api/v1/driver/session', { body: { device_key: old } });
     assert.equal(stale.status, 401, JSON.stringify(stale.body));
     await page.keyboard.press('Escape');

@@ -73,7 +73,7 @@ describe('console: a phone’s clock and its skipped positions', { timeout: 120_
       await waitForText(page, '[data-testid="phone-clock"]', 'Right');
       const zeros = async () => (await srv.api('GET', '/api/v1/devices/DR_1/reception', { token: srv.token(COMPANY, 'ops') })).body.dropped.find((d: { reason: string }) => d.reason === 'zero_position').count as number;
       const before = await zeros();
-      assert.ok(before >= 2);
+      assert.ok(before >= 2, 'before >= 2');
       await waitForText(page, '[data-testid="dropped-today"]', new RegExp(`^${before} at 0,0 \\(the phone had no position\\)`));
       const items = await page.$$eval('[data-testid="dropped-today"] li', (lis) => lis.map((li) => [li.getAttribute('data-reason'), li.textContent]));
       assert.deepEqual(

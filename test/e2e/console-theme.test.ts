@@ -76,7 +76,7 @@ describe('console dark mode', { timeout: 120_000 }, () => {
     await page.reload();
     await waitForText(page, '[data-testid="connection-state"]', 'Online', 15_000);
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light', 'the choice survives a reload');
-    assert.ok(luminance(await bodyBackground(page)) > 0.85);
+    assert.ok(luminance(await bodyBackground(page)) > 0.85, 'luminance(await bodyBackground(page)) > 0.85');
     assert.ok(luminance(await landPixel(page)) > 0.85, 'light land after the reload');
 
     // System again: dark, and it follows the system when that changes.

@@ -129,7 +129,7 @@ describe('console: live trips, picker, day summary', { timeout: 300_000 }, () =>
     await page.goto(`${srv.url}/#/map`);
     await page.click('[data-testid="device-row"][data-device-id="DR_1"]');
     await page.waitForSelector('[data-testid="today-live"]', { timeout: 15_000 });
-    assert.ok(km(await text(page, '[data-testid="today-distance"]')) > 1);
+    assert.ok(km(await text(page, '[data-testid="today-distance"]')) > 1, 'km(await text(page, \'[data-testid="today-distance"]\')) > 1');
     assert.match(await text(page, '[data-testid="today-driving"]'), /^\d+ min \d\d s$/);
     assert.equal(await text(page, '[data-testid="today-trips"]'), '1');
     assert.match(await text(page, '[data-testid="today-live"]'), /Driving now: [\d.]+ km in \d+ min/);

@@ -199,7 +199,7 @@ describe('console: trips view', { timeout: 300_000 }, () => {
 
   test('the scrubber moves the replay marker; the chart sets the time; play advances it', async () => {
     const start = await page.evaluate(() => window.__fleetdeskTrip!.replayLatLng());
-    assert.ok(start);
+    assert.ok(start, 'start');
     const [min, max] = await page.$eval('[data-testid="replay-scrubber"]', (el) => [Number((el as HTMLInputElement).min), Number((el as HTMLInputElement).max)]);
     const setRange = (v: number) =>
       page.$eval(

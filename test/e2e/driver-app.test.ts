@@ -295,7 +295,7 @@ describe('driver web app', { timeout: 300_000 }, () => {
     for (const f of all) {
       const r = byTime.get(Date.parse(f.timestamp));
       assert.ok(r, `fix ${f.seq} at ${f.timestamp} is stored with its original device time`);
-      assert.ok(Math.abs(r.lat - f.lat) < 1e-9 && Math.abs(r.lng - f.lng) < 1e-9);
+      assert.ok(Math.abs(r.lat - f.lat) < 1e-9 && Math.abs(r.lng - f.lng) < 1e-9, 'Math.abs(r.lat - f.lat) < 1e-9 && Math.abs(r.lng - f.lng) < 1e-9');
     }
     assert.deepEqual(phone.errors, []);
   });
@@ -394,7 +394,7 @@ describe('driver web app', { timeout: 300_000 }, () => {
     const sos = alerts.filter((a: any) => a.kind === 'sos' && a.device_id === 'DR_1');
     assert.equal(sos.length, 1);
     const last = all.at(-1)!;
-    assert.ok(Math.abs(sos[0].lat - last.lat) < 1e-6 && Math.abs(sos[0].lng - last.lng) < 1e-6);
+    assert.ok(Math.abs(sos[0].lat - last.lat) < 1e-6 && Math.abs(sos[0].lng - last.lng) < 1e-6, 'Math.abs(sos[0].lat - last.lat) < 1e-6 && Math.abs(sos[0].lng - last.lng) < 1e-6');
     assert.equal(sos[0].source, 'ws');
     await shot(page, 'sos-sent');
   });

@@ -71,7 +71,7 @@ test('clicking a cluster zooms in', { timeout: 30_000 }, async () => {
   const { page } = tp;
   const before = await zoom(page);
   const box = await page.getByTestId('fleet-map').boundingBox();
-  assert.ok(box);
+  assert.ok(box, 'box');
   // Wait for the end of the zoom animation, so the next test's view is not overridden by it.
   const zoomed = page.evaluate(
     () =>

@@ -171,7 +171,7 @@ describe('public share page', { timeout: 180_000 }, () => {
       await driver.send({ lat: moved[0], lng: moved[1], speed: 0, bearing: 90 });
       await tp2.context.setOffline(false);
       const ll = await eventually(() => vanLatLng(tp2.page), (v) => v !== null && Math.abs(v[1] - moved[1]) < 1e-6, 20_000, 'the van at its new place');
-      assert.ok(Math.abs(ll![0] - moved[0]) < 1e-6);
+      assert.ok(Math.abs(ll![0] - moved[0]) < 1e-6, 'Math.abs(ll![0] - moved[0]) < 1e-6');
       // The world basemap, if its load was cut by the drop, is fetched again.
       await tp2.page.locator('.leaflet-fleetWorld-pane canvas').waitFor({ state: 'attached', timeout: 15_000 });
       assert.deepEqual(tp2.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|net::/.test(e)), []);

@@ -152,7 +152,7 @@ describe('driver app crash alert with its buffer', () => {
     assert.equal(accident.passed_filters, true);
     for (const k of ['received_at', 'extra_received_at', 'package_received_at', 'filtered_at']) assert.ok(accident[k], k);
     assert.ok(accident.filter_reasons.some((r: string) => /moving at 50 km\/h/.test(r)), accident.filter_reasons.join(' | '));
-    assert.ok(accident.filter_reasons.some((r: string) => /6.9 g \(threshold 4 g\)/.test(r)));
+    assert.ok(accident.filter_reasons.some((r: string) => /6.9 g \(threshold 4 g\)/.test(r)), 'accident.filter_reasons.some((r: string) => /6.9 g \\(threshold 4 g\\)/.test(r))');
 
     const ev = eventsOf(accident.id);
     assert.deepEqual(
@@ -164,7 +164,7 @@ describe('driver app crash alert with its buffer', () => {
         ['AccidentEventFiltered', 'Accident', `/api/v1/accidents/${accident.id}`],
       ],
     );
-    assert.ok(ev.every((e, i) => i === 0 || e.id > (ev[i - 1] as LoggedEvent).id));
+    assert.ok(ev.every((e, i) => i === 0 || e.id > (ev[i - 1] as LoggedEvent).id), 'ev.every((e, i) => i === 0 || e.id > (ev[i - 1] as LoggedEvent).id)');
     assert.equal(ev[0]!.device_id, d.id);
     assert.deepEqual(ev[0]!.details, { DateReceived: accident.received_at });
     assert.deepEqual(ev[1]!.details, { DateReceived: accident.extra_received_at });
@@ -221,7 +221,7 @@ describe('OsmAnd alarm=accident (no buffer)', () => {
       return r.body.package_received_at ? r.body : null;
     });
     assert.equal(done.passed_filters, true);
-    assert.ok(done.filtered_at);
+    assert.ok(done.filtered_at, 'done.filtered_at');
     assert.deepEqual(
       eventsOf(id).map((e) => e.event),
       ['AccidentEventReceived', 'AccidentEventExtraReceived', 'AccidentEventCompletePackageReceived', 'AccidentEventFiltered'],
@@ -230,7 +230,7 @@ describe('OsmAnd alarm=accident (no buffer)', () => {
     assert.equal(extra.status, 200);
     assert.deepEqual(extra.body.motion, []);
     assert.equal(extra.body.positions.length, 91, 'every stored fix from t−60 s to t+60 s');
-    assert.ok(Math.abs(extra.body.positions[0].speed - 14) < 0.01);
+    assert.ok(Math.abs(extra.body.positions[0].speed - 14) < 0.01, 'Math.abs(extra.body.positions[0].speed - 14) < 0.01');
     const [after] = await alertsOf(d.id);
     assert.equal(after.confirmed, true);
   });
@@ -368,7 +368,7 @@ describe('resolve and history', () => {
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.resolved_by, 'desk');
     assert.equal(res.body.note, 'Called the driver: a false alarm.');
-    assert.ok(res.body.resolved_at);
+    assert.ok(res.body.resolved_at, 'res.body.resolved_at');
     assert.equal(res.body.acknowledged_by, 'desk');
     assert.equal(res.body.acknowledged_at, res.body.resolved_at);
     const notice = await office.next((m) => m.type === 'alert' && m.payload.id === alertId);
@@ -399,12 +399,12 @@ describe('resolve and history', () => {
     assert.equal((await alertsOf(deviceId, '?open=true')).length, 0);
     assert.equal((await alertsOf(deviceId, '?state=all')).length, 1);
     const all = await s.api('GET', '/api/v1/alerts?state=all&limit=1000', { token: admin });
-    assert.ok(all.body.every((a: any) => a.resolved_at !== null || a.resolved_by === null));
+    assert.ok(all.body.every((a: any) => a.resolved_at !== null || a.resolved_by === null), 'all.body.every((a: any) => a.resolved_at !== null || a.resolved_by === null)');
     assert.ok(all.body.every((a: any, i: number) => i === 0 || a.received_at <= all.body[i - 1].received_at), 'newest first');
     const future = new Date(Date.now() + 3600_000).toISOString();
     assert.equal((await s.api('GET', `/api/v1/alerts?from=${future}`, { token: admin })).body.length, 0);
     const past = new Date(Date.now() - 3600_000).toISOString();
-    assert.ok((await s.api('GET', `/api/v1/alerts?from=${past}&to=${future}`, { token: admin })).body.some((a: any) => a.id === alertId));
+    assert.ok((await s.api('GET', `/api/v1/alerts?from=${past}&to=${future}`, { token: admin })).body.some((a: any) => a.id === alertId), '(await s.api(\'GET\', `/api/v1/alerts?from=${past}&to=${future}`, { token: admin })).body.some((a: any) => a.…');
     assert.equal((await s.api('GET', `/api/v1/alerts?to=${past}`, { token: admin })).body.length, 0);
     assert.equal((await s.api('GET', '/api/v1/alerts?limit=2', { token: admin })).body.length, 2);
     assert.equal((await s.api('GET', '/api/v1/alerts?state=closed', { token: admin })).status, 400);
@@ -420,7 +420,7 @@ describe('accidents REST', () => {
   test('API key access, company scope, device and time filters, bad inputs', async () => {
     const list = await s.api('GET', '/api/v1/accidents', { token: admin });
     assert.equal(list.status, 200);
-    assert.ok(list.body.length >= 4);
+    assert.ok(list.body.length >= 4, 'list.body.length >= 4');
     assert.ok(list.body.every((a: any, i: number) => i === 0 || a.time <= list.body[i - 1].time), 'newest first');
     const one = list.body[0];
 
@@ -443,7 +443,7 @@ describe('accidents REST', () => {
     assert.equal((await s.api('GET', '/api/v1/accidents', { token: s.token('acme', one.device_id) })).status, 403);
 
     const mine = await s.api('GET', `/api/v1/accidents?device=${one.device_id}`, { token: admin });
-    assert.ok(mine.body.length >= 1 && mine.body.every((a: any) => a.device_id === one.device_id));
+    assert.ok(mine.body.length >= 1 && mine.body.every((a: any) => a.device_id === one.device_id), 'mine.body.length >= 1 && mine.body.every((a: any) => a.device_id === one.device_id)');
     const nobody = await s.api('GET', '/api/v1/accidents?device=GHOST', { token: admin });
     assert.equal(nobody.status, 404);
     assert.match(nobody.body.message, /no device "GHOST"/);
@@ -471,7 +471,7 @@ describe('restart', () => {
     const u = (f: Fix, alarm?: string) => `${first.url}/osmand?id=${key}&lat=${f.lat}&lon=${f.lng}&timestamp=${f.t}&speed=${(f.speed * KNOTS).toFixed(3)}${alarm ? `&alarm=${alarm}` : ''}`;
     for (const f of fixes) assert.equal((await fetch(u(f, f.t === t0 ? 'accident' : undefined))).status, 200);
     const [acc] = first.ctx.accidents.store.list('acme');
-    assert.ok(acc);
+    assert.ok(acc, 'acc');
     assert.equal(acc.extra_received_at, null);
     assert.equal(first.ctx.accidents.waiting, 1);
     await first.stop();

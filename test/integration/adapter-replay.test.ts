@@ -110,7 +110,7 @@ const SENDERS: Record<string, (d: { id: string; key: string }) => Promise<void>>
 test('the trace: 80 fixes over 20 minutes, speeds derived between fixes', () => {
   assert.equal(trace.length, 80);
   assert.equal(trace[0]!.t, Date.parse('2014-09-10T04:54:07Z'));
-  assert.ok(trace.some((f) => f.speed > 10) && trace.some((f) => f.speed === 0));
+  assert.ok(trace.some((f) => f.speed > 10) && trace.some((f) => f.speed === 0), 'trace.some((f) => f.speed > 10) && trace.some((f) => f.speed === 0)');
 });
 
 test('every adapter stores the same drive', async () => {

@@ -57,7 +57,7 @@ test('X-API-Key reads the company datasets; a wrong or revoked key is 401; a key
   const { row, key } = s.ctx.apiKeys.create('acme', 'backend');
   const events = await s.api('GET', '/api/v1/events', { headers: { 'x-api-key': key } });
   assert.equal(events.status, 200, JSON.stringify(events.body));
-  assert.ok(Array.isArray(events.body));
+  assert.ok(Array.isArray(events.body), 'Array.isArray(events.body)');
   assert.ok(s.ctx.apiKeys.list('acme').find((k) => k.id === row.id)?.last_used_at, 'use is noted');
 
   const wrong = await s.api('GET', '/api/v1/events', { headers: { 'x-api-key': 'fdk_not-a-real-key' } });

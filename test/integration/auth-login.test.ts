@@ -76,7 +76,7 @@ test('malformed login bodies are 400 with a message', async () => {
     const r = await s.api('POST', '/api/v1/auth/login', { body });
     assert.equal(r.status, 400, JSON.stringify(body));
     assert.equal(r.body.error, 'BadRequest');
-    assert.ok(r.body.message.length > 0);
+    assert.ok(r.body.message.length > 0, 'r.body.message.length > 0');
   }
 });
 
@@ -86,7 +86,7 @@ test('failed sign-ins are rate-limited per account with Retry-After, and other a
   const limited = await login('acme', 'target', 'target-password');
   assert.equal(limited.status, 429, 'even the right password waits once the account is locked');
   assert.equal(limited.body.error, 'RateLimited');
-  assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  assert.ok(Number(limited.headers.get('retry-after')) > 0, 'Number(limited.headers.get(\'retry-after\')) > 0');
   assert.equal((await login('acme', 'ops', 'office-password')).status, 200);
 });
 

@@ -85,7 +85,7 @@ test('disk full: clear refusals over WebSocket and HTTP, one log line, nothing a
       acked.add(q);
     }
     assert.equal((await phoneFix(1)).status, 200);
-    assert.ok(lines.some((l) => l.msg === 'positions are stored again'));
+    assert.ok(lines.some((l) => l.msg === 'positions are stored again'), 'lines.some((l) => l.msg === \'positions are stored again\')');
     const times = storedTimes();
     assert.equal(new Set(times).size, times.length, 'no fix stored twice');
     assert.deepEqual(times, [...acked].sort((a, b) => a - b).map((q) => fix(q).timestamp));

@@ -232,7 +232,7 @@ test('serve writes server.json; login-link points at the running server; the lin
     assert.equal(url.origin, srv.url);
     assert.equal(url.pathname, '/');
     const code = url.searchParams.get('login');
-    assert.ok(code);
+    assert.ok(code, 'code');
 
     // The link's page is the console; its code signs in once.
     const page = await fetch(url);

@@ -140,7 +140,7 @@ describe('server.json in the data folder', () => {
     assert.equal(info.host, '127.0.0.1');
     assert.equal(info.url, `http://127.0.0.1:${port}`);
     assert.equal(info.pid, process.pid);
-    assert.ok(Math.abs(Date.parse(info.started_at) - Date.now()) < 60_000);
+    assert.ok(Math.abs(Date.parse(info.started_at) - Date.now()) < 60_000, 'Math.abs(Date.parse(info.started_at) - Date.now()) < 60_000');
     assert.equal(runningServerUrl(s.dataDir), s.url);
     assert.deepEqual(fs.readdirSync(s.dataDir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
     await s.stop();

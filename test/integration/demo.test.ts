@@ -50,9 +50,9 @@ after(() => demo?.stop());
 
 test('startDemo prints a console URL, a sign-in link and the admin, on the folder it was given', async () => {
   assert.equal(demo.url, `http://localhost:${demo.port}`);
-  assert.ok(demo.loginUrl.startsWith(`${demo.url}/?login=`));
+  assert.ok(demo.loginUrl.startsWith(`${demo.url}/?login=`), 'demo.loginUrl.startsWith(`${demo.url}/?login=`)');
   assert.equal(demo.dataDir, dataDir);
-  assert.ok(fs.existsSync(path.join(dataDir, 'fleetdesk.sqlite')));
+  assert.ok(fs.existsSync(path.join(dataDir, 'fleetdesk.sqlite')), 'fs.existsSync(path.join(dataDir, \'fleetdesk.sqlite\'))');
   assert.deepEqual(demo.company, { id: 'demo', name: 'Demo Logistics' });
   const login = await api(base, 'POST', '/api/v1/auth/login', { body: { company: 'demo', user_id: demo.admin.userId, password: demo.admin.password } });
   assert.equal(login.status, 200, JSON.stringify(login.body));
@@ -111,7 +111,7 @@ test('what the server acked is stored, with speeds in m/s on REST, and no update
 
 test('the one-time sign-in link signs the admin in once', async () => {
   const code = new URL(demo.loginUrl).searchParams.get('login');
-  assert.ok(code);
+  assert.ok(code, 'code');
   const first = await api(base, 'POST', '/api/v1/auth/link', { body: { code } });
   assert.equal(first.status, 200, JSON.stringify(first.body));
   assert.deepEqual(first.body.user, { id: 'admin', role: 'admin', company: 'demo' });
@@ -126,7 +126,7 @@ test('stop() closes every phone and the server', async () => {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([demo.stop(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('stop() did not finish in 5 s')), 5000)))]);
   clearTimeout(timer);
-  assert.ok(demo.drivers().every((d) => !d.connected));
+  assert.ok(demo.drivers().every((d) => !d.connected), 'demo.drivers().every((d) => !d.connected)');
   await assert.rejects(fetch(`${base}/api/v1/health`));
   await demo.stop(); // a second call is harmless
 });
@@ -227,12 +227,12 @@ test('npm run demo: prints the link, and Ctrl-C stops it with exit code 0', asyn
     assert.match(out, /Console: {3}http:\/\/localhost:\d+/);
     assert.match(out, /Sign in: {3}http:\/\/localhost:\d+\/\?login=[\w-]{40,}/);
     assert.match(out, /company "demo", user "admin", password "[\w-]{8,}"/);
-    assert.ok(out.includes(`Data:      ${dir}`));
+    assert.ok(out.includes(`Data:      ${dir}`), 'out.includes(`Data: ${dir}`)');
     assert.match(out, /Phones: {4}https:\/\/localhost:\d+\/driver/, 'the HTTPS address phones need');
     assert.match(out, /Traccar Client \/ OsmAnd: port \d+/);
     child.kill('SIGINT');
     assert.equal(await exited, 0, err);
-    assert.ok(fs.existsSync(path.join(dir, 'fleetdesk.sqlite')));
+    assert.ok(fs.existsSync(path.join(dir, 'fleetdesk.sqlite')), 'fs.existsSync(path.join(dir, \'fleetdesk.sqlite\'))');
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }

@@ -103,7 +103,7 @@ describe('the device key', () => {
     assert.equal(r.body.name, `Van ${nextId}`);
     assert.equal(r.body.device_key, await keyOf(a));
     assert.deepEqual(r.body.settings, { crash_threshold_g: 4, heartbeat_interval_s: 180, min_interval_ms: 1000, max_batch: 200 });
-    assert.ok(Date.parse(r.body.expires_at) > Date.now());
+    assert.ok(Date.parse(r.body.expires_at) > Date.now(), 'Date.parse(r.body.expires_at) > Date.now()');
     const sock = await socket();
     assert.deepEqual(await sock.authenticate(a, 'driver', r.body.token), { type: 'authenticated', user_id: a, role: 'driver', company: 'acme' });
     // an office user's key (every user row has one) is not a driver's
@@ -209,7 +209,7 @@ describe('enrolment links', () => {
 
     const short = await newEnrolment(a, { ttl_seconds: 60 });
     assert.equal(short.status, 200);
-    assert.ok(Date.parse(short.body.expires_at) - Date.now() <= 60_000);
+    assert.ok(Date.parse(short.body.expires_at) - Date.now() <= 60_000, 'Date.parse(short.body.expires_at) - Date.now() <= 60_000');
     s.ctx.db.prepare('UPDATE login_links SET expires_at = ? WHERE expires_at = ?').run(Date.now() - 1000, Date.parse(short.body.expires_at));
     const expired = await enrol(short.body.code);
     assert.equal(expired.status, 401);

@@ -33,7 +33,7 @@ function assertError(res: { status: number; body: any }, status: number, error: 
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.equal(res.body.error, error, JSON.stringify(res.body));
   assert.equal(typeof res.body.message, 'string');
-  assert.ok(res.body.message.length > 0);
+  assert.ok(res.body.message.length > 0, 'res.body.message.length > 0');
   assert.deepEqual(Object.keys(res.body).sort(), ['error', 'message']);
 }
 
@@ -98,7 +98,7 @@ describe('accepted', () => {
     const res = await post(d.token, { action: 'driver_location', id: d.id, payload: fix() });
     assert.deepEqual(res.body, { ok: true, duplicate: false });
     const latest = s.ctx.positions.latest(d.pk)!;
-    assert.ok(latest.device_time >= before_ && latest.device_time <= Date.now());
+    assert.ok(latest.device_time >= before_ && latest.device_time <= Date.now(), 'latest.device_time >= before_ && latest.device_time <= Date.now()');
   });
 
   test('payload.timestamp is accepted too', async () => {
@@ -120,14 +120,14 @@ describe('accepted', () => {
     assert.deepEqual(again.body, { ok: true, duplicate: true });
     assert.equal(rows(d.pk).length, 1);
     assert.equal(rows(d.pk)[0]!.lat, 9.01234);
-    assert.ok(await o.silentFor(300, (m) => m.id === d.id));
+    assert.ok(await o.silentFor(300, (m) => m.id === d.id), 'await o.silentFor(300, (m) => m.id === d.id)');
   });
 
   test('an office of another company gets nothing', async () => {
     const d = await newDriver('globex');
     const o = await office('acme');
     assert.equal((await post(d.token, { id: d.id, payload: fix() })).status, 200);
-    assert.ok(await o.silentFor(300, (m) => m.id === d.id));
+    assert.ok(await o.silentFor(300, (m) => m.id === d.id), 'await o.silentFor(300, (m) => m.id === d.id)');
   });
 });
 
@@ -232,7 +232,7 @@ describe('refused', () => {
     const counts = (await s.api('GET', `/api/v1/devices/${d.id}/reception`, { token: s.token('acme', 'boss') })).body;
     assert.deepEqual(Object.fromEntries(counts.dropped.map((x: { reason: string; count: number }) => [x.reason, x.count])), { out_of_range: 4, impossible_speed: 2, zero_position: 1, bad_time: 1 });
     assert.equal(counts.dropped_total, 8);
-    assert.ok(counts.dropped.every((x: { last_source: string }) => x.last_source === 'http'));
+    assert.ok(counts.dropped.every((x: { last_source: string }) => x.last_source === 'http'), 'counts.dropped.every((x: { last_source: string }) => x.last_source === \'http\')');
     assert.deepEqual((await post(d.token, { id: d.id, payload: fix() })).body, { ok: true, duplicate: false }, 'none used up the rate-limit slot');
   });
 
@@ -242,7 +242,7 @@ describe('refused', () => {
     const before = Date.now();
     assert.deepEqual((await post(d.token, { id: d.id, payload: fix(), time_stamp: ahead })).body, { ok: true, duplicate: false });
     const [row] = rows(d.pk);
-    assert.ok(row && row.device_time >= before && row.device_time <= Date.now());
+    assert.ok(row && row.device_time >= before && row.device_time <= Date.now(), 'row && row.device_time >= before && row.device_time <= Date.now()');
     assert.equal(row.reported_time, ahead * 1000);
     const latest = await s.api('GET', '/api/v1/positions/latest', { token: s.token('acme', 'boss') });
     const mine = latest.body.find((x: { id: string }) => x.id === d.id);

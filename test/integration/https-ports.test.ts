@@ -106,7 +106,7 @@ describe('HTTPS and WSS', () => {
   test('HTTPS answers with a self-signed certificate whose fingerprint /server/info shows; it is kept and reused', async () => {
     const s = await start();
     const { httpsPort, osmandPort, tlsFingerprint, port } = s.ctx.listening;
-    assert.ok(httpsPort && httpsPort !== port && osmandPort && osmandPort !== port && osmandPort !== httpsPort);
+    assert.ok(httpsPort && httpsPort !== port && osmandPort && osmandPort !== port && osmandPort !== httpsPort, 'httpsPort && httpsPort !== port && osmandPort && osmandPort !== port && osmandPort !== httpsPort');
     const health = await httpsGet(httpsPort, '/api/v1/health');
     assert.equal(health.status, 200);
     assert.equal(health.body.status, 'ok');
@@ -129,7 +129,7 @@ describe('HTTPS and WSS', () => {
     assert.equal((await httpsGet(httpsPort, '/api/v1/server/info')).status, 401);
 
     const dir = tlsDir(s.dataDir);
-    assert.ok(fs.existsSync(path.join(dir, 'cert.pem')));
+    assert.ok(fs.existsSync(path.join(dir, 'cert.pem')), 'fs.existsSync(path.join(dir, \'cert.pem\'))');
     const keyMode = fs.statSync(path.join(dir, 'key.pem')).mode & 0o777;
     assert.equal(keyMode & 0o077, 0, `the private key is private (mode ${keyMode.toString(8)})`);
 

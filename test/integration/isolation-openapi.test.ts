@@ -552,7 +552,7 @@ test("B's lists hold none of A's ids or data, and query parameters naming A's id
   // and the lists are B's own, not empty
   const asB = async (path: string) => (await s.api('GET', path, { token: token(B, B_ADMIN) })).body;
   assert.deepEqual((await asB('/api/v1/devices')).map((d: any) => d.id).sort(), [B_DRIVER, SHARED]);
-  assert.ok((await asB('/api/v1/positions/latest')).every((p: any) => String(p.position.lat).startsWith(B_LAT)));
+  assert.ok((await asB('/api/v1/positions/latest')).every((p: any) => String(p.position.lat).startsWith(B_LAT)), '(await asB(\'/api/v1/positions/latest\')).every((p: any) => String(p.position.lat).startsWith(B_LAT))');
   assert.deepEqual((await asB('/api/v1/unknown-devices')).map((u: any) => u.identifier), [bRetiredKey]);
   assert.deepEqual((await asB('/api/v1/alerts')).map((a: any) => a.device_id), [B_DRIVER]);
   assert.deepEqual((await asB('/api/v1/api-keys')).map((k: any) => k.name), ['Globex backend']);

@@ -132,7 +132,7 @@ test('failed link attempts are rate-limited per address, apart from password sig
     const limited = await redeem(s, valid);
     assert.equal(limited.status, 429);
     assert.equal(limited.body.error, 'RateLimited');
-    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1, 'Number(limited.headers.get(\'retry-after\')) >= 1');
     assert.equal(usedAt(s, valid), null, 'a refused attempt does not spend the link');
 
     // Password sign-in from the same address is not held up by failed links.

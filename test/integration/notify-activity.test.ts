@@ -133,7 +133,7 @@ async function assertDelivered(path: string): Promise<LoggedEvent[]> {
       const own = OWN[e.event];
       assert.ok(own, `a test of ${e.event}'s shape`);
       assert.equal(env.Object.Type, own.type);
-      assert.ok(env.Object.Url.startsWith(`${s.url}/api/v1/`));
+      assert.ok(env.Object.Url.startsWith(`${s.url}/api/v1/`), 'env.Object.Url.startsWith(`${s.url}/api/v1/`)');
       assert.match(env.Timestamp, ISO_UTC);
       assertSameShape(env.Details, own.details, `${e.event}.Details`, own.nullable);
     }
@@ -360,7 +360,7 @@ test('heartbeats: HeartbeatReceived with Url null and the seed details, throttle
     InstanceId: C,
     TimeReceived: first!.Timestamp,
   });
-  assert.ok(Date.parse(third!.Timestamp) - Date.parse(got[1]!.Timestamp) >= 5 * 60_000);
+  assert.ok(Date.parse(third!.Timestamp) - Date.parse(got[1]!.Timestamp) >= 5 * 60_000, 'Date.parse(third!.Timestamp) - Date.parse(got[1]!.Timestamp) >= 5 * 60_000');
   // the filtered destination wants this device's heartbeats: the same three
   assert.deepEqual(
     arrivedOf('van-hb', FILTERED).map((e) => e.Details.ChargeLevel),
@@ -432,7 +432,7 @@ test('every event type seen; every Object.Url is absolute and answers its datase
   // 2 Munich tracks, 4 of the merged trip, 1 removed, the accident and its extra, 3 alerts, 1 share
   assert.equal(urls.length, 13);
   for (const url of urls) {
-    assert.ok(url.startsWith(`${s.url}/api/v1/`));
+    assert.ok(url.startsWith(`${s.url}/api/v1/`), 'url.startsWith(`${s.url}/api/v1/`)');
     const r = await fetch(url, { headers: { 'x-api-key': apiKey } });
     assert.equal(r.status, 200, url);
     const body = (await r.json()) as { id: string | number };
@@ -442,7 +442,7 @@ test('every event type seen; every Object.Url is absolute and answers its datase
   // UserId is the device id, never its secret key: no key appears in any request
   const keys = Object.keys(DRIVERS).map((id) => s.ctx.users.get(C, id)!.device_key);
   for (const h of rx.hits) for (const k of keys) assert.equal(h.body.includes(k) || JSON.stringify(h.headers).includes(k), false);
-  assert.ok(envs.every((e) => e.UserId in DRIVERS));
+  assert.ok(envs.every((e) => e.UserId in DRIVERS), 'envs.every((e) => e.UserId in DRIVERS)');
 });
 
 test('the receiver answering 503, then gone (port closed), while activity goes on: afterwards every event arrives, in order, same webhook-id on every retry', async () => {
@@ -458,7 +458,7 @@ test('the receiver answering 503, then gone (port closed), while activity goes o
     await until(`attempt ${n}`, () => rx.hits.slice(start).filter((h) => h.path === ALL).length >= n);
   }
   const attempts = rx.hits.slice(start).filter((h) => h.path === ALL);
-  assert.ok(attempts.every((h) => h.status === 503));
+  assert.ok(attempts.every((h) => h.status === 503), 'attempts.every((h) => h.status === 503)');
   assert.equal(new Set(attempts.map((h) => h.headers['webhook-id'])).size, 1, 'the head event is retried, with the same webhook-id');
   assert.equal(new Set(attempts.map((h) => h.body)).size, 1, 'and the same body');
   for (const h of attempts) assert.doesNotThrow(() => new Webhook(secrets[ALL]!).verify(h.body, h.headers as Record<string, string>));

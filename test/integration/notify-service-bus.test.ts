@@ -150,7 +150,7 @@ describe('Azure Service Bus provider through @azure/service-bus', { timeout: 60_
 
     // one AMQP connection, reused for every send
     assert.equal(bus.connections, connectionsBefore + 1);
-    assert.ok(got.every((m) => m.connection === got[0]!.connection));
+    assert.ok(got.every((m) => m.connection === got[0]!.connection), 'got.every((m) => m.connection === got[0]!.connection)');
     const mine = got[0]!.connection;
     assert.deepEqual(
       bus.links.filter((l) => l.connection === mine).map((l) => `${l.role} ${l.address}`),
@@ -161,7 +161,7 @@ describe('Azure Service Bus provider through @azure/service-bus', { timeout: 60_
 
     // the SASL exchange carries only the key name; the key signs a token sent to $cbs
     assert.deepEqual(bus.logins.at(-1), { mechanism: 'ANONYMOUS', username: KEY_NAME });
-    assert.ok(!bus.logins.some((l) => l.username.includes(KEY)));
+    assert.ok(!bus.logins.some((l) => l.username.includes(KEY)), '!bus.logins.some((l) => l.username.includes(KEY))');
     const opened = bus.opened.find((o) => o.connection === mine)!;
     assert.equal(opened.hostname, '127.0.0.1');
     assert.match(String(opened.properties['user-agent']), /^FleetDesk\/\S+ azsdk-js-azureservicebus\//);

@@ -111,7 +111,7 @@ describe('Publish to a local SNS topic', () => {
       const b = await client.send(second, AbortSignal.timeout(5_000));
       assert.deepEqual({ ...a, ms: 0 }, { ok: true, status: 200, ms: 0, error: null });
       assert.equal(b.ok, true, b.error ?? '');
-      assert.ok(a.ms > 0 && a.ms < 5_000);
+      assert.ok(a.ms > 0 && a.ms < 5_000, 'a.ms > 0 && a.ms < 5_000');
 
       const [p, q] = topic.published();
       assert.equal(p!.params.get('Action'), 'Publish');

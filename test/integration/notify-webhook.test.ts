@@ -222,7 +222,7 @@ test('the receiver down for a while: events wait in order with backoff, the head
   assert.equal(first.attempts, 1);
   assert.equal(first.last_status, 503);
   assert.match(first.last_error, /answered 503/);
-  assert.ok(first.next_attempt_at);
+  assert.ok(first.next_attempt_at, 'first.next_attempt_at');
   // not failing long enough yet for the header
   assert.deepEqual((await s.api('GET', '/api/v1/notifications/status', { token: admin })).body, { failing: [] });
   // two more attempts (1 s, then 2 s of backoff, each with jitter), still failing: three minutes later the header warns
@@ -247,7 +247,7 @@ test('the receiver down for a while: events wait in order with backoff, the head
   const d = (await s.api('GET', `/api/v1/destinations/${dest.id}`, { token: admin })).body;
   assert.equal(d.health.failing_since, null);
   assert.equal(d.health.pending, 0);
-  assert.ok(d.health.last_success_at);
+  assert.ok(d.health.last_success_at, 'd.health.last_success_at');
 });
 
 test('after the attempt limit an event is a dead letter and the next goes on; redeliver one or all', async () => {
@@ -288,9 +288,9 @@ test('after the attempt limit an event is a dead letter and the next goes on; re
 test('the delivery log pages backwards and filters; bad queries are refused', async () => {
   const p1 = (await s.api('GET', '/api/v1/deliveries?limit=2', { token: admin })).body;
   assert.equal(p1.deliveries.length, 2);
-  assert.ok(p1.deliveries[0].id > p1.deliveries[1].id);
+  assert.ok(p1.deliveries[0].id > p1.deliveries[1].id, 'p1.deliveries[0].id > p1.deliveries[1].id');
   const p2 = (await s.api('GET', `/api/v1/deliveries?limit=2&before=${p1.next_before}`, { token: admin })).body;
-  assert.ok(p2.deliveries.every((d: any) => d.id < p1.next_before));
+  assert.ok(p2.deliveries.every((d: any) => d.id < p1.next_before), 'p2.deliveries.every((d: any) => d.id < p1.next_before)');
   assert.equal((await s.api('GET', '/api/v1/deliveries?state=delivered&event=SosReceived', { token: admin })).body.deliveries.length, 0);
   assert.equal((await s.api('GET', '/api/v1/deliveries?state=lost', { token: admin })).status, 400);
   assert.equal((await s.api('GET', '/api/v1/deliveries?limit=0', { token: admin })).status, 400);

@@ -223,7 +223,7 @@ describe('bad input', () => {
     const r = await p.reception(d.id);
     assert.deepEqual(droppedByReason(r), { out_of_range: 2, zero_position: 1, bad_time: 1, no_gps_fix: 1, impossible_speed: 1 });
     assert.match(r.dropped.find((x) => x.reason === 'bad_time')!.last_message, /1998-07-09, before the year 2000/);
-    assert.ok(r.dropped.every((x) => x.last_source === 'osmand'));
+    assert.ok(r.dropped.every((x) => x.last_source === 'osmand'), 'r.dropped.every((x) => x.last_source === \'osmand\')');
   });
 
   test('a huge body: 413', async () => {

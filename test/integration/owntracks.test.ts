@@ -104,7 +104,7 @@ describe('every message of owntracks-messages.json', () => {
     const ot072 = corpus.messages.find((m) => m.id === 'ot-072')!;
     assert.equal((await post(basic(d.id, d.key), ot072.raw)).status, 200);
     const row = p.stored(d.pk)[0]!;
-    assert.ok(Math.abs(row.speed - 21.9444) < 1e-4);
+    assert.ok(Math.abs(row.speed - 21.9444) < 1e-4, 'Math.abs(row.speed - 21.9444) < 1e-4');
     assert.equal(row.bearing, 277);
     assert.equal(row.device_time, 1721896446000);
     const e = await p.driver();
@@ -152,7 +152,7 @@ describe('HTTP details', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, []);
     const [row] = p.stored(d.pk);
-    assert.ok(row && row.device_time >= before && row.device_time <= Date.now());
+    assert.ok(row && row.device_time >= before && row.device_time <= Date.now(), 'row && row.device_time >= before && row.device_time <= Date.now()');
     assert.equal(row.reported_time, tst * 1000);
     const r = await p.reception(d.id);
     assert.equal(r.clock.state, 'ahead');

@@ -85,7 +85,7 @@ test('a driver token gets 403 on every route', async () => {
   }
   // and nothing changed
   assert.equal(s.ctx.users.get('acme', 'DR_1')!.display_name, null);
-  assert.ok(s.ctx.users.get('acme', 'DR_2'));
+  assert.ok(s.ctx.users.get('acme', 'DR_2'), 's.ctx.users.get(\'acme\', \'DR_2\')');
 });
 
 test('an office token reads office routes and gets 403 on admin routes', async () => {

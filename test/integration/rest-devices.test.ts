@@ -68,7 +68,7 @@ test('GET /devices and /devices/:id carry the last position in SI units', async 
   assert.equal(p.accuracy, null);
   assert.equal(p.altitude, null);
   assert.equal(p.device_time, '2024-05-01T08:00:10.000Z');
-  assert.ok(Math.abs(Date.parse(p.server_time) - Date.now()) < 60_000);
+  assert.ok(Math.abs(Date.parse(p.server_time) - Date.now()) < 60_000, 'Math.abs(Date.parse(p.server_time) - Date.now()) < 60_000');
 
   const list = await s.api('GET', '/api/v1/devices', { token: admin });
   assert.deepEqual(list.body.find((d: { id: string }) => d.id === 'DR_1').last_position, p);

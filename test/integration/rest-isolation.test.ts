@@ -102,7 +102,7 @@ test("company B's changes to company A's ids are 404 and change nothing", async 
   }
   const drA = s.ctx.users.get('acme', 'DR_A')!;
   assert.equal(drA.display_name, 'Acme truck');
-  assert.ok(s.ctx.positions.latest(drA.pk));
+  assert.ok(s.ctx.positions.latest(drA.pk), 's.ctx.positions.latest(drA.pk)');
   assert.equal(s.ctx.users.get('acme', 'OF_A')!.disabled, 0);
   assert.equal(s.ctx.users.get('acme', 'AD_A')!.role, 'admin');
   assert.equal(s.ctx.companies.get('acme')!.name, 'acme');
@@ -117,5 +117,5 @@ test('creating a user id that company A already has is fine in company B', async
   const del = await s.api('DELETE', '/api/v1/users/DR_A', { token: adminB });
   assert.equal(del.status, 204);
   assert.ok(s.ctx.users.get('acme', 'DR_A'), "deleting B's DR_A leaves A's");
-  assert.ok(s.ctx.positions.latest(s.ctx.users.get('acme', 'DR_A')!.pk));
+  assert.ok(s.ctx.positions.latest(s.ctx.users.get('acme', 'DR_A')!.pk), 's.ctx.positions.latest(s.ctx.users.get(\'acme\', \'DR_A\')!.pk)');
 });

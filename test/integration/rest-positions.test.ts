@@ -71,7 +71,7 @@ test('history pages through 25 positions 10 at a time: 3 pages, ordered, no dupl
   );
   assert.equal(new Set(times).size, 25);
   // SI units: 36 km/h in, 10 m/s out
-  assert.ok(pages.every((p) => p.items.every((i) => i.speed === 10)));
+  assert.ok(pages.every((p) => p.items.every((i) => i.speed === 10)), 'pages.every((p) => p.items.every((i) => i.speed === 10))');
 });
 
 test('history is from ≤ device_time < to, and takes any ISO-8601 offset', async () => {
@@ -101,14 +101,14 @@ test('without from/to the history is the last 24 hours', async () => {
   const res = await history('DR_2', {});
   assert.equal(res.status, 200);
   assert.equal(res.body.items.length, 1);
-  assert.ok(Math.abs(Date.parse(res.body.items[0]!.device_time) - (Date.now() - HOUR)) < 5 * MINUTE);
+  assert.ok(Math.abs(Date.parse(res.body.items[0]!.device_time) - (Date.now() - HOUR)) < 5 * MINUTE, 'Math.abs(Date.parse(res.body.items[0]!.device_time) - (Date.now() - HOUR)) < 5 * MINUTE');
   assert.deepEqual((await history('DR_1', {})).body, { items: [], next_cursor: null });
 
   // only `to`: the 24 hours before it, so the fix of 25 h ago and not the one of 1 h ago
   const before = await history('DR_2', { to: iso(Date.now() - 2 * HOUR) });
   assert.equal(before.status, 200);
   assert.equal(before.body.items.length, 1);
-  assert.ok(Math.abs(Date.parse(before.body.items[0]!.device_time) - (Date.now() - 25 * HOUR)) < 5 * MINUTE);
+  assert.ok(Math.abs(Date.parse(before.body.items[0]!.device_time) - (Date.now() - 25 * HOUR)) < 5 * MINUTE, 'Math.abs(Date.parse(before.body.items[0]!.device_time) - (Date.now() - 25 * HOUR)) < 5 * MINUTE');
   const wider = await history('DR_2', { from: iso(Date.now() - 48 * HOUR) });
   assert.equal(wider.body.items.length, 2);
 });
@@ -170,6 +170,6 @@ test('deleting a driver deletes its positions', async () => {
   assert.equal(s.ctx.positions.range(pk, 0, Date.now(), 10).length, 0);
   assert.equal(s.ctx.positions.latest(pk), undefined);
   const latest = await s.api('GET', '/api/v1/positions/latest', { token: office });
-  assert.ok(!latest.body.some((l: { id: string }) => l.id === 'DR_TMP'));
+  assert.ok(!latest.body.some((l: { id: string }) => l.id === 'DR_TMP'), '!latest.body.some((l: { id: string }) => l.id === \'DR_TMP\')');
   assert.equal((await history('DR_TMP', {})).status, 404);
 });

@@ -178,7 +178,7 @@ test('DELETE /users/:id removes the user; never yourself; 404 for an unknown id'
   assertError(await s.api('GET', '/api/v1/devices', { token }), 401, /does not exist/);
   assertError(await s.api('DELETE', '/api/v1/users/OF_DEL', { token: admin }), 404, /OF_DEL/);
   assertError(await s.api('DELETE', '/api/v1/users/AD_1', { token: admin }), 400, /cannot delete yourself/);
-  assert.ok(s.ctx.users.get('acme', 'AD_1'));
+  assert.ok(s.ctx.users.get('acme', 'AD_1'), 's.ctx.users.get(\'acme\', \'AD_1\')');
 });
 
 test('POST /users/:id/revoke-tokens makes old tokens answer 401; new ones work', async () => {

@@ -90,7 +90,7 @@ describe('guessing device keys', () => {
       }
       assert.equal(last?.status, 429, `not cut off after ${tries} guesses`);
       assert.ok(tries <= 30, `cut off only after ${tries} guesses`);
-      assert.ok(Number(last.headers['retry-after']) > 0);
+      assert.ok(Number(last.headers['retry-after']) > 0, 'Number(last.headers[\'retry-after\']) > 0');
       assert.match(last.body.message, /^too many (unknown device keys|failed attempts) from here; try again in/);
       // While locked nothing is evaluated: the right key gets the same 429 (no oracle).
       assert.equal((await r.attempt(real, r.address)).status, 429);
@@ -127,7 +127,7 @@ test('the data folder and every file in it are made private at start, however th
     }
     const warned = lines.map((l) => JSON.parse(l)).find((l) => /made private/.test(l.msg));
     assert.ok(warned, lines.join(''));
-    assert.ok(warned.corrected.some((c: string) => c.endsWith(`${DB_FILE} (was 644)`)));
+    assert.ok(warned.corrected.some((c: string) => c.endsWith(`${DB_FILE} (was 644)`)), 'warned.corrected.some((c: string) => c.endsWith(`${DB_FILE} (was 644)`))');
   } finally {
     await s.stop();
   }
@@ -324,7 +324,7 @@ describe('answers and logs', () => {
     // and what a careless log call would write: the logger censors it
     s.ctx.logger.error({ url: `/osmand?id=${key}&lat=1`, req: { headers: { authorization: `Bearer ${token}` } }, body: { password, device_key: key } }, 'a failure');
     const all = lines.join('');
-    assert.ok(all.includes('a failure'));
+    assert.ok(all.includes('a failure'), 'all.includes(\'a failure\')');
     for (const secret of [key, token, password]) assert.equal(all.includes(secret), false, `a secret in the log: ${secret.slice(0, 6)}…`);
     assert.match(all, /\/osmand\?id=\[redacted\]&lat=1/);
   });

@@ -109,11 +109,11 @@ test('list filters by status, device and order id; newest first', async () => {
   await s.api('POST', `/api/v1/shares/${b}/cancel`, { token: office });
   const ids = async (q: string) => ((await s.api('GET', `/api/v1/shares${q}`, { token: office })).body as Share[]).map((x) => x.id);
   assert.deepEqual(await ids('?order_id=F-1'), [a]);
-  assert.ok((await ids('?device_id=VAN_2')).includes(b));
-  assert.ok(!(await ids('?device_id=VAN_2')).includes(a));
-  assert.ok((await ids('?status=cancelled')).includes(b));
-  assert.ok(!(await ids('?status=open')).includes(b));
-  assert.ok((await ids('?status=open')).includes(a));
+  assert.ok((await ids('?device_id=VAN_2')).includes(b), '(await ids(\'?device_id=VAN_2\')).includes(b)');
+  assert.ok(!(await ids('?device_id=VAN_2')).includes(a), '!(await ids(\'?device_id=VAN_2\')).includes(a)');
+  assert.ok((await ids('?status=cancelled')).includes(b), '(await ids(\'?status=cancelled\')).includes(b)');
+  assert.ok(!(await ids('?status=open')).includes(b), '!(await ids(\'?status=open\')).includes(b)');
+  assert.ok((await ids('?status=open')).includes(a), '(await ids(\'?status=open\')).includes(a)');
   const all = await ids('');
   assert.ok(all.indexOf(b) < all.indexOf(a), 'newest first');
   assert.equal((await ids('?limit=1')).length, 1);
@@ -183,7 +183,7 @@ test('share settings: defaults, admin changes them, links use the public base UR
   assert.equal(got.status, 200);
   assert.equal(got.body.settings.arrived_radius_m, 150);
   assert.equal(got.body.settings.public_base_url, null);
-  assert.ok(['lan', 'local'].includes(got.body.base_url_source));
+  assert.ok(['lan', 'local'].includes(got.body.base_url_source), '[\'lan\', \'local\'].includes(got.body.base_url_source)');
   assert.equal((await s.api('PATCH', '/api/v1/companies/acme/share-settings', { token: office, body: { detour_factor: 1.5 } })).status, 403);
   assert.equal((await s.api('GET', '/api/v1/companies/acme/share-settings', { token: betaAdmin })).status, 404);
   for (const body of [{ public_base_url: 'ftp://x' }, { public_base_url: 'not a url' }, { frame_origins: ['https://shop.example.com/page'] }, { arrived_radius_m: 900, arriving_distance_m: 500 }, { detour_factor: 9 }]) {

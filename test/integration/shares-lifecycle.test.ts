@@ -102,7 +102,7 @@ test('expiry: the sweep on the injected clock ends a share at expires_at; extend
   clock.advance(SHARE_SWEEP_MS + 1);
   const sa = await share(a);
   assert.equal(sa.status, 'expired');
-  assert.ok(sa.ended_at !== null);
+  assert.ok(sa.ended_at !== null, 'sa.ended_at !== null');
   assert.equal((await share(b)).status, 'active', 'extended by an hour');
   assert.deepEqual((await eventsOf(a)).map((e) => e.event), ['ShareSessionCreated', 'ShareSessionExpired']);
   clock.advance(60 * 60_000);
@@ -134,7 +134,7 @@ test('disabling a device cancels its open shares; deleting one too; ended ones s
 test('a device deleted by another process (the CLI, no access event here) cancels its shares at the next sweep', async () => {
   await s.user(C, 'VAN_CLI', 'driver');
   const id = (await s.api('POST', '/api/v1/shares', { token: office, body: { device_id: 'VAN_CLI' } })).body.id as string;
-  assert.ok(s.ctx.storage.users.delete(C, 'VAN_CLI'));
+  assert.ok(s.ctx.storage.users.delete(C, 'VAN_CLI'), 's.ctx.storage.users.delete(C, \'VAN_CLI\')');
   assert.equal((await share(id)).status, 'active');
   clock.advance(SHARE_SWEEP_MS);
   assert.equal((await share(id)).status, 'cancelled');

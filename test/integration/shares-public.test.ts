@@ -140,7 +140,7 @@ test('live feed: snapshots on each fix and state change while open, then the end
     const snap = JSON.parse((await feed.next()).data) as PublicShare;
     assert.equal(snap.position?.lng, lng);
     assert.equal(snap.position?.speed_kmh, undefined);
-    assert.ok(snap.eta && snap.eta.seconds > 0);
+    assert.ok(snap.eta && snap.eta.seconds > 0, 'snap.eta && snap.eta.seconds > 0');
   }
   assert.equal(s.ctx.shares.listenerCount, 1);
   assert.equal((await s.api('POST', `/api/v1/shares/${c.id}/complete`, { token: office })).status, 200);
@@ -208,7 +208,7 @@ test('rate limiting per address: 429 with Retry-After once the bucket is empty, 
   }
   assert.ok(limited, 'limited within the burst');
   assert.equal(limited.body.error, 'RateLimited');
-  assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  assert.ok(Number(limited.headers.get('retry-after')) >= 1, 'Number(limited.headers.get(\'retry-after\')) >= 1');
   assert.equal(limited.headers.get('cache-control'), 'no-store');
   clock.advance(Number(limited.headers.get('retry-after')) * 1000);
   assert.equal((await data('unknown-token')).status, 404);
@@ -248,7 +248,7 @@ test('ETA from an OSRM-compatible service: its duration, cached for 30 s, the st
 });
 
 test('no share token ever reaches the log', async () => {
-  assert.ok(tokens.length >= 5);
+  assert.ok(tokens.length >= 5, 'tokens.length >= 5');
   const log = logLines.join('');
   assert.ok(log.length > 0, 'the log was captured');
   for (const t of tokens) assert.ok(!log.includes(t), 'a token is in the log');

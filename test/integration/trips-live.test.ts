@@ -82,7 +82,7 @@ test('while the van drives, the trip in progress grows; the day summary counts i
   assert.ok(first.distance_m > 1000 && first.distance_m <= tr.truth + 5, `${first.distance_m} of ${tr.truth}`);
   assert.equal(first.last_fix, new Date(tr.t).toISOString());
   assert.equal(first.duration_s, (Date.parse(first.last_fix) - Date.parse(first.start)) / 1000);
-  assert.ok(first.geometry.geometry.coordinates.length > 10);
+  assert.ok(first.geometry.geometry.coordinates.length > 10, 'first.geometry.geometry.coordinates.length > 10');
   assert.deepEqual(first.driving_events, [], 'a smooth drive so far');
   assert.ok(Math.abs(first.max_speed - 15) < 0.5, String(first.max_speed));
 
@@ -119,7 +119,7 @@ test('while the van drives, the trip in progress grows; the day summary counts i
 test('the day summary of another day is empty of trips; a bad period is refused', async () => {
   const r = await s.api('GET', `/api/v1/trips/day-summary?from=${new Date(DAY - 86_400_000).toISOString()}&to=${new Date(DAY).toISOString()}`, { token: boss });
   assert.equal(r.status, 200);
-  assert.ok((r.body as DaySummaryRow[]).every((row) => row.trips === 0 && row.distance_m === 0));
+  assert.ok((r.body as DaySummaryRow[]).every((row) => row.trips === 0 && row.distance_m === 0), '(r.body as DaySummaryRow[]).every((row) => row.trips === 0 && row.distance_m === 0)');
   const bad = await s.api('GET', `/api/v1/trips/day-summary?from=${new Date(DAY).toISOString()}&to=${new Date(DAY - 1000).toISOString()}`, { token: boss });
   assert.equal(bad.status, 400);
 });
@@ -137,8 +137,8 @@ test('office may read; drivers, other companies and anonymous callers may not', 
 
 test('both routes are in the OpenAPI document with their schemas', async () => {
   const doc = (await s.api('GET', '/api/v1/openapi.json')).body;
-  assert.ok(doc.paths['/api/v1/devices/{id}/trips/current']?.get);
-  assert.ok(doc.paths['/api/v1/trips/day-summary']?.get);
-  assert.ok(doc.components.schemas.CurrentTrip);
-  assert.ok(doc.components.schemas.DaySummaryRow);
+  assert.ok(doc.paths['/api/v1/devices/{id}/trips/current']?.get, 'doc.paths[\'/api/v1/devices/{id}/trips/current\']?.get');
+  assert.ok(doc.paths['/api/v1/trips/day-summary']?.get, 'doc.paths[\'/api/v1/trips/day-summary\']?.get');
+  assert.ok(doc.components.schemas.CurrentTrip, 'doc.components.schemas.CurrentTrip');
+  assert.ok(doc.components.schemas.DaySummaryRow, 'doc.components.schemas.DaySummaryRow');
 });

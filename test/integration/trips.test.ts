@@ -82,7 +82,7 @@ test('a drive sent by location_batch becomes one trip: list, processed and raw t
   const sum = list[0] as TripSummary;
   assert.equal(sum.kind, 'rich');
   assert.ok(Math.abs(sum.distance_m - tr.truth) / tr.truth < 0.01, `${sum.distance_m} vs ${tr.truth}`);
-  assert.ok(sum.score !== null && sum.score >= 0 && sum.score <= 100);
+  assert.ok(sum.score !== null && sum.score >= 0 && sum.score <= 100, 'sum.score !== null && sum.score >= 0 && sum.score <= 100');
   const rich = await s.api('GET', `/api/v1/tracks/rich/${sum.id}`, { token: boss });
   assert.equal(rich.status, 200);
   firstRich = rich.body as RichTrack;
@@ -97,7 +97,7 @@ test('a drive sent by location_batch becomes one trip: list, processed and raw t
   assert.equal(raw.type, 'IncomingTrack');
   assert.equal(raw.end_reason, 'stop');
   assert.equal(raw.positions.length, raw.fix_count);
-  assert.ok(raw.positions.every((p) => !p.flagged));
+  assert.ok(raw.positions.every((p) => !p.flagged), 'raw.positions.every((p) => !p.flagged)');
   const ev = await eventsOf('van1');
   assert.deepEqual(
     ev.map((e) => e.event),
@@ -121,7 +121,7 @@ test('exports: GPX 1.1, GeoJSON and CSV with content type and file name', async 
   const pts = [...xml.matchAll(/<trkpt lat="(-?[\d.]+)" lon="(-?[\d.]+)">(?:<ele>[-\d.]+<\/ele>)?<time>([^<]+)<\/time><extensions><fd:speed>([\d.]+)<\/fd:speed>/g)];
   assert.equal(pts.length, n);
   assert.equal(pts[0]![3], firstRich.geometry.properties.times[0]);
-  assert.ok(xml.trimEnd().endsWith('</gpx>') && (xml.match(/<trkpt /g) ?? []).length === (xml.match(/<\/trkpt>/g) ?? []).length);
+  assert.ok(xml.trimEnd().endsWith('</gpx>') && (xml.match(/<trkpt /g) ?? []).length === (xml.match(/<\/trkpt>/g) ?? []).length, 'xml.trimEnd().endsWith(\'</gpx>\') && (xml.match(/<trkpt /g) ?? []).length === (xml.match(/<\\/trkpt>/g) ?? []…');
   const geo = await s.api('GET', `/api/v1/tracks/rich/${id}/export?format=geojson`, { token: boss });
   assert.match(geo.headers.get('content-type')!, /^application\/geo\+json/);
   assert.match(geo.headers.get('content-disposition')!, /\.geojson"$/);
@@ -158,7 +158,7 @@ test('a 4-minute stop: two raw tracks merged into one RichTrack that replaces th
   const old = await s.api('GET', `/api/v1/tracks/rich/${firstId}`, { token: boss });
   assert.equal(old.status, 200);
   assert.equal(old.body.replaced_by, list[0]!.id);
-  assert.ok(list[0]!.idle_s >= 240 && list[0]!.duration_s > 840);
+  assert.ok(list[0]!.idle_s >= 240 && list[0]!.duration_s > 840, 'list[0]!.idle_s >= 240 && list[0]!.duration_s > 840');
   // a 10-minute stop: two trips
   await send('van2b', drive(DAY + 9 * 3600_000, 600).fixes);
   assert.equal((await trips('van2b')).length, 2);
@@ -220,8 +220,8 @@ test('real drive replayed: barefoot Munich x0001-001 is one trip of ~13.6 km, ~2
   assert.equal(raw.positions.filter((p) => p.flagged).length, 1, 'the 470 m jump');
   const rich = (await s.api('GET', `/api/v1/tracks/rich/${t.id}`, { token: boss })).body as RichTrack;
   const flagged = raw.positions.find((p) => p.flagged)!;
-  assert.ok(!rich.geometry.properties.times.includes(flagged.device_time));
-  assert.ok(rich.stops.length >= 1 && rich.stops.length <= 9);
+  assert.ok(!rich.geometry.properties.times.includes(flagged.device_time), '!rich.geometry.properties.times.includes(flagged.device_time)');
+  assert.ok(rich.stops.length >= 1 && rich.stops.length <= 9, 'rich.stops.length >= 1 && rich.stops.length <= 9');
 });
 
 test('real drive replayed: gpxpy Višnjan is one trip of ~2.7 km', async () => {
@@ -243,7 +243,7 @@ test('API keys: X-API-Key reads the datasets; a wrong key is 401; another compan
   assert.equal(ev.status, 200);
   assert.equal(ev.body.length, 2);
   const page2 = await s.api('GET', `/api/v1/events?after=${ev.body[1].id}&limit=1`, { headers: { 'x-api-key': key } });
-  assert.ok(page2.body[0].id > ev.body[1].id);
+  assert.ok(page2.body[0].id > ev.body[1].id, 'page2.body[0].id > ev.body[1].id');
   const wrong = await s.api('GET', `/api/v1/tracks/rich/${firstRich.id}`, { headers: { 'x-api-key': 'fdk_nope' } });
   assert.equal(wrong.status, 401);
   const other = s.ctx.apiKeys.create('globex', 'theirs');

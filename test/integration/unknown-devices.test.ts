@@ -88,7 +88,7 @@ describe('a key its company replaced', () => {
     const gone = s.ctx.users.get('acme', 'DR_gone')!.device_key;
     assert.equal((await s.api('DELETE', '/api/v1/users/DR_gone', { token: admin })).status, 204);
     const r = resolve(gone);
-    assert.ok(!r.ok && r.status === 401 && /replaced/.test(r.message));
+    assert.ok(!r.ok && r.status === 401 && /replaced/.test(r.message), '!r.ok && r.status === 401 && /replaced/.test(r.message)');
     assert.equal((await listed(gone))?.user_id, 'DR_gone');
     // A new driver can never be given a retired key.
     assert.equal(s.ctx.users.setDeviceKey(s.ctx.users.get('acme', 'DR_1')!.pk, gone), false);
@@ -108,11 +108,11 @@ describe('an identifier nobody declared', () => {
   test('a driver key resolves; a disabled driver is 401 and not listed; junk identifiers are refused', async () => {
     const key = s.ctx.users.get('acme', 'DR_1')!.device_key;
     const ok = resolve(key);
-    assert.ok(ok.ok && ok.device.user_id === 'DR_1');
+    assert.ok(ok.ok && ok.device.user_id === 'DR_1', 'ok.ok && ok.device.user_id === \'DR_1\'');
     await s.user('acme', 'DR_off', 'driver');
     s.ctx.users.update('acme', 'DR_off', { disabled: true });
     const off = resolve(s.ctx.users.get('acme', 'DR_off')!.device_key);
-    assert.ok(!off.ok && off.status === 401 && /disabled/.test(off.message));
+    assert.ok(!off.ok && off.status === 401 && /disabled/.test(off.message), '!off.ok && off.status === 401 && /disabled/.test(off.message)');
     for (const junk of ['has space', 'slash/inside', 'x'.repeat(129), '', 'ünïcode']) {
       const r = resolve(junk);
       assert.ok(!r.ok && r.status === 404, JSON.stringify(junk));
@@ -141,7 +141,7 @@ describe('an identifier a company declared in advance', () => {
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.id, 'DR_ana');
     const ok = resolve(id);
-    assert.ok(ok.ok && ok.device.user_id === 'DR_ana' && ok.device.company_id === 'acme');
+    assert.ok(ok.ok && ok.device.user_id === 'DR_ana' && ok.device.company_id === 'acme', 'ok.ok && ok.device.user_id === \'DR_ana\' && ok.device.company_id === \'acme\'');
     assert.equal(await listed(id), undefined, 'the entry is gone');
     assert.equal((await osmand(id, 'lat=48.21&lon=11.6')).status, 200);
   });
@@ -157,7 +157,7 @@ describe('an identifier a company declared in advance', () => {
     const res = await adopt(id, { user_id: 'DR_2' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal((await sock.closed).code, 4003, "the driver's open socket is cut off with its old key");
-    assert.ok(!resolve(oldKey).ok && /replaced/.test((resolve(oldKey) as { message: string }).message));
+    assert.ok(!resolve(oldKey).ok && /replaced/.test((resolve(oldKey) as { message: string }).message), '!resolve(oldKey).ok && /replaced/.test((resolve(oldKey) as { message: string }).message)');
     assert.equal((resolve(id) as { device?: { user_id: string } }).device?.user_id, 'DR_2');
   });
 
@@ -191,7 +191,7 @@ describe('an identifier a company declared in advance', () => {
     assert.equal((await s.api('DELETE', `/api/v1/unknown-devices/${id}`, { token: admin })).status, 204);
     assert.equal((await s.api('DELETE', `/api/v1/unknown-devices/${id}`, { token: admin })).status, 404);
     const r = resolve(id);
-    assert.ok(!r.ok && /^unknown device/.test(r.message));
+    assert.ok(!r.ok && /^unknown device/.test(r.message), '!r.ok && /^unknown device/.test(r.message)');
     assert.equal(await listed(id), undefined);
   });
 });
@@ -215,6 +215,6 @@ describe('access and bounds', () => {
     const mine = await list();
     assert.equal(mine.length, MAX_UNKNOWN_DEVICES);
     assert.equal(mine.some((u) => u.identifier === 'flood-0'), false, 'the oldest went');
-    assert.ok(await listed('beta-kept', betaAdmin));
+    assert.ok(await listed('beta-kept', betaAdmin), 'await listed(\'beta-kept\', betaAdmin)');
   });
 });

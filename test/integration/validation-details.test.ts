@@ -81,5 +81,5 @@ test('the OpenAPI document describes the details of an error', async () => {
   const doc = (await s.api('GET', '/api/v1/openapi.json')).body;
   const error = doc.components.schemas.Error;
   assert.equal(error.properties.details.type, 'array');
-  assert.ok(error.properties.details.items.properties.field);
+  assert.ok(error.properties.details.items.properties.field, 'error.properties.details.items.properties.field');
 });

@@ -111,7 +111,7 @@ describe('alert_status to the driver', () => {
     const id = await sos(first, 'DR_2', 1, clock.now() - 1000);
     first.close();
     const again = await phone('DR_2');
-    assert.ok(await again.silentFor(200, isStatus));
+    assert.ok(await again.silentFor(200, isStatus), 'await again.silentFor(200, isStatus)');
     again.close();
     await s.api('POST', `/api/v1/alerts/${id}/acknowledge`, { token: s.token('acme', 'temp') });
     const later = await phone('DR_2');
@@ -125,7 +125,7 @@ describe('alert_status to the driver', () => {
     assert.equal((await s.api('DELETE', '/api/v1/users/temp', { token: s.token('acme', 'boss') })).status < 300, true);
     const list = (await s.api('GET', '/api/v1/alerts?state=acknowledged', { token: s.token('acme', 'desk') })).body as { acknowledged_by: string; acknowledged_by_name: string | null }[];
     const theirs = list.find((a) => a.acknowledged_by === 'temp');
-    assert.ok(theirs);
+    assert.ok(theirs, 'theirs');
     assert.equal(theirs.acknowledged_by_name, null);
     const p = await phone('DR_2');
     assert.equal((await p.next(isStatus)).payload.acknowledged_by_name, null);
@@ -148,6 +148,6 @@ describe('alert_status to the driver', () => {
   test('after a day a reconnecting phone is no longer told', async () => {
     clock.advance(25 * 3600_000);
     const p = await phone('DR_1', 3600);
-    assert.ok(await p.silentFor(300, isStatus));
+    assert.ok(await p.silentFor(300, isStatus), 'await p.silentFor(300, isStatus)');
   });
 });

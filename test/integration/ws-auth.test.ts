@@ -99,7 +99,7 @@ describe('authenticate', () => {
     assert.deepEqual(await sock.next(), { type: 'error', error: 'Unauthorized', message: e1.message, seq: 7 });
     sock.send({ action: 'unsubscribe', entity: 'company:drivers' });
     assert.equal((await sock.next()).error, 'Unauthorized');
-    assert.ok(isOpen(sock));
+    assert.ok(isOpen(sock), 'isOpen(sock)');
     assert.equal((await sock.authenticate(id, 'driver', s.token('acme', id))).type, 'authenticated');
     assert.equal(s.ctx.positions.latest(s.ctx.users.get('acme', id)!.pk), undefined, 'nothing was stored before authenticate');
   });
@@ -113,8 +113,8 @@ describe('authenticate', () => {
       assert.equal(reply.type, 'error');
       assert.equal(reply.error, 'Unauthorized');
       assert.equal(typeof reply.message, 'string');
-      assert.ok(reply.message.length > 0);
-      assert.ok(isOpen(sock));
+      assert.ok(reply.message.length > 0, 'reply.message.length > 0');
+      assert.ok(isOpen(sock), 'isOpen(sock)');
       const ok = await sock.authenticate(goodUser.id, goodUser.role, goodUser.token);
       assert.equal(ok.type, 'authenticated', `the connection still works after Unauthorized (${JSON.stringify(ok)})`);
       return reply.message as string;
@@ -147,7 +147,7 @@ describe('authenticate', () => {
     test('the token of a deleted user', async () => {
       const id = await newUser('driver');
       const token = s.token('acme', id);
-      assert.ok(s.ctx.users.delete('acme', id));
+      assert.ok(s.ctx.users.delete('acme', id), 's.ctx.users.delete(\'acme\', id)');
       await refused(id, 'driver', token, good);
     });
 
@@ -162,7 +162,7 @@ describe('authenticate', () => {
     test('a revoked token (UserStore.revokeTokens), while a newer token works', async () => {
       const id = await newUser('driver');
       const token = s.token('acme', id);
-      assert.ok(s.ctx.users.revokeTokens('acme', id));
+      assert.ok(s.ctx.users.revokeTokens('acme', id), 's.ctx.users.revokeTokens(\'acme\', id)');
       await refused(id, 'driver', token, { id, role: 'driver', token: s.token('acme', id) });
     });
 
@@ -215,7 +215,7 @@ describe('authenticate', () => {
     assert.equal(closed.code, 4003);
     const errors = sock.received.filter((m) => m.type === 'error');
     assert.equal(errors.length, 5);
-    assert.ok(errors.every((m) => m.error === 'Unauthorized'));
+    assert.ok(errors.every((m) => m.error === 'Unauthorized'), 'errors.every((m) => m.error === \'Unauthorized\')');
   });
 
   test('four failed authentications do not close the connection', async () => {
@@ -253,7 +253,7 @@ describe('authenticate', () => {
     assert.equal((await sock.authenticate(id, 'driver', s.token('acme', id))).type, 'authenticated');
     clock.advance(AUTH_TIMEOUT_MS * 2);
     await sleep(50);
-    assert.ok(isOpen(sock));
+    assert.ok(isOpen(sock), 'isOpen(sock)');
     sock.send(location(id, 1));
     assert.deepEqual(await sock.nextOfType('ack'), { type: 'ack', seq: 1 });
   });
@@ -362,7 +362,7 @@ describe('what ends a live connection', () => {
     s.ctx.users.update('acme', b, { role: 'admin' });
     for (const sock of [sa, sb]) {
       const closed = await within(sock.closed, PING_MS * 2 + 1000);
-      assert.ok(closed);
+      assert.ok(closed, 'closed');
       assert.equal(closed.code, 4003);
     }
   });
@@ -385,7 +385,7 @@ describe('what ends a live connection', () => {
     assert.equal((await sock.authenticate(id, 'office', s.token('acme', id))).type, 'authenticated');
     s.ctx.users.delete('acme', id);
     const closed = await within(sock.closed, PING_MS * 2 + 1000);
-    assert.ok(closed);
+    assert.ok(closed, 'closed');
     assert.equal(closed.code, 4003);
   });
 });

@@ -47,7 +47,7 @@ async function expectError(sock: TestSocket, error: string, seq?: number): Promi
   assert.equal(m.type, 'error', `expected an error, got ${JSON.stringify(m)}`);
   assert.equal(m.error, error, `expected ${error}, got ${JSON.stringify(m)}`);
   assert.equal(typeof m.message, 'string');
-  assert.ok(m.message.length > 0);
+  assert.ok(m.message.length > 0, 'm.message.length > 0');
   const expected: Record<string, unknown> = { type: 'error', error, message: m.message };
   if (seq !== undefined) expected.seq = seq;
   assert.deepEqual(m, expected);
@@ -85,7 +85,7 @@ describe('storing positions', () => {
     assert.equal(latest.altitude, 2350);
     assert.equal(latest.device_time, t);
     assert.equal(latest.source, 'ws');
-    assert.ok(Math.abs(latest.server_time - Date.now()) < 5000);
+    assert.ok(Math.abs(latest.server_time - Date.now()) < 5000, 'Math.abs(latest.server_time - Date.now()) < 5000');
     assert.deepEqual(
       rows(d.pk).map((r) => r.device_time),
       [t],
@@ -102,7 +102,7 @@ describe('storing positions', () => {
     assert.equal(latest.bearing, 270, 'bearing -90 is normalised to 270');
     assert.equal(latest.accuracy, null);
     assert.equal(latest.altitude, null);
-    assert.ok(latest.device_time >= before_ && latest.device_time <= Date.now());
+    assert.ok(latest.device_time >= before_ && latest.device_time <= Date.now(), 'latest.device_time >= before_ && latest.device_time <= Date.now()');
     assert.equal(latest.device_time, latest.server_time);
   });
 
@@ -322,7 +322,7 @@ describe('error replies (the connection stays open after each)', () => {
     d.sock.send(loc(d.id, fix({ timestamp: ahead }), 1));
     assert.deepEqual(await d.sock.next(), { type: 'ack', seq: 1 });
     const [row] = rows(d.pk);
-    assert.ok(row && row.device_time >= before && row.device_time <= Date.now());
+    assert.ok(row && row.device_time >= before && row.device_time <= Date.now(), 'row && row.device_time >= before && row.device_time <= Date.now()');
     assert.equal(row.reported_time, ahead);
     const u = await office.sock.nextOfType('location_update');
     assert.equal(u.payload.timestamp, new Date(row.device_time).toISOString());
@@ -343,7 +343,7 @@ describe('error replies (the connection stays open after each)', () => {
   test(`a frame over ${MAX_MESSAGE_BYTES} bytes is BadPayload and the connection stays open`, async () => {
     const d = await connect();
     const big = JSON.stringify({ ...loc(d.id, fix(), 1), padding: 'x'.repeat(70_000) });
-    assert.ok(Buffer.byteLength(big) > 70_000);
+    assert.ok(Buffer.byteLength(big) > 70_000, 'Buffer.byteLength(big) > 70_000');
     d.sock.send(big);
     assert.match(await expectError(d.sock, 'BadPayload'), /limit/);
     assert.equal(rows(d.pk).length, 0);
@@ -453,7 +453,7 @@ describe('a failing write', () => {
     assert.equal((await gone.authenticate('DR_GONE', 'driver', s2.token('acme', 'DR_GONE'))).type, 'authenticated');
     const okPk = s2.ctx.users.get('acme', 'DR_OK')!.pk;
     // Deleted in the database; the connection lives on until the next heartbeat (30 s here).
-    assert.ok(s2.ctx.users.delete('acme', 'DR_GONE'));
+    assert.ok(s2.ctx.users.delete('acme', 'DR_GONE'), 's2.ctx.users.delete(\'acme\', \'DR_GONE\')');
     gone.send(loc('DR_GONE', fix(), 1));
     ok.send(loc('DR_OK', fix(), 1));
     assert.deepEqual(await ok.next(), { type: 'ack', seq: 1 });

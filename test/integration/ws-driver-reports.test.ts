@@ -69,7 +69,7 @@ async function expectError(sock: TestSocket, error: string, seq?: number): Promi
   const m = await sock.next();
   assert.equal(m.type, 'error', `expected an error, got ${JSON.stringify(m)}`);
   assert.equal(m.error, error, `expected ${error}, got ${JSON.stringify(m)}`);
-  assert.ok(typeof m.message === 'string' && m.message.length > 0);
+  assert.ok(typeof m.message === 'string' && m.message.length > 0, 'typeof m.message === \'string\' && m.message.length > 0');
   assert.equal(m.seq, seq, `seq of ${JSON.stringify(m)}`);
   return m.message as string;
 }
@@ -121,7 +121,7 @@ describe('location_batch', () => {
     for (const r of lateLoopLetOneThrough ? [replies[2]] : [replies[1], replies[2]]) {
       assert.equal(r.type, 'error', `expected an error, got ${JSON.stringify(r)}`);
       assert.equal(r.error, 'RateLimited');
-      assert.ok(typeof r.message === 'string' && r.message.length > 0);
+      assert.ok(typeof r.message === 'string' && r.message.length > 0, 'typeof r.message === \'string\' && r.message.length > 0');
     }
     assert.equal(replies[2].seq, 4);
     const passed = lateLoopLetOneThrough ? [now + 100] : [];
@@ -314,7 +314,7 @@ describe('heartbeat', () => {
     assert.deepEqual(await d.sock.next(), { type: 'ack', seq: 5 });
     const m = await o.sock.next((x) => x.type === 'device_status' && x.id === d.id);
     assert.deepEqual({ ...m.payload, time: undefined }, { ...status, source: 'ws', time: undefined });
-    assert.ok(!Number.isNaN(Date.parse(m.payload.time)));
+    assert.ok(!Number.isNaN(Date.parse(m.payload.time)), '!Number.isNaN(Date.parse(m.payload.time))');
 
     const rest = await s.api('GET', `/api/v1/devices/${d.id}`, { token: o.token });
     assert.equal(rest.status, 200);
@@ -417,7 +417,7 @@ describe('alerts', () => {
     const ack = await s.api('POST', `/api/v1/alerts/${sos.payload.id}/acknowledge`, { token: o.token });
     assert.equal(ack.status, 200);
     assert.equal(ack.body.acknowledged_by, o.id);
-    assert.ok(!Number.isNaN(Date.parse(ack.body.acknowledged_at)));
+    assert.ok(!Number.isNaN(Date.parse(ack.body.acknowledged_at)), '!Number.isNaN(Date.parse(ack.body.acknowledged_at))');
     const handled = await o.sock.nextOfType('alert');
     assert.equal(handled.payload.id, sos.payload.id, 'every console learns the alert is handled');
     assert.equal(handled.payload.acknowledged_by, o.id);
@@ -433,9 +433,9 @@ describe('alerts', () => {
     assert.equal(again.body.acknowledged_at, ack.body.acknowledged_at);
     assert.equal(o.sock.received.filter((m) => m.type === 'alert').length, 0, 'a second acknowledgement announces nothing');
     const open = await s.api('GET', '/api/v1/alerts?open=true', { token: o.token });
-    assert.ok(open.body.every((a: { acknowledged_at: string | null }) => a.acknowledged_at === null));
-    assert.ok(!open.body.some((a: { id: number }) => a.id === sos.payload.id));
-    assert.ok(open.body.some((a: { id: number }) => a.id === crashNotice.payload.id));
+    assert.ok(open.body.every((a: { acknowledged_at: string | null }) => a.acknowledged_at === null), 'open.body.every((a: { acknowledged_at: string | null }) => a.acknowledged_at === null)');
+    assert.ok(!open.body.some((a: { id: number }) => a.id === sos.payload.id), '!open.body.some((a: { id: number }) => a.id === sos.payload.id)');
+    assert.ok(open.body.some((a: { id: number }) => a.id === crashNotice.payload.id), 'open.body.some((a: { id: number }) => a.id === crashNotice.payload.id)');
     const limited = await s.api('GET', '/api/v1/alerts?limit=1', { token: o.token });
     assert.equal(limited.body.length, 1);
 
@@ -482,7 +482,7 @@ describe('alerts', () => {
 
     const betaList = await s.api('GET', '/api/v1/alerts', { token: betaOffice.token });
     assert.equal(betaList.status, 200);
-    assert.ok(betaList.body.every((a: { device_id: string }) => a.device_id !== d.id));
+    assert.ok(betaList.body.every((a: { device_id: string }) => a.device_id !== d.id), 'betaList.body.every((a: { device_id: string }) => a.device_id !== d.id)');
     for (const [method, p] of [
       ['GET', `/api/v1/alerts/${alert.payload.id}`],
       ['POST', `/api/v1/alerts/${alert.payload.id}/acknowledge`],

@@ -114,7 +114,7 @@ describe('shutdown', () => {
         rows.map((r) => r.device_time),
         Array.from({ length: N }, (_, i) => t0 + (i + 1) * 1000),
       );
-      assert.ok(Math.abs(rows[0]!.speed - 37 / 3.6) < 1e-9);
+      assert.ok(Math.abs(rows[0]!.speed - 37 / 3.6) < 1e-9, 'Math.abs(rows[0]!.speed - 37 / 3.6) < 1e-9');
     } finally {
       db.close();
     }
@@ -170,7 +170,7 @@ describe('shutdown', () => {
         (r) => (r.device_time - t0) / 1000,
       );
       assert.deepEqual(acked, stored, 'acked ⇔ stored');
-      assert.ok(stored.length >= 1);
+      assert.ok(stored.length >= 1, 'stored.length >= 1');
     } finally {
       db.close();
     }

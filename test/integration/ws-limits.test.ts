@@ -195,7 +195,7 @@ describe('slow consumer', () => {
     const deadline = Date.now() + 3000;
     while ([...fastLast.values()].filter((t) => t === newest).length < drivers.length && Date.now() < deadline) await sleep(10);
     assert.equal([...fastLast.values()].filter((t) => t === newest).length, drivers.length, 'the fast office got every driver’s newest position');
-    assert.ok(fastUpdates > 0);
+    assert.ok(fastUpdates > 0, 'fastUpdates > 0');
     assert.equal(s.ctx.positions.latest(s.ctx.users.get('acme', driverId(0))!.pk)!.device_time, newest);
 
     // By now the server has found the stuck office congested for longer than SLOW_MS and

@@ -92,7 +92,7 @@ describe('subscribe to driver:<id>', () => {
     await s.user(co, 'DR_1', 'driver');
     const o = await connect(co, 'OF_1', 'office');
     await subscribe(o, 'driver:DR_1');
-    assert.ok(await o.sock.silentFor(200));
+    assert.ok(await o.sock.silentFor(200), 'await o.sock.silentFor(200)');
     const d = await connect(co, 'DR_1', 'driver');
     await report(d, fix());
     const u = await o.sock.next();
@@ -100,7 +100,7 @@ describe('subscribe to driver:<id>', () => {
     assert.equal(u.id, 'DR_1');
     assert.deepEqual(Object.keys(u.payload).sort(), ['bearing', 'lat', 'lng', 'speed', 'timestamp'], 'no accuracy/altitude when the driver sent none');
     assert.equal(u.payload.speed, 36);
-    assert.ok(!Number.isNaN(Date.parse(u.payload.timestamp)));
+    assert.ok(!Number.isNaN(Date.parse(u.payload.timestamp)), '!Number.isNaN(Date.parse(u.payload.timestamp))');
     assert.match(u.payload.timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 

@@ -83,7 +83,7 @@ test('a writer committing without pause beside the thread: every row is there, i
       write(storage.db, 500, round * 500);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    assert.ok(storage.checkpoints!.progress().passes > 1);
+    assert.ok(storage.checkpoints!.progress().passes > 1, 'storage.checkpoints!.progress().passes > 1');
     assert.equal((storage.db.prepare('SELECT count(*) AS n FROM scratch').get() as { n: number }).n, 20_000);
     assert.equal(storage.db.pragma('integrity_check', { simple: true }), 'ok');
     // 20,000 rows of 200 bytes are ~1,300 pages in the table alone; the writer's checkpoint at
@@ -107,7 +107,7 @@ test('a checkpoint thread that cannot open the file says why, and stop() returns
   await assert.rejects(ckpt.passes(1), /not running/);
   const t0 = Date.now();
   ckpt.stop();
-  assert.ok(Date.now() - t0 < 1_000);
+  assert.ok(Date.now() - t0 < 1_000, 'Date.now() - t0 < 1_000');
 });
 
 test('stopping right after starting does not wait for the thread', () => {

@@ -42,7 +42,7 @@ test('an impact above the threshold is reported at once, then completed 5 s late
   const first = atImpact[0]!;
   assert.equal(first.type, 'impact');
   assert.equal(first.type === 'impact' && first.at, impactAt);
-  assert.ok(d.collecting);
+  assert.ok(d.collecting, 'd.collecting');
   // "Send now" before the 5 s are over: a report of what is there, peak already known.
   const partial = d.report()!;
   assert.ok(Math.abs(partial.peak_g - magnitudeG({ x: 6 * G, y: 5 * G, z: 0 })) < 0.01, `peak ${partial.peak_g}`);
@@ -51,17 +51,17 @@ test('an impact above the threshold is reported at once, then completed 5 s late
   const complete = after.filter((e) => e.type === 'complete');
   assert.equal(complete.length, 1, JSON.stringify(after.map((e) => e.type)));
   const report = complete[0]!.type === 'complete' ? complete[0]!.report : null;
-  assert.ok(report);
+  assert.ok(report, 'report');
   assert.equal(report.impactAt, impactAt);
   assert.equal(report.threshold_g, 4);
   assert.ok(Math.abs(report.peak_g - 7.81) < 0.01, `peak ${report.peak_g}`);
   // Downsampled to one sample per 100 ms: 10 s before + 5 s after ≈ 150 samples (the input was 60 Hz).
   assert.ok(report.motion.length >= 145 && report.motion.length <= 155, `${report.motion.length} samples`);
-  assert.ok(report.motion[0]!.t >= impactAt - 10_000 && report.motion[0]!.t < impactAt - 9_800);
-  assert.ok(report.motion.at(-1)!.t >= impactAt + 4_900);
+  assert.ok(report.motion[0]!.t >= impactAt - 10_000 && report.motion[0]!.t < impactAt - 9_800, 'report.motion[0]!.t >= impactAt - 10_000 && report.motion[0]!.t < impactAt - 9_800');
+  assert.ok(report.motion.at(-1)!.t >= impactAt + 4_900, 'report.motion.at(-1)!.t >= impactAt + 4_900');
   // The spike survives the downsampling (the strongest sample of its bucket is kept).
   const peakSample = report.motion.reduce((a, b) => (magnitudeG(b) > magnitudeG(a) ? b : a));
-  assert.ok(Math.abs(magnitudeG(peakSample) - report.peak_g) < 0.01);
+  assert.ok(Math.abs(magnitudeG(peakSample) - report.peak_g) < 0.01, 'Math.abs(magnitudeG(peakSample) - report.peak_g) < 0.01');
   for (let i = 1; i < report.motion.length; i++) assert.ok(report.motion[i]!.t > report.motion[i - 1]!.t, 'oldest first');
   assert.equal(d.collecting, false);
 });
@@ -104,7 +104,7 @@ test('the report never holds more than 600 samples', () => {
   for (let t = 0; t < 10_000; t++) many.push({ t: T0 + t, x: 0, y: 0, z: G });
   feed(d, many);
   feed(d, [{ t: T0 + 10_000, x: 0, y: 0, z: 6 * G }]);
-  assert.ok(d.report()!.motion.length <= 600);
+  assert.ok(d.report()!.motion.length <= 600, 'd.report()!.motion.length <= 600');
 });
 
 test('RecentFixes keeps the last 30 s of fixes, at most 120', () => {

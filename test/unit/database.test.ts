@@ -58,7 +58,7 @@ test('openDatabase refuses a database from a newer FleetDesk with SchemaTooNewEr
   assert.throws(
     () => openDatabase(dir),
     (err: unknown) => {
-      assert.ok(err instanceof SchemaTooNewError);
+      assert.ok(err instanceof SchemaTooNewError, 'err instanceof SchemaTooNewError');
       assert.equal(err.name, 'SchemaTooNewError');
       assert.match(err.message, /version 999/);
       assert.match(err.message, new RegExp(`\\(${SCHEMA_VERSION}\\)`));

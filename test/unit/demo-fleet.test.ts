@@ -28,7 +28,7 @@ test('25 drivers with believable, distinct profiles', () => {
     assert.match(d.userId, ID_REGEX);
     assert.match(d.phone, /^\+49 151 0000 \d{4}$/);
     assert.match(d.plate, /^M-DL \d{4}$/);
-    assert.ok(d.firstName.length > 1 && d.lastName.length > 1);
+    assert.ok(d.firstName.length > 1 && d.lastName.length > 1, 'd.firstName.length > 1 && d.lastName.length > 1');
   }
   assert.equal(demoDrivers(3).length, 3);
   assert.throws(() => demoDrivers(0), /1 to 25 drivers/);
@@ -43,9 +43,9 @@ test('the fleet plan: a few parked, two flaky, the rest delivering, spread along
   assert.equal(kinds.filter((k) => k === 'delivery').length, 20);
   const taus = plan.map((p) => p.startTau);
   for (let i = 1; i < taus.length; i++) assert.ok(taus[i]! > taus[i - 1]!, 'each starts further along the route');
-  assert.ok(taus[0]! >= 0 && taus.at(-1)! <= route.duration);
-  assert.ok(plan.some((p) => p.direction === 1) && plan.some((p) => p.direction === -1));
-  assert.ok(plan.some((p) => p.startStopped) && plan.some((p) => !p.startStopped));
+  assert.ok(taus[0]! >= 0 && taus.at(-1)! <= route.duration, 'taus[0]! >= 0 && taus.at(-1)! <= route.duration');
+  assert.ok(plan.some((p) => p.direction === 1) && plan.some((p) => p.direction === -1), 'plan.some((p) => p.direction === 1) && plan.some((p) => p.direction === -1)');
+  assert.ok(plan.some((p) => p.startStopped) && plan.some((p) => !p.startStopped), 'plan.some((p) => p.startStopped) && plan.some((p) => !p.startStopped)');
   assert.deepEqual(planFleet(route, 25, 7), plan, 'deterministic for a seed');
   assert.notDeepEqual(planFleet(route, 25, 8), plan);
 });
@@ -62,14 +62,14 @@ test('the seeded generator is reproducible and stays in range', () => {
   const b = createRng(123);
   const seqA = Array.from({ length: 1000 }, () => a.next());
   assert.deepEqual(Array.from({ length: 1000 }, () => b.next()), seqA);
-  assert.ok(seqA.every((x) => x >= 0 && x < 1));
+  assert.ok(seqA.every((x) => x >= 0 && x < 1), 'seqA.every((x) => x >= 0 && x < 1)');
   assert.ok(Math.abs(seqA.reduce((s, x) => s + x, 0) / seqA.length - 0.5) < 0.05, 'roughly uniform');
   const r = createRng(5);
   for (let i = 0; i < 1000; i++) {
     const x = r.range(30, 180);
-    assert.ok(x >= 30 && x < 180);
+    assert.ok(x >= 30 && x < 180, 'x >= 30 && x < 180');
     const n = r.int(1, 3);
-    assert.ok(Number.isInteger(n) && n >= 1 && n <= 3);
-    assert.ok(Math.abs(r.gauss()) <= 6);
+    assert.ok(Number.isInteger(n) && n >= 1 && n <= 3, 'Number.isInteger(n) && n >= 1 && n <= 3');
+    assert.ok(Math.abs(r.gauss()) <= 6, 'Math.abs(r.gauss()) <= 6');
   }
 });

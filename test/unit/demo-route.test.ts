@@ -18,7 +18,7 @@ test('the bundled trace parses as the recorded 1 Hz drive', () => {
   // The raw file really has the jump the model must not replay.
   const i = fixes.findIndex((f) => f.time === JUMP_TO);
   assert.equal(fixes[i - 1]!.time, JUMP_FROM);
-  assert.ok(distanceM(fixes[i - 1]!, fixes[i]!) > 450);
+  assert.ok(distanceM(fixes[i - 1]!, fixes[i]!) > 450, 'distanceM(fixes[i - 1]!, fixes[i]!) > 450');
 });
 
 test('bad trace input gets a clear error', () => {
@@ -83,7 +83,7 @@ test('positions lie on the recorded polyline and distance along it grows with ti
   for (let tau = 0; tau <= route.duration; tau += 7.3) {
     const p = route.at(tau);
     assert.ok(route.distanceFrom(p) < 0.5, `tau ${tau}: ${route.distanceFrom(p)} m off`);
-    assert.ok(p.d >= prev);
+    assert.ok(p.d >= prev, 'p.d >= prev');
     prev = p.d;
   }
 });
@@ -91,8 +91,8 @@ test('positions lie on the recorded polyline and distance along it grows with ti
 test('bearings follow the polyline and flip when driving backwards', () => {
   for (let d = 100; d < route.length - 100; d += 50) {
     const fwd = route.bearingAt(d, 1);
-    assert.ok(fwd >= 0 && fwd < 360);
-    assert.ok(bearingDiff(route.bearingAt(d, -1), fwd) > 179.9);
+    assert.ok(fwd >= 0 && fwd < 360, 'fwd >= 0 && fwd < 360');
+    assert.ok(bearingDiff(route.bearingAt(d, -1), fwd) > 179.9, 'bearingDiff(route.bearingAt(d, -1), fwd) > 179.9');
     // The direction from 15 m behind to 15 m ahead: the road may curve, not turn round.
     const chord = bearingDeg(route.pointAtDistance(d - 15), route.pointAtDistance(d + 15));
     assert.ok(bearingDiff(fwd, chord) < 45, `at ${d} m: ${fwd.toFixed(0)}° vs ${chord.toFixed(0)}°`);
@@ -102,7 +102,7 @@ test('bearings follow the polyline and flip when driving backwards', () => {
 test('slowSpan trims the route ends to where the recorded car is slow', () => {
   const [first, last] = route.slowSpan(12 / 3.6);
   assert.ok(route.speedAt(0) * 3.6 > 12, 'the recording starts in motion');
-  assert.ok(first > 0 && last > first && last <= route.duration);
-  assert.ok(route.speedAt(first) * 3.6 <= 12);
-  assert.ok(route.speedAt(last) * 3.6 <= 12);
+  assert.ok(first > 0 && last > first && last <= route.duration, 'first > 0 && last > first && last <= route.duration');
+  assert.ok(route.speedAt(first) * 3.6 <= 12, 'route.speedAt(first) * 3.6 <= 12');
+  assert.ok(route.speedAt(last) * 3.6 <= 12, 'route.speedAt(last) * 3.6 <= 12');
 });

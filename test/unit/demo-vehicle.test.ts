@@ -62,8 +62,8 @@ test('delivery vans report every second while driving, every few while standing,
     }
     for (const { fix } of fixes) {
       assert.ok(fix!.speedKmh >= 0 && fix!.speedKmh <= 130, `${fix!.speedKmh} km/h`);
-      assert.ok(fix!.bearing >= 0 && fix!.bearing < 360);
-      assert.ok(fix!.accuracy >= 3 && fix!.accuracy <= 12);
+      assert.ok(fix!.bearing >= 0 && fix!.bearing < 360, 'fix!.bearing >= 0 && fix!.bearing < 360');
+      assert.ok(fix!.accuracy >= 3 && fix!.accuracy <= 12, 'fix!.accuracy >= 3 && fix!.accuracy <= 12');
       assert.equal(fix!.ageSeconds, 0);
     }
     assert.ok(Math.max(...fixes.map((s) => s.fix!.speedKmh)) > 60, 'they also drive the fast stretch');
@@ -134,7 +134,7 @@ test('a standing van reports speed 0 with jitter around one spot, never drifting
         const spread = Math.max(...run.map((f) => distanceM(f, run[0]!)));
         assert.ok(spread > 0.2, 'real phones jitter');
         // the last fixes are as close to the spot as the first: noise, not a random walk
-        assert.ok(distanceM(run.at(-1)!, anchor) < 4.5);
+        assert.ok(distanceM(run.at(-1)!, anchor) < 4.5, 'distanceM(run.at(-1)!, anchor) < 4.5');
       }
       anchor = null;
       run = [];
@@ -151,13 +151,13 @@ test('a standing van reports speed 0 with jitter around one spot, never drifting
       run.push(s.fix!);
     }
   }
-  assert.ok(longStops > 10);
+  assert.ok(longStops > 10, 'longStops > 10');
 });
 
 test('vans turn round and drive both ways along the route', () => {
   for (const samples of delivery) {
     const driving = samples.filter((s) => s.state.mode === 'driving');
-    assert.ok(driving.some((s) => s.direction === 1) && driving.some((s) => s.direction === -1));
+    assert.ok(driving.some((s) => s.direction === 1) && driving.some((s) => s.direction === -1), 'driving.some((s) => s.direction === 1) && driving.some((s) => s.direction === -1)');
   }
   const turnarounds = delivery.flat().filter((s) => s.state.mode === 'stopped' && s.state.reason === 'turnaround');
   assert.ok(turnarounds.length > 0, 'some van reached an end of the route and turned round there');
@@ -179,7 +179,7 @@ test('a parked van never moves and reports every ten seconds', () => {
   for (const s of samples) assert.equal(s.state.mode, 'parked');
   for (const f of fixes) {
     assert.equal(f.speedKmh, 0);
-    assert.ok(distanceM(f, anchor) <= 4.5);
+    assert.ok(distanceM(f, anchor) <= 4.5, 'distanceM(f, anchor) <= 4.5');
   }
 });
 
@@ -197,7 +197,7 @@ test('a flaky van starts offline with an old last fix, then goes silent for long
   const long = silences.filter((r) => r.length >= SILENCE_S[0] - 1);
   assert.ok(long.length >= 1, 'it goes silent again later');
   for (const r of long) {
-    assert.ok(r.length <= SILENCE_S[1] + 1);
+    assert.ok(r.length <= SILENCE_S[1] + 1, 'r.length <= SILENCE_S[1] + 1');
     assert.ok(r.some((s) => s.state.mode === 'driving'), 'the van keeps driving while its phone is silent');
   }
 });

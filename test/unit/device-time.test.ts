@@ -72,7 +72,7 @@ describe('parseDeviceTime', () => {
 
   test('the reason quotes at most 40 characters of the value', () => {
     const r = parseDeviceTime('x'.repeat(500)) as string;
-    assert.ok(r.length < 80);
-    assert.ok(r.includes('x'.repeat(40)) && !r.includes('x'.repeat(41)));
+    assert.ok(r.length < 80, 'r.length < 80');
+    assert.ok(r.includes('x'.repeat(40)) && !r.includes('x'.repeat(41)), 'r.includes(\'x\'.repeat(40)) && !r.includes(\'x\'.repeat(41))');
   });
 });

@@ -12,12 +12,12 @@ const T0 = Date.UTC(2026, 10, 30, 8, 0, 0);
 test('toPayload: m/s → km/h, unknown speed and heading → 0, ISO device time; valid on the wire', () => {
   const p = toPayload({ coords: { latitude: 48.1, longitude: 11.5, accuracy: 8, altitude: 520, speed: 10, heading: 90 }, timestamp: T0 });
   assert.deepEqual(p, { lat: 48.1, lng: 11.5, speed: 36, bearing: 90, accuracy: 8, altitude: 520, timestamp: new Date(T0).toISOString() });
-  assert.ok(Value.Check(BatchedLocation, p));
+  assert.ok(Value.Check(BatchedLocation, p), 'Value.Check(BatchedLocation, p)');
   const unknown = toPayload({ coords: { latitude: -33.9, longitude: 151.2, accuracy: 30, altitude: null, speed: null, heading: Number.NaN }, timestamp: T0 });
   assert.equal(unknown.speed, 0);
   assert.equal(unknown.bearing, 0);
   assert.equal('altitude' in unknown, false);
-  assert.ok(Value.Check(BatchedLocation, unknown));
+  assert.ok(Value.Check(BatchedLocation, unknown), 'Value.Check(BatchedLocation, unknown)');
   // A negative speed (some browsers' "unknown") is 0, never a refused fix.
   assert.equal(toPayload({ coords: { latitude: 1, longitude: 1, accuracy: 5, speed: -1 }, timestamp: T0 }).speed, 0);
 });
@@ -66,8 +66,8 @@ test('backoff doubles from ~1 s to at most ~30 s', () => {
   assert.equal(backoffMs(0, () => 0.5), 1000);
   assert.equal(backoffMs(3, () => 0.5), 8000);
   assert.equal(backoffMs(20, () => 0.5), 30_000);
-  assert.ok(backoffMs(20, () => 1) <= 36_000);
-  assert.ok(backoffMs(0, () => 0) >= 800);
+  assert.ok(backoffMs(20, () => 1) <= 36_000, 'backoffMs(20, () => 1) <= 36_000');
+  assert.ok(backoffMs(0, () => 0) >= 800, 'backoffMs(0, () => 0) >= 800');
 });
 
 test('enrolment codes from the link, a pasted link or a bare code', () => {

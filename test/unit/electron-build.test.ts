@@ -55,16 +55,16 @@ test('the main bundle inlines every JavaScript dependency (better-sqlite3 too) a
     [],
   );
   const mainImports = Object.values(main.outputs).flatMap((o) => o.imports);
-  assert.ok(mainImports.some((i) => i.path === 'electron' && i.external));
+  assert.ok(mainImports.some((i) => i.path === 'electron' && i.external), 'mainImports.some((i) => i.path === \'electron\' && i.external)');
   assert.equal(mainImports.some((i) => i.path === 'better-sqlite3'), false, 'better-sqlite3 is bundled; its binding is loaded by path (nativeBinding)');
   // Everything else is bundled: what stays outside is Node's own modules or MAIN_EXTERNALS.
   const externals = new Set(mainImports.filter((i) => i.external).map((i) => i.path.replace(/^node:/, '')));
   for (const ext of externals) assert.ok(builtinModules.includes(ext) || MAIN_EXTERNALS.includes(ext), `unexpected external ${ext}`);
   const mainInputs = Object.keys(main.inputs);
-  assert.ok(mainInputs.includes('main/electron/main.ts'));
+  assert.ok(mainInputs.includes('main/electron/main.ts'), 'mainInputs.includes(\'main/electron/main.ts\')');
   assert.ok(mainInputs.includes('main/server/index.ts'), 'the server is bundled in');
   assert.equal(mainInputs.filter((p) => p.includes('node_modules/electron/')).length, 0);
-  assert.ok(mainInputs.includes('node_modules/better-sqlite3/lib/database.js'));
+  assert.ok(mainInputs.includes('node_modules/better-sqlite3/lib/database.js'), 'mainInputs.includes(\'node_modules/better-sqlite3/lib/database.js\')');
   assert.equal(mainInputs.filter((p) => p.includes('node_modules/tsx/') || p.includes('node_modules/esbuild/')).length, 0);
 
   assert.deepEqual(Object.keys(preload.inputs), ['preload/index.ts']);
@@ -146,7 +146,7 @@ test('electron-builder.yml passes electron-builder 26 validation and packages wh
   assert.equal(config.electronFuses.runAsNode, false);
   assert.equal(config.electronFuses.onlyLoadAppFromAsar, true);
   assert.equal(config.electronFuses.enableEmbeddedAsarIntegrityValidation, true);
-  assert.ok(fs.existsSync(path.join(ROOT, config.icon)));
+  assert.ok(fs.existsSync(path.join(ROOT, config.icon)), 'fs.existsSync(path.join(ROOT, config.icon))');
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   assert.match(pkg.homepage, /^https:\/\//, 'the deb needs a homepage');
   assert.ok(pkg.author, 'and an author');

@@ -136,7 +136,7 @@ test('a server that cannot start is reported in an error box and the app exits w
   assert.equal(desktop.lifecycle.state, 'failed');
   assert.equal(e.errorBoxes.length, 1);
   assert.equal(e.errorBoxes[0]!.title, 'FleetDesk could not start');
-  assert.ok(e.errorBoxes[0]!.content.length > 0);
+  assert.ok(e.errorBoxes[0]!.content.length > 0, 'e.errorBoxes[0]!.content.length > 0');
   assert.equal(e.app.exitCode, 1);
   assert.equal(e.windows.length, 0);
 });

@@ -88,7 +88,7 @@ test('the Electron binding is built once per Electron version into the cache, ne
   const first = await electronBinding(root, host(), standInBuilder(calls));
   assert.equal(first.built, true);
   assert.equal(first.file, cachedBindingPath(root, host()));
-  assert.ok(first.file.endsWith(path.join('node_modules', '.cache', 'fleetdesk-electron-native', `better-sqlite3-${BS_VERSION}-electron-45.4.1-${process.platform}-${process.arch}`, 'better_sqlite3.node')));
+  assert.ok(first.file.endsWith(path.join('node_modules', '.cache', 'fleetdesk-electron-native', `better-sqlite3-${BS_VERSION}-electron-45.4.1-${process.platform}-${process.arch}`, 'better_sqlite3.node')), 'first.file.endsWith(path.join(\'node_modules\', \'.cache\', \'fleetdesk-electron-native\', `better-sqlite3-${BS_V…');
   assert.equal(binaryFormat(first.file), binaryFormat(NODE_BUILD));
   assert.deepEqual(fs.readdirSync(path.dirname(first.file)), ['better_sqlite3.node'], 'the build copy is removed');
 
@@ -120,7 +120,7 @@ test('a build that yields another system’s binary is refused', async () => {
   const pe = path.join(tempDir(), 'fake.node');
   fs.writeFileSync(pe, Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62)]));
   await assert.rejects(electronBinding(root, host(), standInBuilder([], pe)), (err: Error) => {
-    assert.ok(err instanceof NativeBindingError);
+    assert.ok(err instanceof NativeBindingError, 'err instanceof NativeBindingError');
     assert.match(err.message, new RegExp(`produced a PE file, not the ${binaryFormat(NODE_BUILD)} file ${process.platform} loads`));
     return true;
   });
@@ -132,7 +132,7 @@ test('a build for Node’s ABI instead of Electron’s is refused, and such a ca
   assert.equal(bindingAbi(NODE_BUILD), process.versions.modules);
   const electron45 = fakeRoot('45.4.1', '150');
   await assert.rejects(electronBinding(electron45, host('45.4.1', '150'), standInBuilder([])), (err: Error) => {
-    assert.ok(err instanceof NativeBindingError);
+    assert.ok(err instanceof NativeBindingError, 'err instanceof NativeBindingError');
     assert.equal(
       err.message,
       `could not prepare better-sqlite3 for Electron 45.4.1 on ${process.platform}-${process.arch}: the build made a binding for NODE_MODULE_VERSION ${process.versions.modules} (Node ${process.versions.node}), not Electron's 150; was node-gyp pointed at Node's headers (npm's nodedir setting, npm_config_nodedir)?`,

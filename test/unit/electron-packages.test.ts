@@ -49,7 +49,7 @@ test('every platform packs only the app, under budget, with fuses and integrity,
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     assert.deepEqual(c.appPackage, { name: 'fleetdesk', version: pkg.version, description: pkg.description, author: pkg.author, homepage: pkg.homepage, license: 'MIT', main: 'out/main.cjs', private: true });
     assert.equal(r.archives.length, 1);
-    assert.ok(r.archives[0]!.bytes > 1_000_000 && r.archives[0]!.bytes < APP_BUDGET_BYTES);
+    assert.ok(r.archives[0]!.bytes > 1_000_000 && r.archives[0]!.bytes < APP_BUDGET_BYTES, 'r.archives[0]!.bytes > 1_000_000 && r.archives[0]!.bytes < APP_BUDGET_BYTES');
   }
   assert.equal(sha(NODE_BUILD), before, "node_modules' better-sqlite3 is never rebuilt");
   assert.equal(fs.existsSync(path.join(ROOT, APP_DIR, 'node_modules')), false);

@@ -61,7 +61,7 @@ test('when nothing can be asked, or an X11 panel may take XEmbed icons, the tray
   assert.equal(await trayIsShown('win32', {}, () => assert.fail('not asked on Windows')), true);
   assert.equal(await trayIsShown('darwin', {}, () => assert.fail('not asked on macOS')), true);
   // This machine, with its real tools (or none): an answer, never an exception.
-  assert.ok(['present', 'absent', 'unknown'].includes(await linuxTrayHost()));
+  assert.ok(['present', 'absent', 'unknown'].includes(await linuxTrayHost()), '[\'present\', \'absent\', \'unknown\'].includes(await linuxTrayHost())');
 });
 
 test('without a tray host the app makes no icon and closing the window quits', async () => {

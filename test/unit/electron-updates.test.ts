@@ -124,7 +124,7 @@ test('a newer release in the feed is downloaded, verified and announced; install
   assert.ok(electron.requests.some((r) => r.endsWith('/feed/FleetDesk-0.2.0.AppImage')), 'then the AppImage, not the deb');
   const downloaded = fs.readdirSync(path.join(app.baseCachePath, 'fleetdesk-updater', 'pending')).filter((f) => f.endsWith('.AppImage'));
   assert.equal(downloaded.length, 1);
-  assert.ok(fs.readFileSync(path.join(app.baseCachePath, 'fleetdesk-updater', 'pending', downloaded[0]!)).equals(appImage));
+  assert.ok(fs.readFileSync(path.join(app.baseCachePath, 'fleetdesk-updater', 'pending', downloaded[0]!)).equals(appImage), 'fs.readFileSync(path.join(app.baseCachePath, \'fleetdesk-updater\', \'pending\', downloaded[0]!)).equals(appImage)');
   assert.equal(app.quitHandlers.length, 1, 'the install is left for the quit');
 
   // Checked again later: the same version is not announced twice.
@@ -183,7 +183,7 @@ test('checks run a minute after start, then every 6 hours', async () => {
   const before = electron.requests.length;
   scheduled[0]!.fn(); // the timer firing
   await updates.check(); // joins the check in progress
-  assert.ok(electron.requests.length > before);
+  assert.ok(electron.requests.length > before, 'electron.requests.length > before');
   assert.deepEqual(told, ['FleetDesk 0.4.0 is ready']);
 });
 
@@ -233,7 +233,7 @@ test('the desktop app turns updates on from desktop.json, and off without it', a
       const info = await created[0]!.checkForUpdates();
       assert.equal(info?.updateInfo.version, '0.5.0');
       await info?.downloadPromise;
-      assert.ok(e.notifications.some((n) => n.title === 'FleetDesk 0.5.0 is ready'));
+      assert.ok(e.notifications.some((n) => n.title === 'FleetDesk 0.5.0 is ready'), 'e.notifications.some((n) => n.title === \'FleetDesk 0.5.0 is ready\')');
     }
     e.app.quit();
     await desktop.lifecycle.stopped;

@@ -49,7 +49,7 @@ test('migration 3 gives every existing user a unique 32-hex device key and keeps
   const db = openDatabase(dir);
   try {
     assert.equal(schemaVersion(db), SCHEMA_VERSION);
-    assert.ok(SCHEMA_VERSION >= 3);
+    assert.ok(SCHEMA_VERSION >= 3, 'SCHEMA_VERSION >= 3');
     const users = db.prepare('SELECT user_id, role, display_name, device_key FROM users ORDER BY pk').all() as {
       user_id: string;
       role: string;
@@ -69,7 +69,7 @@ test('migration 3 gives every existing user a unique 32-hex device key and keeps
     assert.equal(store.setDeviceKey(2, users[0]!.device_key), false);
     // and new users added after the migration get keys as usual
     const added = store.create({ companyId: 'acme', userId: 'DR_new', role: 'driver' });
-    assert.ok(added && added.device_key.length >= 22 && added.device_key !== users[0]!.device_key);
+    assert.ok(added && added.device_key.length >= 22 && added.device_key !== users[0]!.device_key, 'added && added.device_key.length >= 22 && added.device_key !== users[0]!.device_key');
   } finally {
     db.close();
   }

@@ -25,11 +25,11 @@ test('ahead of the tolerance: stored at arrival, flagged, the phone time kept', 
 test('a known skew keeps the spacing of later fixes, but never puts one beyond the tolerance', () => {
   const skew = 2 * 3600_000;
   const second = judgeTime(arrival + skew + 1000, arrival + 10, tol, skew);
-  assert.ok(second.ok);
+  assert.ok(second.ok, 'second.ok');
   assert.equal(second.time, arrival + 1000, 'a second after the first, though it arrived 10 ms later');
   // the phone's clock jumped further ahead: that fix is stored at arrival
   const jumped = judgeTime(arrival + skew + 3600_000, arrival, tol, skew);
-  assert.ok(jumped.ok);
+  assert.ok(jumped.ok, 'jumped.ok');
   assert.equal(jumped.time, arrival);
 });
 

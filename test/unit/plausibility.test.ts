@@ -27,7 +27,7 @@ test('a 470 m jump in 1 s is flagged; the next fix back on track is accepted', (
   assert.equal(pl.judge(1, at(0, 0), none), 0);
   assert.equal(pl.judge(1, at(1, 10), none), 0);
   const jump = at(2, 480);
-  assert.ok(distanceM(at(1, 10), jump) > 460);
+  assert.ok(distanceM(at(1, 10), jump) > 460, 'distanceM(at(1, 10), jump) > 460');
   assert.equal(pl.judge(1, jump, none), FLAG_IMPLAUSIBLE);
   // back where the vehicle really is: judged against the last accepted fix, not the jump
   assert.equal(pl.judge(1, at(3, 30), none), 0);

@@ -101,7 +101,7 @@ describe('PositionWriter group commit', () => {
     assert.equal(writer.stats.batches, 2, 'two full batches were committed synchronously');
     assert.equal(committedCount(pk), 200);
     assert.equal(writer.pending, 50);
-    assert.ok((await outcomes).every((o) => o.err === null && o.stored));
+    assert.ok((await outcomes).every((o) => o.err === null && o.stored), '(await outcomes).every((o) => o.err === null && o.stored)');
     assert.equal(writer.stats.batches, 3);
     assert.equal(committedCount(pk), 250);
   });
@@ -165,7 +165,7 @@ describe('PositionWriter group commit', () => {
     assert.deepEqual(outcomes, [[null, true]]);
     writer.enqueue({ userPk: pk, position: rec(2), source: 'test', done: (e, s) => outcomes.push([e, s]) });
     assert.equal(outcomes.length, 2);
-    assert.ok(outcomes[1]![0] instanceof Error);
+    assert.ok(outcomes[1]![0] instanceof Error, 'outcomes[1]![0] instanceof Error');
     assert.match(outcomes[1]![0]!.message, /shutting down/);
     assert.equal(outcomes[1]![1], false);
     assert.equal(committedCount(pk), 1);

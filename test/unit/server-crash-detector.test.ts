@@ -48,7 +48,7 @@ test('50 km/h to standstill in 1 s, then 40 s still: one detection at the stands
 test('60 km/h to 3 km/h over 2 s (8 m/s²): detected', () => {
   const hits = run(drive(100, (s) => (s < 60 ? 16.7 : s === 60 ? 9 : s === 61 ? 0.8 : 0)));
   assert.equal(hits.length, 1);
-  assert.ok((hits[0] as SpeedDrop).deceleration >= 8);
+  assert.ok((hits[0] as SpeedDrop).deceleration >= 8, '(hits[0] as SpeedDrop).deceleration >= 8');
 });
 
 test('hard but normal braking to a traffic light (4 m/s²) and waiting there 60 s: not detected', () => {

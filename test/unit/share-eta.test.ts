@@ -10,12 +10,12 @@ const A = { lat: 48.137, lng: 11.575 };
 
 test('smoothed speed is path length over elapsed device time; too few or too short is null', () => {
   const fixes = Array.from({ length: 61 }, (_, i) => ({ ...offsetM(A, i * 10, 0), deviceTime: i * 1000 }));
-  assert.ok(Math.abs(smoothedSpeed(fixes)! - 10) < 0.01);
+  assert.ok(Math.abs(smoothedSpeed(fixes)! - 10) < 0.01, 'Math.abs(smoothedSpeed(fixes)! - 10) < 0.01');
   assert.equal(smoothedSpeed(fixes.slice(0, 1)), null);
   assert.equal(smoothedSpeed(fixes.slice(0, 5)), null, 'under 10 s');
   // A zig-zag counts its whole path, not the displacement.
   const zig = Array.from({ length: 21 }, (_, i) => ({ ...offsetM(A, 0, i % 2 === 0 ? 0 : 50), deviceTime: i * 1000 }));
-  assert.ok(Math.abs(smoothedSpeed(zig)! - 50) < 0.1);
+  assert.ok(Math.abs(smoothedSpeed(zig)! - 50) < 0.1, 'Math.abs(smoothedSpeed(zig)! - 50) < 0.1');
 });
 
 test('straight-line ETA: distance × detour factor over the speed, never slower than the floor', () => {
@@ -40,7 +40,7 @@ test('share settings: defaults, stored changes overlaid, values that no longer p
   assert.deepEqual(m.frame_origins, ['https://a.example']);
   assert.equal(m.arrived_radius_m, DEFAULT_SHARE_SETTINGS.arrived_radius_m, 'below the minimum');
   assert.equal(m.routing_url, null, 'not a string');
-  assert.ok(!('junk' in m));
+  assert.ok(!('junk' in m), '!(\'junk\' in m)');
   const again = mergeShareSettings(null);
   again.frame_origins.push('x');
   assert.deepEqual(DEFAULT_SHARE_SETTINGS.frame_origins, [], 'the defaults are not shared by reference');

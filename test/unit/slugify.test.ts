@@ -20,6 +20,6 @@ test('slugify falls back to "company" when nothing usable is left', () => {
 
 test('slugify output is at most 48 characters and a valid id', () => {
   const long = slugify('Very '.repeat(40));
-  assert.ok(long.length <= 48);
+  assert.ok(long.length <= 48, 'long.length <= 48');
   for (const name of ['Acme Logistics', 'Very '.repeat(40), 'Café', '!!!', '9 Lives']) assert.match(slugify(name), ID_REGEX, name);
 });

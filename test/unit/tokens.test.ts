@@ -29,7 +29,7 @@ test('sign then verify returns the claims', () => {
   assert.equal(c.company, 'acme');
   assert.equal(c.tv, 3);
   assert.equal(c.uid, 7);
-  assert.ok(c.exp >= before + 3600 && c.exp <= before + 3601);
+  assert.ok(c.exp >= before + 3600 && c.exp <= before + 3601, 'c.exp >= before + 3600 && c.exp <= before + 3601');
   assert.equal(expiresAt.getTime(), c.exp * 1000);
   assert.equal(jwt.decode(token, { complete: true })!.header.alg, 'HS256');
 });
@@ -78,7 +78,7 @@ test('the secret is created once in the data folder, owner-only, and reused', ()
   try {
     const a = loadOrCreateSecret(dir);
     const b = loadOrCreateSecret(dir);
-    assert.ok(a.length >= 32);
+    assert.ok(a.length >= 32, 'a.length >= 32');
     assert.deepEqual(a, b);
     if (process.platform !== 'win32') assert.equal(fs.statSync(path.join(dir, SECRET_FILE)).mode & 0o777, 0o600);
     const token = new TokenService(a).sign(claims, 60).token;

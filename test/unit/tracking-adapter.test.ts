@@ -28,7 +28,7 @@ describe('fromTrackingPayload', () => {
     });
     assert.equal(ok(fromTrackingPayload({ ...base, speed: 0 }, NOW)).speed, 0);
     assert.equal(ok(fromTrackingPayload({ ...base, speed: 72 }, NOW)).speed, 20);
-    assert.ok(Math.abs(ok(fromTrackingPayload({ ...base, speed: 50 }, NOW)).speed - 13.888888888888889) < 1e-12);
+    assert.ok(Math.abs(ok(fromTrackingPayload({ ...base, speed: 50 }, NOW)).speed - 13.888888888888889) < 1e-12, 'Math.abs(ok(fromTrackingPayload({ ...base, speed: 50 }, NOW)).speed - 13.888888888888889) < 1e-12');
   });
 
   test('missing accuracy and altitude become null; zero stays zero', () => {
@@ -55,7 +55,7 @@ describe('fromTrackingPayload', () => {
     for (const [input, expected] of cases) {
       const b = ok(fromTrackingPayload({ ...base, bearing: input }, NOW)).bearing;
       assert.equal(b, expected, `bearing ${input}`);
-      assert.ok(b >= 0 && b < 360);
+      assert.ok(b >= 0 && b < 360, 'b >= 0 && b < 360');
     }
   });
 

@@ -83,9 +83,9 @@ test('a 4-minute stop splits the trip with a 240 s gap (merged later); a 10-minu
     const trips = detect(tr.fixes);
     assert.equal(trips.length, 2, `${standS} s stop`);
     const [a, b] = trips as [TripBoundary, TripBoundary];
-    assert.ok(Math.abs(a.end - arrived) <= 5000 && Math.abs(b.start - left) <= 5000);
+    assert.ok(Math.abs(a.end - arrived) <= 5000 && Math.abs(b.start - left) <= 5000, 'Math.abs(a.end - arrived) <= 5000 && Math.abs(b.start - left) <= 5000');
     assert.ok(Math.abs((b.start - a.end) / 1000 - gapS) <= 10, `gap ${(b.start - a.end) / 1000} s`);
-    assert.ok((b.start - a.end) / 1000 < DEFAULT_TRIP_SETTINGS.merge_gap_s === (standS === 240));
+    assert.ok((b.start - a.end) / 1000 < DEFAULT_TRIP_SETTINGS.merge_gap_s === (standS === 240), '(b.start - a.end) / 1000 < DEFAULT_TRIP_SETTINGS.merge_gap_s === (standS === 240)');
   }
 });
 
@@ -109,8 +109,8 @@ test('an app that goes quiet when parked: a silent stop is a stop, the next driv
   const trips = detect(tr.fixes);
   assert.equal(trips.length, 2);
   assert.equal(trips[0]!.endReason, 'stop');
-  assert.ok(trips[0]!.end >= parkedAt - 5000 && trips[0]!.end <= quietFrom);
-  assert.ok(trips[1]!.start > quietFrom + 1_000_000);
+  assert.ok(trips[0]!.end >= parkedAt - 5000 && trips[0]!.end <= quietFrom, 'trips[0]!.end >= parkedAt - 5000 && trips[0]!.end <= quietFrom');
+  assert.ok(trips[1]!.start > quietFrom + 1_000_000, 'trips[1]!.start > quietFrom + 1_000_000');
 });
 
 test('sweep: the boundary carries the trip start and last fix', () => {
@@ -118,7 +118,7 @@ test('sweep: the boundary carries the trip start and last fix', () => {
   const d = new TripDetector(() => DEFAULT_TRIP_SETTINGS);
   for (const f of tr.fixes) d.push(f);
   const start = d.tripStart;
-  assert.ok(start !== null && start >= T0 && start <= T0 + 61_000);
+  assert.ok(start !== null && start >= T0 && start <= T0 + 61_000, 'start !== null && start >= T0 && start <= T0 + 61_000');
   assert.deepEqual(d.end('sweep'), { start, end: tr.t, endReason: 'sweep' });
   assert.equal(d.moving, false);
   assert.equal(d.end('sweep'), null);
@@ -157,5 +157,5 @@ test('real drive: barefoot Munich x0001-001 (1 Hz, 13.65 km, 9 traffic-light sto
   assert.equal(p.outliers, 1, 'the 470 m jump');
   assert.ok(p.max_speed > 20 && p.max_speed < 40, `max ${p.max_speed}`);
   assert.ok(p.stops.length >= 1 && p.stops.length <= 9, `${p.stops.length} stops`);
-  assert.ok(p.moving_s > 600 && p.idle_s > 60);
+  assert.ok(p.moving_s > 600 && p.idle_s > 60, 'p.moving_s > 600 && p.idle_s > 60');
 });

@@ -67,7 +67,7 @@ test('speeding: above the limit for ≥ 10 s is one event per episode, value the
   tr.drive(5, 34).drive(30, 28); // 5 s over: none
   tr.drive(15, 32).drive(15, 35).drive(30, 28); // one episode, peak 35
   const p = processTrack(tr.fixes, S);
-  assert.ok(28 < limit && 32 > limit);
+  assert.ok(28 < limit && 32 > limit, '28 < limit && 32 > limit');
   const sp = p.events.filter((e) => e.kind === 'speeding');
   assert.deepEqual(
     sp.map((e) => e.value),
