@@ -13,7 +13,8 @@ export interface PickedPoint {
 const AFTER_PICK_MS = 400;
 
 let pending: ((p: PickedPoint | null) => void) | null = null;
-let answeredAt = 0;
+/** when the last pick was answered (performance.now()); none yet: -Infinity, so a page's first 0.4 s are not taken for "just after" */
+let answeredAt = -Infinity;
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
 

@@ -66,7 +66,6 @@ export function MapPage() {
   // Following is per device: choosing another one stops it.
   const select = useCallback((id: string | null) => {
     if (id === selected.current) return;
-    if (mapPick.claimsClicks()) return; // the click picks a point for a form in the panel
     selected.current = id;
     setSelectedId(id);
     setFollow(false);
@@ -74,6 +73,14 @@ export function MapPage() {
     if (id === null) pendingCentre.current = null;
     replaceRoute('map', ...(id ? [id] : []));
   }, []);
+
+  // A click on the map while a form in the panel picks a point (and just after) is the pick, not a selection.
+  const selectOnMap = useCallback(
+    (id: string | null) => {
+      if (!mapPick.claimsClicks()) select(id);
+    },
+    [select],
+  );
 
   // A van picked in the list: select it, show the map (on a phone) and bring the van into view.
   const pick = useCallback(
@@ -146,7 +153,7 @@ export function MapPage() {
           visibleInsets={visibleInsets}
           shown={shown}
           selectedId={selectedId}
-          onSelect={select}
+          onSelect={selectOnMap}
           onDeviceMenu={openMenu}
           follow={follow}
           track={track.points}
