@@ -52,6 +52,17 @@ const fix = (seq: number, i: number) => ({ seq, payload: { lat: 48.1 + i / 1000,
 const drained = (ctx: DriverContext) => ctx.serial(async () => {});
 const sentFixes = (sent: Sent[]) => sent.flatMap((m) => (m.action === 'location_batch' ? (m.payload as { positions: { timestamp: string }[] }).positions.map((p) => p.timestamp) : m.action === 'driver_location' ? [(m.payload as { timestamp: string }).timestamp] : []));
 
+/** A phone with one queued fix, sent live and not answered yet. */
+async function oneLiveFixInFlight() {
+  const ctx = await phone();
+  const { conn, sent } = socket();
+  const sender = new FixSender(ctx, conn);
+  const f = fix(ctx.outbox!.nextSeq(), 0);
+  await ctx.outbox!.putFix(f);
+  await sender.pump();
+  return { ctx, sent, sender, f };
+}
+
 beforeEach(async () => {
   (globalThis as { localStorage?: unknown }).localStorage = new MemoryStorage();
   const db = await Outbox.open();
@@ -59,12 +70,7 @@ beforeEach(async () => {
 });
 
 test('a live fix acknowledged while a pump reads the outbox is not sent again', async () => {
-  const ctx = await phone();
-  const { conn, sent } = socket();
-  const sender = new FixSender(ctx, conn);
-  const f = fix(ctx.outbox!.nextSeq(), 0);
-  await ctx.outbox!.putFix(f);
-  await sender.pump();
+  const { ctx, sent, sender, f } = await oneLiveFixInFlight();
   assert.deepEqual(sent.map((m) => [m.action, m.seq]), [['driver_location', f.seq]]);
 
   // A second pump (the app's 5 s tick) starts reading the outbox; the ack arrives before the read ends.
@@ -97,12 +103,7 @@ test('a batch acknowledged mid-read is not resent; a fix queued meanwhile still 
 });
 
 test('a refused-for-good fix leaves the queue once and is counted once; a rate-limited one is sent again', async () => {
-  const ctx = await phone();
-  const { conn, sent } = socket();
-  const sender = new FixSender(ctx, conn);
-  const f = fix(ctx.outbox!.nextSeq(), 0);
-  await ctx.outbox!.putFix(f);
-  await sender.pump();
+  const { ctx, sent, sender, f } = await oneLiveFixInFlight();
   const tick = sender.pump();
   assert.equal(sender.onRefused(f.seq, { type: 'error', error: 'BadPayload', message: 'lat out of range', seq: f.seq } as never), true);
   await tick;
