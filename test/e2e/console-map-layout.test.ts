@@ -183,6 +183,7 @@ describe('map page: selection, layout, filters', { timeout: 240_000 }, () => {
 
       // Following keeps the van in the middle of the visible part as it moves.
       await page.click('[data-testid="follow-toggle"]');
+      await page.waitForSelector('[data-testid="follow-toggle"][aria-pressed="true"]');
       await drivers.get('DR_1')!.send({ lat: AT.DR_1![0] + 0.003, lng: AT.DR_1![1] + 0.004, speed: 50 });
       await eventually(() => markerLatLngOf(page, 'DR_1'), (ll) => ll !== null && Math.abs(ll[0] - AT.DR_1![0] - 0.003) < 1e-6, 5000, 'the marker at the new fix');
       await assertCentredInView(page, 'DR_1', 'tablet, following');
