@@ -181,7 +181,9 @@ describe('map page: selection, layout, filters', { timeout: 240_000 }, () => {
       assert.ok(await inViewport(page, '[data-testid="panel-close"]'), 'await inViewport(page, \'[data-testid="panel-close"]\')');
       await assertCentredInView(page, 'DR_1', 'tablet');
 
-      // Following keeps the van in the middle of the visible part as it moves.
+      // Following keeps the van in the middle of the visible part as it moves. It starts once the
+      // pick's flight (0.6 s; fractional zooms on the way) has landed.
+      await page.waitForFunction(() => Number.isInteger((globalThis as any).__fleetdeskMap.map.getZoom()));
       await page.click('[data-testid="follow-toggle"]');
       await page.waitForSelector('[data-testid="follow-toggle"][aria-pressed="true"]');
       await drivers.get('DR_1')!.send({ lat: AT.DR_1![0] + 0.003, lng: AT.DR_1![1] + 0.004, speed: 50 });
