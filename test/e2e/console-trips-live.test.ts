@@ -153,6 +153,8 @@ describe('console: live trips, picker, day summary', { timeout: 300_000 }, () =>
     await page.fill('[data-testid="trips-device"]', 'van 2');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => location.hash.startsWith('#/trips/DR_2/'));
+    // The page re-renders on the hashchange event, after the hash itself has changed.
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="trips-device"]')?.value === 'Van 2', undefined, { timeout: 5_000 }).catch(() => {});
     assert.equal(await page.inputValue('[data-testid="trips-device"]'), 'Van 2');
   });
 
