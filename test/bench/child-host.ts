@@ -85,6 +85,7 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
       heapTotalBytes: mem.heapTotal,
+      newSpaceBytes: v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0,
       externalBytes: mem.external,
       cpuMicros: cpu.user + cpu.system,
       writerPending: server.pending(),

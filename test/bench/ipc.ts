@@ -11,6 +11,8 @@ export interface ServerSample {
   heapUsedBytes: number;
   /** V8 heap committed (process.memoryUsage().heapTotal): what the heap holds of RSS */
   heapTotalBytes: number;
+  /** of heapTotalBytes, V8's young generation (new space): it grows to its maximum as allocation keeps surviving */
+  newSpaceBytes: number;
   /** memory of Buffers and other objects outside V8's heap (process.memoryUsage().external) */
   externalBytes: number;
   /** cumulative process CPU (user + system), microseconds */

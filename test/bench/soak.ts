@@ -57,7 +57,7 @@ const args = ['--drivers', opts.drivers, '--offices', opts.offices, '--phones', 
 process.stderr.write(`[soak] ws-bench ${args.join(' ')}\n`);
 const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'ws-bench.ts'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
 const result = JSON.parse(out) as {
-  minutes: { minute: number; rssMb: number; heapUsedMb: number; heapCommittedMb: number; restMb: number; loopLagMaxMs: number; latencyP50Ms: number | null; latencyP99Ms: number | null }[];
+  minutes: { minute: number; rssMb: number; heapUsedMb: number; heapCommittedMb: number; newSpaceMb: number; restMb: number; loopLagMaxMs: number; latencyP50Ms: number | null; latencyP99Ms: number | null }[];
   persistence: { ok: boolean | null };
   phones: { ok: number; failed: number } | null;
   errors: { total: Record<string, number> };
@@ -65,7 +65,7 @@ const result = JSON.parse(out) as {
 
 const series = { rssMb: 'MB', heapUsedMb: 'MB', loopLagMaxMs: 'ms', latencyP50Ms: 'ms', latencyP99Ms: 'ms' } as const;
 /** RSS split in two, printed to explain the RSS slope; not part of the verdict */
-const rssParts = { heapCommittedMb: 'MB', restMb: 'MB' } as const;
+const rssParts = { heapCommittedMb: 'MB', newSpaceMb: 'MB', restMb: 'MB' } as const;
 type Key = keyof typeof series | keyof typeof rssParts;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 type Slope = { perMinute: number; stdErr: number; withinNoise: boolean };

@@ -673,6 +673,8 @@ interface MinuteFigures {
   heapUsedMb: number;
   /** V8's committed heap, and RSS minus it (SQLite's cache, sockets, Buffers, the allocator) */
   heapCommittedMb: number;
+  /** of heapCommittedMb, V8's young generation */
+  newSpaceMb: number;
   restMb: number;
   loopLagMaxMs: number;
   latencyP50Ms: number | null;
@@ -699,13 +701,14 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       rssMb: last ? mb(last.rssBytes) : 0,
       heapUsedMb: last ? mb(last.heapUsedBytes) : 0,
       heapCommittedMb: last ? mb(last.heapTotalBytes) : 0,
+      newSpaceMb: last ? mb(last.newSpaceBytes) : 0,
       restMb: last ? mb(last.rssBytes - last.heapTotalBytes) : 0,
       loopLagMaxMs: recent.reduce((a, x) => Math.max(a, x.loopLagMaxMs), 0),
       latencyP50Ms: lat?.p50 ?? null,
       latencyP99Ms: lat?.p99 ?? null,
     };
     minutes.push(m);
-    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb}, the rest ${m.restMb}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms, latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
+    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms, latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
   };
   const timer = setInterval(report, 60_000);
   return {

@@ -92,6 +92,8 @@ describe('console header', { timeout: 180_000 }, () => {
     await page.getByTestId('nav-trips').click();
     await page.waitForFunction(() => location.hash.startsWith('#/trips'));
     await page.waitForSelector('[data-testid="header-menu"]', { state: 'detached' });
+    // The menu closes on the click; the title follows the route on the later hashchange event.
+    await waitForText(page, '.header-title', 'Trips').catch(() => {});
     assert.equal(await page.textContent('.header-title'), 'Trips');
 
     // Escape closes it and gives the focus back to the button.
@@ -121,6 +123,7 @@ describe('console header', { timeout: 180_000 }, () => {
     assert.equal(await visibleCount(page, 'alerts-badge'), 1, 'the menu’s count has no second alerts-badge');
     await page.getByTestId('nav-alerts').click();
     await page.waitForFunction(() => location.hash.startsWith('#/alerts'));
+    await waitForText(page, '.header-title', 'Alerts').catch(() => {});
     assert.equal(await page.textContent('.header-title'), 'Alerts');
 
     // Back at desktop width the count is on the Alerts link.

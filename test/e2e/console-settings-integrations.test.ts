@@ -75,6 +75,8 @@ describe('console settings: API keys and trips', { timeout: 120_000 }, () => {
     const cardText = (await page.textContent(card)) ?? '';
     assert.doesNotMatch(cardText, /body\/|stop_radius_m|must be >=/);
     assert.equal(await page.getAttribute('[data-testid="trip-stop_radius_m"]', 'aria-invalid'), 'true');
+    // The focus moves in an effect after the refusal (an answer from the server) has rendered.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'trip-stop_radius_m', undefined, { timeout: 5_000 }).catch(() => {});
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'trip-stop_radius_m', 'the refused field has the focus');
     await shot(page, 'trips-refused');
     await page.fill('[data-testid="trip-stop_radius_m"]', 'abc');

@@ -85,6 +85,8 @@ describe('public share page', { timeout: 180_000 }, () => {
     assert.equal(await page.textContent('[data-testid="share-order"]'), 'ORD-4711');
     assert.equal(await page.textContent('[data-testid="share-notes"]'), 'Please ring twice');
     assert.equal(await page.textContent('[data-testid="share-destination"]'), 'Marienplatz 8');
+    // The map, its test hook and the destination pin are set up by effects after the page's first render.
+    await page.waitForFunction(() => window.__fleetdeskShare?.destinationLatLng() != null, undefined, { timeout: 5_000 }).catch(() => {});
     assert.deepEqual(await page.evaluate(() => window.__fleetdeskShare?.destinationLatLng()), [DESTINATION.latitude, DESTINATION.longitude]);
     // No fix since the share began: nothing of the van yet.
     assert.equal(await vanLatLng(page), null);
