@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { Session } from 'node:inspector';
 import v8 from 'node:v8';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import type { FromServer, ToServer, WriterTotals } from './ipc';
 
 const SAMPLE_MS = 250;
@@ -73,6 +73,12 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
   // a second histogram, always on and reset at every sample: the lag of each 250 ms sample
   const sampleDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   sampleDelay.enable();
+  // the longest garbage-collection pause since the previous sample: what a loop-lag spike may be
+  let gcMaxMs = 0;
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, e.duration);
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   let eluStart = performance.eventLoopUtilization();
   let cpuStart = process.cpuUsage();
   let wallStart = performance.now();
@@ -90,8 +96,10 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
       cpuMicros: cpu.user + cpu.system,
       writerPending: server.pending(),
       loopLagMaxMs: lagMs(sampleDelay.max),
+      gcPauseMaxMs: Math.round(gcMaxMs * 100) / 100,
     });
     sampleDelay.reset();
+    gcMaxMs = 0;
   };
   const sampler = setInterval(sample, SAMPLE_MS);
 

@@ -20,6 +20,8 @@ export interface ServerSample {
   writerPending: number;
   /** the worst event-loop lag (beyond 10 ms resolution) since the previous sample, ms */
   loopLagMaxMs: number;
+  /** the longest garbage-collection pause (a PerformanceObserver 'gc' entry) since the previous sample, ms */
+  gcPauseMaxMs: number;
 }
 
 /** the group-commit writer's totals (zeros for a reference without one) */

@@ -57,15 +57,16 @@ const args = ['--drivers', opts.drivers, '--offices', opts.offices, '--phones', 
 process.stderr.write(`[soak] ws-bench ${args.join(' ')}\n`);
 const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'ws-bench.ts'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
 const result = JSON.parse(out) as {
-  minutes: { minute: number; rssMb: number; heapUsedMb: number; heapCommittedMb: number; newSpaceMb: number; restMb: number; loopLagMaxMs: number; latencyP50Ms: number | null; latencyP99Ms: number | null }[];
+  minutes: { minute: number; rssMb: number; heapUsedMb: number; heapCommittedMb: number; newSpaceMb: number; restMb: number; loopLagMaxMs: number; gcPauseMaxMs: number; latencyP50Ms: number | null; latencyP99Ms: number | null }[];
   persistence: { ok: boolean | null };
   phones: { ok: number; failed: number } | null;
   errors: { total: Record<string, number> };
 };
 
 const series = { rssMb: 'MB', heapUsedMb: 'MB', loopLagMaxMs: 'ms', latencyP50Ms: 'ms', latencyP99Ms: 'ms' } as const;
-/** RSS split in two, printed to explain the RSS slope; not part of the verdict */
-const rssParts = { heapCommittedMb: 'MB', newSpaceMb: 'MB', restMb: 'MB' } as const;
+/** printed to explain a slope (RSS split into V8's heap, its young generation and the rest; the longest GC pause beside the loop lag); not part of the verdict */
+const rssParts = { heapCommittedMb: 'MB', newSpaceMb: 'MB', restMb: 'MB', gcPauseMaxMs: 'ms' } as const;
+const explainsWhat: Record<keyof typeof rssParts, string> = { heapCommittedMb: 'of RSS', newSpaceMb: 'of RSS', restMb: 'of RSS', gcPauseMaxMs: 'beside loop lag' };
 type Key = keyof typeof series | keyof typeof rssParts;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 type Slope = { perMinute: number; stdErr: number; withinNoise: boolean };
@@ -87,7 +88,7 @@ for (const [key, unit] of [...Object.entries(series), ...Object.entries(rssParts
   const { points, ...all } = fit(1);
   if (explains) parts[key] = all;
   else slopes[key] = all;
-  let line = `[soak] ${explains ? `  of RSS, ${key}` : key}: ${say(all)}${points < 3 ? ' (fewer than 3 minutes: no verdict)' : ''}`;
+  let line = `[soak] ${explains ? `  ${explainsWhat[key as keyof typeof rssParts]}, ${key}` : key}: ${say(all)}${points < 3 ? ' (fewer than 3 minutes: no verdict)' : ''}`;
   const later = fit(settle);
   if (later.points >= 5) {
     const { points: _, ...rest } = later;

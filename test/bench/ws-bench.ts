@@ -677,6 +677,8 @@ interface MinuteFigures {
   newSpaceMb: number;
   restMb: number;
   loopLagMaxMs: number;
+  /** the longest GC pause in the minute: beside loopLagMaxMs, whether a lag spike was a collection */
+  gcPauseMaxMs: number;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
 }
@@ -704,11 +706,12 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       newSpaceMb: last ? mb(last.newSpaceBytes) : 0,
       restMb: last ? mb(last.rssBytes - last.heapTotalBytes) : 0,
       loopLagMaxMs: recent.reduce((a, x) => Math.max(a, x.loopLagMaxMs), 0),
+      gcPauseMaxMs: recent.reduce((a, x) => Math.max(a, x.gcPauseMaxMs), 0),
       latencyP50Ms: lat?.p50 ?? null,
       latencyP99Ms: lat?.p99 ?? null,
     };
     minutes.push(m);
-    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms, latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
+    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
   };
   const timer = setInterval(report, 60_000);
   return {
