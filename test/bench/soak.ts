@@ -65,17 +65,17 @@ const result = JSON.parse(out) as {
 
 const series = { rssMb: 'MB', heapUsedMb: 'MB', loopLagMaxMs: 'ms', latencyP50Ms: 'ms', latencyP99Ms: 'ms' } as const;
 /** printed to explain a slope (RSS split into V8's heap, its young generation and the rest; the longest GC pause beside the loop lag); not part of the verdict */
-const rssParts = { heapCommittedMb: 'MB', newSpaceMb: 'MB', restMb: 'MB', gcPauseMaxMs: 'ms' } as const;
-const explainsWhat: Record<keyof typeof rssParts, string> = { heapCommittedMb: 'of RSS', newSpaceMb: 'of RSS', restMb: 'of RSS', gcPauseMaxMs: 'beside loop lag' };
-type Key = keyof typeof series | keyof typeof rssParts;
+const explainers = { heapCommittedMb: 'MB', newSpaceMb: 'MB', restMb: 'MB', gcPauseMaxMs: 'ms' } as const;
+const explainsWhat: Record<keyof typeof explainers, string> = { heapCommittedMb: 'of RSS', newSpaceMb: 'of RSS', restMb: 'of RSS', gcPauseMaxMs: 'beside loop lag' };
+type Key = keyof typeof series | keyof typeof explainers;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 type Slope = { perMinute: number; stdErr: number; withinNoise: boolean };
 const slopes: Record<string, Slope> = {};
 /** the same from minute `settle` on, when at least 5 minutes are left */
 const settled: Record<string, Slope> = {};
 const parts: Record<string, Slope> = {};
-for (const [key, unit] of [...Object.entries(series), ...Object.entries(rssParts)]) {
-  const explains = key in rssParts;
+for (const [key, unit] of [...Object.entries(series), ...Object.entries(explainers)]) {
+  const explains = key in explainers;
   const pts = result.minutes.flatMap((m) => {
     const v = m[key as Key];
     return v === null ? [] : [[m.minute, v] as const];
@@ -88,7 +88,7 @@ for (const [key, unit] of [...Object.entries(series), ...Object.entries(rssParts
   const { points, ...all } = fit(1);
   if (explains) parts[key] = all;
   else slopes[key] = all;
-  let line = `[soak] ${explains ? `  ${explainsWhat[key as keyof typeof rssParts]}, ${key}` : key}: ${say(all)}${points < 3 ? ' (fewer than 3 minutes: no verdict)' : ''}`;
+  let line = `[soak] ${explains ? `  ${explainsWhat[key as keyof typeof explainers]}, ${key}` : key}: ${say(all)}${points < 3 ? ' (fewer than 3 minutes: no verdict)' : ''}`;
   const later = fit(settle);
   if (later.points >= 5) {
     const { points: _, ...rest } = later;
@@ -102,5 +102,5 @@ const flat = Object.values(slopes).every((s) => s.withinNoise || s.perMinute <= 
 const flatSettled = Object.keys(settled).length === 0 ? null : Object.values(settled).every((s) => s.withinNoise || s.perMinute <= 0);
 const afterSettling = flatSettled === null ? '' : ` (from minute ${settle} on: ${flatSettled ? 'none' : 'an upward slope too'})`;
 process.stderr.write(`[soak] ${flat ? 'no upward slope beyond noise' : 'an upward slope beyond noise'}${afterSettling}; every acked fix stored: ${result.persistence.ok}; phones ${JSON.stringify(result.phones)}; errors ${JSON.stringify(result.errors.total)}\n`);
-process.stdout.write(`${JSON.stringify({ ...result, slopes, flat, settledFrom: settle, settled, flatSettled, rssParts: parts }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ ...result, slopes, flat, settledFrom: settle, settled, flatSettled, explainers: parts }, null, 2)}\n`);
 if (!flat || result.persistence.ok === false) process.exitCode = 1;
