@@ -75,6 +75,26 @@ export interface BundleResult {
   warnings: esbuild.Message[];
 }
 
+/** ASCII stand-ins, one UTF-16 unit each so the source map's columns stay right */
+const STAND_INS: Record<string, string> = { '–': '-', '—': '-', '…': '.', '→': '>', '←': '<', '≤': '<', '≥': '>', '≈': '~', '·': '.' };
+
+/**
+ * V8 holds a script's source as one string for the life of the process, at one byte per
+ * character only when every character fits in Latin-1: a single em dash in a comment doubles
+ * it (the server's bundle: 14.6 MB of heap instead of 7.3). esbuild already escapes every
+ * non-ASCII character in strings, templates and regular expressions, so what remains is in
+ * comments, where a stand-in changes nothing.
+ */
+export function latin1Source(code: string): string {
+  return code.replace(/[\u0100-\u{10ffff}]/gu, (c) => STAND_INS[c] ?? (c.length === 1 ? '?' : '??'));
+}
+
+function keepLatin1(file: string): void {
+  const code = fs.readFileSync(file, 'utf8');
+  const narrowed = latin1Source(code);
+  if (narrowed !== code) fs.writeFileSync(file, narrowed);
+}
+
 /** Threads a bundled server starts (each bundled beside it, named by companionWorkerFile). */
 export const COMPANION_WORKERS = ['main/server/store/checkpoint-worker.ts'];
 
@@ -112,5 +132,6 @@ export async function bundleNode(b: NodeBundle): Promise<BundleResult> {
     const where = broken.map((w) => `${w.location?.file}:${w.location?.line}`).join(', ');
     throw new Error(`import.meta would be empty in ${path.basename(b.outfile)} at ${where}`);
   }
+  for (const file of [b.outfile, companionWorkerFile(b.outfile)]) keepLatin1(file);
   return { metafile: result!.metafile, warnings };
 }

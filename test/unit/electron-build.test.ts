@@ -14,6 +14,7 @@ import vm from 'node:vm';
 import { test } from 'node:test';
 import pino from 'pino';
 import { IPC_CHANNELS } from '../../shared/ipc';
+import { latin1Source } from '../../main/build/node-bundle';
 import { buildElectron, MAIN_EXTERNALS } from '../../main/electron/build';
 import { ensureDesktopOwner } from '../../main/electron/desktop-session';
 import { registerIpc, senderCheck } from '../../main/electron/ipc';
@@ -49,7 +50,8 @@ test('out/main.cjs loads every bundled module under plain Node and stops only fo
 });
 
 test('the main bundle inlines every JavaScript dependency (better-sqlite3 too) and keeps Electron external; the preload bundles nothing else', async () => {
-  const { main, preload, warnings } = await buildElectron(ROOT, tempDir('fleetdesk-out-'));
+  const outDir = tempDir('fleetdesk-out-');
+  const { main, preload, warnings } = await buildElectron(ROOT, outDir);
   assert.deepEqual(
     warnings.map((w) => w.text),
     [],
@@ -67,12 +69,26 @@ test('the main bundle inlines every JavaScript dependency (better-sqlite3 too) a
   assert.ok(mainInputs.includes('node_modules/better-sqlite3/lib/database.js'), 'mainInputs.includes(\'node_modules/better-sqlite3/lib/database.js\')');
   assert.equal(mainInputs.filter((p) => p.includes('node_modules/tsx/') || p.includes('node_modules/esbuild/')).length, 0);
 
+  // V8 keeps the source for the life of the process: Latin-1 only, so at one byte per character
+  // (the sources' comments have em dashes and arrows; a stand-in keeps the line's columns)
+  const mainCode = fs.readFileSync(path.join(outDir, 'main.cjs'), 'utf8');
+  assert.equal(/[\u0100-\u{10ffff}]/u.test(mainCode), false, 'main.cjs has a character beyond Latin-1');
+  assert.match(mainCode, /cut it from the stored positions/, 'the comments are still there');
+
   assert.deepEqual(Object.keys(preload.inputs), ['preload/index.ts']);
   const preloadImports = Object.values(preload.outputs).flatMap((o) => o.imports);
   assert.deepEqual(
     preloadImports.map((i) => [i.path, i.external]),
     [['electron', true]],
   );
+});
+
+test('a bundle keeps to Latin-1 with one stand-in per UTF-16 unit, so its source map still points at the right columns', () => {
+  const comment = '// Stages 2–4 — alert → store, ≤ 5 s… 😀 ok ²';
+  const narrowed = latin1Source(comment);
+  assert.equal(narrowed, '// Stages 2-4 - alert > store, < 5 s. ?? ok ²');
+  assert.equal(narrowed.length, comment.length);
+  assert.equal(latin1Source('const a = "\\u2014"; // plain'), 'const a = "\\u2014"; // plain');
 });
 
 test('the preload runs in a sandbox-like context and exposes one function per channel that reaches main', async () => {
