@@ -635,17 +635,29 @@ async function destinationHealth(port: number, token: string, id: string): Promi
 /** answers other than 200 are counted by status ("network" for a failed request) */
 const phoneStats = { ok: 0, failed: 0, failures: {} as Record<string, number> };
 
-/** Each phone POSTs an OsmAnd fix every second over a keep-alive agent until stopped. */
-function startPhones(port: number, keys: string[]): () => void {
+/**
+ * Each phone POSTs an OsmAnd fix every second over a keep-alive agent until stopped; stopping
+ * waits (up to 5 s) for the requests in flight, which closing the agent would cut (counted as
+ * "network" failures that were the benchmark's own).
+ */
+function startPhones(port: number, keys: string[]): () => Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, keys.length) });
+  let inFlight = 0;
   const timers = keys.map((key, k) => {
     let n = 0;
     const lat0 = 9.01 + k * 1e-3;
     return setInterval(() => {
       n++;
       const body = `id=${key}&timestamp=${Math.floor(Date.now() / 1000)}&lat=${(lat0 + n * 1e-5).toFixed(6)}&lon=${(38.75 + n * 1e-5).toFixed(6)}&speed=10&bearing=90&accuracy=5`;
+      inFlight++;
+      let settled = false;
+      const settle = () => {
+        if (!settled) inFlight--;
+        settled = true;
+      };
       const req = http.request({ host: '127.0.0.1', port, path: '/osmand', method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
         res.resume();
+        res.on('close', settle);
         if (res.statusCode === 200) phoneStats.ok++;
         else {
           phoneStats.failed++;
@@ -653,14 +665,17 @@ function startPhones(port: number, keys: string[]): () => void {
         }
       });
       req.on('error', () => {
+        settle();
         phoneStats.failed++;
         bump(phoneStats.failures, 'network');
       });
       req.end(body);
     }, 1000);
   });
-  return () => {
+  return async () => {
     for (const t of timers) clearInterval(t);
+    const until = performance.now() + 5_000;
+    while (inFlight > 0 && performance.now() < until) await sleep(10);
     agent.destroy();
   };
 }
@@ -795,7 +810,7 @@ async function main(): Promise<void> {
   const clientLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   let minutes: MinuteFigures[] = [];
   let perMinute: ReturnType<typeof minuteReporter> | null = null;
-  const stopPhones = PHONES > 0 ? startPhones(srv.port, p.phoneKeys) : () => {};
+  const stopPhones = PHONES > 0 ? startPhones(srv.port, p.phoneKeys) : async () => {};
   let clientCpu = process.cpuUsage();
   let clientElu = performance.eventLoopUtilization();
   let clientWall = performance.now();
@@ -862,7 +877,7 @@ async function main(): Promise<void> {
   const unanswered = stats.sent - answered();
   log(`load done: sent ${stats.sent}, acked ${stats.acked}, delivered ${stats.delivered}, unanswered ${unanswered}`);
 
-  stopPhones();
+  await stopPhones();
   const notifyEnd = notify ? await destinationHealth(srv.port, p.adminToken!, notify.id) : null;
   const rssEnd = srv.samples.at(-1)?.rssBytes ?? 0;
   const heapEnd = srv.samples.at(-1)?.heapUsedBytes ?? 0;
