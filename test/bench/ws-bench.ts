@@ -324,6 +324,40 @@ class Samples {
   }
 }
 
+/**
+ * A minute's latencies as a histogram with 0.1 % wide bins (0.001 ms to ~100 s), so the minute's
+ * line costs a scan of 18,000 counters instead of sorting every sample: sorting a minute of
+ * 10,000 drivers × 5 offices (3 million samples) stalled the load generator ~300 ms each
+ * minute, which then showed as the server's latency and, when the late sends arrived together,
+ * as its loop lag. Its percentiles are within 0.1 % of the exact ones.
+ */
+class MinuteHistogram {
+  private static readonly GROWTH = Math.log(1.001);
+  private static readonly FLOOR_MS = 0.001;
+  private readonly bins = new Uint32Array(Math.ceil(Math.log(1e8) / MinuteHistogram.GROWTH) + 1);
+  private n = 0;
+  add(v: number): void {
+    const i = v <= MinuteHistogram.FLOOR_MS ? 0 : Math.min(this.bins.length - 1, Math.floor(Math.log(v / MinuteHistogram.FLOOR_MS) / MinuteHistogram.GROWTH));
+    this.bins[i]!++;
+    this.n++;
+  }
+  /** the bin's geometric middle */
+  private value(i: number): number {
+    return MinuteHistogram.FLOOR_MS * Math.exp((i + 0.5) * MinuteHistogram.GROWTH);
+  }
+  summary(): { p50: number; p99: number; samples: number } | null {
+    if (this.n === 0) return null;
+    const ranks = [Math.ceil(0.5 * this.n), Math.ceil(0.99 * this.n)];
+    const found: number[] = [];
+    let seen = 0;
+    for (let i = 0; i < this.bins.length && found.length < ranks.length; i++) {
+      seen += this.bins[i]!;
+      while (found.length < ranks.length && seen >= ranks[found.length]!) found.push(r2(this.value(i)));
+    }
+    return { p50: found[0]!, p99: found[1]!, samples: this.n };
+  }
+}
+
 /** Counters; `win*` only count what happened inside the measured window. */
 const stats = {
   sent: 0,
@@ -342,7 +376,7 @@ const stats = {
   connectFailures: 0,
 };
 const latency = new Samples(N * M * DURATION_S * 1.01); // driver send → office receive, seqs of the measured window
-let minuteLatency = new Samples(N * M * 60); // the same, for the current minute of the window
+let minuteLatency = new MinuteHistogram(); // the same, for the current minute of the window
 /** per second of the schedule (seq): worst driver→office latency and errors, to spot periodic stalls */
 const maxLatencyBySeq = new Float64Array(TOTAL_SEQS);
 const errorsBySeq = new Uint32Array(TOTAL_SEQS);
@@ -712,7 +746,7 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
     fromSample = srv.samples.length;
     const last = recent.at(-1);
     const lat = minuteLatency.summary();
-    minuteLatency = new Samples(N * M * 60);
+    minuteLatency = new MinuteHistogram();
     const m: MinuteFigures = {
       minute: minutes.length + 1,
       rssMb: last ? mb(last.rssBytes) : 0,
@@ -825,7 +859,7 @@ async function main(): Promise<void> {
         clientWall = performance.now();
         machine0 = machineCpu();
         clientLoop.enable();
-        minuteLatency = new Samples(N * M * 60);
+        minuteLatency = new MinuteHistogram();
         perMinute = minuteReporter(srv);
         srv.command({ cmd: 'window-start' });
         log(`warm-up done; measuring for ${DURATION_S} s`);
