@@ -169,16 +169,31 @@ function uiScenario(): { raw: unknown; rows: Row[] } {
 
 const RUNNERS: Record<Scenario, () => { raw: unknown; rows: Row[] }> = { ws: wsScenario, http: httpScenario, storage: storageScenario, ui: uiScenario };
 
-function markdown(results: { machine: Record<string, unknown>; scenarios: Record<string, { ranAt: string; quick: boolean; rows: Row[] }> }): string {
-  const m = results.machine;
+interface Machine {
+  cores: number;
+  cpuModel: string;
+  totalMemMb: number;
+  node: string;
+  platform: string;
+}
+
+interface ScenarioResult {
+  ranAt: string;
+  quick: boolean;
+  /** where it ran: `--only` keeps the other scenarios' figures, which may come from another machine */
+  machine?: Machine;
+  rows: Row[];
+}
+
+const describe = (m: Machine) => `${m.cores} cores, ${m.cpuModel}, ${m.totalMemMb} MB RAM, Node ${m.node}, ${m.platform}`;
+
+function markdown(results: { machine: Machine; scenarios: Record<string, ScenarioResult> }): string {
   const cell = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'number' ? v.toLocaleString('en') : String(v));
-  const lines = [
-    `Machine: ${m.cores} cores, ${m.cpuModel}, ${m.totalMemMb} MB RAM, Node ${m.node}, ${m.platform}.`,
-    '',
-  ];
+  const lines = [`Machine: ${describe(results.machine)}.`, ''];
   for (const name of SCENARIOS) {
     const sc = results.scenarios[name];
-    if (sc) lines.push(`- ${name}: run ${sc.ranAt.slice(0, 16).replace('T', ' ')} UTC${sc.quick ? ' (--quick: small sizes)' : ''}`);
+    const elsewhere = sc?.machine && describe(sc.machine) !== describe(results.machine) ? ` on another machine: ${describe(sc.machine)}` : '';
+    if (sc) lines.push(`- ${name}: run ${sc.ranAt.slice(0, 16).replace('T', ' ')} UTC${sc.quick ? ' (--quick: small sizes)' : ''}${elsewhere}`);
   }
   lines.push('', '| Scenario | Figure | FleetDesk | Reference | × | Target | |', '|---|---|---:|---:|---:|---|---|');
   let last = '';
@@ -194,14 +209,18 @@ function markdown(results: { machine: Record<string, unknown>; scenarios: Record
   return `${lines.join('\n')}\n`;
 }
 
+const pickMachine = (m: Machine): Machine => ({ cores: m.cores, cpuModel: m.cpuModel, totalMemMb: m.totalMemMb, node: m.node, platform: m.platform });
+
 function main(): void {
   fs.mkdirSync(outDir, { recursive: true });
   const jsonFile = path.join(outDir, 'results.json');
-  const previous = opts.only && fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { scenarios?: Record<string, unknown>; raw?: Record<string, unknown> }) : {};
+  const previous = opts.only && fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { machine?: Machine; scenarios?: Record<string, ScenarioResult>; raw?: Record<string, unknown> }) : {};
   const cpus = os.cpus();
+  const machine: Machine = { cores: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', totalMemMb: Math.round(os.totalmem() / 1048576), node: process.version, platform: `${os.platform()} ${os.release()}` };
   const results = {
-    machine: { cores: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', totalMemMb: Math.round(os.totalmem() / 1048576), node: process.version, platform: `${os.platform()} ${os.release()}`, date: new Date().toISOString() },
-    scenarios: { ...(previous.scenarios ?? {}) } as Record<string, { ranAt: string; quick: boolean; rows: Row[] }>,
+    machine: { ...machine, date: new Date().toISOString() },
+    // a scenario kept from an earlier run keeps its machine (before scenarios named theirs: the file's)
+    scenarios: Object.fromEntries(Object.entries(previous.scenarios ?? {}).map(([name, sc]) => [name, { ...sc, machine: sc.machine ?? (previous.machine ? pickMachine(previous.machine) : undefined) }])) as Record<string, ScenarioResult>,
     raw: { ...(previous.raw ?? {}) } as Record<string, unknown>,
   };
   const todo = opts.only ? [opts.only as Scenario] : [...SCENARIOS];
@@ -209,11 +228,11 @@ function main(): void {
     const ranAt = new Date().toISOString();
     try {
       const { raw, rows } = RUNNERS[name]();
-      results.scenarios[name] = { ranAt, quick: QUICK, rows };
+      results.scenarios[name] = { ranAt, quick: QUICK, machine, rows };
       results.raw[name] = raw;
     } catch (err) {
       log(`${name} failed: ${(err as Error).message}`);
-      results.scenarios[name] = { ranAt, quick: QUICK, rows: [{ scenario: name, figure: 'run failed', fleetdesk: String((err as Error).message).slice(0, 120), reference: null, ratio: null, target: '', pass: false }] };
+      results.scenarios[name] = { ranAt, quick: QUICK, machine, rows: [{ scenario: name, figure: 'run failed', fleetdesk: String((err as Error).message).slice(0, 120), reference: null, ratio: null, target: '', pass: false }] };
     }
     // written after every scenario, so a long run that breaks keeps what it measured
     fs.writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
