@@ -84,6 +84,8 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const storage = openSqliteStorage(resolved.dataDir, resolved.clock, resolved.writer, resolved.durability, {
       onCheckpointerRunning: () => logger.info('SQLite checkpoints run on their own thread'),
       onCheckpointerFailure: (reason) => logger.warn({ reason }, 'SQLite checkpoints run on the main thread (the checkpoint thread stopped); positions are stored as before'),
+      onCheckpointerStalled: (reason) => logger.warn({ reason, dataDir: resolved.dataDir }, 'SQLite checkpoints cannot write to the database file; tried again every few moments (what is not copied stays in the WAL)'),
+      onCheckpointerResumed: () => logger.info('SQLite checkpoints run again'),
     });
     const { db, positions, writer, events, dropped } = storage;
     writer.onHealthChange((failure) => {

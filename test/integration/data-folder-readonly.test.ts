@@ -5,10 +5,9 @@
  * `serve` and the CLI say so in one plain line and exit 1, touch nothing, and once the folder is
  * writable again the server starts on it with every record intact and `integrity_check` clean.
  *
- * A folder that turns read-only under a running server cannot be made here (Linux refuses to
- * remount a file system read-only while files on it are open for writing): that case is SQLite's
- * SQLITE_READONLY/IOERR on a write, answered as `Unavailable`/503 like a full disk
- * (backpressure-disk-full.test.ts).
+ * A folder that turns read-only under a running server is backpressure-read-only.test.ts (Linux
+ * refuses to remount a file system read-only while files on it are open for writing; the
+ * immutable flag does the same to the open files).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

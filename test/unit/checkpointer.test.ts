@@ -2,7 +2,7 @@
  * The checkpoint thread (store/checkpointer.ts): copies the WAL into the database file beside a
  * writer that goes on committing, lets the writer start the WAL over, closes before the writer
  * (which then removes the WAL), and when it cannot run, says so and leaves checkpoints to the
- * writer. Also from the bundle `npm run serve` runs (its worker is bundled beside it).
+ * writer; a round that cannot write the database file stalls it without ending it. Also from the bundle `npm run serve` runs (its worker is bundled beside it).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,6 +14,7 @@ import { DB_FILE } from '../../main/server/store/database';
 import { openSqliteStorage } from '../../main/server/store/storage';
 import { systemClock } from '../../main/server/clock';
 import { serverBundle, startServe } from '../support/cli';
+import { canFreeze, freeze, thaw } from '../support/immutable';
 
 function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdesk-ckpt-'));
@@ -94,6 +95,55 @@ test('a writer committing without pause beside the thread: every row is there, i
     storage.close();
   }
   assert.equal(fs.existsSync(path.join(dir, `${DB_FILE}-wal`)), false);
+});
+
+const frozenDir = tempDir();
+test('a database file turned read-only stalls the thread (said once) while the writer goes on into the WAL; writable again, the thread copies it all', { skip: canFreeze(frozenDir) ? false : 'needs root and a file system with the immutable flag (chattr +i)' }, async () => {
+  const stalls: string[] = [];
+  let resumed = 0;
+  const failures: string[] = [];
+  const storage = openSqliteStorage(frozenDir, systemClock, { windowMs: 5, maxBatch: 100 }, 'full', {
+    checkpointEveryMs: 600_000,
+    onCheckpointerStalled: (reason) => stalls.push(reason),
+    onCheckpointerResumed: () => resumed++,
+    onCheckpointerFailure: (reason) => failures.push(reason),
+  });
+  const file = path.join(frozenDir, DB_FILE);
+  try {
+    const ckpt = storage.checkpoints!;
+    storage.db.exec('CREATE TABLE scratch (n INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    await ckpt.passes(1);
+    write(storage.db, 500);
+    freeze(file);
+    try {
+      ckpt.wake();
+      const until = Date.now() + 10_000;
+      while (stalls.length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(stalls.length, 1);
+      assert.match(stalls[0]!, /disk I\/O error|readonly|read-only/i);
+      assert.deepEqual({ running: ckpt.progress().running, stalled: ckpt.progress().stalled }, { running: true, stalled: true });
+      write(storage.db, 100, 10_000); // the writer commits into the WAL meanwhile
+      ckpt.wake();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(stalls.length, 1, 'a stall is said once, not every round');
+    } finally {
+      thaw(file);
+    }
+    const passes = ckpt.progress().passes;
+    ckpt.wake();
+    await ckpt.passes(passes + 1);
+    assert.equal(resumed, 1);
+    const after = ckpt.progress();
+    assert.equal(after.stalled, false);
+    assert.equal(after.checkpointed, after.log, 'every frame, those of the stall too, is in the database file');
+    assert.equal((storage.db.prepare('SELECT count(*) AS n FROM scratch').get() as { n: number }).n, 600);
+    assert.equal(storage.db.pragma('integrity_check', { simple: true }), 'ok');
+    assert.deepEqual(failures, []);
+  } finally {
+    thaw(file);
+    storage.close();
+  }
+  assert.equal(fs.existsSync(path.join(frozenDir, `${DB_FILE}-wal`)), false);
 });
 
 test('a checkpoint thread that cannot open the file says why, and stop() returns at once', async () => {

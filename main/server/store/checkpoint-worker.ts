@@ -41,6 +41,20 @@ function round(db: Database.Database): void {
   }
 }
 
+/**
+ * One round; a failed one (the file cannot be written now: read-only, disk full, I/O error) is
+ * said once and tried again next interval: what is not copied stays in the WAL, where it is safe.
+ */
+function roundOrStall(db: Database.Database): void {
+  try {
+    round(db);
+  } catch (err) {
+    if (Atomics.exchange(slots, SLOT.STALLED, 1) === 0) parentPort?.postMessage({ stalled: err instanceof Error ? err.message : String(err) });
+    return;
+  }
+  if (Atomics.exchange(slots, SLOT.STALLED, 0) === 1) parentPort?.postMessage({ resumed: true });
+}
+
 function run(): void {
   if (Atomics.load(slots, SLOT.STOP) !== 0) return report(STATE.CLOSED);
   let db: Database.Database | null = null;
@@ -51,7 +65,7 @@ function run(): void {
     parentPort?.postMessage({ running: true });
     while (Atomics.load(slots, SLOT.STOP) === 0) {
       const wake = Atomics.load(slots, SLOT.WAKE);
-      round(db);
+      roundOrStall(db);
       Atomics.wait(slots, SLOT.WAKE, wake, data.intervalMs);
     }
     db.close();

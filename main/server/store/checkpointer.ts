@@ -6,8 +6,10 @@
  * which never block a writer. The writer keeps SQLite's automatic checkpoint: only a checkpoint
  * that runs between two commits can let the next commit rewind the WAL to its start, so that
  * one stays on the writer's thread, and finds little left to copy. The worker is an
- * optimisation only: if it cannot start or fails, checkpoints go on as before and `onFailure`
- * says why.
+ * optimisation only: if it cannot start, checkpoints go on as before and `onFailure` says why.
+ * A round that fails once the worker runs (the data folder turned read-only, the disk is full)
+ * does not end it: `onStalled` says why, the worker tries again every interval, and `onResumed`
+ * says when a round succeeds again (a storage failure is usually temporary).
  *
  * The two threads share a small Int32Array (SLOT): the worker sleeps on WAKE between rounds and
  * reports its progress there, so stopping is synchronous (the worker's connection closes before
@@ -32,8 +34,10 @@ export const SLOT = {
   /** frames in the WAL and of them copied into the database, at the last pass */
   LOG: 4,
   CHECKPOINTED: 5,
+  /** 1 while the last round failed (the file cannot be written now); the worker keeps trying */
+  STALLED: 6,
 } as const;
-const SLOTS = 6;
+const SLOTS = 7;
 
 export const STATE = { STARTING: 0, RUNNING: 1, CLOSED: 2, FAILED: 3 } as const;
 
@@ -58,6 +62,10 @@ export interface CheckpointerOptions {
   onFailure?: (reason: string) => void;
   /** the worker has opened the file and runs */
   onRunning?: () => void;
+  /** a round failed (the data folder read-only, the disk full, …): the worker tries again every interval */
+  onStalled?: (reason: string) => void;
+  /** a round succeeded again after `onStalled` */
+  onResumed?: () => void;
 }
 
 export interface CheckpointProgress {
@@ -66,6 +74,8 @@ export interface CheckpointProgress {
   /** frames in the WAL at the last pass, and how many of them are in the database file */
   log: number;
   checkpointed: number;
+  /** the last round failed; the worker tries again every interval */
+  stalled: boolean;
 }
 
 /** The worker beside a bundle: out/cli.cjs → out/cli.checkpoint-worker.cjs (built with it). */
@@ -103,9 +113,12 @@ export class Checkpointer {
       return;
     }
     this.worker.unref();
-    this.worker.on('message', (m: { failure?: string; running?: boolean }) => {
+    this.worker.on('message', (m: { failure?: string; running?: boolean; stalled?: string; resumed?: boolean }) => {
       if (m.failure) this.fail(m.failure);
-      else if (m.running && !this.stopped) this.options.onRunning?.();
+      else if (this.stopped || this.failed) return;
+      else if (m.running) this.options.onRunning?.();
+      else if (m.stalled) this.options.onStalled?.(m.stalled);
+      else if (m.resumed) this.options.onResumed?.();
     });
     this.worker.on('error', (err) => this.fail(`the checkpoint thread failed: ${err.message}`));
     this.worker.on('exit', (code) => {
@@ -119,6 +132,7 @@ export class Checkpointer {
       passes: Atomics.load(this.slots, SLOT.PASSES),
       log: Atomics.load(this.slots, SLOT.LOG),
       checkpointed: Atomics.load(this.slots, SLOT.CHECKPOINTED),
+      stalled: Atomics.load(this.slots, SLOT.STALLED) === 1,
     };
   }
 

@@ -67,6 +67,9 @@ export interface SqliteStorageOptions {
   /** the checkpoint thread could not start or stopped (checkpoints stay on the main thread) */
   onCheckpointerFailure?: (reason: string) => void;
   onCheckpointerRunning?: () => void;
+  /** a checkpoint round failed (the file cannot be written now); the thread tries again */
+  onCheckpointerStalled?: (reason: string) => void;
+  onCheckpointerResumed?: () => void;
 }
 
 export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterOptions, durability: Durability = DEFAULT_DURABILITY, options: SqliteStorageOptions = {}) {
@@ -83,6 +86,8 @@ export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterO
           intervalMs: every,
           onFailure: options.onCheckpointerFailure,
           onRunning: options.onCheckpointerRunning,
+          onStalled: options.onCheckpointerStalled,
+          onResumed: options.onCheckpointerResumed,
         });
   const positions = new PositionStore(db);
   const dropped = new DroppedFixStore(db, clock);
