@@ -35,5 +35,6 @@ hostBenchChild(async () => {
     stop: () => server.stop(),
     pending: () => ctx.writer.pending,
     writer: () => ({ ...ctx.writer.stats }),
+    takeLongestCommitMs: () => ctx.writer.takeLongestCommitMs(),
   };
 }).catch(failChild);

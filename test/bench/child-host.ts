@@ -20,6 +20,8 @@ export interface HostedServer {
   /** positions waiting for the group commit (0 for a reference without one) */
   pending(): number;
   writer(): WriterTotals;
+  /** the longest commit since the last call, ms (absent for a reference without a database) */
+  takeLongestCommitMs?(): number;
 }
 
 /**
@@ -97,6 +99,7 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
       writerPending: server.pending(),
       loopLagMaxMs: lagMs(sampleDelay.max),
       gcPauseMaxMs: Math.round(gcMaxMs * 100) / 100,
+      commitMaxMs: Math.round((server.takeLongestCommitMs?.() ?? 0) * 100) / 100,
     });
     sampleDelay.reset();
     gcMaxMs = 0;

@@ -22,6 +22,8 @@ export interface ServerSample {
   loopLagMaxMs: number;
   /** the longest garbage-collection pause (a PerformanceObserver 'gc' entry) since the previous sample, ms */
   gcPauseMaxMs: number;
+  /** the group commit's longest transaction since the previous sample, ms (0 for a reference without one) */
+  commitMaxMs: number;
 }
 
 /** the group-commit writer's totals (zeros for a reference without one) */

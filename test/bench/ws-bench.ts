@@ -666,8 +666,13 @@ async function destinationHealth(port: number, token: string, id: string): Promi
 
 // ---------------------------------------------------------------- OsmAnd phones (--phones)
 
-/** answers other than 200 are counted by status ("network" for a failed request) */
-const phoneStats = { ok: 0, failed: 0, failures: {} as Record<string, number> };
+/**
+ * answers other than 200 are counted by status ("network <code>" for a failed request);
+ * `retried`: requests sent again because a kept-alive connection was closed by the server just as
+ * they went out on it, as the phones' HTTP clients do (OkHttp retries a stale pooled connection;
+ * Node's docs give the same rule for `request.reusedSocket`)
+ */
+const phoneStats = { ok: 0, failed: 0, retried: 0, failures: {} as Record<string, number> };
 
 /**
  * Each phone POSTs an OsmAnd fix every second over a keep-alive agent until stopped; stopping
@@ -677,33 +682,42 @@ const phoneStats = { ok: 0, failed: 0, failures: {} as Record<string, number> };
 function startPhones(port: number, keys: string[]): () => Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(1, keys.length) });
   let inFlight = 0;
+  const post = (body: string, mayRetry: boolean): void => {
+    inFlight++;
+    let settled = false;
+    const settle = () => {
+      if (!settled) inFlight--;
+      settled = true;
+    };
+    const req = http.request({ host: '127.0.0.1', port, path: '/osmand', method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('close', settle);
+      if (res.statusCode === 200) phoneStats.ok++;
+      else {
+        phoneStats.failed++;
+        bump(phoneStats.failures, String(res.statusCode));
+      }
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      settle();
+      // the server closed an idle kept-alive connection as this request went out on it: once more, on a new one
+      if (mayRetry && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+        phoneStats.retried++;
+        post(body, false);
+        return;
+      }
+      phoneStats.failed++;
+      bump(phoneStats.failures, `network ${err.code ?? err.message}`);
+      log(`phone: request failed: ${err.code ?? ''} ${err.message}`);
+    });
+    req.end(body);
+  };
   const timers = keys.map((key, k) => {
     let n = 0;
     const lat0 = 9.01 + k * 1e-3;
     return setInterval(() => {
       n++;
-      const body = `id=${key}&timestamp=${Math.floor(Date.now() / 1000)}&lat=${(lat0 + n * 1e-5).toFixed(6)}&lon=${(38.75 + n * 1e-5).toFixed(6)}&speed=10&bearing=90&accuracy=5`;
-      inFlight++;
-      let settled = false;
-      const settle = () => {
-        if (!settled) inFlight--;
-        settled = true;
-      };
-      const req = http.request({ host: '127.0.0.1', port, path: '/osmand', method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('close', settle);
-        if (res.statusCode === 200) phoneStats.ok++;
-        else {
-          phoneStats.failed++;
-          bump(phoneStats.failures, String(res.statusCode));
-        }
-      });
-      req.on('error', () => {
-        settle();
-        phoneStats.failed++;
-        bump(phoneStats.failures, 'network');
-      });
-      req.end(body);
+      post(`id=${key}&timestamp=${Math.floor(Date.now() / 1000)}&lat=${(lat0 + n * 1e-5).toFixed(6)}&lon=${(38.75 + n * 1e-5).toFixed(6)}&speed=10&bearing=90&accuracy=5`, true);
     }, 1000);
   });
   return async () => {
@@ -728,6 +742,8 @@ interface MinuteFigures {
   loopLagMaxMs: number;
   /** the longest GC pause in the minute: beside loopLagMaxMs, whether a lag spike was a collection */
   gcPauseMaxMs: number;
+  /** the group commit's longest transaction in the minute (the WAL checkpoint SQLite runs in a commit included) */
+  commitMaxMs: number;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
 }
@@ -756,11 +772,12 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       restMb: last ? mb(last.rssBytes - last.heapTotalBytes) : 0,
       loopLagMaxMs: recent.reduce((a, x) => Math.max(a, x.loopLagMaxMs), 0),
       gcPauseMaxMs: recent.reduce((a, x) => Math.max(a, x.gcPauseMaxMs), 0),
+      commitMaxMs: recent.reduce((a, x) => Math.max(a, x.commitMaxMs), 0),
       latencyP50Ms: lat?.p50 ?? null,
       latencyP99Ms: lat?.p99 ?? null,
     };
     minutes.push(m);
-    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
+    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
   };
   const timer = setInterval(report, 60_000);
   return {

@@ -30,6 +30,8 @@ export class PositionWriter {
   private closed = false;
   /** Totals since start, for the health and benchmark figures. */
   readonly stats = { batches: 0, stored: 0, duplicates: 0, maxBatch: 0, failed: 0 };
+  /** the longest transaction (commit included) since takeLongestCommitMs last asked: the benchmark's "longest commit" */
+  private longestCommitMs = 0;
   /** the error of the last write when writes fail (disk full, …); null while they succeed */
   private failure: Error | null = null;
   private healthListener: ((failure: Error | null) => void) | null = null;
@@ -86,11 +88,21 @@ export class PositionWriter {
   }
 
   private tryWrite(batch: PendingWrite[]): boolean[] | Error {
+    const t0 = performance.now();
     try {
       return this.writeBatch(batch);
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
+    } finally {
+      this.longestCommitMs = Math.max(this.longestCommitMs, performance.now() - t0);
     }
+  }
+
+  /** The longest transaction since the last call (ms), and starts over: how long the event loop waited on SQLite at worst. */
+  takeLongestCommitMs(): number {
+    const ms = this.longestCommitMs;
+    this.longestCommitMs = 0;
+    return ms;
   }
 
   /** Not stored: the caller learns it (and acknowledges nothing). */
