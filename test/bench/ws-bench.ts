@@ -1055,7 +1055,9 @@ async function main(): Promise<void> {
     notify: notifyEnd,
     profileDir: profDir,
   };
-  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  // process.exit right after a large write to a pipe cuts it (a 60-minute soak's JSON was cut at
+  // 17,727 lines): the result goes out before main() resolves
+  await new Promise<void>((resolve, reject) => process.stdout.write(JSON.stringify(result, null, 2) + '\n', (err) => (err ? reject(err) : resolve())));
 }
 
 main().then(
