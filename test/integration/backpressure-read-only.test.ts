@@ -8,38 +8,18 @@
  * stored, once each, the checkpoint thread still runs and integrity_check is clean.
  */
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import pino from 'pino';
-import { send } from './phone-fixtures';
 import type { SqliteStorage } from '../../main/server/store/storage';
 import { canFreeze, freeze, thaw } from '../support/immutable';
-import { startTestServer, tempDir } from '../support/server';
-import { TestSocket } from '../support/ws-client';
+import { tempDir } from '../support/server';
+import { startRefusalRig } from './storage-refusal-rig';
 
 const dataDir = tempDir('fleetdesk-frozen-');
 const frozenOk = canFreeze(dataDir);
 
 test('the data folder turns read-only under a running server: clear refusals, one log line, nothing acked unstored; recovers when writable again', { skip: frozenOk ? false : 'needs root and a file system with the immutable flag (chattr +i)', timeout: 60_000 }, async () => {
-  const lines: { level: number; msg: string }[] = [];
-  const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => (lines.push(JSON.parse(String(chunk)) as { level: number; msg: string }), cb()) }));
-  const s = await startTestServer({ logger, osmandPort: 0, dataDir });
+  const { s, lines, ws, van, sendFix, phoneFix, resendAfterRecovery } = await startRefusalRig({ dataDir });
   try {
-    const c = s.company('acme');
-    await s.user(c, 'van', 'driver');
-    await s.user(c, 'phone', 'driver');
-    const van = s.ctx.users.get(c, 'van')!;
-    const phone = s.ctx.users.get(c, 'phone')!;
-    const ws = await TestSocket.open(s.wsUrl);
-    assert.equal((await ws.authenticate('van', 'driver', s.token(c, 'van'))).type, 'authenticated');
-    const osmand = `http://127.0.0.1:${s.ctx.listening.osmandPort}/`;
-    const t0 = Date.now() - 3_600_000;
-    const fix = (seq: number) => ({ lat: 48 + seq * 1e-5, lng: 11, speed: 30, bearing: 90, timestamp: t0 + seq * 1000 });
-    const sendFix = async (seq: number) => {
-      ws.send({ action: 'location_batch', id: 'van', seq, payload: { positions: [fix(seq)] } });
-      return ws.next((m) => m.seq === seq && (m.type === 'ack' || m.type === 'error'), 10_000);
-    };
-    const phoneFix = (i: number) => send('GET', `${osmand}?id=${phone.device_key}&lat=${50 + i * 1e-5}&lon=8.6&timestamp=${Math.floor(t0 / 1000) + i}&speed=10`);
     const checkpoints = (s.ctx.storage as SqliteStorage).checkpoints!;
     await checkpoints.passes(1);
 
@@ -83,17 +63,7 @@ test('the data folder turns read-only under a running server: clear refusals, on
     assert.equal(lines.filter((l) => l.msg === 'request failed').length, 0, 'a read-only folder is not logged per request');
 
     // Writable again: the phones send the same fixes again; stored once each.
-    for (let q = refusedSeq; q < seq + 3; q++) {
-      const answer = await sendFix(q);
-      assert.equal(answer.type, 'ack', JSON.stringify(answer));
-      acked.add(q);
-    }
-    assert.equal((await phoneFix(1)).status, 200);
-    assert.ok(lines.some((l) => l.msg === 'positions are stored again'), 'the log says positions are stored again');
-    const times = s.ctx.positions.range(van.pk, 0, Number.MAX_SAFE_INTEGER, 100_000).map((r) => r.device_time);
-    assert.equal(new Set(times).size, times.length, 'no fix stored twice');
-    assert.deepEqual(times, [...acked].sort((a, b) => a - b).map((q) => fix(q).timestamp));
-    assert.equal(s.ctx.positions.range(phone.pk, 0, Number.MAX_SAFE_INTEGER, 100).length, 2);
+    await resendAfterRecovery(refusedSeq, seq + 3, acked);
 
     // The checkpoint thread outlived it and copies the WAL again.
     const passes = checkpoints.progress().passes;
