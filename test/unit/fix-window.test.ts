@@ -65,3 +65,22 @@ test('a window of a three-minute stop at 1 Hz grows past its first room and keep
   w.push({ t: t0, lat: 1, lng: 2 });
   assert.equal(w.t(0), t0);
 });
+
+test('a window grown in a slow stretch gives its room back when the device moves on, and keeps only its first room otherwise', () => {
+  const w = new FixWindow();
+  const t0 = 1_765_000_000_000;
+  for (let k = 0; k < 150; k++) w.push({ t: t0 + k * 1000, lat: 9.01, lng: 38.75 });
+  assert.ok(w.capacity >= 150, 'grown for the slow stretch');
+  w.clear(); // the device left the stop radius
+  assert.equal(w.length, 0);
+  assert.equal(w.capacity, 0, 'the grown room is given back');
+  w.push({ t: t0 + 200_000, lat: 9.02, lng: 38.75 });
+  const first = w.capacity;
+  assert.ok(first > 0 && first < 150, 'a fresh window starts with its first room');
+  for (let k = 1; k < 20; k++) w.push({ t: t0 + 200_000 + k * 1000, lat: 9.02, lng: 38.75 });
+  w.clear(); // moving on after a short window: the first room stays
+  assert.equal(w.capacity, first);
+  w.push({ t: t0 + 300_000, lat: 1, lng: 2 });
+  assert.equal(w.t(0), t0 + 300_000);
+  assert.equal(w.length, 1);
+});
