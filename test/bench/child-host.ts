@@ -12,6 +12,19 @@ import type { FromServer, ToServer, WriterTotals } from './ipc';
 const SAMPLE_MS = 250;
 /** event-loop delay histogram resolution; subtracted again, so figures are the lag beyond it */
 const LOOP_RESOLUTION_MS = 10;
+/**
+ * Bytes the event loop's own thread has read from the storage device (Linux's per-thread
+ * `read_bytes`: a read the OS's page cache could not serve, so the thread waited for the disk);
+ * 0 where the file does not exist.
+ */
+const mainThreadIo = `/proc/self/task/${process.pid}/io`;
+function mainThreadDiskReadBytes(): number {
+  try {
+    return Number(/^read_bytes: (\d+)$/m.exec(fs.readFileSync(mainThreadIo, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
 const lagMs = (ns: number): number => Math.round(Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS) * 100) / 100;
 
 export interface HostedServer {
@@ -87,6 +100,7 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
   const sample = (): void => {
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
+    const heap = v8.getHeapStatistics();
     send({
       type: 'sample',
       at: Date.now(),
@@ -95,11 +109,13 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
       heapTotalBytes: mem.heapTotal,
       newSpaceBytes: v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0,
       externalBytes: mem.external,
+      v8MallocedBytes: heap.malloced_memory,
       cpuMicros: cpu.user + cpu.system,
       writerPending: server.pending(),
       loopLagMaxMs: lagMs(sampleDelay.max),
       gcPauseMaxMs: Math.round(gcMaxMs * 100) / 100,
       commitMaxMs: Math.round((server.takeLongestCommitMs?.() ?? 0) * 100) / 100,
+      diskReadBytes: mainThreadDiskReadBytes(),
     });
     sampleDelay.reset();
     gcMaxMs = 0;

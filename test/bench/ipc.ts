@@ -15,6 +15,8 @@ export interface ServerSample {
   newSpaceBytes: number;
   /** memory of Buffers and other objects outside V8's heap (process.memoryUsage().external) */
   externalBytes: number;
+  /** what V8 itself holds from malloc outside its heap (remembered sets, compiler zones, …) */
+  v8MallocedBytes: number;
   /** cumulative process CPU (user + system), microseconds */
   cpuMicros: number;
   writerPending: number;
@@ -24,6 +26,8 @@ export interface ServerSample {
   gcPauseMaxMs: number;
   /** the group commit's longest transaction since the previous sample, ms (0 for a reference without one) */
   commitMaxMs: number;
+  /** cumulative bytes the event loop's thread waited for from the disk (page-cache misses; Linux only, else 0) */
+  diskReadBytes: number;
 }
 
 /** the group-commit writer's totals (zeros for a reference without one) */

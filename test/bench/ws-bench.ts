@@ -739,11 +739,16 @@ interface MinuteFigures {
   /** of heapCommittedMb, V8's young generation */
   newSpaceMb: number;
   restMb: number;
+  /** of restMb: V8's own malloc (remembered sets, compiler zones), and Buffers and other memory V8 only points at */
+  v8MallocedMb: number;
+  externalMb: number;
   loopLagMaxMs: number;
   /** the longest GC pause in the minute: beside loopLagMaxMs, whether a lag spike was a collection */
   gcPauseMaxMs: number;
   /** the group commit's longest transaction in the minute (the WAL checkpoint SQLite runs in a commit included) */
   commitMaxMs: number;
+  /** what the event loop's thread read from the disk in the minute (pages the OS's cache no longer held), KB; Linux only */
+  diskReadKb: number;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
 }
@@ -755,6 +760,7 @@ interface MinuteFigures {
 function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
   const minutes: MinuteFigures[] = [];
   let fromSample = srv.samples.length;
+  let diskReadBefore = srv.samples.at(-1)?.diskReadBytes ?? 0;
   let lastReport = performance.now();
   const report = (): void => {
     lastReport = performance.now();
@@ -770,14 +776,18 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       heapCommittedMb: last ? mb(last.heapTotalBytes) : 0,
       newSpaceMb: last ? mb(last.newSpaceBytes) : 0,
       restMb: last ? mb(last.rssBytes - last.heapTotalBytes) : 0,
+      v8MallocedMb: last ? mb(last.v8MallocedBytes) : 0,
+      externalMb: last ? mb(last.externalBytes) : 0,
       loopLagMaxMs: recent.reduce((a, x) => Math.max(a, x.loopLagMaxMs), 0),
       gcPauseMaxMs: recent.reduce((a, x) => Math.max(a, x.gcPauseMaxMs), 0),
       commitMaxMs: recent.reduce((a, x) => Math.max(a, x.commitMaxMs), 0),
+      diskReadKb: last ? Math.round((last.diskReadBytes - diskReadBefore) / 1024) : 0,
       latencyP50Ms: lat?.p50 ?? null,
       latencyP99Ms: lat?.p99 ?? null,
     };
+    if (last) diskReadBefore = last.diskReadBytes;
     minutes.push(m);
-    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
+    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}: V8's malloc ${m.v8MallocedMb}, external ${m.externalMb}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms, ${m.diskReadKb} KB read from disk), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
   };
   const timer = setInterval(report, 60_000);
   return {
