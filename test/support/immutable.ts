@@ -29,8 +29,15 @@ export function canFreeze(dir: string): boolean {
   return ok;
 }
 
-/** a folder with every file directly in it, or one file */
-const targets = (target: string): string[] => (fs.statSync(target).isDirectory() ? [target, ...fs.readdirSync(target).map((name) => path.join(target, name))] : [target]);
+/**
+ * A folder with every file directly in it except SQLite's shared-memory index (`*-shm`), or one
+ * file. SQLite maps the -shm file into memory and writes to it directly; a write to a mapped page
+ * of an immutable file cannot make the page writable and raises SIGBUS, which kills the process
+ * (the test runner saw it) instead of failing a call SQLite can report. The -shm file holds no
+ * data (SQLite rebuilds it from the WAL); the database file, its WAL and the folder are frozen.
+ */
+const targets = (target: string): string[] =>
+  fs.statSync(target).isDirectory() ? [target, ...fs.readdirSync(target).filter((name) => !name.endsWith('-shm')).map((name) => path.join(target, name))] : [target];
 
 /** A file, or a folder and every file directly in it, now: immutable. */
 export function freeze(target: string): void {
