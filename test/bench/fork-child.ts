@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { bundleNode } from '../../main/build/node-bundle';
 import { SERVER_TARGET } from '../../main/build/server';
+import { SERVER_MALLOC_ENV } from '../../main/server/malloc-env';
 import type { FromServer, ToServer } from './ipc';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -24,10 +25,15 @@ export function bundledChild(script: string): Promise<string> {
   return out;
 }
 
-/** Forks a child script's bundle with an IPC channel; its stdout goes to the benchmark's stderr. */
-/** BENCH_CHILD_EXEC runs the child under another program (a wrapper script that starts node under heaptrack, say). */
+/**
+ * Forks a child script's bundle with an IPC channel; its stdout goes to the benchmark's stderr.
+ * Every child (FleetDesk and the references alike) runs with the allocator settings `npm run
+ * serve` gives the server (main/server/malloc-env.ts).
+ * BENCH_CHILD_EXEC runs the child under another program (a wrapper script that starts node under heaptrack, say).
+ */
 export async function forkBundled(script: string, args: string[], execArgv: string[] = []): Promise<ChildProcess> {
-  const child = fork(await bundledChild(script), args, { execArgv, ...(process.env.BENCH_CHILD_EXEC ? { execPath: process.env.BENCH_CHILD_EXEC } : {}), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const env = { ...process.env, ...SERVER_MALLOC_ENV };
+  const child = fork(await bundledChild(script), args, { execArgv, env, ...(process.env.BENCH_CHILD_EXEC ? { execPath: process.env.BENCH_CHILD_EXEC } : {}), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout?.pipe(process.stderr);
   return child;
 }

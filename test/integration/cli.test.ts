@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { runCli, startServe } from '../support/cli';
+import { SERVER_MALLOC_ENV } from '../../main/server/malloc-env';
 import { tempDir } from '../support/server';
 import { TestSocket } from '../support/ws-client';
 
@@ -99,6 +100,29 @@ test('serve: prints its address, the CLI works beside it, SIGTERM acks and store
   } finally {
     srv.child.kill('SIGKILL');
   }
+});
+
+test('serve started without the allocator settings npm run serve gives it says so once in its log (on Linux); with them, nothing', async () => {
+  const without = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in SERVER_MALLOC_ENV)));
+  const message = "started without FleetDesk's memory settings for Linux";
+  const logged = async (env: NodeJS.ProcessEnv) => {
+    const srv = await startServe(['--host', '127.0.0.1', '--port', '0', '--data', tempDir()], 15000, env);
+    try {
+      srv.child.kill('SIGTERM');
+      assert.equal((await srv.exited).code, 0, srv.stderr());
+      return srv.stderr().split('\n').filter((l) => l.includes(message));
+    } finally {
+      srv.child.kill('SIGKILL');
+    }
+  };
+  const bare = await logged(without);
+  if (process.platform === 'linux') {
+    assert.equal(bare.length, 1, 'one line');
+    assert.deepEqual(JSON.parse(bare[0]!).missing, ['MALLOC_ARENA_MAX=2', 'MALLOC_TRIM_THRESHOLD_=131072']);
+  } else {
+    assert.deepEqual(bare, [], 'no glibc, nothing to say');
+  }
+  assert.deepEqual(await logged({ ...without, ...SERVER_MALLOC_ENV }), []);
 });
 
 test('serve refuses a database newer than it understands, and a port in use, with one clear line', async () => {

@@ -6,6 +6,7 @@ import { createTrackingServer } from '../../server/index';
 import { DEFAULT_DURABILITY, DURABILITY_LEVELS, type Durability } from '../../server/store/database';
 import { findExistingServer } from '../../server/existing-server';
 import { lanAddresses } from '../../server/lan-addresses';
+import { missingMallocSettings } from '../../server/malloc-env';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../server/logger';
 import { dataOption } from '../data-option';
 import { CliError } from '../errors';
@@ -92,13 +93,8 @@ export function serveCommand(): Command {
         if (e.code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen on ${o.host}: no such address on this machine`);
         throw err;
       }
-      const shownHost = address.host.includes(':') ? `[${address.host}]` : address.host;
-      process.stdout.write(`FleetDesk listening on http://${shownHost}:${address.port}\n`);
-      if (address.httpsUrl) process.stdout.write(`HTTPS for phones' browsers on ${address.httpsUrl} (certificate SHA-256 ${address.tlsFingerprint})\n`);
-      if (address.osmandPort !== null) process.stdout.write(`OsmAnd protocol (Traccar Client) on port ${address.osmandPort}\n`);
-      if (o.host === '0.0.0.0' || o.host === '::') {
-        logger.info({ lan: lanAddresses().map((a) => `http://${a}:${address.port}`) }, 'phones on the local network can reach these addresses');
-      }
+      // Before the listening line: whoever waits for it (a supervisor, a test) may stop the server
+      // at once, and a signal with no handler yet ends the process without a clean stop.
       let signals = 0;
       const shutdown = (signal: string) => {
         if (++signals > 1) {
@@ -119,6 +115,17 @@ export function serveCommand(): Command {
       };
       process.on('SIGINT', () => shutdown('SIGINT'));
       process.on('SIGTERM', () => shutdown('SIGTERM'));
+      const shownHost = address.host.includes(':') ? `[${address.host}]` : address.host;
+      process.stdout.write(`FleetDesk listening on http://${shownHost}:${address.port}\n`);
+      if (address.httpsUrl) process.stdout.write(`HTTPS for phones' browsers on ${address.httpsUrl} (certificate SHA-256 ${address.tlsFingerprint})\n`);
+      if (address.osmandPort !== null) process.stdout.write(`OsmAnd protocol (Traccar Client) on port ${address.osmandPort}\n`);
+      const malloc = missingMallocSettings();
+      if (malloc.length > 0) {
+        logger.info({ missing: malloc }, "started without FleetDesk's memory settings for Linux (npm run serve sets them): memory may creep for the first hour; see the README's Soak section");
+      }
+      if (o.host === '0.0.0.0' || o.host === '::') {
+        logger.info({ lan: lanAddresses().map((a) => `http://${a}:${address.port}`) }, 'phones on the local network can reach these addresses');
+      }
     });
 }
 
