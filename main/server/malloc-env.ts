@@ -10,9 +10,11 @@
  * Why: with glibc's defaults the server's memory crept for 20-40 minutes of a steady 2,000-driver
  * soak (+0.35 to +0.55 MB a minute from minute 6, levelling near 189-196 MB), all of it memory
  * glibc kept after `free`: one arena per thread holding freed memory, and a trim threshold that
- * grows with the largest block ever freed, so a thread's arena is never given back. Two arenas
- * and a fixed trim threshold (glibc's own default value, but no longer raised) keep the soak flat
- * from minute 6 and several MB lower, at no measured cost in latency (README, "Soak").
+ * grows with the largest block ever freed, so a thread's arena is never given back. With two
+ * arenas and a fixed trim threshold (glibc's own default value, but no longer raised) the soak's
+ * RSS is 7-13 MB lower and rises half as fast (+0.19 MB a minute over 30 minutes; what still
+ * rises is V8's committed pages filling, not glibc's heap); p99 is unchanged, p50 perhaps up to
+ * ~0.9 ms higher (README, Benchmarks: the 30-minute soak).
  *
  * The desktop app's main process is Electron's, whose allocator is Chromium's own, not glibc's
  * malloc; macOS and Windows have no glibc. Neither needs these.

@@ -121,7 +121,7 @@ export function serveCommand(): Command {
       if (address.osmandPort !== null) process.stdout.write(`OsmAnd protocol (Traccar Client) on port ${address.osmandPort}\n`);
       const malloc = missingMallocSettings();
       if (malloc.length > 0) {
-        logger.info({ missing: malloc }, "started without FleetDesk's memory settings for Linux (npm run serve sets them): memory may creep for the first hour; see the README's Soak section");
+        logger.info({ missing: malloc }, "started without FleetDesk's memory settings for Linux (npm run serve sets them): its memory may creep for the first hour; see \"Running the server\" in the README");
       }
       if (o.host === '0.0.0.0' || o.host === '::') {
         logger.info({ lan: lanAddresses().map((a) => `http://${a}:${address.port}`) }, 'phones on the local network can reach these addresses');
