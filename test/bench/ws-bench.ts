@@ -47,6 +47,7 @@ import type { PositionRecord } from '../../main/server/ingest/position';
 import { COMPANY_DRIVERS, TRACK_PATH } from '../../shared/protocol/tracking';
 import type { FromServer, LoopDelay, ServerSample, ToServer } from './ipc';
 import { fitLine } from './fit';
+import { splitSmaps } from './smaps-split';
 import { accountsOn } from '../../main/server/open-accounts';
 
 // ---------------------------------------------------------------- options
@@ -749,8 +750,26 @@ interface MinuteFigures {
   commitMaxMs: number;
   /** what the event loop's thread read from the disk in the minute (pages the OS's cache no longer held), KB; Linux only */
   diskReadKb: number;
+  /**
+   * From the server's /proc/<pid>/smaps, read by this process (not the server's thread) at the
+   * minute's end (smaps-split.ts): V8's 256 KiB heap pages resident, and the untouched rest of
+   * the committed ones, which RSS can still grow into without V8 committing more; glibc's main
+   * heap. null where there is no /proc (not Linux).
+   */
+  v8PagesResidentMb: number | null;
+  v8PagesUntouchedMb: number | null;
+  mallocHeapMb: number | null;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
+}
+
+/** the server's resident memory by where it lives, or null without /proc (or once it has exited) */
+function serverPages(pid: number): ReturnType<typeof splitSmaps> | null {
+  try {
+    return splitSmaps(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -769,6 +788,7 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
     const last = recent.at(-1);
     const lat = minuteLatency.summary();
     minuteLatency = new MinuteHistogram();
+    const pages = serverPages(srv.pid);
     const m: MinuteFigures = {
       minute: minutes.length + 1,
       rssMb: last ? mb(last.rssBytes) : 0,
@@ -782,12 +802,15 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       gcPauseMaxMs: recent.reduce((a, x) => Math.max(a, x.gcPauseMaxMs), 0),
       commitMaxMs: recent.reduce((a, x) => Math.max(a, x.commitMaxMs), 0),
       diskReadKb: last ? Math.round((last.diskReadBytes - diskReadBefore) / 1024) : 0,
+      v8PagesResidentMb: pages?.v8ResidentMb ?? null,
+      v8PagesUntouchedMb: pages?.v8UntouchedMb ?? null,
+      mallocHeapMb: pages?.mallocHeapMb ?? null,
       latencyP50Ms: lat?.p50 ?? null,
       latencyP99Ms: lat?.p99 ?? null,
     };
     if (last) diskReadBefore = last.diskReadBytes;
     minutes.push(m);
-    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}: V8's malloc ${m.v8MallocedMb}, external ${m.externalMb}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms, ${m.diskReadKb} KB read from disk), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
+    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}: V8's malloc ${m.v8MallocedMb}, external ${m.externalMb}${m.v8PagesResidentMb === null ? '' : `; V8's pages resident ${m.v8PagesResidentMb}, untouched ${m.v8PagesUntouchedMb}, malloc heap ${m.mallocHeapMb}`}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms, ${m.diskReadKb} KB read from disk), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
   };
   const timer = setInterval(report, 60_000);
   return {
