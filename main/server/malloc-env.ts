@@ -13,8 +13,8 @@
  * grows with the largest block ever freed, so a thread's arena is never given back. With two
  * arenas and a fixed trim threshold (glibc's own default value, but no longer raised) the soak's
  * RSS is 7-13 MB lower and rises half as fast (+0.19 MB a minute over 30 minutes; what still
- * rises is V8's committed pages filling, not glibc's heap); p99 is unchanged, p50 perhaps up to
- * ~0.9 ms higher (README, Benchmarks: the 30-minute soak).
+ * rises was V8's heap pages refilling after its memory reducer, not glibc's heap: v8-flags.ts);
+ * p99 is unchanged, p50 perhaps up to ~0.9 ms higher (README, Benchmarks: the 30-minute soak).
  *
  * The desktop app's main process is Electron's, whose allocator is Chromium's own, not glibc's
  * malloc; macOS and Windows have no glibc. Neither needs these.

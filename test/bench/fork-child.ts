@@ -9,6 +9,7 @@ import path from 'node:path';
 import { bundleNode } from '../../main/build/node-bundle';
 import { SERVER_TARGET } from '../../main/build/server';
 import { SERVER_MALLOC_ENV } from '../../main/server/malloc-env';
+import { SERVER_V8_FLAGS } from '../../main/server/v8-flags';
 import type { FromServer, ToServer } from './ipc';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -27,13 +28,13 @@ export function bundledChild(script: string): Promise<string> {
 
 /**
  * Forks a child script's bundle with an IPC channel; its stdout goes to the benchmark's stderr.
- * Every child (FleetDesk and the references alike) runs with the allocator settings `npm run
- * serve` gives the server (main/server/malloc-env.ts).
+ * Every child (FleetDesk and the references alike) runs with the allocator settings and V8 flags
+ * `npm run serve` gives the server (main/server/malloc-env.ts, main/server/v8-flags.ts).
  * BENCH_CHILD_EXEC runs the child under another program (a wrapper script that starts node under heaptrack, say).
  */
 export async function forkBundled(script: string, args: string[], execArgv: string[] = []): Promise<ChildProcess> {
   const env = { ...process.env, ...SERVER_MALLOC_ENV };
-  const child = fork(await bundledChild(script), args, { execArgv, env, ...(process.env.BENCH_CHILD_EXEC ? { execPath: process.env.BENCH_CHILD_EXEC } : {}), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(await bundledChild(script), args, { execArgv: [...SERVER_V8_FLAGS, ...execArgv], env, ...(process.env.BENCH_CHILD_EXEC ? { execPath: process.env.BENCH_CHILD_EXEC } : {}), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   child.stdout?.pipe(process.stderr);
   return child;
 }

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { runCli, startServe } from '../support/cli';
 import { SERVER_MALLOC_ENV } from '../../main/server/malloc-env';
+import { SERVER_V8_FLAGS } from '../../main/server/v8-flags';
 import { tempDir } from '../support/server';
 import { TestSocket } from '../support/ws-client';
 
@@ -102,11 +103,11 @@ test('serve: prints its address, the CLI works beside it, SIGTERM acks and store
   }
 });
 
-test('serve started without the allocator settings npm run serve gives it says so once in its log (on Linux); with them, nothing', async () => {
+test('serve started without the memory settings npm run serve gives it says so once in its log; with them, nothing', async () => {
   const without = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in SERVER_MALLOC_ENV)));
-  const message = "started without FleetDesk's memory settings for Linux";
-  const logged = async (env: NodeJS.ProcessEnv) => {
-    const srv = await startServe(['--host', '127.0.0.1', '--port', '0', '--data', tempDir()], 15000, env);
+  const message = "started without FleetDesk's memory settings";
+  const logged = async (env: NodeJS.ProcessEnv, nodeFlags: readonly string[]) => {
+    const srv = await startServe(['--host', '127.0.0.1', '--port', '0', '--data', tempDir()], 15000, env, nodeFlags);
     try {
       srv.child.kill('SIGTERM');
       assert.equal((await srv.exited).code, 0, srv.stderr());
@@ -115,14 +116,11 @@ test('serve started without the allocator settings npm run serve gives it says s
       srv.child.kill('SIGKILL');
     }
   };
-  const bare = await logged(without);
-  if (process.platform === 'linux') {
-    assert.equal(bare.length, 1, 'one line');
-    assert.deepEqual(JSON.parse(bare[0]!).missing, ['MALLOC_ARENA_MAX=2', 'MALLOC_TRIM_THRESHOLD_=131072']);
-  } else {
-    assert.deepEqual(bare, [], 'no glibc, nothing to say');
-  }
-  assert.deepEqual(await logged({ ...without, ...SERVER_MALLOC_ENV }), []);
+  const bare = await logged(without, []);
+  assert.equal(bare.length, 1, 'one line');
+  const glibc = process.platform === 'linux' ? ['MALLOC_ARENA_MAX=2', 'MALLOC_TRIM_THRESHOLD_=131072'] : [];
+  assert.deepEqual(JSON.parse(bare[0]!).missing, [...glibc, ...SERVER_V8_FLAGS]);
+  assert.deepEqual(await logged({ ...without, ...SERVER_MALLOC_ENV }, SERVER_V8_FLAGS), []);
 });
 
 test('serve refuses a database newer than it understands, and a port in use, with one clear line', async () => {

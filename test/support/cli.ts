@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { buildServer } from '../../main/build/server';
 import { SERVER_MALLOC_ENV } from '../../main/server/malloc-env';
+import { SERVER_V8_FLAGS } from '../../main/server/v8-flags';
 import { companionWorkerFile } from '../../main/server/store/checkpointer';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -47,15 +48,15 @@ export interface ServeProcess {
 }
 
 /**
- * Starts what `npm run serve` runs (the bundle, with its allocator settings unless `env` says
- * otherwise) and resolves when it prints its listening line.
+ * Starts what `npm run serve` runs (the bundle, with its allocator settings and V8 flags unless
+ * `env` and `nodeFlags` say otherwise) and resolves when it prints its listening line.
  * The HTTPS and OsmAnd ports are off unless the test names them, so tests never need 8766 or 5055.
  */
-export async function startServe(argv: string[], timeoutMs = 15000, env: NodeJS.ProcessEnv = { ...process.env, ...SERVER_MALLOC_ENV }): Promise<ServeProcess> {
+export async function startServe(argv: string[], timeoutMs = 15000, env: NodeJS.ProcessEnv = { ...process.env, ...SERVER_MALLOC_ENV }, nodeFlags: readonly string[] = SERVER_V8_FLAGS): Promise<ServeProcess> {
   const args = [...argv];
   if (!args.includes('--https-port')) args.push('--https-port', '0');
   if (!args.includes('--osmand-port')) args.push('--osmand-port', '0');
-  const child = spawn(process.execPath, [await serverBundle(), 'serve', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, await serverBundle(), 'serve', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -7,6 +7,7 @@ import { DEFAULT_DURABILITY, DURABILITY_LEVELS, type Durability } from '../../se
 import { findExistingServer } from '../../server/existing-server';
 import { lanAddresses } from '../../server/lan-addresses';
 import { missingMallocSettings } from '../../server/malloc-env';
+import { missingV8Flags } from '../../server/v8-flags';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../server/logger';
 import { dataOption } from '../data-option';
 import { CliError } from '../errors';
@@ -119,9 +120,9 @@ export function serveCommand(): Command {
       process.stdout.write(`FleetDesk listening on http://${shownHost}:${address.port}\n`);
       if (address.httpsUrl) process.stdout.write(`HTTPS for phones' browsers on ${address.httpsUrl} (certificate SHA-256 ${address.tlsFingerprint})\n`);
       if (address.osmandPort !== null) process.stdout.write(`OsmAnd protocol (Traccar Client) on port ${address.osmandPort}\n`);
-      const malloc = missingMallocSettings();
-      if (malloc.length > 0) {
-        logger.info({ missing: malloc }, "started without FleetDesk's memory settings for Linux (npm run serve sets them): its memory may creep for the first hour; see \"Running the server\" in the README");
+      const missing = [...missingMallocSettings(), ...missingV8Flags()];
+      if (missing.length > 0) {
+        logger.info({ missing }, "started without FleetDesk's memory settings (npm run serve sets them): its memory may creep for the first hour; see \"Running the server\" in the README");
       }
       if (o.host === '0.0.0.0' || o.host === '::') {
         logger.info({ lan: lanAddresses().map((a) => `http://${a}:${address.port}`) }, 'phones on the local network can reach these addresses');
