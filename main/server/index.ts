@@ -166,16 +166,8 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     ctx.accidents.start();
     shares.start();
     ctx.access.onChange((userPk) => shares.onAccessChanged(userPk));
-    // Failed sign-ins and device keys are forgotten when their windows pass (memory stays flat);
-    // SQLite's page cache follows the fleet's size (store/page-cache.ts).
-    sweeper = resolved.clock.every(60_000, () => {
-      ctx?.attempts.sweep();
-      try {
-        storage.fitPageCache();
-      } catch (err) {
-        logger.warn({ err }, 'could not size the database cache to the fleet; it stays as it was');
-      }
-    });
+    // Failed sign-ins and device keys are forgotten when their windows pass (memory stays flat).
+    sweeper = resolved.clock.every(60_000, () => ctx?.attempts.sweep());
     loopLag.start();
     try {
       app = await buildApp(ctx);

@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { DB_FILE, openDatabase, schemaVersion, SchemaTooNewError } from '../../main/server/store/database';
-import { PAGE_CACHE_BASE_KIB } from '../../main/server/store/page-cache';
+import { DB_FILE, openDatabase, PAGE_CACHE_KIB, schemaVersion, SchemaTooNewError } from '../../main/server/store/database';
 import { SCHEMA_VERSION } from '../../main/server/store/migrations';
 import { openSqliteStorage } from '../../main/server/store/storage';
 import { systemClock } from '../../main/server/clock';
@@ -36,8 +35,8 @@ test('openDatabase creates the schema at the current version, in WAL mode, and r
     assert.equal(schemaVersion(db), SCHEMA_VERSION);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-    // a bounded page cache (negative: KiB) until the storage sizes it to the fleet (page-cache.ts)
-    assert.equal(db.pragma('cache_size', { simple: true }), -PAGE_CACHE_BASE_KIB);
+    // a bounded page cache (negative: KiB), smaller than better-sqlite3's 16 MiB default
+    assert.equal(db.pragma('cache_size', { simple: true }), -PAGE_CACHE_KIB);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     for (const t of ['companies', 'latest_positions', 'positions', 'users']) assert.ok(tables.includes(t), t);
   } finally {

@@ -12,7 +12,6 @@ import { AlertTable } from './alerts';
 import { ApiKeyStore } from './api-keys';
 import { CompanyStore } from './companies';
 import { Checkpointer, SQLITE_AUTOCHECKPOINT_FRAMES, WRITER_AUTOCHECKPOINT_FRAMES } from './checkpointer';
-import { fitPageCache } from './page-cache';
 import { bindingFor, DB_FILE, DEFAULT_DURABILITY, openDatabase, schemaVersion, type Db, type Durability } from './database';
 import { DeliveryStore } from './deliveries';
 import { DestinationStore } from './destinations';
@@ -76,7 +75,6 @@ export interface SqliteStorageOptions {
 export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterOptions, durability: Durability = DEFAULT_DURABILITY, options: SqliteStorageOptions = {}) {
   const binding = bindingFor();
   const db = openDatabase(dataDir, binding, { durability });
-  fitPageCache(db);
   const every = options.checkpointEveryMs ?? 250;
   // the worker does the copying; the writer's own checkpoint is the backstop (checkpointer.ts)
   if (every !== false) db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_FRAMES}`);
@@ -96,20 +94,6 @@ export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterO
           onStalled: options.onCheckpointerStalled,
           onResumed: options.onCheckpointerResumed,
         });
-  // New users grow the fleet: the page cache follows on the next turn, once for a whole import.
-  let fitQueued = false;
-  const refitSoon = (): void => {
-    if (fitQueued) return;
-    fitQueued = true;
-    setImmediate(() => {
-      fitQueued = false;
-      try {
-        if (db.open) fitPageCache(db);
-      } catch {
-        // the server's minute sweep tries again and says why
-      }
-    }).unref();
-  };
   const positions = new PositionStore(db);
   const dropped = new DroppedFixStore(db, clock);
   // better-sqlite3 turns a nested transaction into a savepoint, so nesting joins the outer one.
@@ -130,7 +114,7 @@ export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterO
     apiKeys: new ApiKeyStore(db, clock),
     unknownDevices: new UnknownDeviceStore(db, clock),
     companies: new CompanyStore(db, clock),
-    users: new UserStore(db, clock, refitSoon),
+    users: new UserStore(db, clock),
     loginLinks: new LoginLinkStore(db, clock),
     shares: new ShareStore(db),
     shareSettings: new ShareSettingsStore(db),
@@ -138,12 +122,10 @@ export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterO
     deliveries: new DeliveryStore(db),
     atomically: <T>(work: () => T): T => tx(work) as T,
     schemaVersion: () => schemaVersion(db),
-    /** sizes SQLite's page cache to the devices held now (page-cache.ts); returns the KiB */
-    fitPageCache: () => fitPageCache(db),
     close() {
       checkpoints?.stop();
       dropped.close();
       db.close();
     },
-  } satisfies Storage & { db: Db; checkpoints: Checkpointer | null; fitPageCache: () => number };
+  } satisfies Storage & { db: Db; checkpoints: Checkpointer | null };
 }

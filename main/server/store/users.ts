@@ -72,8 +72,6 @@ export class UserStore {
   constructor(
     private readonly db: Db,
     private readonly clock: Pick<Clock, 'now'> = systemClock,
-    /** after a user is created (storage.ts sizes SQLite's page cache to the fleet: page-cache.ts) */
-    private readonly onCreated: () => void = () => {},
   ) {
     this.byId = db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE company_id = ? AND user_id = ?');
     this.byPk = db.prepare<[number], UserRow>('SELECT * FROM users WHERE pk = ?');
@@ -120,9 +118,7 @@ export class UserStore {
       device_key: u.deviceKey ?? newDeviceKey(),
       now,
     });
-    if (r.changes !== 1) return undefined;
-    this.onCreated();
-    return this.getByPk(Number(r.lastInsertRowid));
+    return r.changes === 1 ? this.getByPk(Number(r.lastInsertRowid)) : undefined;
   }
 
   update(companyId: string, userId: string, changes: UserChanges, now = this.clock.now()): UserRow | undefined {
