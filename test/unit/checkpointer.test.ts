@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { Checkpointer, companionWorkerFile, SQLITE_AUTOCHECKPOINT_FRAMES, WRITER_AUTOCHECKPOINT_FRAMES } from '../../main/server/store/checkpointer';
+import { Checkpointer, companionWorkerFile } from '../../main/server/store/checkpointer';
 import { DB_FILE } from '../../main/server/store/database';
 import { openSqliteStorage } from '../../main/server/store/storage';
 import { systemClock } from '../../main/server/clock';
@@ -22,7 +22,7 @@ function tempDir(): string {
   return dir;
 }
 
-/** Commits `rows` rows of ~200 bytes in transactions of 50: a few hundred WAL frames, below the writer's own automatic checkpoint (1,000 or more). */
+/** Commits `rows` rows of ~200 bytes in transactions of 50: a few hundred WAL frames, below the writer's own automatic checkpoint (1,000). */
 function write(db: ReturnType<typeof openSqliteStorage>['db'], rows: number, from = 0): void {
   const insert = db.prepare('INSERT INTO scratch (n, body) VALUES (?, ?)');
   const batch = db.transaction((start: number, n: number) => {
@@ -54,7 +54,7 @@ test('the checkpoint thread copies the WAL into the database while the writer co
     assert.ok(copied.log > 50, `the WAL held ${copied.log} frames`);
     assert.ok(copied.log < 1_000, 'below the writer’s own checkpoint, so the thread did this one');
     assert.equal(copied.checkpointed, copied.log, 'every frame is in the database file');
-    assert.equal(storage.db.pragma('wal_autocheckpoint', { simple: true }), WRITER_AUTOCHECKPOINT_FRAMES, 'the writer keeps its own checkpoint as a backstop');
+    assert.equal(storage.db.pragma('wal_autocheckpoint', { simple: true }), 1000, 'the writer keeps its own (small) checkpoint');
 
     // Fully copied: the next commit starts the WAL over (a few frames, not the 2,000 rows' and more).
     write(storage.db, 20, 10_000);
@@ -184,14 +184,4 @@ test('the bundled server (npm run serve) starts its checkpoint thread from the w
     await serve.exited;
   }
   assert.equal(fs.existsSync(path.join(dir, `${DB_FILE}-wal`)), false, 'the server closed the WAL on its way out');
-});
-
-test('with no checkpoint thread the writer keeps SQLite\'s own automatic checkpoint', () => {
-  const storage = openSqliteStorage(tempDir(), systemClock, { windowMs: 5, maxBatch: 100 }, 'full', { checkpointEveryMs: false });
-  try {
-    assert.equal(storage.checkpoints, null);
-    assert.equal(storage.db.pragma('wal_autocheckpoint', { simple: true }), SQLITE_AUTOCHECKPOINT_FRAMES);
-  } finally {
-    storage.close();
-  }
 });

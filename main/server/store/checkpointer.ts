@@ -3,11 +3,10 @@
  * the WAL into the database file and fsyncs it: with thousands of positions a second that is a
  * stall of ~10 ms on the thread that runs it, one or two times a second. Here a worker thread
  * (checkpoint-worker.ts) with its own connection runs PASSIVE checkpoints every `intervalMs`,
- * which never block a writer. A round repeats its pass until one finds nothing new, so it ends
- * with the whole WAL copied and the writer's next commit rewinds the WAL to its start. The writer
- * keeps SQLite's automatic checkpoint as the backstop for rounds that cannot catch up, at
- * WRITER_AUTOCHECKPOINT_FRAMES (below). The worker is an optimisation only: if it cannot start,
- * checkpoints go on as before (at SQLite's default) and `onFailure` says why.
+ * which never block a writer. The writer keeps SQLite's automatic checkpoint: only a checkpoint
+ * that runs between two commits can let the next commit rewind the WAL to its start, so that
+ * one stays on the writer's thread, and finds little left to copy. The worker is an
+ * optimisation only: if it cannot start, checkpoints go on as before and `onFailure` says why.
  * A round that fails once the worker runs (the data folder turned read-only, the disk is full)
  * does not end it: `onStalled` says why, the worker tries again every interval, and `onResumed`
  * says when a round succeeds again (a storage failure is usually temporary).
@@ -41,18 +40,6 @@ export const SLOT = {
 const SLOTS = 7;
 
 export const STATE = { STARTING: 0, RUNNING: 1, CLOSED: 2, FAILED: 3 } as const;
-
-/**
- * The writer's automatic checkpoint while the worker runs, in WAL frames (SQLite's default is
- * 1,000, ~4 MiB). The worker copies the WAL every interval and the writer's next commit after a
- * round that caught up starts the WAL over, so the writer's own checkpoint is only the backstop
- * for a round that could not catch up. At 1,000 it fired about once a second at 2,000 drivers
- * (strace: 11 checkpoints in 10 s on the event loop, ~380 pages copied and the database file
- * fsynced each time); at 4,000 (a WAL of up to ~16 MiB) the worker does that work. With no worker,
- * or once it fails, the writer goes back to SQLite's default.
- */
-export const WRITER_AUTOCHECKPOINT_FRAMES = 4000;
-export const SQLITE_AUTOCHECKPOINT_FRAMES = 1000;
 
 export interface CheckpointWorkerData {
   file: string;

@@ -11,7 +11,7 @@ import { AccidentStore } from './accidents';
 import { AlertTable } from './alerts';
 import { ApiKeyStore } from './api-keys';
 import { CompanyStore } from './companies';
-import { Checkpointer, SQLITE_AUTOCHECKPOINT_FRAMES, WRITER_AUTOCHECKPOINT_FRAMES } from './checkpointer';
+import { Checkpointer } from './checkpointer';
 import { bindingFor, DB_FILE, DEFAULT_DURABILITY, openDatabase, schemaVersion, type Db, type Durability } from './database';
 import { DeliveryStore } from './deliveries';
 import { DestinationStore } from './destinations';
@@ -76,8 +76,6 @@ export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterO
   const binding = bindingFor();
   const db = openDatabase(dataDir, binding, { durability });
   const every = options.checkpointEveryMs ?? 250;
-  // the worker does the copying; the writer's own checkpoint is the backstop (checkpointer.ts)
-  if (every !== false) db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_FRAMES}`);
   const checkpoints =
     every === false
       ? null
@@ -86,10 +84,7 @@ export function openSqliteStorage(dataDir: string, clock: Clock, writer: WriterO
           nativeBinding: binding.nativeBinding,
           synchronous: durability === 'full' ? 'FULL' : 'NORMAL',
           intervalMs: every,
-          onFailure: (reason) => {
-            if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_FRAMES}`);
-            options.onCheckpointerFailure?.(reason);
-          },
+          onFailure: options.onCheckpointerFailure,
           onRunning: options.onCheckpointerRunning,
           onStalled: options.onCheckpointerStalled,
           onResumed: options.onCheckpointerResumed,
