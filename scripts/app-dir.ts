@@ -8,11 +8,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BINDING_FILE } from './electron-native';
+import { companionWorkerFile, companionWorkerNames } from '../main/server/companion-workers';
 
 export const APP_DIR = path.join('dist', 'app');
 
 /** The build outputs that go in, relative to the repository (and to the app directory). */
-const OUT_FILES = ['main.cjs', 'main.checkpoint-worker.cjs', 'preload.cjs', 'icon.png', 'tray.png', 'tray@2x.png'];
+const OUT_FILES = ['main.cjs', ...companionWorkerNames().map((w) => path.basename(companionWorkerFile('main.cjs', w))), 'preload.cjs', 'icon.png', 'tray.png', 'tray@2x.png'];
 const RENDERER = path.join('renderer', 'dist');
 /** What the packaged app's package.json keeps of the repository's. */
 const PACKAGE_KEYS = ['name', 'productName', 'version', 'description', 'author', 'homepage', 'license', 'main'] as const;

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as asar from '@electron/asar';
 import { readFuses } from './stand-in-electron';
+import { companionWorkerFile, companionWorkerNames } from '../main/server/companion-workers';
 
 /** The app besides Electron itself (app.asar and what is unpacked beside it). */
 export const APP_BUDGET_BYTES = 25 * 1024 * 1024;
@@ -103,7 +104,7 @@ export function packageProblems(p: PackageContents, budget = APP_BUDGET_BYTES): 
   const problems: string[] = [];
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   if (p.appBytes > budget) problems.push(`the app takes ${mb(p.appBytes)} besides Electron, over the ${mb(budget)} budget`);
-  for (const must of ['package.json', 'out/main.cjs', 'out/main.checkpoint-worker.cjs', 'out/preload.cjs', 'renderer/dist/index.html']) if (!p.asarFiles.includes(must)) problems.push(`${must} is missing from app.asar`);
+  for (const must of ['package.json', 'out/main.cjs', ...companionWorkerNames().map((w) => companionWorkerFile('out/main.cjs', w)), 'out/preload.cjs', 'renderer/dist/index.html']) if (!p.asarFiles.includes(must)) problems.push(`${must} is missing from app.asar`);
   const stray = p.asarFiles.filter((f) => f.startsWith('node_modules/') || f.includes('/node_modules/') || f.endsWith('.map') || f.endsWith('.node'));
   if (stray.length > 0) problems.push(`app.asar carries what the app never loads: ${stray.slice(0, 5).join(', ')}${stray.length > 5 ? ` and ${stray.length - 5} more` : ''}`);
   if (p.unpackedFiles.join() !== 'out/native/better_sqlite3.node') problems.push(`only better-sqlite3's binding belongs outside the archive, found: ${p.unpackedFiles.join(', ') || 'nothing'}`);

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { companionWorkerFile } from '../server/store/checkpointer';
+import { COMPANION_WORKERS, companionWorkerFile, companionWorkerNames } from '../server/companion-workers';
 
 /**
  * Loaded from node_modules at run time, not bundled: Electron itself, ws's optional native
@@ -96,7 +96,7 @@ function keepLatin1(file: string): void {
 }
 
 /** Threads a bundled server starts (each bundled beside it, named by companionWorkerFile). */
-export const COMPANION_WORKERS = ['main/server/store/checkpoint-worker.ts'];
+const WORKER_NAMES = companionWorkerNames();
 
 function buildOne(b: NodeBundle, entry: string, outfile: string): Promise<esbuild.BuildResult<{ metafile: true }>> {
   return esbuild.build({
@@ -113,7 +113,7 @@ function buildOne(b: NodeBundle, entry: string, outfile: string): Promise<esbuil
     external: [...NODE_EXTERNALS, ...(b.externals ?? [])],
     banner: { js: banner({ ...b, entry, outfile }) },
     plugins: [importMetaShim(b.root)],
-    // checkpointer.ts starts its worker from the bundle beside it, not from the sources
+    // companion-workers.ts starts each worker from the bundle beside it, not from the sources
     define: { FLEETDESK_BUNDLED: 'true' },
   });
 }
@@ -123,7 +123,7 @@ export async function bundleNode(b: NodeBundle): Promise<BundleResult> {
   fs.mkdirSync(path.dirname(b.outfile), { recursive: true });
   const [result, ...workers] = await Promise.all([
     buildOne(b, b.entry, b.outfile),
-    ...COMPANION_WORKERS.map((w) => buildOne(b, path.join(b.root, w), companionWorkerFile(b.outfile))),
+    ...WORKER_NAMES.map((w) => buildOne(b, path.join(b.root, 'main/server', COMPANION_WORKERS[w]), companionWorkerFile(b.outfile, w))),
   ]);
   const warnings = [result, ...workers].flatMap((r) => r!.warnings);
   // import.meta in a dependency would silently be empty in the bundle: refuse to ship that.
@@ -132,6 +132,6 @@ export async function bundleNode(b: NodeBundle): Promise<BundleResult> {
     const where = broken.map((w) => `${w.location?.file}:${w.location?.line}`).join(', ');
     throw new Error(`import.meta would be empty in ${path.basename(b.outfile)} at ${where}`);
   }
-  for (const file of [b.outfile, companionWorkerFile(b.outfile)]) keepLatin1(file);
+  for (const file of [b.outfile, ...WORKER_NAMES.map((w) => companionWorkerFile(b.outfile, w))]) keepLatin1(file);
   return { metafile: result!.metafile, warnings };
 }

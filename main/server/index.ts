@@ -12,13 +12,14 @@ import { createLogger, secretSafe } from './logger';
 import { accountsFrom } from './open-accounts';
 import type { Timer } from './clock';
 import { isDiskFull } from './errors';
-import { DB_FILE } from './store/database';
+import { bindingFor, DB_FILE } from './store/database';
 import { openSqliteStorage } from './store/storage';
 import { secureDataFolder } from './store/data-folder';
 import { removeServerFile, serverFileInfo, writeServerFile, type ServerFile } from './server-file';
 import { VERSION } from './version';
 import { TrackServer } from './ws/track-server';
 import { TripService } from './trips/trip-service';
+import { TrackThread } from './trips/track-thread';
 import { ShareService } from './shares/share-service';
 import { AlertStore } from './devices/alerts';
 import { AccidentPipeline } from './crash/accident-pipeline';
@@ -96,7 +97,12 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const alerts = new AlertStore(storage, resolved.clock);
     const accounts = accountsFrom(storage, resolved.dataDir, resolved.clock);
     const companies = accounts.companies;
-    const trips = new TripService({ storage, logger, clock: resolved.clock });
+    const tracks = new TrackThread({
+      file: db.name,
+      nativeBinding: bindingFor().nativeBinding,
+      onFailure: (reason) => logger.warn({ reason }, 'trip ends are read and processed in the main thread'),
+    });
+    const trips = new TripService({ storage, logger, clock: resolved.clock, tracks });
     const deviceStatus = new DeviceStatusService(storage, resolved.clock, resolved.notify.heartbeatIntervalMs);
     const shares = new ShareService({ storage, clock: resolved.clock, logger });
     const keyFile = keyFileSealer(resolved.dataDir);

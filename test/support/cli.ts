@@ -6,7 +6,7 @@ import readline from 'node:readline';
 import { buildServer } from '../../main/build/server';
 import { SERVER_MALLOC_ENV } from '../../main/server/malloc-env';
 import { SERVER_V8_FLAGS } from '../../main/server/v8-flags';
-import { companionWorkerFile } from '../../main/server/store/checkpointer';
+import { companionWorkerFile, companionWorkerNames } from '../../main/server/companion-workers';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NODE_ARGS = ['--import', 'tsx'];
@@ -22,7 +22,7 @@ export function serverBundle(): Promise<string> {
     const outfile = path.join(ROOT, 'out', 'test', `cli-${process.pid}.cjs`);
     await buildServer(ROOT, outfile);
     process.once('exit', () => {
-      for (const f of [outfile, companionWorkerFile(outfile)]) for (const g of [f, `${f}.map`]) fs.rmSync(g, { force: true });
+      for (const f of [outfile, ...companionWorkerNames().map((w) => companionWorkerFile(outfile, w))]) for (const g of [f, `${f}.map`]) fs.rmSync(g, { force: true });
     });
     return outfile;
   })();

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { Checkpointer, companionWorkerFile } from '../../main/server/store/checkpointer';
+import { Checkpointer } from '../../main/server/store/checkpointer';
+import { companionWorkerFile } from '../../main/server/companion-workers';
 import { DB_FILE } from '../../main/server/store/database';
 import { openSqliteStorage } from '../../main/server/store/storage';
 import { systemClock } from '../../main/server/clock';
@@ -171,7 +172,7 @@ test('stopping right after starting does not wait for the thread', () => {
 
 test('the bundled server (npm run serve) starts its checkpoint thread from the worker bundled beside it', async () => {
   const bundle = await serverBundle();
-  assert.ok(fs.existsSync(companionWorkerFile(bundle)), companionWorkerFile(bundle));
+  assert.ok(fs.existsSync(companionWorkerFile(bundle, 'checkpoint-worker')), companionWorkerFile(bundle, 'checkpoint-worker'));
   const dir = tempDir();
   const serve = await startServe(['--data', dir, '--port', '0']);
   try {

@@ -30,7 +30,7 @@ const OUT = path.join(ROOT, 'out');
 test('npm run build:electron writes out/main.cjs, out/preload.cjs and the icons', async () => {
   const { stdout } = await run('npm', ['run', '-s', 'build:electron'], { cwd: ROOT, timeout: 120_000 });
   assert.match(stdout, /out\/main\.cjs and out\/preload\.cjs built/);
-  for (const f of ['main.cjs', 'main.checkpoint-worker.cjs', 'preload.cjs', 'icon.png', 'tray.png', 'tray@2x.png']) assert.ok(fs.statSync(path.join(OUT, f)).size > 0, f);
+  for (const f of ['main.cjs', 'main.checkpoint-worker.cjs', 'main.track-worker.cjs', 'preload.cjs', 'icon.png', 'tray.png', 'tray@2x.png']) assert.ok(fs.statSync(path.join(OUT, f)).size > 0, f);
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   assert.equal(pkg.main, 'out/main.cjs');
 });

@@ -35,7 +35,7 @@ test('every platform packs only the app, under budget, with fuses and integrity,
   const renderer = listRenderer(path.join(ROOT, 'renderer', 'dist'))
     .filter((f) => !f.endsWith('.map'))
     .map((f) => `renderer/dist/${f}`);
-  const expected = ['out/icon.png', 'out/main.checkpoint-worker.cjs', 'out/main.cjs', 'out/preload.cjs', 'out/tray.png', 'out/tray@2x.png', 'package.json', ...renderer].sort();
+  const expected = ['out/icon.png', 'out/main.checkpoint-worker.cjs', 'out/main.cjs', 'out/main.track-worker.cjs', 'out/preload.cjs', 'out/tray.png', 'out/tray@2x.png', 'package.json', ...renderer].sort();
   for (const r of results) {
     const c = r.contents;
     t.diagnostic(`${c.platform}: app ${(c.appBytes / 1024 / 1024).toFixed(1)} MB; ${r.archives.map((a) => `${path.basename(a.file)} ${(a.bytes / 1024 / 1024).toFixed(1)} MB`).join(', ')}; ${r.seconds.toFixed(1)} s`);
@@ -61,7 +61,7 @@ test('the budget check names what is wrong with a package', () => {
   const ok = {
     platform: 'win32' as const,
     dir: '/x',
-    asarFiles: ['out/main.checkpoint-worker.cjs', 'out/main.cjs', 'out/preload.cjs', 'package.json', 'renderer/dist/index.html'],
+    asarFiles: ['out/main.checkpoint-worker.cjs', 'out/main.cjs', 'out/main.track-worker.cjs', 'out/preload.cjs', 'package.json', 'renderer/dist/index.html'],
     unpackedFiles: ['out/native/better_sqlite3.node'],
     asarBytes: 5_000_000,
     unpackedBytes: 2_000_000,

@@ -15,12 +15,8 @@
  * reports its progress there, so stopping is synchronous (the worker's connection closes before
  * the writer's, which then removes the WAL as the last connection).
  */
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-
-/** Set by the esbuild recipe (main/build/node-bundle.ts) in a bundle; absent under tsx. */
-declare const FLEETDESK_BUNDLED: boolean | undefined;
+import { workerScript } from '../companion-workers';
 
 export const SLOT = {
   /** 1: the worker should close its connection and end */
@@ -78,19 +74,6 @@ export interface CheckpointProgress {
   stalled: boolean;
 }
 
-/** The worker beside a bundle: out/cli.cjs → out/cli.checkpoint-worker.cjs (built with it). */
-export function companionWorkerFile(bundleFile: string): string {
-  return bundleFile.replace(/\.cjs$/, '') + '.checkpoint-worker.cjs';
-}
-
-/** In a bundle, the worker's bundle beside it; from the sources (tests, `npm run demo`), the source through tsx. */
-function workerScript(): { script: string; eval: boolean } {
-  if (typeof FLEETDESK_BUNDLED !== 'undefined' && FLEETDESK_BUNDLED) return { script: companionWorkerFile(__filename), eval: false };
-  const require = createRequire(import.meta.url);
-  const source = fileURLToPath(new URL('./checkpoint-worker.ts', import.meta.url));
-  return { script: `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(source)});`, eval: true };
-}
-
 export class Checkpointer {
   private readonly slots = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   private readonly worker: Worker | null = null;
@@ -98,7 +81,7 @@ export class Checkpointer {
   private stopped = false;
 
   constructor(private readonly options: CheckpointerOptions) {
-    const { script, eval: isEval } = workerScript();
+    const { script, eval: isEval } = workerScript('checkpoint-worker');
     const workerData: CheckpointWorkerData = {
       file: options.file,
       nativeBinding: options.nativeBinding,

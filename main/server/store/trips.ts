@@ -50,7 +50,10 @@ export const toRawFix = (r: PositionRow): RawFix => ({
 });
 
 /** A raw track holds at most this many fixes (a day at 1 Hz is 86 400). */
-const MAX_TRACK_FIXES = 200_000;
+export const MAX_TRACK_FIXES = 200_000;
+
+/** Every stored fix of a device in [from, to] (device time), flagged ones included, oldest first, at most a limit. */
+export const TRACK_FIXES_SQL = 'SELECT * FROM positions WHERE user_pk = ? AND device_time >= ? AND device_time <= ? ORDER BY device_time LIMIT ?';
 
 /** SQL for trips and rich tracks; no logic. */
 export class TripStore {
@@ -81,9 +84,7 @@ export class TripStore {
       `SELECT * FROM rich_tracks WHERE user_pk = ? AND replaced_by IS NULL AND end_time >= ? AND end_time <= ?
        ORDER BY end_time DESC LIMIT 1`,
     );
-    this.positionsStmt = db.prepare<[number, number, number, number], PositionRow>(
-      'SELECT * FROM positions WHERE user_pk = ? AND device_time >= ? AND device_time <= ? ORDER BY device_time LIMIT ?',
-    );
+    this.positionsStmt = db.prepare<[number, number, number, number], PositionRow>(TRACK_FIXES_SQL);
     const owned = 'JOIN users u ON u.pk = x.user_pk WHERE x.id = ? AND u.company_id = ?';
     this.tripStmt = db.prepare<[string, string], Owned<TripRow>>(`SELECT x.*, u.user_id, u.company_id FROM trips x ${owned}`);
     this.richStmt = db.prepare<[string, string], Owned<RichRow>>(`SELECT x.*, u.user_id, u.company_id FROM rich_tracks x ${owned}`);

@@ -6,11 +6,11 @@ import type { Logger } from '../logger';
 import type { Shape, Storage } from '../store/storage';
 import type { Clock, Timer } from '../clock';
 import { TripDetector, type DetectorFix, type TripBoundary } from './detector';
-import { processTrack } from './process';
 import type { TripSettingsStore } from '../store/trip-settings';
-import type { TripRow, TripStore } from '../store/trips';
-import { judgeTrack } from './validate';
+import type { RichRow, TripRow, TripStore } from '../store/trips';
 import { richRow } from './track-views';
+import { computeTrack, type TrackJob, type TrackOutcome } from './track-job';
+import type { TrackThread } from './track-thread';
 
 interface Device {
   detector: TripDetector;
@@ -22,7 +22,23 @@ interface Device {
   waiting: DetectorFix[] | null;
   /** the device time of its first fix (the rebuild reads stored fixes before it) */
   firstFix: number;
+  /** its trip ends on the track thread, one after the other */
+  ending: Promise<unknown>;
 }
+
+/** A trip end's decisions taken before its job runs (trip-service `plan`). */
+interface TripPlan {
+  companyId: string;
+  userPk: number;
+  b: TripBoundary;
+  /** the rich track this trip is merged into, and its trips */
+  prev: RichRow | undefined;
+  prevIds: string[];
+  job: TrackJob;
+}
+
+/** What TripService needs of the track thread. */
+export type TrackRunner = Pick<TrackThread, 'available' | 'run' | 'stop'>;
 
 export interface FinishedTrip {
   tripId: string;
@@ -51,8 +67,9 @@ const REBUILD_BUDGET_MS = 8;
 
 /**
  * Trip detection on the ingest stream. The hot path (onPosition) only feeds a per-device
- * detector; a finished trip is judged, processed and recorded later (setImmediate), so ingest
- * never waits for it. Per trip end, in ONE transaction: the raw track with its event
+ * detector; a finished trip is judged, processed and recorded later, so ingest never waits for
+ * it: its fixes are read and processed on the track thread (track-thread.ts) when one is given
+ * (one device's trip ends in order), else in a later turn of the event loop (setImmediate). Per trip end, in ONE transaction: the raw track with its event
  * (IncomingTrackReceived / IncomingTrackRemoved), and for a received one the RichTrack —
  * merged with the device's previous one when that ended within merge_gap_s — with
  * TrackEnrichmentFinished.
@@ -84,7 +101,13 @@ export class TripService {
   private turnResetScheduled = false;
 
   constructor(
-    private readonly deps: { storage: Pick<Storage, 'trips' | 'tripSettings' | 'events' | 'atomically'>; logger: Logger; clock: Clock },
+    private readonly deps: {
+      storage: Pick<Storage, 'trips' | 'tripSettings' | 'events' | 'atomically'>;
+      logger: Logger;
+      clock: Clock;
+      /** where trip ends are read and processed (track-thread.ts); without one, in the event loop */
+      tracks?: TrackRunner;
+    },
     private readonly options: TripServiceOptions = {},
   ) {
     this.store = deps.storage.trips;
@@ -163,6 +186,7 @@ export class TripService {
     this.closing = true; // queued rebuilds are dropped: those trips continue after the next start
     await this.idle();
     this.stopped = true;
+    await this.deps.tracks?.stop();
   }
 
   /** A key rotation or a deleted device: its next fix starts from what is stored. */
@@ -174,7 +198,7 @@ export class TripService {
     let dev = this.devices.get(userPk);
     if (dev) return dev;
     const detector = new TripDetector(() => this.settings(companyId));
-    dev = { detector, companyId, userPk, lastArrival: 0, waiting: null, firstFix: t };
+    dev = { detector, companyId, userPk, lastArrival: 0, waiting: null, firstFix: t, ending: Promise.resolve() };
     this.devices.set(userPk, dev);
     if (this.queueHead === this.rebuildQueue.length && this.turnSpentMs < REBUILD_BUDGET_MS) this.rebuildNow(dev);
     else {
@@ -256,55 +280,96 @@ export class TripService {
 
   private schedule(dev: Device, b: TripBoundary): void {
     this.pending++;
-    setImmediate(() => {
-      try {
-        if (!this.stopped) this.finish(dev.companyId, dev.userPk, b);
-      } catch (err) {
-        this.deps.logger.error({ err, userPk: dev.userPk, trip: b }, 'could not record a trip');
-      } finally {
-        this.settle();
-      }
-    });
+    const tracks = this.deps.tracks;
+    if (!tracks?.available) {
+      setImmediate(() => {
+        try {
+          if (!this.stopped) this.finish(dev.companyId, dev.userPk, b);
+        } catch (err) {
+          this.deps.logger.error({ err, userPk: dev.userPk, trip: b }, 'could not record a trip');
+        } finally {
+          this.settle();
+        }
+      });
+      return;
+    }
+    // One device's trip ends in order: a merge looks for the rich track its previous end recorded.
+    dev.ending = dev.ending
+      .then(() => this.finishOnThread(tracks, dev.companyId, dev.userPk, b))
+      .catch((err: unknown) => this.deps.logger.error({ err, userPk: dev.userPk, trip: b }, 'could not record a trip'))
+      .finally(() => this.settle());
   }
 
-  /** Judges, processes and records one finished trip (exported for tests through the service). */
+  /**
+   * Judges, processes and records one finished trip, all in this thread (tests, and the
+   * fallback when no track thread runs); null when a recorded trip already covers it.
+   */
   finish(companyId: string, userPk: number, b: TripBoundary, now = this.deps.clock.now()): FinishedTrip | null {
+    const plan = this.plan(companyId, userPk, b);
+    return plan && this.record(plan, computeTrack(this.readFixes, plan.job), now);
+  }
+
+  private readonly readFixes = (userPk: number, from: number, to: number) => this.store.rawFixes(userPk, from, to);
+
+  /** The same on the track thread: the reads and the processing leave the event loop. */
+  private async finishOnThread(tracks: TrackRunner, companyId: string, userPk: number, b: TripBoundary): Promise<FinishedTrip | null> {
+    if (this.stopped) return null;
+    const plan = this.plan(companyId, userPk, b);
+    if (!plan) return null;
+    let outcome: TrackOutcome;
+    try {
+      outcome = await tracks.run(plan.job);
+    } catch {
+      // the thread is gone or could not read: the event loop computes it (the thread said why once)
+      outcome = computeTrack(this.readFixes, plan.job);
+    }
+    // While the thread worked, the trip may have been recorded or a merge target replaced (a
+    // direct finish(), a rebuild): decide again, and recompute here if the merge changed.
+    const now = this.plan(companyId, userPk, b);
+    if (!now) return null;
+    return now.prev?.id === plan.prev?.id ? this.record(now, outcome, this.deps.clock.now()) : this.record(now, computeTrack(this.readFixes, now.job), this.deps.clock.now());
+  }
+
+  /** What recording the trip needs: null when a recorded trip overlaps it; else the job and the rich track it merges into. */
+  private plan(companyId: string, userPk: number, b: TripBoundary): TripPlan | null {
     if (this.store.overlaps(userPk, b.start, b.end)) return null;
     const s = this.settings(companyId);
-    const raw = this.store.rawFixes(userPk, b.start, b.end);
-    const judged = judgeTrack(raw, s);
+    const prev = s.merge_gap_s > 0 ? this.store.previousRich(userPk, b.start - s.merge_gap_s * 1000, b.start) : undefined;
+    const prevIds = prev ? (JSON.parse(prev.trip_ids) as string[]) : [];
+    const merged = prev
+      ? prevIds.flatMap((id) => {
+          const t = this.store.trip(companyId, id);
+          return t ? [{ start: t.start_time, end: t.end_time }] : [];
+        })
+      : null;
+    return { companyId, userPk, b, prev, prevIds, job: { userPk, start: b.start, end: b.end, settings: s, merged } };
+  }
+
+  /** Records the judged (and processed) trip with its events, in one transaction. */
+  private record(plan: TripPlan, outcome: TrackOutcome, now: number): FinishedTrip {
+    const { companyId, userPk, b, prev } = plan;
     const trip: TripRow = {
       id: crypto.randomUUID(),
       user_pk: userPk,
       start_time: b.start,
       end_time: b.end,
-      status: judged.status,
-      reason: judged.reason,
-      fix_count: raw.length,
+      status: outcome.judged.status,
+      reason: outcome.judged.reason,
+      fix_count: outcome.fixCount,
       end_reason: b.endReason,
       created_at: now,
     };
     const dates = { TrackStartDate: new Date(b.start).toISOString(), TrackFinishDate: new Date(b.end).toISOString() };
     const result: FinishedTrip = { tripId: trip.id, status: trip.status, richId: null, replaced: null, eventIds: [] };
-    if (judged.status === 'removed') {
+    if (outcome.judged.status === 'removed' || !outcome.processed) {
+      const reason = outcome.judged.reason;
       result.eventIds = this.deps.storage.atomically(() => {
         this.store.insertTrip(trip);
-        return [this.deps.storage.events.record({ companyId, userPk, event: 'IncomingTrackRemoved', objectId: trip.id, objectType: 'IncomingTrackSummary', details: { ...dates, Reason: judged.reason } }, now)];
+        return [this.deps.storage.events.record({ companyId, userPk, event: 'IncomingTrackRemoved', objectId: trip.id, objectType: 'IncomingTrackSummary', details: { ...dates, Reason: reason } }, now)];
       });
     } else {
-      const prev = s.merge_gap_s > 0 ? this.store.previousRich(userPk, b.start - s.merge_gap_s * 1000, b.start) : undefined;
-      let tripIds = [trip.id];
-      let fixes = raw;
-      if (prev) {
-        const prevIds = JSON.parse(prev.trip_ids) as string[];
-        const prevFixes = prevIds.flatMap((id) => {
-          const t = this.store.trip(companyId, id);
-          return t ? this.store.rawFixes(userPk, t.start_time, t.end_time) : [];
-        });
-        tripIds = [...prevIds, trip.id];
-        fixes = [...prevFixes, ...raw];
-      }
-      const rich = richRow(crypto.randomUUID(), userPk, tripIds, processTrack(fixes, s), now);
+      const tripIds = prev ? [...plan.prevIds, trip.id] : [trip.id];
+      const rich = richRow(crypto.randomUUID(), userPk, tripIds, outcome.processed, now);
       result.richId = rich.id;
       result.replaced = prev?.id ?? null;
       result.eventIds = this.deps.storage.atomically(() => {

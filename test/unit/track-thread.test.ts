@@ -1,0 +1,174 @@
+/**
+ * Trip ends read and processed on the track thread (trips/track-thread.ts, track-worker.ts) with
+ * its own read-only connection: the same outcome as the event loop computes, one device's ends
+ * in order (a merge finds the rich track its previous end recorded), a clear fallback when the
+ * thread cannot run, and a clean stop (the writer's connection closes last). Real SQLite, real
+ * worker thread, real TripService.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import pino from 'pino';
+import { DEFAULT_TRIP_SETTINGS } from '../../shared/api/trips';
+import { addCompany, addUser } from '../../main/server/accounts';
+import { systemClock } from '../../main/server/clock';
+import type { CommittedFix } from '../../main/server/ingest/stages';
+import type { PositionRecord } from '../../main/server/ingest/position';
+import { accountsFrom } from '../../main/server/open-accounts';
+import { DB_FILE } from '../../main/server/store/database';
+import { openSqliteStorage } from '../../main/server/store/storage';
+import type { RawFix } from '../../main/server/trips/process';
+import { computeTrack, type TrackJob } from '../../main/server/trips/track-job';
+import { TrackThread } from '../../main/server/trips/track-thread';
+import { TripService } from '../../main/server/trips/trip-service';
+import { munichTrace } from '../support/synthetic-trips';
+import { tempDir } from '../support/temp-dir';
+
+const dir = tempDir('fleetdesk-track-thread-');
+const storage = openSqliteStorage(dir, systemClock, { windowMs: 5, maxBatch: 500 });
+const file = path.join(dir, DB_FILE);
+const logger = pino({ level: 'silent' });
+const threads: TrackThread[] = [];
+after(async () => {
+  for (const t of threads) await t.stop();
+  storage.close();
+});
+const thread = (f = file, onFailure?: (reason: string) => void) => {
+  const t = new TrackThread({ file: f, onFailure });
+  threads.push(t);
+  return t;
+};
+
+const drive = munichTrace();
+const DAY = 86_400_000;
+const accounts = accountsFrom(storage, dir);
+const companyId = addCompany(accounts, 'Tracks', 'tracks').id;
+async function device(userId: string): Promise<number> {
+  await addUser(accounts, { companyId, userId, role: 'driver' });
+  return accounts.users.get(companyId, userId)!.pk;
+}
+const record = (f: RawFix, shift: number): PositionRecord => ({
+  lat: f.lat,
+  lng: f.lng,
+  speed: f.speed,
+  bearing: f.bearing,
+  accuracy: f.accuracy,
+  altitude: f.altitude,
+  deviceTime: f.t + shift,
+  serverTime: f.t + shift,
+});
+const committed = (userPk: number, position: PositionRecord): CommittedFix => ({ companyId, userPk, userId: `u${userPk}`, source: 'ws', live: true, position }) as CommittedFix;
+
+/** Stores the drive for every device, interleaved fix by fix as a fleet's arrive. */
+function storeInterleaved(pks: number[], fixes: RawFix[], shift: number): void {
+  storage.atomically(() => {
+    for (const f of fixes) for (const pk of pks) storage.positions.insert(pk, record(f, shift), 'ws');
+  });
+}
+
+const inline = (job: TrackJob) => computeTrack((u, from, to) => storage.trips.rawFixes(u, from, to), job);
+
+test('the thread reads and processes a trip end exactly as the event loop does: received, removed, merged', async () => {
+  const pks = [await device('a1'), await device('a2'), await device('a3')];
+  storeInterleaved(pks, drive, 0);
+  const t = thread();
+  const start = drive[0]!.t;
+  const end = drive.at(-1)!.t;
+  const half = drive[Math.floor(drive.length / 2)]!.t;
+  const jobs: TrackJob[] = [
+    { userPk: pks[1]!, start, end, settings: DEFAULT_TRIP_SETTINGS, merged: null },
+    // ten seconds of it: too short, removed
+    { userPk: pks[2]!, start, end: start + 10_000, settings: DEFAULT_TRIP_SETTINGS, merged: null },
+    // the second half joins the first
+    { userPk: pks[0]!, start: half + 1, end, settings: DEFAULT_TRIP_SETTINGS, merged: [{ start, end: half }] },
+  ];
+  for (const job of jobs) {
+    const outcome = await t.run(job);
+    assert.deepEqual(outcome, inline(job));
+  }
+  const [received, removed, merged] = await Promise.all(jobs.map((j) => t.run(j)));
+  assert.equal(received!.judged.status, 'received');
+  assert.equal(received!.fixCount, drive.length);
+  assert.ok(received!.processed!.distance_m > 5_000, `${received!.processed!.distance_m} m`);
+  assert.deepEqual(removed!.judged, { status: 'removed', reason: 'Insufficient track length' });
+  assert.equal(removed!.processed, null);
+  assert.ok(merged!.fixCount < drive.length / 2 + 1, `${merged!.fixCount} fixes of its own`);
+  assert.equal(merged!.processed!.distance_m, received!.processed!.distance_m, 'the merged track covers the whole drive');
+  assert.equal(t.answered, 6);
+});
+
+test('a TripService with the thread records the same trips as without, one device after the other, merges included', async () => {
+  // Two drives with a four-minute stop between them (a trip ends after 3 minutes parked; the
+  // next one starts within the 5-minute merge gap): the second end merges into the first.
+  const parked = (from: RawFix, s: number) => Array.from({ length: s }, (_, i) => ({ ...from, t: from.t + (i + 1) * 1000 }));
+  const first = drive;
+  const stop1 = parked(first.at(-1)!, 240);
+  const gap = stop1.at(-1)!.t - first[0]!.t + 1000;
+  const second = [...drive].reverse().map((f, i) => ({ ...f, t: first[0]!.t + gap + i * 1000 }));
+  const stop2 = parked(second.at(-1)!, 240);
+  const fixes = [...first, ...stop1, ...second, ...stop2];
+  const [withThread, without] = [await device('b1'), await device('b2')];
+  storeInterleaved([withThread, without], fixes, DAY);
+
+  const t = thread();
+  const onThread = new TripService({ storage, logger, clock: systemClock, tracks: t }, { sweepIntervalMs: 0 });
+  const inLoop = new TripService({ storage, logger, clock: systemClock }, { sweepIntervalMs: 0 });
+  for (const f of fixes) {
+    onThread.onPosition(committed(withThread, record(f, DAY)));
+    inLoop.onPosition(committed(without, record(f, DAY)));
+  }
+  await Promise.all([onThread.idle(), inLoop.idle()]);
+  assert.equal(t.answered, 2, 'both trip ends went through the thread');
+
+  const day = (pk: number) => ({
+    trips: storage.db.prepare('SELECT start_time, end_time, status, reason, fix_count, end_reason FROM trips WHERE user_pk = ? ORDER BY start_time').all(pk),
+    rich: storage.db.prepare('SELECT start_time, end_time, distance_m, duration_s, moving_s, idle_s, max_speed, score, data, replaced_by IS NOT NULL AS replaced FROM rich_tracks WHERE user_pk = ? ORDER BY created_at, start_time').all(pk),
+  });
+  const a = day(withThread);
+  assert.equal(a.trips.length, 2);
+  assert.equal(a.rich.length, 2);
+  assert.deepEqual(
+    (a.rich as { replaced: number }[]).map((r) => r.replaced),
+    [1, 0],
+    'the second trip merged into the first (the first rich track is replaced)',
+  );
+  assert.deepEqual(a, day(without));
+  await onThread.stop();
+  await inLoop.stop();
+  assert.equal(t.available, false, 'stopping the service stops its thread');
+});
+
+test('a thread that cannot open the database says so once; the service computes trip ends in the event loop', async () => {
+  const reasons: string[] = [];
+  const t = thread(path.join(dir, 'missing.sqlite'), (r) => reasons.push(r));
+  const job: TrackJob = { userPk: 1, start: 0, end: 1, settings: DEFAULT_TRIP_SETTINGS, merged: null };
+  await assert.rejects(t.run(job), /could not open the database/);
+  await assert.rejects(t.run(job), /could not open the database/);
+  assert.equal(reasons.length, 1);
+  assert.match(reasons[0]!, /^the track thread could not open the database: /);
+  assert.equal(t.available, false);
+
+  const pk = await device('c1');
+  const fixes = [...drive, ...Array.from({ length: 240 }, (_, i) => ({ ...drive.at(-1)!, t: drive.at(-1)!.t + (i + 1) * 1000 }))];
+  storeInterleaved([pk], fixes, 2 * DAY);
+  const service = new TripService({ storage, logger, clock: systemClock, tracks: t }, { sweepIntervalMs: 0 });
+  for (const f of fixes) service.onPosition(committed(pk, record(f, 2 * DAY)));
+  await service.idle();
+  const trips = storage.db.prepare("SELECT fix_count FROM trips WHERE user_pk = ? AND status = 'received'").all(pk) as { fix_count: number }[];
+  assert.equal(trips.length, 1);
+  assert.ok(trips[0]!.fix_count > 1_000, `${trips[0]!.fix_count} fixes`);
+  await service.stop();
+});
+
+test('stop closes the thread before the writer: the last connection removes the WAL; a stopped thread takes no jobs', async () => {
+  const own = tempDir('fleetdesk-track-stop-');
+  const s = openSqliteStorage(own, systemClock, { windowMs: 5, maxBatch: 10 });
+  const t = new TrackThread({ file: path.join(own, DB_FILE) });
+  const job: TrackJob = { userPk: 1, start: 0, end: 1000, settings: DEFAULT_TRIP_SETTINGS, merged: null };
+  assert.deepEqual((await t.run(job)).fixCount, 0);
+  await t.stop();
+  await assert.rejects(t.run(job), /stopped/);
+  s.close();
+  assert.equal(fs.existsSync(path.join(own, `${DB_FILE}-wal`)), false);
+});
