@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { DEFAULT_TRIP_SETTINGS } from '../../shared/api/trips';
 import { addCompany, addUser } from '../../main/server/accounts';
@@ -20,7 +21,9 @@ import { DB_FILE } from '../../main/server/store/database';
 import { openSqliteStorage } from '../../main/server/store/storage';
 import type { RawFix } from '../../main/server/trips/process';
 import { computeTrack, type TrackJob } from '../../main/server/trips/track-job';
-import { TrackThread } from '../../main/server/trips/track-thread';
+import { TrackThread, type TrackWorkerData } from '../../main/server/trips/track-thread';
+import { companionWorkerFile } from '../../main/server/companion-workers';
+import { serverBundle } from '../support/cli';
 import { TripService } from '../../main/server/trips/trip-service';
 import { munichTrace } from '../support/synthetic-trips';
 import { tempDir } from '../support/temp-dir';
@@ -171,4 +174,26 @@ test('stop closes the thread before the writer: the last connection removes the 
   await assert.rejects(t.run(job), /stopped/);
   s.close();
   assert.equal(fs.existsSync(path.join(own, `${DB_FILE}-wal`)), false);
+});
+
+test('the bundled server (npm run serve) carries the track worker beside it, and that bundle answers a job', async () => {
+  const bundle = await serverBundle();
+  const script = companionWorkerFile(bundle, 'track-worker');
+  assert.ok(fs.existsSync(script), script);
+  const pk = await device('d1');
+  storeInterleaved([pk], drive, 3 * DAY);
+  const job: TrackJob = { userPk: pk, start: drive[0]!.t + 3 * DAY, end: drive.at(-1)!.t + 3 * DAY, settings: DEFAULT_TRIP_SETTINGS, merged: null };
+  const worker = new Worker(script, { workerData: { file } satisfies TrackWorkerData });
+  try {
+    const replies: unknown[] = [];
+    const answered = new Promise<unknown>((resolve, reject) => {
+      worker.on('message', (m: { id?: number }) => (m.id === 7 ? resolve(m) : replies.push(m)));
+      worker.on('error', reject);
+    });
+    worker.postMessage({ id: 7, job });
+    assert.deepEqual(await answered, { id: 7, outcome: inline(job) });
+    assert.deepEqual(replies, [{ running: true }]);
+  } finally {
+    await worker.terminate();
+  }
 });
