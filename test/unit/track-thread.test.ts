@@ -20,11 +20,12 @@ import { accountsFrom } from '../../main/server/open-accounts';
 import { DB_FILE } from '../../main/server/store/database';
 import { openSqliteStorage } from '../../main/server/store/storage';
 import type { RawFix } from '../../main/server/trips/process';
-import { computeTrack, type TrackJob } from '../../main/server/trips/track-job';
+import { computeProgress, computeTrack, progressTotals, type TrackJob } from '../../main/server/trips/track-job';
 import { TrackThread, type TrackWorkerData } from '../../main/server/trips/track-thread';
 import { companionWorkerFile } from '../../main/server/companion-workers';
 import { serverBundle } from '../support/cli';
-import { TripService } from '../../main/server/trips/trip-service';
+import { PROGRESS_TOTALS_FRESH_MS, TripService } from '../../main/server/trips/trip-service';
+import { ManualClock } from '../support/manual-clock';
 import { munichTrace } from '../support/synthetic-trips';
 import { tempDir } from '../support/temp-dir';
 
@@ -196,4 +197,41 @@ test('the bundled server (npm run serve) carries the track worker beside it, and
   } finally {
     await worker.terminate();
   }
+});
+
+test('a trip in progress on the thread: its route as the event loop computes it; its totals shared for a few seconds, then recomputed', async () => {
+  const pk = await device('e1');
+  const moving = drive.slice(0, 600);
+  storeInterleaved([pk], moving, 4 * DAY);
+  const t = thread();
+  const clock = new ManualClock();
+  const service = new TripService({ storage, logger, clock, tracks: t }, { sweepIntervalMs: 0 });
+  for (const f of moving) service.onPosition(committed(pk, record(f, 4 * DAY)));
+  const cur = service.current(pk);
+  assert.ok(cur, 'the device is driving');
+  const job = { userPk: pk, start: cur.start, end: cur.last, settings: DEFAULT_TRIP_SETTINGS };
+
+  const full = await service.progress(companyId, pk);
+  assert.deepEqual(full, { ...cur, processed: computeProgress((u, from, to) => storage.trips.rawFixes(u, from, to), job) });
+  assert.ok(full!.processed.distance_m > 1_000, `${full!.processed.distance_m} m so far`);
+
+  const before = t.answered;
+  const [a, b] = await Promise.all([service.progressTotals(companyId, pk), service.progressTotals(companyId, pk)]);
+  assert.equal(a, b, 'two consoles asking at once share one computation');
+  assert.equal(t.answered, before + 1);
+  assert.deepEqual(a!.processed, progressTotals(full!.processed));
+
+  // a new fix within the freshness window: the totals a few seconds old still answer
+  const next = drive[600]!;
+  storage.positions.insert(pk, record(next, 4 * DAY), 'ws');
+  service.onPosition(committed(pk, record(next, 4 * DAY)));
+  clock.advance(PROGRESS_TOTALS_FRESH_MS - 1);
+  assert.equal((await service.progressTotals(companyId, pk))!.last, cur.last);
+  assert.equal(t.answered, before + 1);
+  clock.advance(1);
+  const fresh = await service.progressTotals(companyId, pk);
+  assert.equal(fresh!.last, next.t + 4 * DAY);
+  assert.equal(t.answered, before + 2);
+  assert.ok(fresh!.processed.distance_m >= a!.processed.distance_m, 'the newer totals include the newer fix');
+  await service.stop();
 });

@@ -37,3 +37,23 @@ export function computeTrack(read: ReadFixes, job: TrackJob): TrackOutcome {
   const fixes = earlier.length > 0 ? [...earlier, ...raw] : raw;
   return { judged, fixCount: raw.length, processed: processTrack(fixes, job.settings) };
 }
+
+/** A trip in progress, processed from its fixes stored so far. */
+export interface ProgressJob {
+  userPk: number;
+  /** the trip's start and its newest fix (device time, epoch ms) */
+  start: number;
+  end: number;
+  settings: TripSettings;
+}
+
+/** What a fleet's day summary needs of a trip in progress (no route, no event list). */
+export type ProgressTotals = Pick<ProcessedTrack, 'distance_m' | 'moving_s' | 'idle_s' | 'max_speed' | 'counts'>;
+
+export function computeProgress(read: ReadFixes, job: ProgressJob): ProcessedTrack {
+  return processTrack(read(job.userPk, job.start, job.end), job.settings);
+}
+
+export function progressTotals(p: ProcessedTrack): ProgressTotals {
+  return { distance_m: p.distance_m, moving_s: p.moving_s, idle_s: p.idle_s, max_speed: p.max_speed, counts: p.counts };
+}

@@ -1,11 +1,12 @@
 /**
- * Trip ends off the event loop. Recording a finished trip reads every fix of it (and, for a
+ * Trip ends, and trips in progress as the console asks for them, off the event loop. Recording a finished trip reads every fix of it (and, for a
  * merge, of the trips it joins), judges and processes them: with a fleet's fixes interleaved in
  * the file, each fix of one device sits on its own page, so a 30-minute trip is ~1,800 page reads
  * plus the processing, ~10-30 ms in one piece on the event loop, longer as trips and merged days
  * grow. Here a worker thread (track-worker.ts) with its own read-only connection does that part;
  * TripService still decides (overlap, merge) and records the outcome in one transaction on the
- * writer's connection.
+ * writer's connection. A trip in progress is the same reading and processing, from its start to
+ * its newest fix, for the console's trip page and the fleet's day summary.
  *
  * The thread starts at the first trip end. It is an optimisation only: when it cannot start or
  * fails, `run` rejects and the caller computes in the event loop as before; `onFailure` says why
@@ -13,7 +14,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../companion-workers';
-import type { TrackJob, TrackOutcome } from './track-job';
+import type { ProcessedTrack } from './process';
+import type { ProgressJob, ProgressTotals, TrackJob, TrackOutcome } from './track-job';
 
 export interface TrackWorkerData {
   /** the SQLite file */
@@ -22,16 +24,23 @@ export interface TrackWorkerData {
   nativeBinding?: string;
 }
 
-export type TrackRequest = { id: number; job: TrackJob } | { stop: true };
-type TrackReply = { running: true } | { failure: string } | { id: number; outcome: TrackOutcome } | { id: number; error: string };
+export type TrackRequest = { id: number; job: TrackJob } | { id: number; progress: ProgressJob; totals: boolean } | { stop: true };
+type TrackReply = { running: true } | { failure: string } | { id: number; outcome: unknown } | { id: number; error: string };
 
 export interface TrackThreadOptions extends TrackWorkerData {
   /** the thread could not start or stopped: trip ends are computed in the event loop */
   onFailure?: (reason: string) => void;
 }
 
+/**
+ * The thread's young generation (MB). A job's objects (a trip's rows and fixes) are dead when its
+ * answer leaves, so a small one costs only cheap scavenges; V8's default lets it grow to 16 MB a
+ * semi-space, which the process then keeps (the server runs without V8's memory reducer).
+ */
+const YOUNG_GENERATION_MB = 4;
+
 interface Pending {
-  resolve: (outcome: TrackOutcome) => void;
+  resolve: (outcome: never) => void;
   reject: (err: Error) => void;
 }
 
@@ -53,16 +62,30 @@ export class TrackThread {
     return this.failure === null && !this.stopped;
   }
 
-  /** The job's outcome from the thread; rejects when the thread is not available or the job failed there. */
+  /** A trip end's outcome from the thread; rejects when the thread is not available or the job failed there. */
   run(job: TrackJob): Promise<TrackOutcome> {
+    return this.send<TrackOutcome>((id) => ({ id, job }));
+  }
+
+  /** A trip in progress processed on the thread (the same rejections). */
+  progress(job: ProgressJob): Promise<ProcessedTrack> {
+    return this.send<ProcessedTrack>((id) => ({ id, progress: job, totals: false }));
+  }
+
+  /** Only its totals: what crosses back to the event loop stays small for a whole fleet. */
+  progressTotals(job: ProgressJob): Promise<ProgressTotals> {
+    return this.send<ProgressTotals>((id) => ({ id, progress: job, totals: true }));
+  }
+
+  private send<T>(request: (id: number) => TrackRequest): Promise<T> {
     if (!this.available) return Promise.reject(new Error(this.failure ?? 'the track thread is stopped'));
     const worker = this.worker ?? this.start();
     if (!worker) return Promise.reject(new Error(this.failure ?? 'the track thread could not start'));
     const id = this.nextId++;
-    return new Promise<TrackOutcome>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (outcome: never) => void, reject });
       if (this.pending.size === 1) worker.ref(); // an answer is awaited: keep the process alive for it
-      worker.postMessage({ id, job } satisfies TrackRequest);
+      worker.postMessage(request(id));
     });
   }
 
@@ -86,7 +109,7 @@ export class TrackThread {
     const workerData: TrackWorkerData = { file: this.options.file, nativeBinding: this.options.nativeBinding };
     let worker: Worker;
     try {
-      worker = new Worker(script, { eval: isEval, workerData, stdout: false, stderr: false });
+      worker = new Worker(script, { eval: isEval, workerData, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     } catch (err) {
       this.fail(`the track thread could not start: ${err instanceof Error ? err.message : String(err)}`);
       return null;
@@ -103,7 +126,7 @@ export class TrackThread {
       if (this.pending.size === 0) worker.unref();
       if ('outcome' in m) {
         this.answered++;
-        job.resolve(m.outcome);
+        job.resolve(m.outcome as never);
       } else job.reject(new Error(m.error));
     });
     worker.on('error', (err) => this.fail(`the track thread failed: ${err.message}`));

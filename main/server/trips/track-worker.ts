@@ -1,10 +1,11 @@
 /**
  * The track thread (track-thread.ts): its own read-only connection to the database; each
- * message is one trip end's job (track-job.ts), answered with its outcome or its error.
+ * message is one job (track-job.ts): a trip end, or a trip in progress (in full, or only its
+ * totals), answered with its outcome or its error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openTrackReader, type TrackReader } from '../store/track-reader';
-import { computeTrack } from './track-job';
+import { computeProgress, computeTrack, progressTotals } from './track-job';
 import type { TrackRequest, TrackWorkerData } from './track-thread';
 
 const data = workerData as TrackWorkerData;
@@ -29,7 +30,9 @@ port?.on('message', (m: TrackRequest) => {
     return;
   }
   try {
-    port.postMessage({ id: m.id, outcome: computeTrack(reader.read, m.job) });
+    const read = reader.read;
+    const outcome = 'job' in m ? computeTrack(read, m.job) : m.totals ? progressTotals(computeProgress(read, m.progress)) : computeProgress(read, m.progress);
+    port.postMessage({ id: m.id, outcome });
   } catch (err) {
     port.postMessage({ id: m.id, error: message(err) });
   }

@@ -1,19 +1,19 @@
 /**
  * What the console shows of a day while vans drive: the trip in progress (processed like a
- * finished one, from the fixes stored so far) and each device's totals over a period.
+ * finished one, from the fixes stored so far, on the track thread) and each device's totals
+ * over a period (a trip in progress's totals shared for a few seconds: TripService.progressTotals).
  */
 import type { CurrentTrip, DaySummaryRow, TripSummary } from '../../../shared/api/trips';
 import { iso } from '../../../shared/time';
 import type { UserRow } from '../store/users';
-import { processTrack } from './process';
 import { richSummary } from './track-views';
 import type { TripService } from './trip-service';
 
 /** The device's trip in progress, or null when it is parked. */
-export function currentTrip(trips: TripService, companyId: string, device: UserRow): CurrentTrip | null {
-  const now = trips.current(device.pk);
+export async function currentTrip(trips: TripService, companyId: string, device: UserRow): Promise<CurrentTrip | null> {
+  const now = await trips.progress(companyId, device.pk);
   if (!now) return null;
-  const p = processTrack(trips.store.rawFixes(device.pk, now.start, now.last), trips.settings(companyId));
+  const p = now.processed;
   return {
     in_progress: true,
     device_id: device.user_id,
@@ -33,11 +33,18 @@ export function currentTrip(trips: TripService, companyId: string, device: UserR
 const eventTotal = (e: TripSummary['events']) => e.harsh_acceleration + e.harsh_braking + e.harsh_cornering + e.speeding;
 
 /** Per device, its processed trips starting in [from, to) and the trip in progress if it started then. */
-export function daySummary(trips: TripService, companyId: string, devices: UserRow[], from: number, to: number): DaySummaryRow[] {
-  return devices.map((d) => {
+export async function daySummary(trips: TripService, companyId: string, devices: UserRow[], from: number, to: number): Promise<DaySummaryRow[]> {
+  const live = await Promise.all(
+    devices.map(async (d) => {
+      const started = trips.current(d.pk)?.start;
+      if (started === undefined || started < from || started >= to) return null;
+      const p = await trips.progressTotals(companyId, d.pk);
+      return p && { distance_m: p.processed.distance_m, moving_s: p.processed.moving_s, idle_s: p.processed.idle_s, max_speed: p.processed.max_speed, events: p.processed.counts };
+    }),
+  );
+  return devices.map((d, i) => {
     const done = trips.store.richList(d.pk, from, to).map((r) => richSummary(r, d.user_id));
-    const live = currentTrip(trips, companyId, d);
-    const counted = live && Date.parse(live.start) >= from && Date.parse(live.start) < to ? live : null;
+    const counted = live[i] ?? null;
     const parts = [...done, ...(counted ? [counted] : [])];
     const scored = done.filter((t) => t.score !== null);
     const weight = scored.reduce((s, t) => s + Math.max(t.distance_m, 1), 0);

@@ -9,7 +9,8 @@ import { TripDetector, type DetectorFix, type TripBoundary } from './detector';
 import type { TripSettingsStore } from '../store/trip-settings';
 import type { RichRow, TripRow, TripStore } from '../store/trips';
 import { richRow } from './track-views';
-import { computeTrack, type TrackJob, type TrackOutcome } from './track-job';
+import { computeProgress, computeTrack, progressTotals, type ProgressJob, type ProgressTotals, type TrackJob, type TrackOutcome } from './track-job';
+import type { ProcessedTrack } from './process';
 import type { TrackThread } from './track-thread';
 
 interface Device {
@@ -38,7 +39,20 @@ interface TripPlan {
 }
 
 /** What TripService needs of the track thread. */
-export type TrackRunner = Pick<TrackThread, 'available' | 'run' | 'stop'>;
+export type TrackRunner = Pick<TrackThread, 'available' | 'run' | 'progress' | 'progressTotals' | 'stop'>;
+
+/** A trip in progress: its start and newest fix (device time) and what its fixes so far give. */
+export interface InProgress<T> {
+  start: number;
+  last: number;
+  processed: T;
+}
+
+/**
+ * How long a trip in progress's totals stay good for the day summary (ms): every open console
+ * asks every 15 s for the whole fleet; within this they share one computation per device.
+ */
+export const PROGRESS_TOTALS_FRESH_MS = 10_000;
 
 export interface FinishedTrip {
   tripId: string;
@@ -99,6 +113,8 @@ export class TripService {
   /** event-loop time spent on rebuilds in this turn */
   private turnSpentMs = 0;
   private turnResetScheduled = false;
+  /** per device, its trip in progress's totals as last computed (PROGRESS_TOTALS_FRESH_MS) */
+  private readonly totalsCache = new Map<number, { at: number; start: number; last: number; totals: Promise<InProgress<ProgressTotals> | null> }>();
 
   constructor(
     private readonly deps: {
@@ -174,6 +190,41 @@ export class TripService {
     return d && start !== null ? { start, last: d.lastTime } : null;
   }
 
+  /** The trip in progress processed from its fixes stored so far (route, events), or null when parked. */
+  async progress(companyId: string, userPk: number): Promise<InProgress<ProcessedTrack> | null> {
+    const cur = this.current(userPk);
+    if (!cur) return null;
+    const job = this.progressJob(companyId, userPk, cur);
+    const tracks = this.deps.tracks;
+    const processed = tracks?.available ? await tracks.progress(job).catch(() => computeProgress(this.readFixes, job)) : computeProgress(this.readFixes, job);
+    return { start: cur.start, last: cur.last, processed };
+  }
+
+  /**
+   * Only the totals of the trip in progress (the day summary), computed at most once per
+   * PROGRESS_TOTALS_FRESH_MS per device whoever asks (unless its trip changed), or null.
+   */
+  progressTotals(companyId: string, userPk: number, now = this.deps.clock.now()): Promise<InProgress<ProgressTotals> | null> {
+    const cur = this.current(userPk);
+    if (!cur) return Promise.resolve(null);
+    const cached = this.totalsCache.get(userPk);
+    if (cached && cached.start === cur.start && (cached.last === cur.last || now - cached.at < PROGRESS_TOTALS_FRESH_MS)) return cached.totals;
+    const job = this.progressJob(companyId, userPk, cur);
+    const tracks = this.deps.tracks;
+    const totals = (async () => {
+      const t = tracks?.available ? await tracks.progressTotals(job).catch(() => progressTotals(computeProgress(this.readFixes, job))) : progressTotals(computeProgress(this.readFixes, job));
+      return { start: cur.start, last: cur.last, processed: t };
+    })();
+    this.totalsCache.set(userPk, { at: now, start: cur.start, last: cur.last, totals });
+    // a failure is not kept for the next ones to share
+    totals.catch(() => this.totalsCache.get(userPk)?.totals === totals && this.totalsCache.delete(userPk));
+    return totals;
+  }
+
+  private progressJob(companyId: string, userPk: number, cur: { start: number; last: number }): ProgressJob {
+    return { userPk, start: cur.start, end: cur.last, settings: this.settings(companyId) };
+  }
+
   /** Resolves once every scheduled trip end is recorded. */
   idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
@@ -192,6 +243,7 @@ export class TripService {
   /** A key rotation or a deleted device: its next fix starts from what is stored. */
   forget(userPk: number): void {
     this.devices.delete(userPk);
+    this.totalsCache.delete(userPk);
   }
 
   private device(companyId: string, userPk: number, t: number): Device {
@@ -280,6 +332,7 @@ export class TripService {
 
   private schedule(dev: Device, b: TripBoundary): void {
     this.pending++;
+    this.totalsCache.delete(dev.userPk);
     const tracks = this.deps.tracks;
     if (!tracks?.available) {
       setImmediate(() => {
@@ -295,7 +348,7 @@ export class TripService {
     }
     // One device's trip ends in order: a merge looks for the rich track its previous end recorded.
     dev.ending = dev.ending
-      .then(() => this.finishOnThread(tracks, dev.companyId, dev.userPk, b))
+      .then(() => this.finishAside(dev.companyId, dev.userPk, b))
       .catch((err: unknown) => this.deps.logger.error({ err, userPk: dev.userPk, trip: b }, 'could not record a trip'))
       .finally(() => this.settle());
   }
@@ -311,14 +364,18 @@ export class TripService {
 
   private readonly readFixes = (userPk: number, from: number, to: number) => this.store.rawFixes(userPk, from, to);
 
-  /** The same on the track thread: the reads and the processing leave the event loop. */
-  private async finishOnThread(tracks: TrackRunner, companyId: string, userPk: number, b: TripBoundary): Promise<FinishedTrip | null> {
+  /**
+   * The same with the reads and the processing on the track thread when one runs (in the event
+   * loop otherwise); the event loop only decides and records.
+   */
+  async finishAside(companyId: string, userPk: number, b: TripBoundary): Promise<FinishedTrip | null> {
     if (this.stopped) return null;
     const plan = this.plan(companyId, userPk, b);
     if (!plan) return null;
     let outcome: TrackOutcome;
     try {
-      outcome = await tracks.run(plan.job);
+      if (!this.deps.tracks?.available) throw new Error('no track thread');
+      outcome = await this.deps.tracks.run(plan.job);
     } catch {
       // the thread is gone or could not read: the event loop computes it (the thread said why once)
       outcome = computeTrack(this.readFixes, plan.job);

@@ -30,11 +30,11 @@ export function tripDayRoutes(app: App, ctx: ServerContext): void {
       },
       onRequest,
     },
-    (req) => {
+    async (req) => {
       const companyId = datasetCompany(req);
       const device = ctx.users.get(companyId, req.params.id);
       if (!device) throw notFound(`no device "${req.params.id}"`);
-      return { trip: currentTrip(ctx.trips, companyId, device) };
+      return { trip: await currentTrip(ctx.trips, companyId, device) };
     },
   );
 
@@ -50,11 +50,11 @@ export function tripDayRoutes(app: App, ctx: ServerContext): void {
       },
       onRequest,
     },
-    (req) => {
+    async (req) => {
       const companyId = datasetCompany(req);
       const { from, to } = period(req.query, ctx.clock.now());
       const devices = ctx.users.list(companyId, 'driver').sort((a, b) => (a.display_name || a.user_id).localeCompare(b.display_name || b.user_id));
-      return daySummary(ctx.trips, companyId, devices, from, to);
+      return await daySummary(ctx.trips, companyId, devices, from, to);
     },
   );
 }
