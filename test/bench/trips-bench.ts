@@ -9,8 +9,10 @@
  * 2. the ingest hook (TripService.onPosition on a real SQLite file: device lookup, the rebuild
  *    query at a device's first fix, the detector, queuing the trip end): ns per fix;
  * 3. recording a finished trip off the ingest path (read the raw fixes, judge, process, merge
- *    check, one transaction with the events): ms per trip, for `--finish` devices whose fixes
- *    are stored.
+ *    check, one transaction with the events), every device's drive stored interleaved as a
+ *    fleet's fixes are: `--finish` trips in the event loop, then `--finish` on the track thread
+ *    (trips/track-thread.ts): the event loop's busy time per trip and the longest delay a timer
+ *    saw meanwhile, and the wall time per trip.
  *
  * Ingest throughput with detection on is `npm run bench:http` (detection is always wired).
  *
@@ -29,6 +31,9 @@ import { TripDetector, type TripBoundary } from '../../main/server/trips/detecto
 import type { RawFix } from '../../main/server/trips/process';
 import { TripService } from '../../main/server/trips/trip-service';
 import { systemClock } from '../../main/server/clock';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { DB_FILE } from '../../main/server/store/database';
+import { TrackThread } from '../../main/server/trips/track-thread';
 import { munichTrace } from '../support/synthetic-trips';
 import { accountsFrom } from '../../main/server/open-accounts';
 
@@ -78,19 +83,53 @@ log(`ingest hook: ${hookNs.toFixed(0)} ns/fix`);
 // their trips have no stored fixes: they are judged removed quickly; drain them
 await service.idle();
 
-// 3. recording a trip whose fixes are stored
-const fpk = pks.slice(0, FINISH);
+// 3. recording trips whose fixes are stored as a fleet's are: fix k of every device before fix
+// k+1, so one device's fixes sit one to a page. FINISH trips recorded in the event loop
+// (finish(), one per turn, as without a track thread), then FINISH other devices' on the track
+// thread (finishAside): what each costs the event loop (its busy time per trip, the longest
+// delay a timer saw) and the wall time per trip.
+const SHIFT = 86_400_000;
 storage.atomically(() => {
-  for (const pk of fpk) for (const f of drive) storage.positions.insert(pk, { lat: f.lat, lng: f.lng, speed: 0, bearing: 0, accuracy: null, altitude: null, deviceTime: f.t + 86_400_000, serverTime: f.t }, 'bench');
+  for (const f of drive) {
+    const position = { lat: f.lat, lng: f.lng, speed: 0, bearing: 0, accuracy: null, altitude: null, deviceTime: f.t + SHIFT, serverTime: f.t };
+    for (const pk of pks) storage.positions.insert(pk, position, 'bench');
+  }
 });
-const t3 = process.hrtime.bigint();
-let received = 0;
-for (const pk of fpk) {
-  const r = service.finish(company, pk, { start: (drive[0] as RawFix).t + 86_400_000, end: last.t + 86_400_000, endReason: 'stop' });
-  if (r?.status === 'received') received++;
+const trip: TripBoundary = { start: (drive[0] as RawFix).t + SHIFT, end: last.t + SHIFT, endReason: 'stop' };
+
+interface Recorded {
+  received: number;
+  wall_ms_per_trip: number;
+  loop_busy_ms_per_trip: number;
+  loop_delay_max_ms: number;
+  loop_delay_p99_ms: number;
 }
-const finishMs = Number(process.hrtime.bigint() - t3) / 1e6 / FINISH;
-log(`finish: ${received}/${FINISH} received, ${finishMs.toFixed(2)} ms/trip`);
+async function recordTrips(devices: number[], one: (pk: number) => Promise<unknown>): Promise<Recorded> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const elu0 = performance.eventLoopUtilization();
+  delay.enable();
+  const t0 = performance.now();
+  let received = 0;
+  for (const pk of devices) if (((await one(pk)) as { status?: string } | null)?.status === 'received') received++;
+  const wall = performance.now() - t0;
+  delay.disable();
+  const elu = performance.eventLoopUtilization(elu0);
+  return {
+    received,
+    wall_ms_per_trip: Number((wall / devices.length).toFixed(2)),
+    loop_busy_ms_per_trip: Number((elu.active / devices.length).toFixed(2)),
+    loop_delay_max_ms: Number((delay.max / 1e6).toFixed(1)),
+    loop_delay_p99_ms: Number((delay.percentile(99) / 1e6).toFixed(1)),
+  };
+}
+const inLoop = await recordTrips(pks.slice(0, FINISH), (pk) => new Promise((resolve) => setImmediate(() => resolve(service.finish(company, pk, trip)))));
+log(`trip ends in the event loop: ${JSON.stringify(inLoop)}`);
+const tracks = new TrackThread({ file: path.join(dir, DB_FILE) });
+const aside = new TripService({ storage, logger, clock: systemClock, tracks }, { sweepIntervalMs: 0 });
+await tracks.run({ userPk: 0, start: 0, end: 0, settings: DEFAULT_TRIP_SETTINGS, merged: null }); // the thread's start is not a trip's cost
+const onThread = await recordTrips(pks.slice(FINISH, 2 * FINISH), (pk) => aside.finishAside(company, pk, trip));
+log(`trip ends on the track thread: ${JSON.stringify(onThread)}`);
+await aside.stop();
 await service.stop();
 storage.close();
 fs.rmSync(dir, { recursive: true, force: true });
@@ -106,8 +145,9 @@ console.log(
       detector_fixes_per_s_one_core: Math.round(1e9 / detectorNs),
       ingest_hook_ns_per_fix: Math.round(hookNs),
       ingest_hook_fixes_per_s_one_core: Math.round(1e9 / hookNs),
-      finish_ms_per_trip: Number(finishMs.toFixed(2)),
       finish_fixes_per_trip: drive.length,
+      finish_in_event_loop: inLoop,
+      finish_on_track_thread: onThread,
     },
     null,
     2,
