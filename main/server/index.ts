@@ -100,7 +100,6 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
     const tracks = new TrackThread({
       file: db.name,
       nativeBinding: bindingFor().nativeBinding,
-      clock: resolved.clock,
       onFailure: (reason) => logger.warn({ reason }, 'trip ends are read and processed in the main thread'),
     });
     const trips = new TripService({ storage, logger, clock: resolved.clock, tracks });

@@ -235,26 +235,3 @@ test('a trip in progress on the thread: its route as the event loop computes it;
   assert.ok(fresh!.processed.distance_m >= a!.processed.distance_m, 'the newer totals include the newer fix');
   await service.stop();
 });
-
-test('a thread older than its recycle age ends once idle and the next job starts a fresh one, with the same answers', async () => {
-  const pk = await device('f1');
-  storeInterleaved([pk], drive, 5 * DAY);
-  const clock = new ManualClock();
-  const t = new TrackThread({ file, clock, recycleAfterMs: 60_000 });
-  threads.push(t);
-  const job: TrackJob = { userPk: pk, start: drive[0]!.t + 5 * DAY, end: drive.at(-1)!.t + 5 * DAY, settings: DEFAULT_TRIP_SETTINGS, merged: null };
-  const expected = inline(job);
-  assert.deepEqual(await t.run(job), expected);
-  clock.advance(59_999);
-  assert.deepEqual(await t.run(job), expected);
-  assert.equal(t.started, 1, 'younger than its recycle age: the same thread');
-  clock.advance(1);
-  // two jobs at once: the thread ends only after both are answered
-  assert.deepEqual(await Promise.all([t.run(job), t.run(job)]), [expected, expected]);
-  assert.equal(t.started, 1);
-  assert.deepEqual(await t.run(job), expected);
-  assert.equal(t.started, 2, 'the old thread ended when idle; this job started a new one');
-  assert.equal(t.available, true);
-  await t.stop();
-  assert.equal(t.answered, 5);
-});

@@ -14,7 +14,6 @@
  */
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../companion-workers';
-import { systemClock, type Clock } from '../clock';
 import type { ProcessedTrack } from './process';
 import type { ProgressJob, ProgressTotals, TrackJob, TrackOutcome } from './track-job';
 
@@ -31,19 +30,7 @@ type TrackReply = { running: true } | { failure: string } | { id: number; outcom
 export interface TrackThreadOptions extends TrackWorkerData {
   /** the thread could not start or stopped: trip ends are computed in the event loop */
   onFailure?: (reason: string) => void;
-  /** the server's clock (the thread's age) */
-  clock?: Clock;
-  /** a thread this old ends once it has no job, and the next job starts a fresh one; default 5 minutes */
-  recycleAfterMs?: number;
 }
-
-/**
- * A fresh thread every few minutes: what a thread keeps grows with the largest jobs it has run
- * (its own V8 heap sized to them, its connection's page cache, freed memory glibc holds for it):
- * in a 30-minute soak at 2,000 drivers, whose trips lengthen as it runs, the process's RSS rose
- * ~0.5 MB a minute with one thread kept throughout. Ending the thread gives all of it back.
- */
-const RECYCLE_AFTER_MS = 5 * 60_000;
 
 /**
  * The thread's young generation (MB). A job's objects (a trip's rows and fixes) are dead when its
@@ -64,11 +51,6 @@ export class TrackThread {
   private stopped = false;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private startedAt = 0;
-  /** threads told to end and not ended yet (stop waits for them) */
-  private readonly retiring = new Set<Promise<void>>();
-  /** threads started so far (a recycled one is replaced at the next job) */
-  started = 0;
 
   constructor(private readonly options: TrackThreadOptions) {}
 
@@ -113,13 +95,13 @@ export class TrackThread {
     this.stopped = true;
     this.rejectAll('the track thread is stopped');
     const worker = this.worker;
-    if (worker && this.exited) worker.postMessage({ stop: true } satisfies TrackRequest);
-    const ended = Promise.all([...this.retiring, ...(this.exited ? [this.exited] : [])]);
+    if (!worker || !this.exited) return;
+    worker.postMessage({ stop: true } satisfies TrackRequest);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
-    const how = await Promise.race([ended.then(() => 'ended' as const), late]);
+    const how = await Promise.race([this.exited.then(() => 'exited' as const), late]);
     clearTimeout(timer);
-    if (how === 'late') await worker?.terminate();
+    if (how === 'late') await worker.terminate();
   }
 
   private start(): Worker | null {
@@ -133,12 +115,9 @@ export class TrackThread {
       return null;
     }
     this.worker = worker;
-    this.started++;
-    this.startedAt = this.clock.now();
     worker.unref();
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (m: TrackReply) => {
-      if (worker !== this.worker) return;
       if ('failure' in m) return this.fail(m.failure);
       if (!('id' in m)) return;
       const job = this.pending.get(m.id);
@@ -149,29 +128,12 @@ export class TrackThread {
         this.answered++;
         job.resolve(m.outcome as never);
       } else job.reject(new Error(m.error));
-      if (this.pending.size === 0 && this.clock.now() - this.startedAt >= (this.options.recycleAfterMs ?? RECYCLE_AFTER_MS)) this.retire(worker);
     });
-    worker.on('error', (err) => worker === this.worker && this.fail(`the track thread failed: ${err.message}`));
+    worker.on('error', (err) => this.fail(`the track thread failed: ${err.message}`));
     worker.on('exit', (code) => {
-      if (!this.stopped && worker === this.worker) this.fail(`the track thread ended (exit code ${code})`);
+      if (!this.stopped) this.fail(`the track thread ended (exit code ${code})`);
     });
     return worker;
-  }
-
-  /** Ends an idle thread (its connection closes first); the next job starts a new one. */
-  private retire(worker: Worker): void {
-    const exited = this.exited;
-    this.worker = null;
-    this.exited = null;
-    if (exited) {
-      const done: Promise<void> = exited.then(() => void this.retiring.delete(done));
-      this.retiring.add(done);
-    }
-    worker.postMessage({ stop: true } satisfies TrackRequest);
-  }
-
-  private get clock(): Clock {
-    return this.options.clock ?? systemClock;
   }
 
   private fail(reason: string): void {
