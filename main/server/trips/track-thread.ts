@@ -32,13 +32,6 @@ export interface TrackThreadOptions extends TrackWorkerData {
   onFailure?: (reason: string) => void;
 }
 
-/**
- * The thread's young generation (MB). A job's objects (a trip's rows and fixes) are dead when its
- * answer leaves, so a small one costs only cheap scavenges; V8's default lets it grow to 16 MB a
- * semi-space, which the process then keeps (the server runs without V8's memory reducer).
- */
-const YOUNG_GENERATION_MB = 4;
-
 interface Pending {
   resolve: (outcome: never) => void;
   reject: (err: Error) => void;
@@ -109,7 +102,7 @@ export class TrackThread {
     const workerData: TrackWorkerData = { file: this.options.file, nativeBinding: this.options.nativeBinding };
     let worker: Worker;
     try {
-      worker = new Worker(script, { eval: isEval, workerData, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+      worker = new Worker(script, { eval: isEval, workerData, stdout: false, stderr: false });
     } catch (err) {
       this.fail(`the track thread could not start: ${err instanceof Error ? err.message : String(err)}`);
       return null;
