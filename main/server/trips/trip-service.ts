@@ -83,7 +83,8 @@ const REBUILD_BUDGET_MS = 8;
  * Trip detection on the ingest stream. The hot path (onPosition) only feeds a per-device
  * detector; a finished trip is judged, processed and recorded later, so ingest never waits for
  * it: its fixes are read and processed on the track thread (track-thread.ts) when one is given
- * (one device's trip ends in order), else in a later turn of the event loop (setImmediate). Per trip end, in ONE transaction: the raw track with its event
+ * (one device's trip ends in order), else in a later turn of the event loop (setImmediate). Per
+ * trip end, in ONE transaction: the raw track with its event
  * (IncomingTrackReceived / IncomingTrackRemoved), and for a received one the RichTrack —
  * merged with the device's previous one when that ended within merge_gap_s — with
  * TrackEnrichmentFinished.
