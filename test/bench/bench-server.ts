@@ -36,5 +36,6 @@ hostBenchChild(async () => {
     pending: () => ctx.writer.pending,
     writer: () => ({ ...ctx.writer.stats }),
     takeLongestCommitMs: () => ctx.writer.takeLongestCommitMs(),
+    trackStats: () => ctx.trips.trackStats(),
   };
 }).catch(failChild);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import type { TrackThreadStats } from '../../main/server/trips/track-thread';
 import type { FromServer, ToServer, WriterTotals } from './ipc';
 
 const SAMPLE_MS = 250;
@@ -35,6 +36,8 @@ export interface HostedServer {
   writer(): WriterTotals;
   /** the longest commit since the last call, ms (absent for a reference without a database) */
   takeLongestCommitMs?(): number;
+  /** the track thread's own heap and largest job since the last call (absent for a reference; null before the thread starts) */
+  trackStats?(): Promise<TrackThreadStats | null>;
 }
 
 /**
@@ -97,7 +100,18 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
   let eluStart = performance.eventLoopUtilization();
   let cpuStart = process.cpuUsage();
   let wallStart = performance.now();
+  // the track thread answers asynchronously: each sample carries its latest answer
+  let thread: TrackThreadStats | null = null;
+  let threadLargest = 0;
+  const askThread = (): void => {
+    void server.trackStats?.().then((s) => {
+      if (!s) return;
+      thread = s;
+      threadLargest = Math.max(threadLargest, s.largestJobFixes);
+    });
+  };
   const sample = (): void => {
+    askThread();
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
     const heap = v8.getHeapStatistics();
@@ -116,9 +130,13 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
       gcPauseMaxMs: Math.round(gcMaxMs * 100) / 100,
       commitMaxMs: Math.round((server.takeLongestCommitMs?.() ?? 0) * 100) / 100,
       diskReadBytes: mainThreadDiskReadBytes(),
+      threadHeapTotalBytes: thread?.heapTotalBytes ?? null,
+      threadMallocedBytes: thread?.mallocedBytes ?? null,
+      threadLargestJobFixes: thread ? threadLargest : null,
     });
     sampleDelay.reset();
     gcMaxMs = 0;
+    threadLargest = 0;
   };
   const sampler = setInterval(sample, SAMPLE_MS);
 

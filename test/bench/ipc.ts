@@ -28,6 +28,11 @@ export interface ServerSample {
   commitMaxMs: number;
   /** cumulative bytes the event loop's thread waited for from the disk (page-cache misses; Linux only, else 0) */
   diskReadBytes: number;
+  /** the track thread's own V8 heap committed and V8's malloc there (null: no thread, or not started yet) */
+  threadHeapTotalBytes: number | null;
+  threadMallocedBytes: number | null;
+  /** the most fixes one trip job read on the thread since the previous sample */
+  threadLargestJobFixes: number | null;
 }
 
 /** the group-commit writer's totals (zeros for a reference without one) */

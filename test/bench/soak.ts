@@ -57,16 +57,16 @@ const args = ['--drivers', opts.drivers, '--offices', opts.offices, '--phones', 
 process.stderr.write(`[soak] ws-bench ${args.join(' ')}\n`);
 const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'ws-bench.ts'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
 const result = JSON.parse(out) as {
-  minutes: { minute: number; rssMb: number; heapUsedMb: number; heapCommittedMb: number; newSpaceMb: number; restMb: number; v8MallocedMb: number; externalMb: number; loopLagMaxMs: number; gcPauseMaxMs: number; commitMaxMs: number; diskReadKb: number; v8PagesResidentMb: number | null; v8PagesUntouchedMb: number | null; mallocHeapMb: number | null; latencyP50Ms: number | null; latencyP99Ms: number | null }[];
+  minutes: { minute: number; rssMb: number; heapUsedMb: number; heapCommittedMb: number; newSpaceMb: number; restMb: number; v8MallocedMb: number; externalMb: number; loopLagMaxMs: number; gcPauseMaxMs: number; commitMaxMs: number; diskReadKb: number; v8PagesResidentMb: number | null; v8PagesUntouchedMb: number | null; mallocHeapMb: number | null; otherAnonMb: number | null; threadHeapMb: number | null; threadMallocedMb: number | null; threadLargestJobFixes: number | null; latencyP50Ms: number | null; latencyP99Ms: number | null }[];
   persistence: { ok: boolean | null };
   phones: { ok: number; failed: number } | null;
   errors: { total: Record<string, number> };
 };
 
 const series = { rssMb: 'MB', heapUsedMb: 'MB', loopLagMaxMs: 'ms', latencyP50Ms: 'ms', latencyP99Ms: 'ms' } as const;
-/** printed to explain a slope (RSS split into V8's heap, its young generation and the rest; the longest GC pause, the longest commit and the event loop's reads from disk beside the loop lag); not part of the verdict */
-const explainers = { heapCommittedMb: 'MB', newSpaceMb: 'MB', restMb: 'MB', v8MallocedMb: 'MB', externalMb: 'MB', v8PagesResidentMb: 'MB', v8PagesUntouchedMb: 'MB', mallocHeapMb: 'MB', gcPauseMaxMs: 'ms', commitMaxMs: 'ms', diskReadKb: 'KB' } as const;
-const explainsWhat: Record<keyof typeof explainers, string> = { heapCommittedMb: 'of RSS', newSpaceMb: 'of RSS', restMb: 'of RSS', v8MallocedMb: 'of RSS', externalMb: 'of RSS', v8PagesResidentMb: 'of RSS', v8PagesUntouchedMb: 'room left in V8\'s committed pages', mallocHeapMb: 'of RSS', gcPauseMaxMs: 'beside loop lag', commitMaxMs: 'beside loop lag', diskReadKb: 'beside loop lag' };
+/** printed to explain a slope (RSS split into V8's heap, its young generation and the rest; glibc's heaps; the track thread's heap and its largest job; the longest GC pause, the longest commit and the event loop's reads from disk beside the loop lag); not part of the verdict */
+const explainers = { heapCommittedMb: 'MB', newSpaceMb: 'MB', restMb: 'MB', v8MallocedMb: 'MB', externalMb: 'MB', v8PagesResidentMb: 'MB', v8PagesUntouchedMb: 'MB', mallocHeapMb: 'MB', otherAnonMb: 'MB', threadHeapMb: 'MB', threadMallocedMb: 'MB', threadLargestJobFixes: 'fixes', gcPauseMaxMs: 'ms', commitMaxMs: 'ms', diskReadKb: 'KB' } as const;
+const explainsWhat: Record<keyof typeof explainers, string> = { heapCommittedMb: 'of RSS', newSpaceMb: 'of RSS', restMb: 'of RSS', v8MallocedMb: 'of RSS', externalMb: 'of RSS', v8PagesResidentMb: 'of RSS', v8PagesUntouchedMb: 'room left in V8\'s committed pages', mallocHeapMb: 'of RSS', otherAnonMb: 'of RSS', threadHeapMb: 'of RSS', threadMallocedMb: 'of RSS', threadLargestJobFixes: 'beside RSS', gcPauseMaxMs: 'beside loop lag', commitMaxMs: 'beside loop lag', diskReadKb: 'beside loop lag' };
 type Key = keyof typeof series | keyof typeof explainers;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 type Slope = { perMinute: number; stdErr: number; withinNoise: boolean };

@@ -759,6 +759,12 @@ interface MinuteFigures {
   v8PagesResidentMb: number | null;
   v8PagesUntouchedMb: number | null;
   mallocHeapMb: number | null;
+  /** other anonymous memory: glibc's thread arenas (the track thread's SQLite cache, sockets' buffers), thread stacks, V8's code */
+  otherAnonMb: number | null;
+  /** the track thread's own V8 heap committed and V8's malloc there at the minute's end, and the most fixes one trip job read in the minute (null: no thread yet) */
+  threadHeapMb: number | null;
+  threadMallocedMb: number | null;
+  threadLargestJobFixes: number | null;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
 }
@@ -805,12 +811,16 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       v8PagesResidentMb: pages?.v8ResidentMb ?? null,
       v8PagesUntouchedMb: pages?.v8UntouchedMb ?? null,
       mallocHeapMb: pages?.mallocHeapMb ?? null,
+      otherAnonMb: pages?.otherAnonMb ?? null,
+      threadHeapMb: last?.threadHeapTotalBytes == null ? null : mb(last.threadHeapTotalBytes),
+      threadMallocedMb: last?.threadMallocedBytes == null ? null : mb(last.threadMallocedBytes),
+      threadLargestJobFixes: recent.some((x) => x.threadLargestJobFixes !== null) ? recent.reduce((a, x) => Math.max(a, x.threadLargestJobFixes ?? 0), 0) : null,
       latencyP50Ms: lat?.p50 ?? null,
       latencyP99Ms: lat?.p99 ?? null,
     };
     if (last) diskReadBefore = last.diskReadBytes;
     minutes.push(m);
-    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}: V8's malloc ${m.v8MallocedMb}, external ${m.externalMb}${m.v8PagesResidentMb === null ? '' : `; V8's pages resident ${m.v8PagesResidentMb}, untouched ${m.v8PagesUntouchedMb}, malloc heap ${m.mallocHeapMb}`}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms, ${m.diskReadKb} KB read from disk), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
+    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}: V8's malloc ${m.v8MallocedMb}, external ${m.externalMb}${m.v8PagesResidentMb === null ? '' : `; V8's pages resident ${m.v8PagesResidentMb}, untouched ${m.v8PagesUntouchedMb}, malloc heap ${m.mallocHeapMb}, other anonymous ${m.otherAnonMb}`}${m.threadHeapMb === null ? '' : `; track thread's heap ${m.threadHeapMb}, its V8 malloc ${m.threadMallocedMb}, largest job ${m.threadLargestJobFixes} fixes`}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms, ${m.diskReadKb} KB read from disk), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
   };
   const timer = setInterval(report, 60_000);
   return {

@@ -38,8 +38,8 @@ after(async () => {
   for (const t of threads) await t.stop();
   storage.close();
 });
-const thread = (f = file, onFailure?: (reason: string) => void) => {
-  const t = new TrackThread({ file: f, onFailure });
+const thread = (f = file, onFailure?: (reason: string) => void, collectEveryMs?: number) => {
+  const t = new TrackThread({ file: f, onFailure, collectEveryMs });
   threads.push(t);
   return t;
 };
@@ -234,4 +234,50 @@ test('a trip in progress on the thread: its route as the event loop computes it;
   assert.equal(t.answered, before + 2);
   assert.ok(fresh!.processed.distance_m >= a!.processed.distance_m, 'the newer totals include the newer fix');
   await service.stop();
+});
+
+test('the thread reports its own memory and the largest job since the previous ask (the soak explains RSS with it)', async () => {
+  const pks = [await device('f1'), await device('f2')];
+  storeInterleaved(pks, drive, 5 * DAY);
+  const t = thread();
+  assert.equal(await t.stats(), null, 'not started yet: nothing to report, and asking does not start it');
+  const start = drive[0]!.t + 5 * DAY;
+  const end = drive.at(-1)!.t + 5 * DAY;
+  const half = drive[Math.floor(drive.length / 2)]!.t + 5 * DAY;
+  await t.run({ userPk: pks[0]!, start, end: half, settings: DEFAULT_TRIP_SETTINGS, merged: null });
+  // a merge reads the earlier trip too: the job's fixes are both reads together
+  await t.run({ userPk: pks[1]!, start: half + 1, end, settings: DEFAULT_TRIP_SETTINGS, merged: [{ start, end: half }] });
+  const answered = t.answered;
+  const s = await t.stats();
+  assert.ok(s, 'a running thread reports');
+  assert.equal(s.jobs, 2);
+  assert.equal(s.largestJobFixes, drive.length);
+  assert.ok(s.heapTotalBytes > 1_000_000 && s.heapUsedBytes > 0 && s.heapUsedBytes <= s.heapTotalBytes, JSON.stringify(s));
+  assert.equal(t.answered, answered, 'a question about the thread is not a job');
+  assert.equal(s.collections, 0, 'the default: at most one full collection every 10 s');
+  const again = await t.stats();
+  assert.deepEqual([again!.jobs, again!.largestJobFixes], [0, 0], 'each ask starts a new count');
+  await t.stop();
+  assert.equal(await t.stats(), null, 'a stopped thread reports nothing');
+});
+
+test('the thread collects its heap in full after a job, at most as often as asked (V8\'s memory reducer is off in the server)', async () => {
+  const pk = await device('g1');
+  storeInterleaved([pk], drive, 6 * DAY);
+  const t = thread(file, undefined, 0);
+  const job: TrackJob = { userPk: pk, start: drive[0]!.t + 6 * DAY, end: drive.at(-1)!.t + 6 * DAY, settings: DEFAULT_TRIP_SETTINGS, merged: null };
+  const collections = async (atLeast: number): Promise<number> => {
+    // the collection runs as a task of the thread's own, after the job's answer: ask until it has run
+    for (let i = 0; i < 100; i++) {
+      const n = (await t.stats())!.collections;
+      if (n >= atLeast) return n;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return (await t.stats())!.collections;
+  };
+  assert.equal((await t.run(job)).fixCount, drive.length);
+  assert.equal(await collections(1), 1);
+  assert.deepEqual(await t.run(job), inline(job), 'the outcome after a collection is the same');
+  assert.equal(await collections(2), 2);
+  await t.stop();
 });

@@ -52,8 +52,11 @@ export const toRawFix = (r: PositionRow): RawFix => ({
 /** A raw track holds at most this many fixes (a day at 1 Hz is 86 400). */
 export const MAX_TRACK_FIXES = 200_000;
 
+const TRACK_RANGE = 'FROM positions WHERE user_pk = ? AND device_time >= ? AND device_time <= ? ORDER BY device_time LIMIT ?';
 /** Every stored fix of a device in [from, to] (device time), flagged ones included, oldest first, at most a limit. */
-export const TRACK_FIXES_SQL = 'SELECT * FROM positions WHERE user_pk = ? AND device_time >= ? AND device_time <= ? ORDER BY device_time LIMIT ?';
+export const TRACK_FIXES_SQL = `SELECT * ${TRACK_RANGE}`;
+/** The same fixes as RawFix rows: only what trips read, one object a fix (a trip end reads thousands). */
+export const RAW_TRACK_FIXES_SQL = `SELECT device_time AS t, lat, lng, speed, bearing, accuracy, altitude, flags ${TRACK_RANGE}`;
 
 /** SQL for trips and rich tracks; no logic. */
 export class TripStore {
@@ -62,6 +65,7 @@ export class TripStore {
   private readonly replaceStmt;
   private readonly previousRichStmt;
   private readonly positionsStmt;
+  private readonly rawFixesStmt;
   private readonly tripStmt;
   private readonly richStmt;
   private readonly richListStmt;
@@ -85,6 +89,7 @@ export class TripStore {
        ORDER BY end_time DESC LIMIT 1`,
     );
     this.positionsStmt = db.prepare<[number, number, number, number], PositionRow>(TRACK_FIXES_SQL);
+    this.rawFixesStmt = db.prepare<[number, number, number, number], RawFix>(RAW_TRACK_FIXES_SQL);
     const owned = 'JOIN users u ON u.pk = x.user_pk WHERE x.id = ? AND u.company_id = ?';
     this.tripStmt = db.prepare<[string, string], Owned<TripRow>>(`SELECT x.*, u.user_id, u.company_id FROM trips x ${owned}`);
     this.richStmt = db.prepare<[string, string], Owned<RichRow>>(`SELECT x.*, u.user_id, u.company_id FROM rich_tracks x ${owned}`);
@@ -126,7 +131,7 @@ export class TripStore {
   }
 
   rawFixes(userPk: number, from: number, to: number): RawFix[] {
-    return this.positions(userPk, from, to).map(toRawFix);
+    return this.rawFixesStmt.all(userPk, from, to, MAX_TRACK_FIXES);
   }
 
   /** Unflagged fixes strictly between `after` and `before`, the newest `limit` of them, oldest first. */

@@ -22,9 +22,31 @@ export interface TrackWorkerData {
   file: string;
   /** better-sqlite3's binding for this runtime (store/database.ts bindingFor) */
   nativeBinding?: string;
+  /** the thread collects its heap in full at most this often, after a job (heap-collector.ts); default TRACK_HEAP_COLLECT_MS */
+  collectEveryMs?: number;
 }
 
-export type TrackRequest = { id: number; job: TrackJob } | { id: number; progress: ProgressJob; totals: boolean } | { stop: true };
+/**
+ * How often, at most, the thread collects its heap in full after a job: a ~10 MB heap takes a
+ * few milliseconds of the thread's time, none of the event loop's.
+ */
+export const TRACK_HEAP_COLLECT_MS = 10_000;
+
+/** The thread's own heap (its isolate's, not the process's) and the most fixes one job read since the previous ask. */
+export interface TrackThreadStats {
+  heapTotalBytes: number;
+  heapUsedBytes: number;
+  /** what the thread's V8 holds from malloc outside its heap */
+  mallocedBytes: number;
+  externalBytes: number;
+  /** jobs run since the previous ask, and the most fixes one of them read */
+  jobs: number;
+  largestJobFixes: number;
+  /** full collections the thread has run (heap-collector.ts) */
+  collections: number;
+}
+
+export type TrackRequest = { id: number; job: TrackJob } | { id: number; progress: ProgressJob; totals: boolean } | { id: number; stats: true } | { stop: true };
 type TrackReply = { running: true } | { failure: string } | { id: number; outcome: unknown } | { id: number; error: string };
 
 export interface TrackThreadOptions extends TrackWorkerData {
@@ -35,6 +57,8 @@ export interface TrackThreadOptions extends TrackWorkerData {
 interface Pending {
   resolve: (outcome: never) => void;
   reject: (err: Error) => void;
+  /** a job (counted in `answered`), not a question about the thread */
+  job: boolean;
 }
 
 export class TrackThread {
@@ -70,13 +94,19 @@ export class TrackThread {
     return this.send<ProgressTotals>((id) => ({ id, progress: job, totals: true }));
   }
 
-  private send<T>(request: (id: number) => TrackRequest): Promise<T> {
+  /** The thread's memory and its largest job since the previous ask (for the soak); null before it starts or once it failed. */
+  stats(): Promise<TrackThreadStats | null> {
+    if (!this.worker || !this.available) return Promise.resolve(null);
+    return this.send<TrackThreadStats>((id) => ({ id, stats: true }), false);
+  }
+
+  private send<T>(request: (id: number) => TrackRequest, job = true): Promise<T> {
     if (!this.available) return Promise.reject(new Error(this.failure ?? 'the track thread is stopped'));
     const worker = this.worker ?? this.start();
     if (!worker) return Promise.reject(new Error(this.failure ?? 'the track thread could not start'));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (outcome: never) => void, reject });
+      this.pending.set(id, { resolve: resolve as (outcome: never) => void, reject, job });
       if (this.pending.size === 1) worker.ref(); // an answer is awaited: keep the process alive for it
       worker.postMessage(request(id));
     });
@@ -99,7 +129,7 @@ export class TrackThread {
 
   private start(): Worker | null {
     const { script, eval: isEval } = workerScript('track-worker');
-    const workerData: TrackWorkerData = { file: this.options.file, nativeBinding: this.options.nativeBinding };
+    const workerData: TrackWorkerData = { file: this.options.file, nativeBinding: this.options.nativeBinding, collectEveryMs: this.options.collectEveryMs };
     let worker: Worker;
     try {
       worker = new Worker(script, { eval: isEval, workerData, stdout: false, stderr: false });
@@ -118,7 +148,7 @@ export class TrackThread {
       this.pending.delete(m.id);
       if (this.pending.size === 0) worker.unref();
       if ('outcome' in m) {
-        this.answered++;
+        if (job.job) this.answered++;
         job.resolve(m.outcome as never);
       } else job.reject(new Error(m.error));
     });

@@ -11,7 +11,7 @@ import type { RichRow, TripRow, TripStore } from '../store/trips';
 import { richRow } from './track-views';
 import { computeProgress, computeTrack, progressTotals, type ProgressJob, type ProgressTotals, type TrackJob, type TrackOutcome } from './track-job';
 import type { ProcessedTrack } from './process';
-import type { TrackThread } from './track-thread';
+import type { TrackThread, TrackThreadStats } from './track-thread';
 
 interface Device {
   detector: TripDetector;
@@ -39,7 +39,7 @@ interface TripPlan {
 }
 
 /** What TripService needs of the track thread. */
-export type TrackRunner = Pick<TrackThread, 'available' | 'run' | 'progress' | 'progressTotals' | 'stop'>;
+export type TrackRunner = Pick<TrackThread, 'available' | 'run' | 'progress' | 'progressTotals' | 'stop'> & Partial<Pick<TrackThread, 'stats'>>;
 
 /** A trip in progress: its start and newest fix (device time) and what its fixes so far give. */
 export interface InProgress<T> {
@@ -233,6 +233,11 @@ export class TripService {
   }
 
   /** Stops the sweep and waits for recorded trip ends; trips in progress continue after a restart. */
+  /** The track thread's memory and largest job since the previous ask (the soak explains RSS with it); null without a running thread. */
+  trackStats(): Promise<TrackThreadStats | null> {
+    return this.deps.tracks?.stats?.() ?? Promise.resolve(null);
+  }
+
   async stop(): Promise<void> {
     this.timer?.clear();
     this.closing = true; // queued rebuilds are dropped: those trips continue after the next start

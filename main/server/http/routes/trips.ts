@@ -3,7 +3,6 @@ import { API_PREFIX, IdParams } from '../../../../shared/api/schemas';
 import { EXPORT_FORMATS, IncomingTrack, RichTrack, TripQuery, TripSummary, type ExportFormat } from '../../../../shared/api/trips';
 import type { ServerContext } from '../../context';
 import { processTrack } from '../../trips/process';
-import { toRawFix } from '../../store/trips';
 import { incomingView, removedSummary, richSummary, richView } from '../../trips/track-views';
 import type { App } from '../app-type';
 import { authorizeDataset, bearerOrApiKey, datasetCompany } from '../authn';
@@ -77,7 +76,7 @@ export function tripRoutes(app: App, ctx: ServerContext): void {
       if (req.query.removed !== false) {
         const s = ctx.trips.settings(companyId);
         for (const t of ctx.trips.store.removedList(device.pk, from, to)) {
-          const fixes = ctx.trips.store.positions(device.pk, t.start_time, t.end_time).map(toRawFix);
+          const fixes = ctx.trips.store.rawFixes(device.pk, t.start_time, t.end_time);
           list.push(removedSummary(t, device.user_id, processTrack(fixes, s)));
         }
       }
