@@ -6,7 +6,8 @@
  * thread that has no latency to protect (the track thread) collects for itself instead: without
  * it, its heap grew with the longest trips read so far (7 → 13 MB over a 30-minute soak).
  *
- * Where the inspector is not available (a Node built without it), `collect` does nothing.
+ * Where the inspector is not available (a Node built without it), `afterWork` does nothing. The
+ * cadence is the thread's own monotonic time (a worker has no server clock); tests set `everyMs` 0.
  */
 import { Session } from 'node:inspector';
 

@@ -744,6 +744,10 @@ interface MinuteFigures {
   v8MallocedMb: number;
   externalMb: number;
   loopLagMaxMs: number;
+  /** the server's CPU in the minute (all its threads), % of one core: beside latency, whether the work per update grew */
+  cpuPct: number | null;
+  /** this load generator's own CPU in the minute, % of one core: a busier generator measures later arrivals */
+  clientCpuPct: number;
   /** the longest GC pause in the minute: beside loopLagMaxMs, whether a lag spike was a collection */
   gcPauseMaxMs: number;
   /** the group commit's longest transaction in the minute (the WAL checkpoint SQLite runs in a commit included) */
@@ -786,6 +790,9 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
   const minutes: MinuteFigures[] = [];
   let fromSample = srv.samples.length;
   let diskReadBefore = srv.samples.at(-1)?.diskReadBytes ?? 0;
+  let cpuBefore = srv.samples.at(-1) ?? null;
+  let clientCpuBefore = process.cpuUsage();
+  let clientWallBefore = performance.now();
   let lastReport = performance.now();
   const report = (): void => {
     lastReport = performance.now();
@@ -805,6 +812,14 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       v8MallocedMb: last ? mb(last.v8MallocedBytes) : 0,
       externalMb: last ? mb(last.externalBytes) : 0,
       loopLagMaxMs: recent.reduce((a, x) => Math.max(a, x.loopLagMaxMs), 0),
+      cpuPct: last && cpuBefore && last.at > cpuBefore.at ? Math.round(((last.cpuMicros - cpuBefore.cpuMicros) / 1000 / (last.at - cpuBefore.at)) * 1000) / 10 : null,
+      clientCpuPct: (() => {
+        const used = process.cpuUsage(clientCpuBefore);
+        const pct = Math.round(((used.user + used.system) / 1000 / (performance.now() - clientWallBefore)) * 1000) / 10;
+        clientCpuBefore = process.cpuUsage();
+        clientWallBefore = performance.now();
+        return pct;
+      })(),
       gcPauseMaxMs: recent.reduce((a, x) => Math.max(a, x.gcPauseMaxMs), 0),
       commitMaxMs: recent.reduce((a, x) => Math.max(a, x.commitMaxMs), 0),
       diskReadKb: last ? Math.round((last.diskReadBytes - diskReadBefore) / 1024) : 0,
@@ -818,9 +833,12 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       latencyP50Ms: lat?.p50 ?? null,
       latencyP99Ms: lat?.p99 ?? null,
     };
-    if (last) diskReadBefore = last.diskReadBytes;
+    if (last) {
+      diskReadBefore = last.diskReadBytes;
+      cpuBefore = last;
+    }
     minutes.push(m);
-    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}: V8's malloc ${m.v8MallocedMb}, external ${m.externalMb}${m.v8PagesResidentMb === null ? '' : `; V8's pages resident ${m.v8PagesResidentMb}, untouched ${m.v8PagesUntouchedMb}, malloc heap ${m.mallocHeapMb}, other anonymous ${m.otherAnonMb}`}${m.threadHeapMb === null ? '' : `; track thread's heap ${m.threadHeapMb}, its V8 malloc ${m.threadMallocedMb}, largest job ${m.threadLargestJobFixes} fixes`}), heap used ${m.heapUsedMb} MB, loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms, ${m.diskReadKb} KB read from disk), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
+    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}: V8's malloc ${m.v8MallocedMb}, external ${m.externalMb}${m.v8PagesResidentMb === null ? '' : `; V8's pages resident ${m.v8PagesResidentMb}, untouched ${m.v8PagesUntouchedMb}, malloc heap ${m.mallocHeapMb}, other anonymous ${m.otherAnonMb}`}${m.threadHeapMb === null ? '' : `; track thread's heap ${m.threadHeapMb}, its V8 malloc ${m.threadMallocedMb}, largest job ${m.threadLargestJobFixes} fixes`}), heap used ${m.heapUsedMb} MB, CPU ${m.cpuPct} % of a core (the load generator ${m.clientCpuPct}), loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms, ${m.diskReadKb} KB read from disk), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
   };
   const timer = setInterval(report, 60_000);
   return {

@@ -232,12 +232,12 @@ export class TripService {
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
-  /** Stops the sweep and waits for recorded trip ends; trips in progress continue after a restart. */
   /** The track thread's memory and largest job since the previous ask (the soak explains RSS with it); null without a running thread. */
   trackStats(): Promise<TrackThreadStats | null> {
     return this.deps.tracks?.stats?.() ?? Promise.resolve(null);
   }
 
+  /** Stops the sweep and waits for recorded trip ends; trips in progress continue after a restart. */
   async stop(): Promise<void> {
     this.timer?.clear();
     this.closing = true; // queued rebuilds are dropped: those trips continue after the next start
