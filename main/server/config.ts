@@ -92,6 +92,12 @@ export interface TrackingServerConfig {
   clockToleranceMs?: number;
   /** "now" for everything time-dependent that reads it; default the system clock (tests move a manual one). */
   clock?: Clock;
+  /**
+   * How late the event loop runs now, ms: the rate limit forgives a phone the server's own delay
+   * (ingest/rate-limit.ts). Default: measured (loop-lag.ts). Tests of the limit pass `() => 0`,
+   * so a stalled test machine cannot loosen the limit they check.
+   */
+  loopLagMs?: () => number;
   /** requests per client address on the public share links (http/public-rate-limit.ts); default 60 at once, 60 a minute */
   shareRateLimit?: Partial<BucketRule>;
   /** backend notifications (notify/): sender name, retries, dead letters, heartbeat throttle, extra CAs */

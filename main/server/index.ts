@@ -143,7 +143,7 @@ export function createTrackingServer(config: TrackingServerConfig): TrackingServ
       ingest: new IngestPipeline({
         writer,
         positions,
-        rateLimit: new DriverRateLimit(resolved.ws.minUpdateIntervalMs, () => loopLag.ms),
+        rateLimit: new DriverRateLimit(resolved.ws.minUpdateIntervalMs, config.loopLagMs ?? (() => loopLag.ms)),
         plausibility: new Plausibility(resolved.maxPlausibleSpeedMs),
         dropped,
         deviceStatus,

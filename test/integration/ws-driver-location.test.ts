@@ -431,6 +431,41 @@ describe('rate limit', () => {
     assert.equal(rows(d2.pk).length, 1);
     assert.equal(rows(d2.pk)[0]!.source, 'http');
   });
+
+  /** Sends a driver's update, holds the event loop (the server's too: it runs in this process) for `ms`, and sends the next. */
+  async function twoAcrossAStall(server: TestServer, ms: number): Promise<unknown[]> {
+    const id = `DR_${++nextId}`;
+    await server.user('acme', id, 'driver');
+    const sock = new TestSocket(server.wsUrl);
+    sockets.push(sock);
+    await sock.opened;
+    assert.equal((await sock.authenticate(id, 'driver', server.token('acme', id))).type, 'authenticated');
+    const t = Date.now() - 10_000;
+    sock.send(loc(id, fix({ timestamp: t }), 1));
+    const until = performance.now() + ms;
+    while (performance.now() < until); // the phone waits between its sends; the server cannot read meanwhile
+    sock.send(loc(id, fix({ timestamp: t + ms, lat: 9.5 }), 2));
+    return [await sock.next(), await sock.next()];
+  }
+
+  test('a server that ran late does not refuse a phone for its own delay (the measured lag, the default)', async () => {
+    // `loopLagMs: undefined` leaves the server its own measure (loop-lag.ts), as in production.
+    const late = await startTestServer({ loopLagMs: undefined, maxPlausibleSpeedMs: Infinity });
+    try {
+      late.company('acme');
+      const replies = await twoAcrossAStall(late, 1_200);
+      assert.deepEqual(
+        replies.map((m) => JSON.stringify(m)).sort(),
+        [{ type: 'ack', seq: 1 }, { type: 'ack', seq: 2 }].map((m) => JSON.stringify(m)),
+        'sent 1.2 s apart, read together: both accepted',
+      );
+    } finally {
+      await late.stop();
+    }
+    // The test server (`loopLagMs: () => 0`) judges arrival only: the same pair is refused.
+    const refused = await twoAcrossAStall(s, 1_200);
+    assert.ok(refused.some((m) => (m as { error?: string }).error === 'RateLimited'), JSON.stringify(refused));
+  });
 });
 
 describe('a failing write', () => {

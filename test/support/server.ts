@@ -27,7 +27,11 @@ export { tempDir } from './temp-dir';
 export async function startTestServer(config: Partial<TrackingServerConfig> = {}): Promise<TestServer> {
   const dataDir = config.dataDir ?? tempDir();
   const logger = pino({ level: process.env.FLEETDESK_TEST_LOG ?? 'silent' });
-  const server = createTrackingServer({ host: '127.0.0.1', port: 0, httpsPort: null, osmandPort: null, logger, ...config, dataDir });
+  // The rate limit forgives a phone the server's own event-loop delay (ingest/rate-limit.ts). In
+  // a test the server shares its loop with the test's own synchronous work (password hashing,
+  // seeding), and on a busy CI machine a ~1 s stall then let a second update within the interval
+  // through: tests see an on-time server unless they pass their own `loopLagMs`.
+  const server = createTrackingServer({ host: '127.0.0.1', port: 0, httpsPort: null, osmandPort: null, logger, loopLagMs: () => 0, ...config, dataDir });
   const { url } = await server.start();
   const ctx = server.context;
   const accounts = ctx.accounts;
