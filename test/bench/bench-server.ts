@@ -35,7 +35,7 @@ hostBenchChild(async () => {
     stop: () => server.stop(),
     pending: () => ctx.writer.pending,
     writer: () => ({ ...ctx.writer.stats }),
-    takeLongestCommitMs: () => ctx.writer.takeLongestCommitMs(),
+    takeCommitTimes: () => ctx.writer.takeCommitTimes(),
     trackStats: () => ctx.trips.trackStats(),
   };
 }).catch(failChild);

@@ -34,8 +34,8 @@ export interface HostedServer {
   /** positions waiting for the group commit (0 for a reference without one) */
   pending(): number;
   writer(): WriterTotals;
-  /** the longest commit since the last call, ms (absent for a reference without a database) */
-  takeLongestCommitMs?(): number;
+  /** the commits since the last call: the longest and their total, ms, and how many (absent for a reference without a database) */
+  takeCommitTimes?(): { longestMs: number; totalMs: number; count: number };
   /** the track thread's own heap and largest job since the last call (absent for a reference; null before the thread starts) */
   trackStats?(): Promise<TrackThreadStats | null>;
 }
@@ -115,6 +115,7 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
     const heap = v8.getHeapStatistics();
+    const commits = server.takeCommitTimes?.() ?? { longestMs: 0, totalMs: 0, count: 0 };
     send({
       type: 'sample',
       at: Date.now(),
@@ -128,7 +129,9 @@ export async function hostBenchChild(start: () => Promise<HostedServer>): Promis
       writerPending: server.pending(),
       loopLagMaxMs: lagMs(sampleDelay.max),
       gcPauseMaxMs: Math.round(gcMaxMs * 100) / 100,
-      commitMaxMs: Math.round((server.takeLongestCommitMs?.() ?? 0) * 100) / 100,
+      commitMaxMs: Math.round(commits.longestMs * 100) / 100,
+      commitTotalMs: commits.totalMs,
+      commits: commits.count,
       diskReadBytes: mainThreadDiskReadBytes(),
       threadHeapTotalBytes: thread?.heapTotalBytes ?? null,
       threadMallocedBytes: thread?.mallocedBytes ?? null,

@@ -26,6 +26,9 @@ export interface ServerSample {
   gcPauseMaxMs: number;
   /** the group commit's longest transaction since the previous sample, ms (0 for a reference without one) */
   commitMaxMs: number;
+  /** the time of all its transactions since the previous sample, ms, and how many (0 for a reference) */
+  commitTotalMs: number;
+  commits: number;
   /** cumulative bytes the event loop's thread waited for from the disk (page-cache misses; Linux only, else 0) */
   diskReadBytes: number;
   /** the track thread's own V8 heap committed and V8's malloc there (null: no thread, or not started yet) */

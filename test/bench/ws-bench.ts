@@ -752,6 +752,8 @@ interface MinuteFigures {
   gcPauseMaxMs: number;
   /** the group commit's longest transaction in the minute (the WAL checkpoint SQLite runs in a commit included) */
   commitMaxMs: number;
+  /** its mean transaction in the minute, fsync included (null: none, a reference): beside p50, whether storing a batch grew slower */
+  commitMeanMs: number | null;
   /** what the event loop's thread read from the disk in the minute (pages the OS's cache no longer held), KB; Linux only */
   diskReadKb: number;
   /**
@@ -822,6 +824,10 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       })(),
       gcPauseMaxMs: recent.reduce((a, x) => Math.max(a, x.gcPauseMaxMs), 0),
       commitMaxMs: recent.reduce((a, x) => Math.max(a, x.commitMaxMs), 0),
+      commitMeanMs: (() => {
+        const count = recent.reduce((a, x) => a + x.commits, 0);
+        return count === 0 ? null : Math.round((recent.reduce((a, x) => a + x.commitTotalMs, 0) / count) * 1000) / 1000;
+      })(),
       diskReadKb: last ? Math.round((last.diskReadBytes - diskReadBefore) / 1024) : 0,
       v8PagesResidentMb: pages?.v8ResidentMb ?? null,
       v8PagesUntouchedMb: pages?.v8UntouchedMb ?? null,
@@ -838,7 +844,7 @@ function minuteReporter(srv: ServerHandle): { stop(): MinuteFigures[] } {
       cpuBefore = last;
     }
     minutes.push(m);
-    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}: V8's malloc ${m.v8MallocedMb}, external ${m.externalMb}${m.v8PagesResidentMb === null ? '' : `; V8's pages resident ${m.v8PagesResidentMb}, untouched ${m.v8PagesUntouchedMb}, malloc heap ${m.mallocHeapMb}, other anonymous ${m.otherAnonMb}`}${m.threadHeapMb === null ? '' : `; track thread's heap ${m.threadHeapMb}, its V8 malloc ${m.threadMallocedMb}, largest job ${m.threadLargestJobFixes} fixes`}), heap used ${m.heapUsedMb} MB, CPU ${m.cpuPct} % of a core (the load generator ${m.clientCpuPct}), loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms, ${m.diskReadKb} KB read from disk), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
+    log(`minute ${m.minute}: rss ${m.rssMb} MB (heap committed ${m.heapCommittedMb} of which young ${m.newSpaceMb}, the rest ${m.restMb}: V8's malloc ${m.v8MallocedMb}, external ${m.externalMb}${m.v8PagesResidentMb === null ? '' : `; V8's pages resident ${m.v8PagesResidentMb}, untouched ${m.v8PagesUntouchedMb}, malloc heap ${m.mallocHeapMb}, other anonymous ${m.otherAnonMb}`}${m.threadHeapMb === null ? '' : `; track thread's heap ${m.threadHeapMb}, its V8 malloc ${m.threadMallocedMb}, largest job ${m.threadLargestJobFixes} fixes`}), heap used ${m.heapUsedMb} MB, CPU ${m.cpuPct} % of a core (the load generator ${m.clientCpuPct}), loop lag max ${m.loopLagMaxMs} ms (longest GC ${m.gcPauseMaxMs} ms, longest commit ${m.commitMaxMs} ms, mean ${m.commitMeanMs}, ${m.diskReadKb} KB read from disk), latency p50 ${m.latencyP50Ms} ms p99 ${m.latencyP99Ms} ms`);
   };
   const timer = setInterval(report, 60_000);
   return {

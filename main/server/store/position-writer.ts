@@ -30,8 +30,8 @@ export class PositionWriter {
   private closed = false;
   /** Totals since start, for the health and benchmark figures. */
   readonly stats = { batches: 0, stored: 0, duplicates: 0, maxBatch: 0, failed: 0 };
-  /** the longest transaction (commit included) since takeLongestCommitMs last asked: the benchmark's "longest commit" */
-  private longestCommitMs = 0;
+  /** transactions (commit included) since takeCommitTimes last asked: the benchmark's longest and mean commit */
+  private commitTimes = { longestMs: 0, totalMs: 0, count: 0 };
   /** the error of the last write when writes fail (disk full, …); null while they succeed */
   private failure: Error | null = null;
   private healthListener: ((failure: Error | null) => void) | null = null;
@@ -94,15 +94,22 @@ export class PositionWriter {
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));
     } finally {
-      this.longestCommitMs = Math.max(this.longestCommitMs, performance.now() - t0);
+      const ms = performance.now() - t0;
+      const t = this.commitTimes;
+      t.longestMs = Math.max(t.longestMs, ms);
+      t.totalMs += ms;
+      t.count++;
     }
   }
 
-  /** The longest transaction since the last call (ms), and starts over: how long the event loop waited on SQLite at worst. */
-  takeLongestCommitMs(): number {
-    const ms = this.longestCommitMs;
-    this.longestCommitMs = 0;
-    return ms;
+  /**
+   * The transactions since the last call, and starts over: the longest (ms: how long the event
+   * loop waited on SQLite at worst), their total time and how many.
+   */
+  takeCommitTimes(): { longestMs: number; totalMs: number; count: number } {
+    const t = this.commitTimes;
+    this.commitTimes = { longestMs: 0, totalMs: 0, count: 0 };
+    return t;
   }
 
   /** Not stored: the caller learns it (and acknowledges nothing). */
